@@ -1,0 +1,32 @@
+// Flat ESLint config: typescript-eslint's recommended rules for TS sources, the JS
+// recommended rules for the .mjs build and test scripts (which run under plain Node).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// The few runtime globals the .mjs scripts and the webview use (no extra dependency needed).
+const nodeGlobals = Object.fromEntries(
+  ['process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'fetch', 'AbortController', 'AbortSignal'].map(
+    (name) => [name, 'readonly'],
+  ),
+);
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'dist-vsix/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '.sim-data/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      eqeqeq: ['error', 'smart'],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: nodeGlobals },
+  },
+);

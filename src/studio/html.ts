@@ -1,0 +1,69 @@
+// The studio webview's HTML and Content Security Policy. Kept free of `vscode` imports so
+// plain Node unit tests can check the policy (test/unit/studio-html.test.ts).
+import { randomBytes } from 'node:crypto';
+
+/** Bytes of entropy in each script nonce (128 bits). */
+export const NONCE_BYTES = 16;
+
+/** A fresh CSP nonce from the OS CSPRNG, base64 encoded; never reuse one across page loads. */
+export function createNonce(): string {
+  return randomBytes(NONCE_BYTES).toString('base64');
+}
+
+/**
+ * The studio's CSP: nothing by default; styles, fonts and images only from the webview's own
+ * resource origin (plus data:/blob: images for previews); scripts only with this page's nonce.
+ */
+export function buildContentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource} data: blob:`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+}
+
+/** Inputs of {@link buildStudioHtml}; URIs are already webview URIs (`asWebviewUri`). */
+export interface StudioHtmlOptions {
+  /** `webview.cspSource`. */
+  readonly cspSource: string;
+  /** The esbuild webview bundle (dist/webview/main.js). */
+  readonly scriptUri: string;
+  /** The studio stylesheet (media/studio.css). */
+  readonly styleUri: string;
+  /** BCP 47 language of the UI (`vscode.env.language`). */
+  readonly language: string;
+  /** Document title; the visible title comes later with the `init` message. */
+  readonly title: string;
+  /** Defaults to a fresh {@link createNonce}. */
+  readonly nonce?: string;
+}
+
+/** The studio page: a static shell; webview/main.ts renders the UI once `init` arrives. */
+export function buildStudioHtml(options: StudioHtmlOptions): string {
+  const nonce = options.nonce ?? createNonce();
+  const csp = buildContentSecurityPolicy(options.cspSource, nonce);
+  return `<!DOCTYPE html>
+<html lang="${escapeAttribute(options.language)}">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">
+  <title>${escapeText(options.title)}</title>
+</head>
+<body>
+  <main id="app" aria-busy="true"></main>
+  <script type="module" nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(options.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+function escapeText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeAttribute(value: string): string {
+  return escapeText(value).replace(/"/g, '&quot;');
+}

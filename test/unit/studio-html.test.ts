@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildContentSecurityPolicy, buildStudioHtml, createNonce, NONCE_BYTES } from '../../src/studio/html';
+
+const cspSource = 'https://file+.vscode-resource.vscode-cdn.net';
+const options = {
+  cspSource,
+  scriptUri: `${cspSource}/ext/dist/webview/main.js`,
+  styleUri: `${cspSource}/ext/media/studio.css`,
+  language: 'zh-cn',
+  title: 'Bailian <Studio>',
+};
+
+function cspOf(html: string): Map<string, string[]> {
+  const content = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+  assert.ok(content, 'the page declares a CSP meta tag');
+  return new Map(
+    content
+      .replace(/&#39;|&quot;/g, "'")
+      .split(';')
+      .map((directive) => directive.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values] as [string, string[]]),
+  );
+}
+
+describe('studio html', () => {
+  test('nonce has 128 bits from crypto and differs per call', () => {
+    const nonces = new Set(Array.from({ length: 64 }, () => createNonce()));
+    assert.equal(nonces.size, 64);
+    for (const nonce of nonces) {
+      assert.equal(Buffer.from(nonce, 'base64').length, NONCE_BYTES);
+      assert.ok(NONCE_BYTES >= 16);
+    }
+  });
+
+  test('CSP denies by default and allows scripts only by nonce', () => {
+    const html = buildStudioHtml({ ...options, nonce: 'abc123' });
+    const csp = cspOf(html);
+    assert.deepEqual(csp.get('default-src'), ["'none'"]);
+    assert.deepEqual(csp.get('script-src'), ["'nonce-abc123'"]);
+    assert.deepEqual(csp.get('style-src'), [cspSource]);
+    assert.deepEqual(csp.get('font-src'), [cspSource]);
+    assert.deepEqual(csp.get('img-src'), [cspSource, 'data:', 'blob:']);
+    assert.ok(!html.includes('unsafe-inline') && !html.includes('unsafe-eval'));
+  });
+
+  test('every script tag carries the nonce and loads the bundle', () => {
+    const html = buildStudioHtml(options);
+    const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((match) => match[1]);
+    assert.equal(scripts.length, 1);
+    const pageNonce = /'nonce-([^']+)'/.exec(html)?.[1];
+    assert.ok(pageNonce);
+    assert.match(scripts[0], new RegExp(`nonce="${pageNonce.replace(/[+/=]/g, '\\$&')}"`));
+    assert.match(scripts[0], /type="module"/);
+    assert.match(scripts[0], /src="[^"]+\/dist\/webview\/main\.js"/);
+  });
+
+  test('the policy is one directive list without stray separators', () => {
+    assert.equal(
+      buildContentSecurityPolicy('vscode-resource:', 'n0nce'),
+      "default-src 'none'; style-src vscode-resource:; font-src vscode-resource:; img-src vscode-resource: data: blob:; script-src 'nonce-n0nce'",
+    );
+  });
+
+  test('two renders use different nonces', () => {
+    const first = /'nonce-([^']+)'/.exec(buildStudioHtml(options))?.[1];
+    const second = /'nonce-([^']+)'/.exec(buildStudioHtml(options))?.[1];
+    assert.ok(first && second);
+    assert.notEqual(first, second);
+  });
+
+  test('text and attributes are escaped', () => {
+    const html = buildStudioHtml({ ...options, language: 'en"><script>' });
+    assert.ok(html.includes('<title>Bailian &lt;Studio&gt;</title>'));
+    assert.ok(!html.includes('"><script>'));
+  });
+});
