@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands, ConfigKeys, ENV_API_KEY, ViewTypes } from '../../src/constants';
+import { activateExtension, webviewTabs, whenTabs, withTimeout } from './helpers';
+
+suite('Bailian Image Studio', () => {
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('activates and reports a key-free API', async () => {
+    const api = await activateExtension();
+    assert.equal(typeof api.apiKeySource, 'function');
+    assert.equal(typeof api.whenStudioReady, 'function');
+  });
+
+  test('registers every command it contributes', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const command of Object.values(Commands)) {
+      assert.ok(registered.has(command), `${command} is registered`);
+    }
+  });
+
+  test('sees the user settings the runner wrote', () => {
+    const section = vscode.workspace.getConfiguration(ConfigKeys.section);
+    assert.equal(section.get(ConfigKeys.region), 'custom');
+    assert.match(section.get<string>(ConfigKeys.customBaseUrl) ?? '', /^http:\/\/127\.0\.0\.1:\d+/);
+    assert.equal(section.get(ConfigKeys.outputFolder), 'generated-images');
+  });
+
+  test('Open Studio opens the studio webview, which completes its handshake', async () => {
+    const api = await activateExtension();
+    await vscode.commands.executeCommand(Commands.openStudio);
+    const tab = await whenTabs(() => webviewTabs(ViewTypes.studio)[0], 15_000, 'the studio tab');
+    assert.ok(tab.input instanceof vscode.TabInputWebview);
+    // `ready` from the webview script and `init` back: the bundle loaded under the CSP.
+    await withTimeout(api.whenStudioReady(), 60_000, 'the studio webview handshake');
+  });
+
+  test('Open Studio again reveals the same panel instead of opening a second one', async () => {
+    await vscode.commands.executeCommand(Commands.openStudio);
+    assert.equal(webviewTabs(ViewTypes.studio).length, 1);
+  });
+
+  test('closing the studio disposes the panel', async () => {
+    const api = await activateExtension();
+    const [tab] = webviewTabs(ViewTypes.studio);
+    assert.ok(tab);
+    await vscode.window.tabGroups.close(tab);
+    await whenTabs(() => (webviewTabs(ViewTypes.studio).length === 0 ? true : undefined), 10_000, 'the tab to close');
+    await assert.rejects(api.whenStudioReady(), /not open/);
+  });
+
+  test('Set API Key and Clear API Key round-trip through SecretStorage', async () => {
+    const api = await activateExtension();
+    const environmentSource = process.env[ENV_API_KEY] ? 'environment' : undefined;
+    await vscode.commands.executeCommand(Commands.clearApiKey);
+    assert.equal(await api.apiKeySource(), environmentSource);
+
+    const stored = await vscode.commands.executeCommand<boolean>(Commands.setApiKey, 'sk-integration-test-not-a-real-key');
+    assert.equal(stored, true);
+    assert.equal(await api.apiKeySource(), 'secretStorage');
+
+    await vscode.commands.executeCommand(Commands.clearApiKey);
+    assert.equal(await api.apiKeySource(), environmentSource);
+  });
+
+  test('the API key never lands in settings', async () => {
+    const api = await activateExtension();
+    await vscode.commands.executeCommand(Commands.setApiKey, 'sk-integration-test-not-a-real-key');
+    try {
+      const inspected = JSON.stringify(vscode.workspace.getConfiguration(ConfigKeys.section));
+      assert.ok(!inspected.includes('sk-integration-test'), 'settings do not contain the key');
+      assert.equal(await api.apiKeySource(), 'secretStorage');
+    } finally {
+      await vscode.commands.executeCommand(Commands.clearApiKey);
+    }
+  });
+});
