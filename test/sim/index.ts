@@ -1,0 +1,141 @@
+/**
+ * The local DashScope simulator (issue 3). Start it from code:
+ *
+ *   const sim = await startSimulator({ timing: { scale: 0.01 } });
+ *   // sim.urls.beijing = http://127.0.0.1:PORT/api/v1, key sim.keys.beijing
+ *   await sim.stop();
+ *
+ * Regions are served on SEPARATE PORTS (separate origins, like the real hosts), each under
+ * `/api/v1`: Beijing on `port` (0 = free port), Singapore on `singaporePort` (default: port+1
+ * when a port is given, else a free port). Results and temporary uploads live on two more
+ * hosts (`resultBaseUrl`, `uploadHostUrl`) run by test/sim/assets.
+ *
+ * Per-model rules come from src/dashscope/catalog.ts. See server.ts for the order of checks,
+ * validate.ts for the rules and messages, faults.ts for the fault knobs, ratelimit.ts for limits.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Region } from '../../src/dashscope/catalog.js';
+import { startAssetHosts, type AssetHosts } from './assets/index.js';
+
+import { KeyRegistry } from './auth.js';
+import { FaultStore, type FaultRule } from './faults.js';
+import { RateLimiter } from './ratelimit.js';
+import { API_PREFIX, createHandler, type SimCore } from './server.js';
+import { TaskStore, type TaskRecord } from './tasks.js';
+
+export type { FaultRule, FaultMatch, FaultAction } from './faults.js';
+export { DEFAULT_KEYS } from './auth.js';
+
+export interface SimulatorOptions {
+  /** Beijing port; 0/undefined = free port. Host 127.0.0.1. */
+  port?: number;
+  /** Singapore port; default port+1 when `port` is set, else a free port. */
+  singaporePort?: number;
+  /** `scale` multiplies the catalog's typicalDurationMs (default 1); the others override durations in ms. */
+  timing?: { scale?: number; pendingMs?: number; runningMs?: number; streamEventMs?: number };
+  faults?: FaultRule[];
+  /** Result URL lifetime (default 24 h). */
+  resultTtlMs?: number;
+  /** Task lifetime before GET answers UNKNOWN (default 24 h). */
+  taskRetentionMs?: number;
+  keys?: { beijing?: string[]; singapore?: string[] };
+  /** Default true. */
+  rateLimits?: boolean;
+  /** Request log lines (method, path, status, time, masked key). Default: silent. */
+  log?: (line: string) => void;
+}
+
+export interface Simulator {
+  urls: { beijing: string; singapore: string };
+  keys: { beijing: string; singapore: string };
+  resultBaseUrl: string;
+  uploadHostUrl: string;
+  faults: { add(rule: FaultRule): () => void; clear(): void };
+  tasks: { get(id: string): unknown };
+  /** The assets layer (result host, uploads), for tests that need to place input images. */
+  assets: AssetHosts;
+  /** Turns rate limiting on or off at run time. */
+  setRateLimits(enabled: boolean): void;
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const assets = await startAssetHosts({ resultTtlMs: opts.resultTtlMs, host: '127.0.0.1' });
+  const keys = new KeyRegistry(opts.keys ?? {});
+  const tasks = new TaskStore(opts.taskRetentionMs);
+  const limiter = new RateLimiter(opts.rateLimits ?? true);
+  const faults = new FaultStore((bps) => assets.setResultThrottle(bps));
+  for (const f of opts.faults ?? []) faults.add(f);
+  const core: SimCore = {
+    keys,
+    tasks,
+    limiter,
+    faults,
+    assets: {
+      putResult: (o) => assets.putResult(o),
+      putResultBytes: (b, e, t) => assets.putResultBytes(b, e, t),
+      createUploadPolicy: (o) => assets.createUploadPolicy(o),
+      resolveImage: (r, o) => assets.resolveImage(r, o),
+    },
+    timing: { scale: 1, ...opts.timing },
+    log: opts.log,
+  };
+
+  const servers: Server[] = [];
+  const start = async (region: Region, port: number): Promise<string> => {
+    const server = createServer({ keepAliveTimeout: 5000 }, createHandler(core, region));
+    servers.push(server);
+    const p = await listen(server, port);
+    return `http://127.0.0.1:${p}${API_PREFIX}`;
+  };
+  let beijing: string;
+  let singapore: string;
+  try {
+    beijing = await start('beijing', opts.port ?? 0);
+    singapore = await start('singapore', opts.singaporePort ?? (opts.port ? opts.port + 1 : 0));
+  } catch (err) {
+    await Promise.all(servers.map(close));
+    await assets.stop();
+    throw err;
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    urls: { beijing, singapore },
+    keys: { beijing: keys.first('beijing'), singapore: keys.first('singapore') },
+    resultBaseUrl: assets.resultBaseUrl,
+    uploadHostUrl: assets.uploadHostUrl,
+    faults: { add: (r) => faults.add(r), clear: () => faults.clear() },
+    tasks: { get: (id: string): (TaskRecord & { view: unknown }) | undefined => tasks.snapshot(id) },
+    assets,
+    setRateLimits(enabled) {
+      limiter.enabled = enabled;
+    },
+    stop() {
+      stopped ??= (async () => {
+        tasks.stop();
+        await Promise.all(servers.map(close));
+        await assets.stop();
+      })();
+      return stopped;
+    },
+  };
+}
