@@ -1,0 +1,395 @@
+/**
+ * The client facade the extension and the CLI use. One method per user intent; each validates
+ * against the catalog, resolves local images, routes by the model's mode (sync JSON, SSE stream,
+ * async task) and returns the one normalized {@link GenerationResult}.
+ *
+ * Owns its undici dispatcher unless one is injected (never the global dispatcher): call
+ * {@link DashScopeClient.close} when done.
+ */
+import type { Dispatcher } from 'undici';
+import { getModel, type Region } from './catalog.js';
+import { CLIENT_ERROR_CODES, DashScopeError } from './errors.js';
+import { downloadImage, type DownloadOptions, type DownloadedImage } from './download.js';
+import { buildWireBody, routeOf, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests.js';
+import { ResponseEnvelopeSchema, normalizeResponse, type GenerationResult, type NormalizeContext, type TaskResponse, type TaskSnapshot } from './schemas.js';
+import { collectStream, readSseEvents, sseToDeltas, type SseEvent, type StreamDelta } from './stream.js';
+import { QueryRateLimiter, cancelTask, getTask, submitTask, waitForTask, type TaskStatusEvent } from './tasks.js';
+import {
+  Transport,
+  createDispatcher,
+  resolveBaseUrl,
+  type Clock,
+  type Logger,
+  type RetryEvent,
+  type RetryPolicy,
+  type Timeouts,
+} from './transport.js';
+import { resolveImageInputs, type ResolvedImages, type UploadEvent } from './upload.js';
+
+/** Options of {@link DashScopeClient}. */
+export interface DashScopeClientOptions {
+  /** The DashScope key (`sk-…`). Never logged, never sent anywhere but the API base URL. */
+  apiKey: string;
+  /** Default `beijing`. Keys are region-bound (§1.1). */
+  region?: Region;
+  /** A custom API base URL ending in `/api/v1` (workspace domains, the simulator). Overrides `region` for routing. */
+  baseUrl?: string;
+  /** An injected dispatcher (the caller keeps ownership). */
+  dispatcher?: Dispatcher;
+  /** A proxy URL (VS Code `http.proxy`); ignored when `dispatcher` is given. */
+  proxyUrl?: string;
+  /** Honour HTTPS_PROXY / NO_PROXY (the CLI); ignored when `dispatcher` or `proxyUrl` is given. */
+  useEnvProxy?: boolean;
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetryPolicy>;
+  logger?: Logger;
+  /** Injected time source (tests). */
+  clock?: Clock;
+  /** `X-DashScope-WorkSpace` for RAM sub-account keys (§1.3). */
+  workspace?: string;
+  userAgent?: string;
+  /** Called before every automatic retry of any call. */
+  onRetry?: (event: RetryEvent) => void;
+  /** Poll schedule tuning: `durationScale` multiplies every model's typical duration (simulator with scaled timing). */
+  poll?: { durationScale?: number; minIntervalMs?: number; maxIntervalMs?: number };
+}
+
+/** Progress of a {@link DashScopeClient.generate} call, for status bars and the CLI. */
+export type ProgressEvent =
+  | { type: 'upload'; index: number; name: string; bytes: number; phase: UploadEvent['phase'] }
+  | { type: 'request'; model: string; mode: Route['mode']; endpoint: string }
+  | { type: 'submitted'; taskId: string; requestId?: string }
+  | { type: 'status'; taskId: string; status: string; elapsedMs: number; queries: number; nextQueryInMs?: number }
+  | { type: 'retry'; attempt: number; maxRetries: number; delayMs: number; code: string; message: string }
+  | { type: 'delta'; delta: StreamDelta };
+
+/** Per-call options. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** Options of {@link DashScopeClient.generate}. */
+export interface GenerateOptions extends CallOptions {
+  /** Use the model's async task variant (qwen-image-plus, qwen-image, wan2.6-t2i, wan2.6-image), e.g. so the job survives a reload. */
+  async?: boolean;
+  /** Stop waiting for an async task after this long (`WaitTaskTimeout`); default no limit. */
+  waitTimeoutMs?: number;
+  /** Called once an async task is submitted, with what is needed to resume it later. */
+  onSubmitted?: (task: SubmittedTask) => void;
+  /** Upload local images even where a data: URI would do. */
+  forceUpload?: boolean;
+}
+
+/** A submitted async task: enough to wait for it now or resume it within 24 h. */
+export interface SubmittedTask {
+  taskId: string;
+  /** Catalog id of the model. */
+  model: string;
+  status: string;
+  requestId?: string;
+  /** Local epoch ms of the submit. */
+  submittedAt: number;
+}
+
+/** Options of {@link DashScopeClient.waitForTask}. */
+export interface WaitForTaskOptions extends CallOptions {
+  timeoutMs?: number;
+  /** Local epoch ms of the submit, if known (improves the schedule). */
+  submittedAt?: number;
+  /** The original request, if known: fills seeds and sizes into the result. */
+  request?: GenerationRequest;
+  onStatus?: (event: TaskStatusEvent) => void;
+}
+
+/** Describes a retry for humans: "rate limited, retrying in 4 s (attempt 1 of 3)". */
+export function describeRetry(e: Pick<RetryEvent, 'attempt' | 'maxRetries' | 'delayMs' | 'error'>): string {
+  const why = e.error.httpStatus === 429 || e.error.code.startsWith('Throttling')
+    ? 'rate limited'
+    : e.error.code === CLIENT_ERROR_CODES.network
+      ? 'connection failed'
+      : e.error.code === CLIENT_ERROR_CODES.timeout
+        ? 'timed out'
+        : `service error ${e.error.httpStatus ?? e.error.code}`;
+  const secs = Math.max(1, Math.round(e.delayMs / 1000));
+  return `${why}, retrying in ${secs} s (attempt ${e.attempt} of ${e.maxRetries})`;
+}
+
+/** The DashScope image client. */
+export class DashScopeClient {
+  /** Region used for catalog checks; undefined with a custom base URL and no region. */
+  readonly region: Region | undefined;
+  readonly baseUrl: string;
+  private readonly transport: Transport;
+  private readonly ownsDispatcher: boolean;
+  private readonly limiter: QueryRateLimiter;
+  private readonly logger: Logger;
+  private readonly pollTuning: NonNullable<DashScopeClientOptions['poll']>;
+
+  constructor(options: DashScopeClientOptions) {
+    if (!options.apiKey || !options.apiKey.trim()) {
+      throw new DashScopeError({ code: 'InvalidApiKey', message: 'No API-key provided.', retriable: false });
+    }
+    this.region = options.region ?? (options.baseUrl ? undefined : 'beijing');
+    this.baseUrl = resolveBaseUrl(options.region, options.baseUrl);
+    this.ownsDispatcher = !options.dispatcher;
+    const dispatcher = options.dispatcher ?? createDispatcher({ proxyUrl: options.proxyUrl, useEnvProxy: options.useEnvProxy, connectTimeoutMs: options.timeouts?.connectMs });
+    this.transport = new Transport({
+      apiKey: options.apiKey.trim(),
+      baseUrl: this.baseUrl,
+      dispatcher,
+      timeouts: options.timeouts,
+      retry: options.retry,
+      logger: options.logger,
+      clock: options.clock,
+      userAgent: options.userAgent,
+      workspace: options.workspace,
+      onRetry: options.onRetry,
+    });
+    this.logger = this.transport.logger;
+    this.limiter = new QueryRateLimiter(this.transport.clock);
+    this.pollTuning = options.poll ?? {};
+  }
+
+  /** Validates a request against the catalog without sending anything (throws RequestValidationError). */
+  validate(request: GenerationRequest, options: { async?: boolean } = {}): ValidatedRequest {
+    return validateRequest(request, { region: this.region, useAsyncVariant: options.async });
+  }
+
+  /**
+   * Generates: validates, resolves images, then calls the model in its mode — sync JSON, SSE
+   * stream (collected), or async submit + wait — and returns the normalized result.
+   */
+  async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+    const v = this.validate(request, { async: options.async });
+    const route = routeOf(v);
+    const started = this.transport.clock.now();
+    const images = await this.resolveImages(v, options);
+    const body = buildWireBody(v, images.refs);
+    options.onProgress?.({ type: 'request', model: v.spec.id, mode: route.mode, endpoint: route.path });
+    let result: GenerationResult;
+    if (route.mode === 'async') {
+      const task = await this.submitValidated(v, route, body, images.ossResolve, options);
+      options.onSubmitted?.(task);
+      result = await this.waitForTask(task.taskId, v.spec.id, {
+        signal: options.signal,
+        onProgress: options.onProgress,
+        timeoutMs: options.waitTimeoutMs,
+        submittedAt: task.submittedAt,
+        request: v.request,
+      });
+    } else if (route.mode === 'stream') {
+      result = await collectStream(this.openStream(v, route, body, images.ossResolve, options), {
+        model: v.spec.id,
+        seed: v.request.seed,
+        onDelta: (delta) => options.onProgress?.({ type: 'delta', delta }),
+      });
+    } else {
+      const res = await this.transport.json({
+        method: 'POST',
+        path: route.path,
+        json: body,
+        headers: images.ossResolve ? { 'x-dashscope-ossresourceresolve': 'enable' } : {},
+        signal: options.signal,
+        onRetry: this.retryReporter(options),
+        label: `generate ${v.spec.id}`,
+      });
+      const parsed = ResponseEnvelopeSchema.safeParse(res.body);
+      if (!parsed.success) {
+        throw new DashScopeError({ httpStatus: res.status, code: CLIENT_ERROR_CODES.malformed, message: 'The response has no `output`.', requestId: res.requestId });
+      }
+      result = normalizeResponse(parsed.data, contextOf(v, route));
+      if (!result.requestId && res.requestId) result.requestId = res.requestId;
+    }
+    this.logger.info(`generated with ${v.spec.id}`, {
+      model: v.spec.id,
+      mode: route.mode,
+      endpoint: route.path,
+      requestId: result.requestId,
+      taskId: result.taskId,
+      images: result.images.length,
+      failures: result.failures.length,
+      ms: this.transport.clock.now() - started,
+    });
+    return result;
+  }
+
+  /**
+   * Streams a stream-mode model (wan2.6-image:interleave) as typed deltas in arrival order. Ends
+   * with a `done` delta; throws `StreamIncomplete` if the service stopped early.
+   */
+  async *stream(request: GenerationRequest, options: CallOptions & { forceUpload?: boolean } = {}): AsyncGenerator<StreamDelta> {
+    const v = this.validate(request);
+    const route = routeOf(v);
+    if (route.mode !== 'stream') {
+      throw new DashScopeError({ code: 'InvalidParameter', message: `${v.spec.id} does not stream; use generate().`, retriable: false, hint: 'Use a streaming model such as wan2.6-image:interleave, or call generate().' });
+    }
+    const images = await this.resolveImages(v, options);
+    const body = buildWireBody(v, images.refs);
+    options.onProgress?.({ type: 'request', model: v.spec.id, mode: route.mode, endpoint: route.path });
+    yield* this.openStream(v, route, body, images.ossResolve, options);
+  }
+
+  /** Submits an async task (the model's async mode or its async variant) and returns at once. */
+  async submitTask(request: GenerationRequest, options: CallOptions & { forceUpload?: boolean } = {}): Promise<SubmittedTask> {
+    const spec = getModel(request.model);
+    const v = this.validate(request, { async: spec.mode !== 'async' });
+    const route = routeOf(v);
+    const images = await this.resolveImages(v, options);
+    return this.submitValidated(v, route, buildWireBody(v, images.refs), images.ossResolve, options);
+  }
+
+  /** Queries a task once. */
+  async getTask(taskId: string, options: CallOptions = {}): Promise<TaskSnapshot> {
+    return (await getTask(this.transport, taskId, { signal: options.signal, onRetry: this.retryReporter(options) })).snapshot;
+  }
+
+  /**
+   * Queries a task once and, if it SUCCEEDED, normalizes its result (`undefined` otherwise). For
+   * `task status` style commands that should not wait.
+   */
+  async getTaskResult(taskId: string, model: string, options: CallOptions & { request?: GenerationRequest } = {}): Promise<{ snapshot: TaskSnapshot; result?: GenerationResult }> {
+    const { snapshot, response } = await getTask(this.transport, taskId, { signal: options.signal, onRetry: this.retryReporter(options) });
+    if (snapshot.status !== 'SUCCEEDED') return { snapshot };
+    return { snapshot, result: this.normalizeTask(response, model, options.request) };
+  }
+
+  /** Waits for a task with the model-aware schedule and returns its normalized result. */
+  async waitForTask(taskId: string, model: string, options: WaitForTaskOptions = {}): Promise<GenerationResult> {
+    const spec = getModel(model);
+    const scale = this.pollTuning.durationScale ?? 1;
+    const response = await waitForTask(this.transport, taskId, spec, {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      submittedAt: options.submittedAt,
+      limiter: this.limiter,
+      typicalDurationMs: spec.typicalDurationMs * scale,
+      ...(this.pollTuning.minIntervalMs !== undefined ? { minIntervalMs: this.pollTuning.minIntervalMs } : {}),
+      ...(this.pollTuning.maxIntervalMs !== undefined ? { maxIntervalMs: this.pollTuning.maxIntervalMs } : {}),
+      onRetry: this.retryReporter(options),
+      onStatus: (e) => {
+        options.onStatus?.(e);
+        options.onProgress?.({
+          type: 'status',
+          taskId,
+          status: e.snapshot.status,
+          elapsedMs: e.elapsedMs,
+          queries: e.queries,
+          ...(e.nextQueryInMs !== undefined ? { nextQueryInMs: e.nextQueryInMs } : {}),
+        });
+      },
+    });
+    return this.normalizeTask(response, spec.id, options.request);
+  }
+
+  /** Resumes waiting for a stored task id (valid 24 h); the first query happens at once. */
+  async resumeTask(taskId: string, model: string, options: Omit<WaitForTaskOptions, 'submittedAt'> = {}): Promise<GenerationResult> {
+    return this.waitForTask(taskId, model, options);
+  }
+
+  /** Cancels a PENDING task; a started one throws UnsupportedOperation with a plain message. */
+  async cancelTask(taskId: string, options: CallOptions = {}): Promise<{ requestId?: string }> {
+    return cancelTask(this.transport, taskId, { signal: options.signal });
+  }
+
+  /**
+   * Turns one local image (path, bytes, or data: URI) into a wire reference for `model`: a data:
+   * URI where allowed, else an `oss://` temporary URL (then `ossResolve` is true).
+   */
+  async uploadLocalImage(model: string, image: ImageInput, options: CallOptions & { forceUpload?: boolean } = {}): Promise<{ ref: string; ossResolve: boolean }> {
+    const spec = getModel(model);
+    if (!spec.images) {
+      throw new DashScopeError({ code: 'InvalidParameter', message: `${spec.id} takes no input images.`, retriable: false });
+    }
+    const r = await resolveImageInputs(this.transport, { ...spec, images: { ...spec.images, min: 0, max: 1 } }, [toImageInput(image)], {
+      signal: options.signal,
+      forceUpload: options.forceUpload,
+      onRetry: this.retryReporter(options),
+      onUpload: (e) => options.onProgress?.({ type: 'upload', ...e }),
+    });
+    return { ref: r.refs[0]!, ossResolve: r.ossResolve };
+  }
+
+  /** Downloads a result URL to a file and verifies it is an image. */
+  async download(url: string, options: DownloadOptions = {}): Promise<DownloadedImage> {
+    return downloadImage(this.transport, url, options);
+  }
+
+  /** Releases the dispatcher if the client created it. */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.transport.close();
+  }
+
+  private async resolveImages(v: ValidatedRequest, options: CallOptions & { forceUpload?: boolean }): Promise<ResolvedImages> {
+    return resolveImageInputs(this.transport, v.spec, v.images, {
+      signal: options.signal,
+      forceUpload: options.forceUpload,
+      onRetry: this.retryReporter(options),
+      onUpload: (e) => options.onProgress?.({ type: 'upload', ...e }),
+    });
+  }
+
+  private async submitValidated(v: ValidatedRequest, route: Route, body: unknown, ossResolve: boolean, options: CallOptions): Promise<SubmittedTask> {
+    const snap = await submitTask(this.transport, route.path, body, { ossResolve, signal: options.signal, onRetry: this.retryReporter(options) });
+    const task: SubmittedTask = { taskId: snap.taskId, model: v.spec.id, status: snap.status, submittedAt: this.transport.clock.now() };
+    if (snap.requestId) task.requestId = snap.requestId;
+    options.onProgress?.({ type: 'submitted', taskId: task.taskId, ...(task.requestId ? { requestId: task.requestId } : {}) });
+    this.logger.info(`submitted task for ${v.spec.id}`, { model: v.spec.id, endpoint: route.path, taskId: task.taskId, requestId: task.requestId });
+    return task;
+  }
+
+  private async *openStream(v: ValidatedRequest, route: Route, body: unknown, ossResolve: boolean, options: CallOptions): AsyncGenerator<StreamDelta> {
+    // §3.1: SSE needs the header AND parameters.stream=true (the latter comes from the catalog).
+    const headers: Record<string, string> = { 'x-dashscope-sse': 'enable', accept: 'text/event-stream' };
+    if (ossResolve) headers['x-dashscope-ossresourceresolve'] = 'enable';
+    const res = await this.transport.open({ method: 'POST', path: route.path, json: body, headers, signal: options.signal, onRetry: this.retryReporter(options), label: `stream ${v.spec.id}` });
+    const contentType = String(res.headers['content-type'] ?? '');
+    let events: AsyncIterable<SseEvent>;
+    if (contentType.includes('event-stream') || contentType === '') {
+      events = readSseEvents(res.body, options.signal);
+    } else {
+      // A plain JSON answer to a stream request: treat it as one event.
+      events = (async function* () {
+        let text = '';
+        for await (const chunk of res.body) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+        yield { data: text.replace(/^\uFEFF/, '') };
+      })();
+    }
+    let count = 0;
+    try {
+      for await (const delta of sseToDeltas(events)) {
+        if (delta.type === 'image') count++;
+        yield delta;
+      }
+    } finally {
+      res.body.destroy();
+      this.logger.debug(`stream ${v.spec.id} ended`, { model: v.spec.id, requestId: res.requestId, images: count });
+    }
+  }
+
+  private normalizeTask(response: TaskResponse, model: string, request?: GenerationRequest): GenerationResult {
+    const spec = getModel(model);
+    const family = spec.mode === 'async' ? spec.response : spec.asyncVariant?.response ?? spec.response;
+    const ctx: NormalizeContext = { spec, family };
+    if (request?.prompt !== undefined) ctx.prompt = request.prompt;
+    if (request?.seed !== undefined) ctx.seed = request.seed;
+    if (request?.size !== undefined) ctx.size = request.size;
+    if (request?.promptExtend !== undefined) ctx.promptExtend = request.promptExtend;
+    return normalizeResponse(response, ctx);
+  }
+
+  private retryReporter(options: CallOptions): ((e: RetryEvent) => void) | undefined {
+    const onProgress = options.onProgress;
+    if (!onProgress) return undefined;
+    return (e) => onProgress({ type: 'retry', attempt: e.attempt, maxRetries: e.maxRetries, delayMs: e.delayMs, code: e.error.code, message: describeRetry(e) });
+  }
+}
+
+function contextOf(v: ValidatedRequest, route: Route): NormalizeContext {
+  const ctx: NormalizeContext = { spec: v.spec, family: route.family };
+  if (v.request.prompt !== undefined) ctx.prompt = v.request.prompt;
+  if (v.request.seed !== undefined) ctx.seed = v.request.seed;
+  if (v.request.size !== undefined) ctx.size = v.request.size;
+  if (v.request.promptExtend !== undefined) ctx.promptExtend = v.request.promptExtend;
+  return ctx;
+}

@@ -1,0 +1,68 @@
+/**
+ * Public API of the DashScope client (no `vscode` import anywhere below this folder): the
+ * extension and the CLI import from here only.
+ */
+export * from './catalog.js';
+export {
+  DashScopeClient,
+  describeRetry,
+  type CallOptions,
+  type DashScopeClientOptions,
+  type GenerateOptions,
+  type ProgressEvent,
+  type SubmittedTask,
+  type WaitForTaskOptions,
+} from './client.js';
+export {
+  CLIENT_ERROR_CODES,
+  DashScopeError,
+  RequestValidationError,
+  hintFor,
+  isAbortError,
+  isRetriable,
+  redactSecrets,
+  type ValidationIssue,
+} from './errors.js';
+export {
+  GenerationRequestSchema,
+  ImageInputSchema,
+  TranslationOptionsSchema,
+  buildWireBody,
+  routeOf,
+  toImageInput,
+  validateRequest,
+  type GenerationRequest,
+  type ImageInput,
+  type TranslationOptions,
+  type ValidatedRequest,
+  type WireBody,
+} from './requests.js';
+export {
+  GenerationResultSchema,
+  TERMINAL_TASK_STATUSES,
+  TaskSnapshotSchema,
+  normalizeResponse,
+  parseServiceTime,
+  type GenerationResult,
+  type ResultFailure,
+  type ResultImage,
+  type ResultPart,
+  type ResultUsage,
+  type TaskSnapshot,
+  type TaskStatus,
+} from './schemas.js';
+export { collectStream, readSseEvents, sseToDeltas, type SseEvent, type StreamDelta } from './stream.js';
+export { nextPollDelay, pollBounds, sdkPollDelay, type TaskStatusEvent } from './tasks.js';
+export {
+  createDispatcher,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type DispatcherOptions,
+  type Logger,
+  type RetryEvent,
+  type RetryPolicy,
+  type Timeouts,
+} from './transport.js';
+export { inspectImage, type ImageInfo, type UploadEvent } from './upload.js';
+export type { DownloadOptions, DownloadedImage } from './download.js';

@@ -1,0 +1,294 @@
+/**
+ * Async tasks: submit, query, cancel, and wait with a poll schedule that follows the model.
+ *
+ * The official SDKs sleep 1, 1, 2, 2, 2, 4, 4, 4, 5, 5 … s whatever the model (§6): a 6 s
+ * wan2.2-t2i-flash task is found up to 4 s late, a 40 s task costs a dozen useless queries. Here
+ * the schedule reads the model's `typicalDurationMs` and the reported state: sparse while the task
+ * cannot be done yet, dense around its expected end, backing off again if it runs long, and never
+ * above the model's `rateLimits.queryPerSecond` (qwen-mt-image: 1/s, §8), across every wait of
+ * that model in the client (the limit is per account, not per task).
+ *
+ * Section numbers refer to ../shared/reference/dashscope-api.md.
+ */
+import { TASK_CANCEL_PATH, TASK_PATH, type ModelSpec } from './catalog.js';
+import { CLIENT_ERROR_CODES, DashScopeError } from './errors.js';
+import {
+  TERMINAL_TASK_STATUSES,
+  TaskResponseSchema,
+  parseServiceTime,
+  taskSnapshotOf,
+  type TaskResponse,
+  type TaskSnapshot,
+} from './schemas.js';
+import type { Clock, RetryEvent, Transport } from './transport.js';
+
+/** Inputs of {@link nextPollDelay}. All times are ms since the task was submitted. */
+export interface PollState {
+  /** The model's typical wall-clock duration (catalog `typicalDurationMs`). */
+  typicalDurationMs: number;
+  /** Smallest gap between two queries of this task (from the rate limit and a floor). */
+  minIntervalMs: number;
+  /** Largest gap between two queries. */
+  maxIntervalMs: number;
+  /** Last reported status. */
+  status: string;
+  /** Time since submit. */
+  elapsedMs: number;
+  /** Estimated time (since submit) at which the task started RUNNING, once seen. */
+  runningSinceMs?: number;
+}
+
+/** Fraction of the typical duration a task still needs once it starts running. */
+const RUN_FRACTION = 0.8;
+
+/**
+ * The wait before the next query. Before the expected end, half of the remaining time (so queries
+ * converge geometrically on the end); after it, a quarter of the overrun (dense just after, sparser
+ * for long stragglers); always within [minIntervalMs, maxIntervalMs].
+ */
+export function nextPollDelay(s: PollState): number {
+  const T = s.typicalDurationMs;
+  let expectedEnd = T;
+  if (s.status === 'PENDING' || s.status === 'SUSPENDED') {
+    // Still queued: it needs most of its running time after it starts, which is not yet.
+    expectedEnd = Math.max(T, s.elapsedMs + RUN_FRACTION * T);
+  } else if (s.runningSinceMs !== undefined) {
+    expectedEnd = Math.max(T, s.runningSinceMs + RUN_FRACTION * T);
+  }
+  const remaining = expectedEnd - s.elapsedMs;
+  const raw = remaining > 0 ? remaining / 2 : -remaining / 4;
+  return Math.round(Math.min(s.maxIntervalMs, Math.max(s.minIntervalMs, raw)));
+}
+
+/** The SDKs' schedule (§6): 1 s, doubling every third poll, capped at 5 s. For comparisons. */
+export function sdkPollDelay(pollIndex: number): number {
+  // [PY] BaseAsyncApi.wait: step starts at 1 and the interval doubles when step % 3 == 0.
+  let wait = 1;
+  for (let step = 1; step <= pollIndex + 1; step++) {
+    if (wait < 5 && step % 3 === 0) wait = Math.min(wait * 2, 5);
+  }
+  return wait * 1000;
+}
+
+/** Spacing of queries per model, shared by every wait in one client (the rate is per account). */
+export class QueryRateLimiter {
+  private readonly nextSlot = new Map<string, number>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Waits until a query of `key` at `perSecond` is allowed, and books it. */
+  async acquire(key: string, perSecond: number, signal?: AbortSignal): Promise<void> {
+    const interval = 1000 / Math.max(perSecond, 0.001);
+    const now = this.clock.now();
+    const slot = Math.max(now, this.nextSlot.get(key) ?? 0);
+    this.nextSlot.set(key, slot + interval);
+    if (slot > now) await this.clock.sleep(slot - now, signal);
+  }
+}
+
+/** Reported after every query of a waited-for task. */
+export interface TaskStatusEvent {
+  snapshot: TaskSnapshot;
+  elapsedMs: number;
+  /** Queries made so far (including this one). */
+  queries: number;
+  /** When the next query is planned, if the task is not terminal. */
+  nextQueryInMs?: number;
+}
+
+/** Options of {@link waitForTask}. */
+export interface WaitOptions {
+  signal?: AbortSignal;
+  onStatus?: (event: TaskStatusEvent) => void;
+  onRetry?: (event: RetryEvent) => void;
+  /** Give up (with `WaitTaskTimeout`) after this long; default: no limit (tasks live 24 h). */
+  timeoutMs?: number;
+  /** Local clock time of the submit; unknown for a resumed task id (then the service's submit_time is used). */
+  submittedAt?: number;
+  /** Overrides of the schedule (tests, benchmarks). */
+  typicalDurationMs?: number;
+  minIntervalMs?: number;
+  maxIntervalMs?: number;
+  /** Shared limiter; one per client. */
+  limiter?: QueryRateLimiter;
+  /** Consecutive failed queries (after the transport's own retries) tolerated before giving up. */
+  maxQueryFailures?: number;
+}
+
+/** The query schedule bounds for a model: at least 1/queryPerSecond apart; floor and ceiling scale with its duration. */
+export function pollBounds(spec: Pick<ModelSpec, 'typicalDurationMs' | 'rateLimits'>, typicalDurationMs = spec.typicalDurationMs): { minIntervalMs: number; maxIntervalMs: number } {
+  const rateFloor = 1000 / spec.rateLimits.queryPerSecond;
+  const minIntervalMs = Math.max(rateFloor, Math.min(1000, Math.max(100, typicalDurationMs / 25)));
+  const maxIntervalMs = Math.max(minIntervalMs, Math.min(15_000, Math.max(2_000, typicalDurationMs / 2)));
+  return { minIntervalMs, maxIntervalMs };
+}
+
+/** Submits a task: POST with `X-DashScope-Async: enable` (§4; without it → 403 AccessDenied). */
+export async function submitTask(
+  transport: Transport,
+  path: string,
+  body: unknown,
+  options: { ossResolve?: boolean; signal?: AbortSignal; onRetry?: (e: RetryEvent) => void } = {},
+): Promise<TaskSnapshot> {
+  const headers: Record<string, string> = { 'x-dashscope-async': 'enable' };
+  if (options.ossResolve) headers['x-dashscope-ossresourceresolve'] = 'enable';
+  const res = await transport.json({ method: 'POST', path, json: body, headers, signal: options.signal, onRetry: options.onRetry, label: 'submit task' });
+  return taskSnapshotOf(parseTaskResponse(res.body, res.requestId));
+}
+
+/** Queries a task once: `GET /tasks/{id}` (§5). UNKNOWN is returned, not thrown. */
+export async function getTask(
+  transport: Transport,
+  taskId: string,
+  options: { signal?: AbortSignal; onRetry?: (e: RetryEvent) => void } = {},
+): Promise<{ snapshot: TaskSnapshot; response: TaskResponse }> {
+  const res = await transport.json({ method: 'GET', path: TASK_PATH(taskId), signal: options.signal, onRetry: options.onRetry, label: 'query task' });
+  const response = parseTaskResponse(res.body, res.requestId);
+  return { snapshot: taskSnapshotOf(response), response };
+}
+
+/**
+ * Cancels a PENDING task (§5.4). A task that already started answers 400 UnsupportedOperation;
+ * that becomes a DashScopeError whose message says so plainly.
+ */
+export async function cancelTask(transport: Transport, taskId: string, options: { signal?: AbortSignal } = {}): Promise<{ requestId?: string }> {
+  try {
+    const res = await transport.json({ method: 'POST', path: TASK_CANCEL_PATH(taskId), signal: options.signal, label: 'cancel task' });
+    return res.requestId ? { requestId: res.requestId } : {};
+  } catch (err) {
+    if (err instanceof DashScopeError && err.code === 'UnsupportedOperation') {
+      throw new DashScopeError({
+        httpStatus: err.httpStatus,
+        code: err.code,
+        message: `Task ${taskId} can no longer be cancelled: only PENDING tasks can, and it has already started or finished. (${err.message})`,
+        requestId: err.requestId,
+        taskId,
+        retriable: false,
+      });
+    }
+    throw err;
+  }
+}
+
+/**
+ * Polls until the task is terminal and returns the SUCCEEDED response. FAILED → DashScopeError
+ * with the task's code and message; CANCELED → `TaskCanceled`; UNKNOWN → `TaskUnknown` ("task
+ * expired or not found", §5.2).
+ */
+export async function waitForTask(
+  transport: Transport,
+  taskId: string,
+  spec: Pick<ModelSpec, 'id' | 'typicalDurationMs' | 'rateLimits'>,
+  options: WaitOptions = {},
+): Promise<TaskResponse> {
+  const clock = transport.clock;
+  const typical = options.typicalDurationMs ?? spec.typicalDurationMs;
+  const bounds = pollBounds(spec, typical);
+  const minIntervalMs = Math.max(options.minIntervalMs ?? bounds.minIntervalMs, 1000 / spec.rateLimits.queryPerSecond);
+  const maxIntervalMs = Math.max(minIntervalMs, options.maxIntervalMs ?? bounds.maxIntervalMs);
+  const startedWaiting = clock.now();
+  let submittedAt = options.submittedAt;
+  let status = 'PENDING';
+  let lastQueryAt: number | undefined;
+  let runningSince: number | undefined;
+  let queries = 0;
+  let failures = 0;
+  const maxFailures = options.maxQueryFailures ?? 5;
+
+  // A resumed task: query at once to learn its state; a fresh one: wait per the schedule first.
+  let delay = submittedAt === undefined ? 0 : nextPollDelay({ typicalDurationMs: typical, minIntervalMs, maxIntervalMs, status, elapsedMs: clock.now() - submittedAt });
+  for (;;) {
+    if (options.timeoutMs !== undefined) {
+      const left = startedWaiting + options.timeoutMs - clock.now();
+      if (left <= 0) throw waitTimeout(taskId, options.timeoutMs);
+      delay = Math.min(delay, left);
+    }
+    if (delay > 0) await clock.sleep(delay, options.signal);
+    if (options.timeoutMs !== undefined && clock.now() - startedWaiting >= options.timeoutMs) throw waitTimeout(taskId, options.timeoutMs);
+    await options.limiter?.acquire(spec.id, spec.rateLimits.queryPerSecond, options.signal);
+
+    let result: { snapshot: TaskSnapshot; response: TaskResponse };
+    try {
+      result = await getTask(transport, taskId, { signal: options.signal, onRetry: options.onRetry });
+      failures = 0;
+    } catch (err) {
+      // The transport already retried; a still-retriable failure (503 storm, reset) is tolerated a
+      // few times more, like the SDKs that keep polling through 503/504 (§6).
+      if (err instanceof DashScopeError && err.retriable && ++failures <= maxFailures) {
+        delay = minIntervalMs * 2 ** failures;
+        continue;
+      }
+      throw err;
+    }
+    queries++;
+    const now = clock.now();
+    const { snapshot, response } = result;
+    if (submittedAt === undefined) {
+      // §5.3: submit_time is Beijing wall-clock; use it only when it is plausible against our clock.
+      const serverSubmit = parseServiceTime(snapshot.submitTime);
+      const age = serverSubmit === undefined ? undefined : Date.now() - serverSubmit;
+      submittedAt = age !== undefined && age >= 0 && age < 24 * 3600_000 ? now - age : now;
+    }
+    if (snapshot.status === 'RUNNING' && runningSince === undefined) {
+      // Started somewhere between the previous query and this one.
+      const prev = lastQueryAt ?? submittedAt;
+      runningSince = (prev + now) / 2 - submittedAt;
+    }
+    status = snapshot.status;
+    lastQueryAt = now;
+    const elapsedMs = now - submittedAt;
+    const terminal = TERMINAL_TASK_STATUSES.has(status);
+    if (!terminal) {
+      const state: Parameters<typeof nextPollDelay>[0] = { typicalDurationMs: typical, minIntervalMs, maxIntervalMs, status, elapsedMs };
+      if (runningSince !== undefined) state.runningSinceMs = runningSince;
+      delay = nextPollDelay(state);
+    }
+    options.onStatus?.({ snapshot, elapsedMs, queries, ...(terminal ? {} : { nextQueryInMs: delay }) });
+    if (!terminal) continue;
+
+    transport.logger.debug(`task ${status}`, { taskId, model: spec.id, queries, ms: elapsedMs, requestId: snapshot.requestId });
+    switch (status) {
+      case 'SUCCEEDED':
+        return response;
+      case 'FAILED':
+        throw new DashScopeError({
+          code: snapshot.code ?? 'TaskFailed',
+          message: snapshot.message ?? `Task ${taskId} failed.`,
+          requestId: snapshot.requestId,
+          taskId,
+        });
+      case 'CANCELED':
+        throw new DashScopeError({ code: CLIENT_ERROR_CODES.taskCanceled, message: `Task ${taskId} was cancelled.`, requestId: snapshot.requestId, taskId, retriable: false });
+      default:
+        throw new DashScopeError({
+          code: CLIENT_ERROR_CODES.taskUnknown,
+          message: `Task ${taskId}: task expired or not found (status UNKNOWN).`,
+          requestId: snapshot.requestId,
+          taskId,
+          retriable: false,
+        });
+    }
+  }
+}
+
+function waitTimeout(taskId: string, timeoutMs: number): DashScopeError {
+  return new DashScopeError({
+    code: CLIENT_ERROR_CODES.waitTimeout,
+    message: `Stopped waiting for task ${taskId} after ${Math.round(timeoutMs / 1000)} s; it may still finish.`,
+    taskId,
+    retriable: false,
+  });
+}
+
+function parseTaskResponse(body: unknown, requestId: string | undefined): TaskResponse {
+  const parsed = TaskResponseSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new DashScopeError({
+      httpStatus: 200,
+      code: CLIENT_ERROR_CODES.malformed,
+      message: 'The task response has no output.task_id / output.task_status.',
+      requestId,
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,267 @@
+/**
+ * Local images → something the service can read (§7):
+ * - a `data:` URI when the endpoint accepts one and the file is at most 10 MB decoded
+ *   (`DATA_URI_MAX_BYTES`: "Exceeded limit on max bytes per data-uri item : 10485760");
+ * - otherwise, and always for qwen-mt-image (URL only, §4.3), the temporary upload:
+ *   `GET /uploads?action=getPolicy&model=…` → multipart POST to `upload_host` with `file` LAST
+ *   → `oss://{key}`, which then needs `X-DashScope-OssResourceResolve: enable` on the request.
+ *
+ * Format and pixel size are checked against the catalog BEFORE anything is uploaded, so a wrong
+ * file costs nothing and the message says what the model accepts.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { imageSize } from 'image-size';
+import { FormData } from 'undici';
+import { DATA_URI_MAX_BYTES, UPLOAD_POLICY_PATH, type ImageInputRule, type ModelSpec } from './catalog.js';
+import { CLIENT_ERROR_CODES, DashScopeError, RequestValidationError, type ValidationIssue } from './errors.js';
+import type { ResolvedImageInput } from './requests.js';
+import { UploadPolicySchema, type UploadPolicy } from './schemas.js';
+import type { RetryEvent, Transport } from './transport.js';
+
+/** What {@link inspectImage} learned about an image file. */
+export interface ImageInfo {
+  /** Lowercase type as image-size names it (`jpg`, `png`, `webp`, …). */
+  format: string;
+  mime: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+const MIME: Record<string, string> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  bmp: 'image/bmp',
+  gif: 'image/gif',
+  tiff: 'image/tiff',
+  webp: 'image/webp',
+  pnm: 'image/x-portable-anymap',
+  heif: 'image/heif',
+  svg: 'image/svg+xml',
+  ico: 'image/x-icon',
+};
+
+/** MIME type of an image-size type name. */
+export function mimeOf(format: string): string {
+  return MIME[format] ?? `image/${format}`;
+}
+
+/** Reads type and pixel size from the bytes (not from the file name). */
+export function inspectImage(bytes: Uint8Array): ImageInfo | undefined {
+  try {
+    const r = imageSize(bytes);
+    if (!r.type || !r.width || !r.height) return undefined;
+    // EXIF orientation 5–8 swaps width and height on display, and the service sees the rotated image.
+    const swap = r.orientation !== undefined && r.orientation >= 5;
+    return { format: r.type, mime: mimeOf(r.type), width: swap ? r.height : r.width, height: swap ? r.width : r.height, bytes: bytes.byteLength };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks an image against a model's input rule; returns sentences saying what is wrong. */
+export function checkImageAgainstRule(info: ImageInfo, rule: ImageInputRule, modelId: string, label: string): string[] {
+  const problems: string[] = [];
+  const fmt = info.format === 'jpeg' ? 'jpg' : info.format;
+  if (!rule.formats.includes(fmt) && !(fmt === 'pnm' && rule.formats.includes('ppm'))) {
+    problems.push(`${label} is ${fmt.toUpperCase()}; ${modelId} accepts ${rule.formats.map((f) => f.toUpperCase()).join(', ')}. Convert it first.`);
+  }
+  const { width: w, height: h } = info;
+  if (w < rule.minSide || h < rule.minSide || w > rule.maxSide || h > rule.maxSide) {
+    problems.push(`${label} is ${w}×${h} px; ${modelId} needs width and height each between ${rule.minSide} and ${rule.maxSide} px.`);
+  }
+  const aspect = w / h;
+  if ((rule.minAspect !== undefined && aspect < rule.minAspect - 1e-9) || (rule.maxAspect !== undefined && aspect > rule.maxAspect + 1e-9)) {
+    problems.push(`${label} has an aspect ratio of ${aspect.toFixed(2)}; ${modelId} needs it between ${ratio(rule.minAspect)} and ${ratio(rule.maxAspect)}.`);
+  }
+  if (info.bytes > rule.maxBytes) {
+    problems.push(`${label} is ${mb(info.bytes)}; ${modelId} accepts files up to ${mb(rule.maxBytes)}.`);
+  }
+  return problems;
+}
+
+/** Decodes a base64 `data:` URI. */
+export function decodeDataUri(uri: string): { mime: string; bytes: Uint8Array } | undefined {
+  const m = /^data:([\w.+-]+\/[\w.+-]+)?(?:;[\w-]+=[^;,]*)*;base64,(.*)$/is.exec(uri);
+  if (!m) return undefined;
+  return { mime: m[1] ?? 'application/octet-stream', bytes: Buffer.from(m[2]!, 'base64') };
+}
+
+/** Encodes bytes as a `data:` URI. */
+export function toDataUri(bytes: Uint8Array, mime: string): string {
+  return `data:${mime};base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}`;
+}
+
+/** Reported per image that goes through the temporary upload. */
+export interface UploadEvent {
+  index: number;
+  name: string;
+  bytes: number;
+  phase: 'policy' | 'upload' | 'done';
+}
+
+/** Options of {@link resolveImageInputs}. */
+export interface ResolveImagesOptions {
+  signal?: AbortSignal;
+  onUpload?: (e: UploadEvent) => void;
+  onRetry?: (e: RetryEvent) => void;
+  /** Always upload local files, even where a data: URI would do (the UI may prefer small requests). */
+  forceUpload?: boolean;
+}
+
+/** Wire references for the request body, and whether any is an `oss://` URL. */
+export interface ResolvedImages {
+  refs: string[];
+  ossResolve: boolean;
+}
+
+/**
+ * Turns the request's images into wire references. Local files and bytes are read and checked
+ * first (all of them, so every problem is reported at once), then inlined or uploaded.
+ */
+export async function resolveImageInputs(
+  transport: Transport,
+  spec: ModelSpec,
+  images: readonly ResolvedImageInput[],
+  options: ResolveImagesOptions = {},
+): Promise<ResolvedImages> {
+  const rule = spec.images;
+  if (!rule || images.length === 0) return { refs: [], ossResolve: false };
+  const issues: ValidationIssue[] = [];
+  const loaded: ({ kind: 'ref'; ref: string } | { kind: 'local'; bytes: Uint8Array; name: string; info: ImageInfo })[] = [];
+
+  for (const [i, img] of images.entries()) {
+    const path = `images.${i}`;
+    if (img.kind === 'url' || img.kind === 'oss') {
+      loaded.push({ kind: 'ref', ref: img.url });
+      continue;
+    }
+    let bytes: Uint8Array;
+    let name: string;
+    if (img.kind === 'file') {
+      name = basename(img.path);
+      try {
+        const st = await stat(img.path);
+        if (!st.isFile()) throw new Error('not a file');
+        // Refuse before reading a huge file into memory.
+        if (st.size > rule.maxBytes) {
+          issues.push({ path, message: `${name} is ${mb(st.size)}; ${spec.id} accepts files up to ${mb(rule.maxBytes)}.` });
+          continue;
+        }
+        bytes = await readFile(img.path);
+      } catch (err) {
+        issues.push({ path, message: `Cannot read ${img.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.` });
+        continue;
+      }
+    } else if (img.kind === 'bytes') {
+      bytes = img.bytes;
+      name = img.name ?? `image-${i + 1}`;
+    } else {
+      const decoded = decodeDataUri(img.uri);
+      if (!decoded) {
+        issues.push({ path, message: 'This data URI is not base64 (expected data:image/png;base64,…).' });
+        continue;
+      }
+      bytes = decoded.bytes;
+      name = `image-${i + 1}`;
+    }
+    const info = inspectImage(bytes);
+    if (!info) {
+      issues.push({ path, message: `${name} is not an image ${spec.id} can read (accepted: ${rule.formats.map((f) => f.toUpperCase()).join(', ')}).` });
+      continue;
+    }
+    for (const p of checkImageAgainstRule(info, rule, spec.id, name)) issues.push({ path, message: p });
+    loaded.push({ kind: 'local', bytes, name, info });
+  }
+  if (issues.length) throw new RequestValidationError(issues, spec.id);
+
+  const refs: string[] = [];
+  let ossResolve = images.some((img) => img.kind === 'oss');
+  for (const [index, item] of loaded.entries()) {
+    if (item.kind === 'ref') {
+      refs.push(item.ref);
+      continue;
+    }
+    if (!options.forceUpload && rule.accepts.includes('data') && item.bytes.byteLength <= DATA_URI_MAX_BYTES) {
+      refs.push(toDataUri(item.bytes, item.info.mime));
+      continue;
+    }
+    const emit = (phase: UploadEvent['phase']): void => options.onUpload?.({ index, name: item.name, bytes: item.bytes.byteLength, phase });
+    emit('policy');
+    const policy = await getUploadPolicy(transport, spec.model, options);
+    emit('upload');
+    refs.push(await uploadToOss(transport, policy, item.bytes, uploadFileName(item.name, item.info.format), item.info.mime, options));
+    emit('done');
+    ossResolve = true;
+  }
+  return { refs, ossResolve };
+}
+
+/** `GET /uploads?action=getPolicy&model=…` (§7 step 1). The policy is bound to the model. */
+export async function getUploadPolicy(transport: Transport, model: string, options: { signal?: AbortSignal; onRetry?: (e: RetryEvent) => void } = {}): Promise<UploadPolicy> {
+  const path = `${UPLOAD_POLICY_PATH}?action=getPolicy&model=${encodeURIComponent(model)}`;
+  const res = await transport.json({ method: 'GET', path, signal: options.signal, onRetry: options.onRetry, label: 'upload policy' });
+  const parsed = UploadPolicySchema.safeParse(res.body);
+  if (!parsed.success) {
+    throw new DashScopeError({ httpStatus: res.status, code: CLIENT_ERROR_CODES.malformed, message: 'The upload policy response is missing fields.', requestId: res.requestId });
+  }
+  return parsed.data.data;
+}
+
+/**
+ * The OSS form POST (§7 step 2), fields in the order the SDKs send them with `file` LAST (OSS
+ * ignores fields after the file). Returns `oss://{key}`. The API key is NOT sent to the upload host.
+ */
+export async function uploadToOss(
+  transport: Transport,
+  policy: UploadPolicy,
+  bytes: Uint8Array,
+  fileName: string,
+  mime: string,
+  options: { signal?: AbortSignal; onRetry?: (e: RetryEvent) => void } = {},
+): Promise<string> {
+  const key = `${policy.upload_dir}/${fileName}`;
+  const form = new FormData();
+  form.append('OSSAccessKeyId', policy.oss_access_key_id);
+  form.append('Signature', policy.signature);
+  form.append('policy', policy.policy);
+  form.append('key', key);
+  form.append('x-oss-object-acl', policy.x_oss_object_acl);
+  form.append('x-oss-forbid-overwrite', policy.x_oss_forbid_overwrite);
+  form.append('success_action_status', '200');
+  form.append('x-oss-content-type', mime);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: mime }), fileName);
+  try {
+    await transport.json({ method: 'POST', url: policy.upload_host, body: form, signal: options.signal, onRetry: options.onRetry, label: 'upload file' });
+  } catch (err) {
+    if (err instanceof DashScopeError && err.code !== 'AccessDenied') {
+      throw new DashScopeError({
+        httpStatus: err.httpStatus,
+        code: CLIENT_ERROR_CODES.uploadFailed,
+        message: `Uploading ${fileName} failed: ${err.code}: ${err.message}`,
+        requestId: err.requestId,
+        retriable: err.retriable,
+        cause: err,
+      });
+    }
+    throw err;
+  }
+  return `oss://${key}`;
+}
+
+/** An ASCII file name with the right extension: qwen-mt-image rejects URLs with Chinese characters (§4.3). */
+export function uploadFileName(name: string, format: string): string {
+  const ext = format === 'jpg' ? 'jpg' : format;
+  const stem = basename(name, extname(name)).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'image';
+  return `${stem.slice(0, 80)}.${ext}`;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function ratio(r: number | undefined): string {
+  if (r === undefined) return 'any';
+  return r >= 1 ? `${r}:1` : `1:${Math.round(1 / r)}`;
+}
