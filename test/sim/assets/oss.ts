@@ -11,7 +11,7 @@ export function ossRequestId(): string {
 }
 
 function xmlEscape(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+  return s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
 }
 
 /** The body OSS returns with an error: `<Error><Code>…</Code><Message>…</Message>…</Error>`. */
