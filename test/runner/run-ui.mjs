@@ -1,0 +1,107 @@
+// UI tier: the flows in test/ui/*.flow.mjs in Debian's chromium (playwright-core) against
+// code-server with the extension under development. Screenshots go to
+// test-results/screenshots/. Ends with `ui: N passed, N failed`; always stops its processes.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createSandbox,
+  installSignalHandlers,
+  launchChromium,
+  runCleanups,
+  startCodeServer,
+  workbenchUrl,
+} from '../../scripts/lib/code-server.mjs';
+import { buildExtension, ensureEnvironment, repoRoot } from '../../scripts/lib/environment.mjs';
+
+const FLOW_TIMEOUT_MS = 3 * 60_000;
+const resultsDir = join(repoRoot, 'test-results');
+const screenshotsDir = join(resultsDir, 'screenshots');
+const flowsDir = join(repoRoot, 'test', 'ui');
+
+async function loadFlows() {
+  const files = readdirSync(flowsDir)
+    .filter((name) => name.endsWith('.flow.mjs'))
+    .sort();
+  const modules = await Promise.all(files.map((file) => import(pathToFileURL(join(flowsDir, file)).href)));
+  return modules.flatMap((module) => module.flows);
+}
+
+function slug(text) {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+}
+
+function timeout(ms, what) {
+  let timer;
+  const promise = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s: ${what}`)), ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+installSignalHandlers();
+let passed = 0;
+let failed = 0;
+try {
+  await ensureEnvironment();
+  await buildExtension();
+  rmSync(screenshotsDir, { recursive: true, force: true });
+  mkdirSync(screenshotsDir, { recursive: true });
+
+  const flows = await loadFlows();
+  if (flows.length === 0) {
+    throw new Error(`no flows in ${flowsDir}`);
+  }
+  const sandbox = createSandbox('ui');
+  const server = await startCodeServer({
+    sandbox,
+    // A placeholder key: the studio then treats the user as configured (no request is made).
+    env: { DASHSCOPE_API_KEY: 'ui-placeholder-key' },
+    logFile: join(resultsDir, 'ui-code-server.log'),
+  });
+  console.log(`ui: code-server ${server.origin} (pid ${server.pid})`);
+  const browser = await launchChromium();
+  const url = workbenchUrl(server, { folder: sandbox.workspace });
+
+  for (const [index, flow] of flows.entries()) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    const prefix = `${String(index + 1).padStart(2, '0')}-`;
+    const screenshot = (name) => page.screenshot({ path: join(screenshotsDir, `${prefix}${slug(name)}.png`) });
+    const limit = timeout(FLOW_TIMEOUT_MS, flow.name);
+    const started = Date.now();
+    try {
+      await Promise.race([
+        (async () => {
+          await page.goto(url);
+          await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+          await flow.run(page, { screenshot });
+        })(),
+        limit.promise,
+      ]);
+      passed += 1;
+      console.log(`  ✔ ${flow.name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      failed += 1;
+      console.log(`  ✖ ${flow.name} (${Date.now() - started} ms)`);
+      console.log(String(error instanceof Error ? error.stack : error).replace(/^/gm, '      '));
+      await screenshot(`failed-${flow.name}`).catch(() => undefined);
+    } finally {
+      limit.cancel();
+      await context.close().catch(() => undefined);
+    }
+  }
+  console.log(`ui: screenshots in ${screenshotsDir}`);
+} catch (error) {
+  console.error(`ui: ${error instanceof Error ? error.message : error}`);
+  failed += 1;
+} finally {
+  await runCleanups();
+}
+console.log(`ui: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
