@@ -43,8 +43,8 @@ export class KeyRegistry {
   authenticate(authorization: string | undefined, region: Region): Caller {
     const raw = (authorization ?? '').trim();
     if (raw === '') throw new SimError(401, 'InvalidApiKey', MSG.noApiKey);
-    const m = /^Bearer\s+(.*)$/i.exec(raw);
-    const key = (m ? m[1] : raw).trim();
+    const m = /^Bearer(?:\s+(.*))?$/i.exec(raw);
+    const key = (m ? (m[1] ?? '') : raw).trim();
     if (key === '') throw new SimError(401, 'InvalidApiKey', MSG.noApiKey);
     if (this.byKey.get(key) !== region) throw new SimError(401, 'InvalidApiKey', MSG.invalidApiKey);
     const accountId = md5Hex(`account:${key}`);

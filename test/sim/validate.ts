@@ -398,7 +398,14 @@ export function normalizeFormat(format: string): string {
   return f;
 }
 
-const round16 = (x: number): number => Math.max(16, Math.round(x / 16) * 16);
+/** Nearest multiple of 16, ties to even like Python's round() (doc example: 1033*1032 → 1040*1024). */
+export function round16(x: number): number {
+  const q = x / 16;
+  const f = Math.floor(q);
+  const d = q - f;
+  const r = Math.abs(d - 0.5) < 1e-9 ? (f % 2 === 0 ? f : f + 1) : Math.round(q);
+  return Math.max(16, r * 16);
+}
 
 /** W*H with total pixels ≈ `total` and aspect `w/h` of the reference, each side a multiple of 16. */
 export function sizeForTotal(total: number, ref: { width: number; height: number } | undefined, aspectBounds?: [number, number]): { width: number; height: number } {
