@@ -87,18 +87,11 @@ export class ResultHost {
   }
 
   static async start(opts: ResultHostOptions): Promise<ResultHost> {
-    let self: ResultHost | undefined;
-    const server = createServer((req, res) => {
-      if (!self) {
-        res.statusCode = 503;
-        res.end();
-        return;
-      }
-      self.handle(req, res);
-    });
+    const server = createServer();
     server.keepAliveTimeout = 5_000;
     const port = await listen(server, opts.host);
-    self = new ResultHost(server, port, opts);
+    const self = new ResultHost(server, port, opts);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => self.handle(req, res));
     return self;
   }
 

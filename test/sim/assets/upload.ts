@@ -105,20 +105,15 @@ export class UploadHost {
   }
 
   static async start(opts: UploadHostOptions): Promise<UploadHost> {
-    let self: UploadHost | undefined;
-    const server = createServer((req, res) => {
-      if (!self) {
-        res.statusCode = 503;
-        res.end();
-        return;
-      }
+    const server = createServer();
+    const port = await listen(server, opts.host);
+    const self = new UploadHost(server, port, opts);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       self.handle(req, res).catch(() => {
         if (!res.headersSent) sendOssError(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.', 'upload');
         else res.destroy();
       });
     });
-    const port = await listen(server, opts.host);
-    self = new UploadHost(server, port, opts);
     return self;
   }
 
