@@ -3,6 +3,7 @@
  *   node --import tsx --test test/sim/assets.test.ts
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -241,6 +242,7 @@ describe('result host', () => {
     const body = Buffer.from(await res.arrayBuffer());
     assert.equal(Number(res.headers.get('content-length')), body.length);
     assert.ok(body.equals(renderImage(opts)));
+    assert.equal(res.headers.get('content-md5'), createHash('md5').update(body).digest('base64'));
     const png = PNG.sync.read(body);
     assert.deepEqual([png.width, png.height], [1664, 928]);
   });
@@ -762,9 +764,9 @@ describe('resolveImage', () => {
     assert.equal((await hosts.resolveImage(hosts.putStatic('ok.png', makePng(20, 200)), mt)).height, 200);
   });
 
-  test('files over the model maxBytes (10 MB for the edit models) → BadRequest.TooLarge', async () => {
+  test('files over the model maxBytes (10 MB for the edit models) → InvalidParameter', async () => {
     const big = Buffer.concat([makePng(600, 600), Buffer.alloc(10 * MB)]);
-    await expectInputError(hosts.resolveImage(hosts.putStatic('big.png', big), edit), 400, 'BadRequest.TooLarge', 'Payload Too Large');
+    await expectInputError(hosts.resolveImage(hosts.putStatic('big.png', big), edit), 400, 'InvalidParameter', 'The image file is too large, the file size must not exceed 10MB.');
     // qwen-mt-image allows up to 100 MB.
     assert.equal((await hosts.resolveImage(hosts.putStatic('big.png', big), mt)).width, 600);
   });

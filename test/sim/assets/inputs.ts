@@ -24,7 +24,7 @@
  * | oss:// without OssResourceResolve    | InvalidParameter "InternalError.Algo.InvalidParameter: The provided URL does not appear to be valid. Ensure it is correctly formatted." | same |
  * | oss:// other model / unknown / expired | as unreachable                                    | as unreachable                      |
  * | data: URI over the limit             | InvalidParameter "Exceeded limit on max bytes per data-uri item : 10485760" | same      |
- * | file over the model's maxBytes       | BadRequest.TooLarge "Payload Too Large"             | same                                |
+ * | file over the model's maxBytes       | InvalidParameter "The image file is too large, the file size must not exceed 10MB." | same (100MB) |
  * | not an image / format not allowed    | InvalidParameter.DataInspection "The media format is not supported or incorrect for the data inspection." | InvalidParameter "image format error" |
  * | width/height outside the rule        | InvalidParameter "The image size is not valid, width and height must be between 384 and 3072 pixels." | same |
  * | aspect ratio outside the rule        | InvalidParameter "The aspect ratio of the image is not valid, it must be between 1:10 and 10:1." | same |
@@ -63,7 +63,8 @@ export const MSG = {
   inspectDownload: 'Unable to download the media resource during the data inspection process.',
   inspectFormat: 'The media format is not supported or incorrect for the data inspection.',
   ossNotResolved: 'InternalError.Algo.InvalidParameter: The provided URL does not appear to be valid. Ensure it is correctly formatted.',
-  tooLarge: 'Payload Too Large',
+  /** The file is larger than the model's limit (§2.2: "≤ 10 MB"; §4.3: "≤ 100 MB"). */
+  tooLarge: (maxBytes: number): string => `The image file is too large, the file size must not exceed ${Math.round(maxBytes / (1024 * 1024))}MB.`,
 } as const;
 
 export class InputResolver {
@@ -121,7 +122,7 @@ export class InputResolver {
     }
 
     const maxFile = rule?.maxBytes ?? opts.maxBytes;
-    if (bytes.length > maxFile) throw new SimInputError(400, 'BadRequest.TooLarge', MSG.tooLarge);
+    if (bytes.length > maxFile) throw new SimInputError(400, 'InvalidParameter', MSG.tooLarge(maxFile));
 
     let size: { width: number; height: number; type?: string };
     try {

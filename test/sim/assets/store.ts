@@ -31,6 +31,8 @@ export interface StoredObject {
   /** Exact expiry in ms (the URL's `Expires` is this rounded up to whole seconds). */
   expiresAtMs: number;
   etag: string;
+  /** base64 MD5 of the bytes (OSS `Content-MD5`). */
+  md5: string;
 }
 
 export type UrlLookup =
@@ -116,7 +118,7 @@ export class ResultHost {
       contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream',
       createdAtMs: now,
       expiresAtMs: now + ttl,
-      etag: `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"`,
+      ...digests(bytes),
     };
     this.objects.set(path, object);
     this.storedBytes += bytes.length;
@@ -137,7 +139,7 @@ export class ResultHost {
       contentType: contentType ?? CONTENT_TYPES[ext] ?? 'application/octet-stream',
       createdAtMs: this.opts.now(),
       expiresAtMs: Number.POSITIVE_INFINITY,
-      etag: `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"`,
+      ...digests(bytes),
     });
     return `${this.baseUrl}${path.split('/').map(encodeURIComponent).join('/')}`;
   }
@@ -274,6 +276,8 @@ export class ResultHost {
       status = 206;
       body = obj.bytes.subarray(range.start, range.end + 1);
       headers['Content-Range'] = `bytes ${range.start}-${range.end}/${obj.bytes.length}`;
+    } else {
+      headers['Content-MD5'] = obj.md5;
     }
     headers['Content-Length'] = body.length;
     res.writeHead(status, headers);
@@ -288,6 +292,11 @@ export class ResultHost {
     this.failQueue = [];
     return closeServer(this.server);
   }
+}
+
+function digests(bytes: Buffer): { etag: string; md5: string } {
+  const md5 = createHash('md5').update(bytes).digest();
+  return { etag: `"${md5.toString('hex').toUpperCase()}"`, md5: md5.toString('base64') };
 }
 
 function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
@@ -328,8 +337,9 @@ function sendBody(res: ServerResponse, body: Buffer, bps: number | undefined, re
     res.write(body.subarray(0, resetAt), () => setTimeout(reset, 20));
     return;
   }
-  const tickMs = 50;
-  const chunk = Math.max(1, Math.floor((bps * tickMs) / 1000));
+  // 50 ms ticks; for very low rates, one byte per 1000/bps ms so the rate stays right.
+  const tickMs = Math.max(50, Math.ceil(1000 / bps));
+  const chunk = Math.max(1, Math.round((bps * tickMs) / 1000));
   let sent = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
