@@ -1,13 +1,15 @@
 // One esbuild config per target: the extension host (node, cjs, `vscode` external),
 // the CLI (node, cjs) and the studio webview (browser, esm). `--production` minifies
 // and drops source maps; `--watch` rebuilds on change; `--tests` also bundles the in-editor
-// integration suite (test/suite → out/test/suite). Type checking is `npm run check`.
+// integration suite (test/suite → out/test/suite); `--quiet` prints only problems. Type
+// checking is `npm run check`.
 import { existsSync, readdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+const quiet = process.argv.includes('--quiet');
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -15,7 +17,7 @@ const common = {
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
-  logLevel: 'info',
+  logLevel: quiet ? 'warning' : 'info',
   legalComments: 'none',
 };
 
@@ -70,7 +72,7 @@ if (tests) {
 const buildable = targets.filter((target) => {
   const missing = /** @type {string[]} */ (target.entryPoints).filter((entry) => !existsSync(entry));
   if (missing.length > 0) {
-    console.warn(`[esbuild] skipping ${missing.join(', ')}: not found`);
+    if (!quiet) console.warn(`[esbuild] skipping ${missing.join(', ')}: not found`);
     return false;
   }
   return true;

@@ -39,7 +39,7 @@ export function run(command, args, options = {}) {
 
 /** Runs `node esbuild.mjs` (with `--tests` to also bundle the integration suite). */
 export async function buildExtension({ tests = false } = {}) {
-  await run(process.execPath, ['esbuild.mjs', ...(tests ? ['--tests'] : [])]);
+  await run(process.execPath, ['esbuild.mjs', '--quiet', ...(tests ? ['--tests'] : [])]);
 }
 
 /** `npm ci` (or `npm install` without a lockfile) when node_modules is absent. */
