@@ -342,9 +342,9 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     if (parseError || body === undefined) throw new SimError(400, 'BadRequest.IllegalInput', MSG.illegalInput);
     const env = checkEnvelope(body);
     const spec = selectSpec(env.model, 'multimodalGeneration', region, env.parameters);
-    core.limiter.take(`${caller.accountId}|${spec.model}|rps`, spec.rateLimits.requestsPerSecond);
     const release = core.limiter.acquire(`${caller.accountId}|${spec.model}|inflight`, spec.rateLimits.concurrent);
     try {
+      core.limiter.take(`${caller.accountId}|${spec.model}|rps`, spec.rateLimits.requestsPerSecond);
       const job = validateMessages(spec, env.input, env.parameters, { sse, asyncCall: false });
       const imgs = await resolveImages(job, spec, caller, req);
       const size = outputSize(spec, job.sizeParam, imgs[imgs.length - 1]);
@@ -423,8 +423,8 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     if (parseError || body === undefined) throw new SimError(400, 'BadRequest.IllegalInput', MSG.illegalInput);
     const env = checkEnvelope(body);
     const spec = selectSpec(env.model, endpoint, region, env.parameters);
-    core.limiter.take(`${caller.accountId}|${spec.model}|rps`, spec.rateLimits.requestsPerSecond);
     core.limiter.checkConcurrent(core.tasks.active(caller.accountId, spec.model), spec.rateLimits.concurrent);
+    core.limiter.take(`${caller.accountId}|${spec.model}|rps`, spec.rateLimits.requestsPerSecond);
 
     let total = 1;
     let family: 'results' | 'choices' | 'image_url';
