@@ -41,7 +41,8 @@ export const ImageInputSchema = z.union([
   z.strictObject({ kind: z.literal('oss'), url: z.string().startsWith('oss://') }),
   z.strictObject({ kind: z.literal('data'), uri: z.string().startsWith('data:') }),
   z.strictObject({ kind: z.literal('file'), path: z.string().min(1) }),
-  z.strictObject({ kind: z.literal('bytes'), bytes: z.instanceof(Uint8Array), name: z.string().optional() }),
+  // z.custom, not z.instanceof: a Node Buffer is a Uint8Array<ArrayBufferLike>, which instanceof's type rejects.
+  z.strictObject({ kind: z.literal('bytes'), bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes must be a Uint8Array'), name: z.string().optional() }),
 ]);
 /** An input image: URL, `oss://` URL, `data:` URI, local file path, or bytes. */
 export type ImageInput = z.infer<typeof ImageInputSchema>;

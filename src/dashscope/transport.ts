@@ -10,7 +10,7 @@
  *
  * Section numbers refer to ../shared/reference/dashscope-api.md.
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { REGION_BASE_URLS, type Region } from './catalog.js';

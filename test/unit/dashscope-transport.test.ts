@@ -7,7 +7,7 @@
  *   node --import tsx --test test/unit/dashscope-transport.test.ts
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { after, afterEach, describe, test } from 'node:test';
 import { Agent } from 'undici';
@@ -30,7 +30,7 @@ function transport(url: string, extra: Partial<ConstructorParameters<typeof Tran
   return t;
 }
 
-const ok = (res: import('node:http').ServerResponse, body: unknown = { output: { ok: true }, request_id: 'req-ok' }) => {
+const ok = (res: ServerResponse, body: unknown = { output: { ok: true }, request_id: 'req-ok' }) => {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 };
