@@ -1,0 +1,360 @@
+/**
+ * Provenance: what made an image (model, prompt, size, seed, parameters, request and task ids,
+ * source images) kept WITH the file, so an asset can be understood and regenerated later
+ * (users.md: "Prompt and parameters kept with the file").
+ *
+ * PNG files get text chunks inserted before IEND: `bailian` (the JSON record), `parameters` (the
+ * AUTOMATIC1111-style text most image tools read) and `Description` (the prompt). JPG files get a
+ * sidecar `<file>.json` instead (no EXIF/XMP writer here).
+ *
+ * The record NEVER holds the API key or an expiring URL: it is built from explicit fields only,
+ * signed URLs lose their query string, `oss://` and `data:` sources are not kept, and every
+ * string goes through a key scrubber as a last line of defence.
+ *
+ * Pure (no `vscode`, no Node built-ins): CRC32 is a small table-based implementation because
+ * Node 20 has no `zlib.crc32` and the extension must not depend on Node-only code here.
+ */
+
+/** Keyword of the JSON provenance chunk. */
+export const PROVENANCE_KEYWORD = 'bailian';
+
+/** What produced an image. Field names are snake_case like DashScope's, for readers of the JSON. */
+export interface ProvenanceRecord {
+  /** Format version of this record. */
+  version: 1;
+  generator: string;
+  /** Catalog id (`wan2.6-image:interleave`). */
+  model: string;
+  prompt?: string;
+  negative_prompt?: string;
+  /** The prompt after `prompt_extend` rewrote it, when the service said. */
+  actual_prompt?: string;
+  /** `W*H` of this image. */
+  size?: string;
+  seed?: number;
+  /** Request parameters as sent (n, prompt_extend, watermark, max_images, languages …). */
+  parameters: Record<string, unknown>;
+  request_id?: string;
+  task_id?: string;
+  /** ISO 8601 time the generation started. */
+  created: string;
+  /** 1-based index of this image in its result. */
+  index?: number;
+  /** Input images: paths relative to the saved file, or URLs without query strings. */
+  sources?: string[];
+}
+
+/** Input of {@link buildProvenance}. */
+export interface ProvenanceInput {
+  model: string;
+  prompt?: string;
+  negativePrompt?: string;
+  actualPrompt?: string;
+  width?: number;
+  height?: number;
+  seed?: number;
+  parameters?: Record<string, unknown>;
+  requestId?: string;
+  taskId?: string;
+  created?: Date;
+  index?: number;
+  /** Source images as the caller resolved them (relative paths, or URLs). */
+  sources?: readonly string[];
+  generator?: string;
+}
+
+const KEY_PATTERN = /\bsk-[A-Za-z0-9_-]{6,}/g;
+
+/** Replaces anything shaped like a DashScope key with `sk-***`. */
+export function scrubSecrets(text: string): string {
+  return text.replace(KEY_PATTERN, 'sk-***').replace(/Bearer\s+[^\s"',]+/gi, 'Bearer ***');
+}
+
+/**
+ * A source reference safe to keep in a file: local paths as given (with `/` separators), http(s)
+ * URLs without query string or fragment (signed URLs expire and carry signatures), nothing for
+ * `oss://` (temporary uploads) or `data:` URIs.
+ */
+export function sourceReference(ref: string): string | undefined {
+  const s = ref.trim();
+  if (!s || s.startsWith('data:') || s.startsWith('oss://')) return undefined;
+  if (/^https?:\/\//i.test(s)) {
+    try {
+      const u = new URL(s);
+      return `${u.origin}${u.pathname}`;
+    } catch {
+      return undefined;
+    }
+  }
+  return s.replace(/\\/g, '/');
+}
+
+/** Builds the record from explicit fields (never from a whole request, so nothing leaks in). */
+export function buildProvenance(input: ProvenanceInput): ProvenanceRecord {
+  const record: ProvenanceRecord = {
+    version: 1,
+    generator: input.generator ?? 'Bailian Image Studio',
+    model: input.model,
+    parameters: {},
+    created: (input.created ?? new Date()).toISOString(),
+  };
+  if (input.prompt !== undefined && input.prompt !== '') record.prompt = scrubSecrets(input.prompt);
+  if (input.negativePrompt) record.negative_prompt = scrubSecrets(input.negativePrompt);
+  if (input.actualPrompt && input.actualPrompt !== input.prompt) record.actual_prompt = scrubSecrets(input.actualPrompt);
+  if (input.width && input.height) record.size = `${input.width}*${input.height}`;
+  if (input.seed !== undefined) record.seed = input.seed;
+  for (const [k, v] of Object.entries(input.parameters ?? {})) {
+    if (v === undefined || /key|token|secret|authorization/i.test(k)) continue;
+    record.parameters[k] = scrubValue(v);
+  }
+  if (input.requestId) record.request_id = input.requestId;
+  if (input.taskId) record.task_id = input.taskId;
+  if (input.index !== undefined) record.index = input.index;
+  const sources = (input.sources ?? []).map(sourceReference).filter((s): s is string => s !== undefined);
+  if (sources.length) record.sources = sources.map(scrubSecrets);
+  return record;
+}
+
+function scrubValue(v: unknown): unknown {
+  if (typeof v === 'string') return scrubSecrets(/^https?:\/\//i.test(v) ? sourceReference(v) ?? '' : v);
+  if (Array.isArray(v)) return v.map(scrubValue);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(v)) out[k] = scrubValue(val);
+    return out;
+  }
+  return v;
+}
+
+/**
+ * The AUTOMATIC1111-style `parameters` text ("prompt\nNegative prompt: …\nSeed: 1, Size: WxH,
+ * Model: m"), which many image viewers and tools display.
+ */
+export function parametersText(record: ProvenanceRecord): string {
+  const lines = [record.prompt ?? ''];
+  if (record.negative_prompt) lines.push(`Negative prompt: ${record.negative_prompt}`);
+  const fields: string[] = [];
+  if (record.seed !== undefined) fields.push(`Seed: ${record.seed}`);
+  if (record.size) fields.push(`Size: ${record.size.replace('*', 'x')}`);
+  fields.push(`Model: ${record.model}`);
+  if (record.request_id) fields.push(`Request id: ${record.request_id}`);
+  if (record.task_id) fields.push(`Task id: ${record.task_id}`);
+  lines.push(fields.join(', '));
+  return lines.join('\n');
+}
+
+/** The sidecar JSON text for formats without embedded text (JPG). */
+export function sidecarJson(record: ProvenanceRecord): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
+}
+
+// ─── PNG chunks ──────────────────────────────────────────────────────────────────────────────
+
+/** The 8-byte PNG signature. */
+export const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+
+let crcTable: Uint32Array | undefined;
+
+/** CRC-32 (ISO 3309 / ITU-T V.42, polynomial 0xEDB88320) as PNG uses it; `crc` continues a running value. */
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = (crc ^ 0xffffffff) >>> 0;
+  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** One chunk of a PNG file. */
+export interface PngChunk {
+  type: string;
+  data: Uint8Array;
+  /** Offset of the chunk's length field in the file. */
+  offset: number;
+  /** Whether the stored CRC matches type + data. */
+  crcOk: boolean;
+}
+
+/** Whether the bytes start with the PNG signature. */
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
+/** Walks the chunks of a PNG. Throws on a missing signature or a chunk that runs past the end. */
+export function readPngChunks(png: Uint8Array): PngChunk[] {
+  if (!isPng(png)) throw new Error('Not a PNG file (bad signature).');
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const chunks: PngChunk[] = [];
+  let offset = 8;
+  while (offset < png.length) {
+    if (offset + 12 > png.length) throw new Error(`Truncated PNG chunk header at byte ${offset}.`);
+    const length = view.getUint32(offset);
+    const end = offset + 12 + length;
+    if (end > png.length) throw new Error(`PNG chunk at byte ${offset} runs past the end of the file.`);
+    const typeBytes = png.subarray(offset + 4, offset + 8);
+    const type = String.fromCharCode(...typeBytes);
+    const data = png.subarray(offset + 8, offset + 8 + length);
+    const stored = view.getUint32(offset + 8 + length);
+    chunks.push({ type, data, offset, crcOk: crc32(png.subarray(offset + 4, offset + 8 + length)) === stored });
+    offset = end;
+    if (type === 'IEND') break;
+  }
+  return chunks;
+}
+
+/** Encodes one chunk: length, type, data, CRC over type + data. */
+export function encodePngChunk(type: string, data: Uint8Array): Uint8Array {
+  if (!/^[A-Za-z]{4}$/.test(type)) throw new Error(`Invalid PNG chunk type "${type}".`);
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+/** A text entry: keyword (1–79 Latin-1 characters) and text. */
+export interface PngTextEntry {
+  keyword: string;
+  text: string;
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8');
+const latin1Decoder = new TextDecoder('latin1');
+
+function isLatin1(s: string): boolean {
+  // tEXt is ISO 8859-1 without controls other than newline (PNG spec 11.3.4.3).
+  return /^[\n\x20-\x7e\xa0-\xff]*$/.test(s);
+}
+
+function latin1Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** A `tEXt` chunk when the text is Latin-1, else an uncompressed UTF-8 `iTXt` chunk. */
+export function textChunk(entry: PngTextEntry): Uint8Array {
+  const { keyword, text } = entry;
+  if (!/^[\x20-\x7e\xa1-\xff]{1,79}$/.test(keyword) || /^ | $| {2}/.test(keyword)) {
+    throw new Error(`Invalid PNG text keyword "${keyword}" (1–79 Latin-1 characters, no leading, trailing or double spaces).`);
+  }
+  const key = latin1Bytes(keyword);
+  if (isLatin1(text)) {
+    const body = latin1Bytes(text);
+    const data = new Uint8Array(key.length + 1 + body.length);
+    data.set(key, 0);
+    data.set(body, key.length + 1);
+    return encodePngChunk('tEXt', data);
+  }
+  // iTXt: keyword \0, compression flag 0, method 0, language tag "" \0, translated keyword "" \0, UTF-8 text.
+  const body = utf8.encode(text);
+  const data = new Uint8Array(key.length + 5 + body.length);
+  data.set(key, 0);
+  data.set(body, key.length + 5);
+  return encodePngChunk('iTXt', data);
+}
+
+/** Reads `tEXt` and uncompressed `iTXt` chunks (compressed ones are skipped: no zlib here). */
+export function readPngText(png: Uint8Array): PngTextEntry[] {
+  const out: PngTextEntry[] = [];
+  for (const chunk of readPngChunks(png)) {
+    const entry = decodeTextChunk(chunk);
+    if (entry) out.push(entry);
+  }
+  return out;
+}
+
+function decodeTextChunk(chunk: Pick<PngChunk, 'type' | 'data'>): PngTextEntry | undefined {
+  const { data } = chunk;
+  const nul = data.indexOf(0);
+  if (nul <= 0) return undefined;
+  const keyword = latin1Decoder.decode(data.subarray(0, nul));
+  if (chunk.type === 'tEXt') return { keyword, text: latin1Decoder.decode(data.subarray(nul + 1)) };
+  if (chunk.type !== 'iTXt') return undefined;
+  if (data[nul + 1] !== 0) return undefined; // compressed
+  const langEnd = data.indexOf(0, nul + 3);
+  if (langEnd < 0) return undefined;
+  const transEnd = data.indexOf(0, langEnd + 1);
+  if (transEnd < 0) return undefined;
+  return { keyword, text: utf8Decoder.decode(data.subarray(transEnd + 1)) };
+}
+
+/**
+ * Inserts text chunks just before IEND. Existing `tEXt`/`iTXt`/`zTXt` chunks with the same
+ * keywords are removed first, so embedding twice replaces instead of duplicating. Everything else
+ * is copied byte for byte. Throws if the input is not a well-formed PNG.
+ */
+export function embedPngText(png: Uint8Array, entries: readonly PngTextEntry[]): Uint8Array {
+  const chunks = readPngChunks(png);
+  const iend = chunks[chunks.length - 1];
+  if (!iend || iend.type !== 'IEND') throw new Error('PNG has no IEND chunk.');
+  const replaced = new Set(entries.map((e) => e.keyword));
+  const parts: Uint8Array[] = [PNG_SIGNATURE];
+  for (const chunk of chunks) {
+    if (chunk.type === 'IEND') {
+      for (const entry of entries) parts.push(textChunk(entry));
+    } else if ((chunk.type === 'tEXt' || chunk.type === 'iTXt' || chunk.type === 'zTXt') && replaced.has(keywordOf(chunk.data))) {
+      continue;
+    }
+    parts.push(png.subarray(chunk.offset, chunk.offset + 12 + chunk.data.length));
+  }
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function keywordOf(data: Uint8Array): string {
+  const nul = data.indexOf(0);
+  return latin1Decoder.decode(data.subarray(0, nul < 0 ? data.length : nul));
+}
+
+/** The chunks {@link embedProvenance} writes for a record. */
+export function provenanceEntries(record: ProvenanceRecord): PngTextEntry[] {
+  const entries: PngTextEntry[] = [
+    { keyword: PROVENANCE_KEYWORD, text: JSON.stringify(record) },
+    { keyword: 'parameters', text: parametersText(record) },
+  ];
+  if (record.prompt) entries.push({ keyword: 'Description', text: record.prompt });
+  entries.push({ keyword: 'Software', text: record.generator });
+  return entries;
+}
+
+/** What to write for an image: the (possibly rewritten) bytes and, when not embedded, a sidecar text. */
+export interface ProvenanceOutput {
+  bytes: Uint8Array;
+  /** JSON for `<file>.json` when the format cannot carry the record itself. */
+  sidecar?: string;
+}
+
+/**
+ * Attaches the record to an image: embedded text chunks for PNG; for every other format (JPG) the
+ * bytes stay untouched and a sidecar JSON is returned.
+ */
+export function embedProvenance(bytes: Uint8Array, format: string, record: ProvenanceRecord): ProvenanceOutput {
+  if (format.toLowerCase() === 'png' && isPng(bytes)) return { bytes: embedPngText(bytes, provenanceEntries(record)) };
+  return { bytes, sidecar: sidecarJson(record) };
+}
+
+/** Reads the `bailian` record back from a PNG, if there is one. */
+export function readProvenance(png: Uint8Array): ProvenanceRecord | undefined {
+  const entry = readPngText(png).find((e) => e.keyword === PROVENANCE_KEYWORD);
+  if (!entry) return undefined;
+  try {
+    return JSON.parse(entry.text) as ProvenanceRecord;
+  } catch {
+    return undefined;
+  }
+}
