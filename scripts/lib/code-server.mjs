@@ -48,6 +48,13 @@ export function runCleanups() {
 }
 
 let signalsInstalled = false;
+let stopRequested = false;
+
+/** Whether a signal asked this process to stop (cleanups are then already running). */
+export function isStopRequested() {
+  return stopRequested;
+}
+
 /** On SIGINT/SIGTERM/SIGHUP: clean up, then exit with 128+signal. */
 export function installSignalHandlers() {
   if (signalsInstalled) {
@@ -57,6 +64,7 @@ export function installSignalHandlers() {
   const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
   for (const [signal, code] of Object.entries(codes)) {
     process.once(signal, () => {
+      stopRequested = true;
       console.error(`\n${signal}: stopping…`);
       void runCleanups().finally(() => process.exit(code));
     });
@@ -142,6 +150,8 @@ export function createSandbox(name, { settings = {}, persistentDir } = {}) {
         'security.workspace.trust.enabled': false,
         'extensions.ignoreRecommendations': true,
         'telemetry.telemetryLevel': 'off',
+        // Sandboxes live inside this repository's tree; do not offer to open its git repo.
+        'git.openRepositoryInParentFolders': 'never',
         ...current,
         ...settings,
       },
@@ -228,6 +238,8 @@ export async function startCodeServer({ sandbox, port, env = {}, logFile, extraA
     output: () => output,
     /** Why the process exited, or undefined while it runs. */
     exitReason: () => exited,
+    /** Resolves when the process has exited. */
+    whenExited: exitedPromise,
     stop,
   };
 }

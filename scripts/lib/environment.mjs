@@ -4,11 +4,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (the extension's folder). */
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /** code-server 4.100.3 bundles VS Code 1.100.3 and still runs on Node 20. */
 export const CODE_SERVER_VERSION = '4.100.3';
