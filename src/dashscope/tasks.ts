@@ -42,21 +42,24 @@ export interface PollState {
 const RUN_FRACTION = 0.8;
 
 /**
- * The wait before the next query. Before the expected end, half of the remaining time (so queries
- * converge geometrically on the end); after it, a quarter of the overrun (dense just after, sparser
- * for long stragglers); always within [minIntervalMs, maxIntervalMs].
+ * The wait before the next query.
+ * - PENDING: the task cannot finish before it starts and runs; wait 40 % of the typical duration,
+ *   and longer the longer it has queued (a long queue is polled sparsely).
+ * - RUNNING, before the expected end: half of the remaining time, so queries converge
+ *   geometrically on the expected end (dense near it, sparse early).
+ * - After the expected end: 75 % of the overrun (dense just after, sparser for stragglers).
+ * Always within [minIntervalMs, maxIntervalMs].
  */
 export function nextPollDelay(s: PollState): number {
   const T = s.typicalDurationMs;
-  let expectedEnd = T;
+  let raw: number;
   if (s.status === 'PENDING' || s.status === 'SUSPENDED') {
-    // Still queued: it needs most of its running time after it starts, which is not yet.
-    expectedEnd = Math.max(T, s.elapsedMs + RUN_FRACTION * T);
-  } else if (s.runningSinceMs !== undefined) {
-    expectedEnd = Math.max(T, s.runningSinceMs + RUN_FRACTION * T);
+    raw = Math.max(0.5 * RUN_FRACTION * T, 0.3 * s.elapsedMs);
+  } else {
+    const expectedEnd = s.runningSinceMs !== undefined ? Math.max(T, s.runningSinceMs + RUN_FRACTION * T) : T;
+    const remaining = expectedEnd - s.elapsedMs;
+    raw = remaining > 0 ? remaining / 2 : -remaining * 0.75;
   }
-  const remaining = expectedEnd - s.elapsedMs;
-  const raw = remaining > 0 ? remaining / 2 : -remaining / 4;
   return Math.round(Math.min(s.maxIntervalMs, Math.max(s.minIntervalMs, raw)));
 }
 
@@ -118,8 +121,10 @@ export interface WaitOptions {
 /** The query schedule bounds for a model: at least 1/queryPerSecond apart; floor and ceiling scale with its duration. */
 export function pollBounds(spec: Pick<ModelSpec, 'typicalDurationMs' | 'rateLimits'>, typicalDurationMs = spec.typicalDurationMs): { minIntervalMs: number; maxIntervalMs: number } {
   const rateFloor = 1000 / spec.rateLimits.queryPerSecond;
-  const minIntervalMs = Math.max(rateFloor, Math.min(1000, Math.max(100, typicalDurationMs / 25)));
-  const maxIntervalMs = Math.max(minIntervalMs, Math.min(15_000, Math.max(2_000, typicalDurationMs / 2)));
+  // Floor: T/15 (0.4 s for a 6 s model, 1 s for 15 s), at least 100 ms, at most 1.5 s; never above the query rate.
+  const minIntervalMs = Math.max(rateFloor, Math.min(1500, Math.max(100, typicalDurationMs / 15)));
+  // Ceiling: half the typical duration, between 5 s (the SDKs' cap) and 15 s.
+  const maxIntervalMs = Math.max(minIntervalMs, Math.min(15_000, Math.max(5_000, typicalDurationMs / 2)));
   return { minIntervalMs, maxIntervalMs };
 }
 
