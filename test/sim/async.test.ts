@@ -12,7 +12,8 @@ let sim: Simulator;
 let textImage: string;
 let flatImage: string;
 before(async () => {
-  sim = await start({ timing: { pendingMs: 100, runningMs: 100 } });
+  sim = await start({ timing: { pendingMs: 70, runningMs: 70 } });
+  await api(sim, '/tasks/warm-up'); // the first request of a process is slow; keep it out of the lifecycle test
   textImage = sim.assets.putStatic('sign.png', png(300, 200), 'image/png');
   flatImage = sim.assets.putStatic('flat.png', png(120, 90, { flat: true }), 'image/png');
 });
@@ -57,8 +58,8 @@ describe('text2image (wan2.2-t2i-flash, wan2.5-t2i-preview, qwen-image async var
     assert.ok(Math.abs(submitMs - before) < 2000, `submit_time is UTC+8 wall clock (${o.submit_time})`);
     const sched = parseTaskTime(o.scheduled_time);
     const end = parseTaskTime(o.end_time);
-    assert.ok(sched - submitMs >= 95, 'PENDING lasted pendingMs');
-    assert.ok(end - sched >= 95, 'RUNNING lasted runningMs');
+    assert.ok(sched - submitMs >= 65, 'PENDING lasted pendingMs');
+    assert.ok(end - sched >= 65, 'RUNNING lasted runningMs');
     assert.deepEqual(o.task_metrics, { TOTAL: 2, SUCCEEDED: 2, FAILED: 0 });
     assert.deepEqual(ok.usage, { image_count: 2 });
     assert.equal(o.results.length, 2);

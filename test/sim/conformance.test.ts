@@ -280,7 +280,7 @@ const CASES: Record<string, () => Promise<void>> = {
     };
     const form = new FormData();
     for (const n of names) {
-      if (n === 'file') form.append('file', new Blob([png(64, 64)]), 'Lenna.jpg');
+      if (n === 'file') form.append('file', new Blob([new Uint8Array(png(64, 64))]), 'Lenna.jpg');
       else form.append(n, value[n]);
     }
     const res = await ufetch(d.upload_host, { method: 'POST', body: form });

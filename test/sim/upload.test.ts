@@ -31,7 +31,7 @@ async function upload(model: string, bytes: Buffer, filename: string, key?: stri
   form.append('x-oss-object-acl', d.x_oss_object_acl);
   form.append('x-oss-forbid-overwrite', d.x_oss_forbid_overwrite);
   form.append('success_action_status', '200');
-  form.append('file', new Blob([bytes]), filename);
+  form.append('file', new Blob([new Uint8Array(bytes)]), filename);
   const res = await ufetch(d.upload_host, { method: 'POST', body: form });
   assert.equal(res.status, 200, await res.text());
   return `oss://${objectKey}`;
