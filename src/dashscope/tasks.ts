@@ -38,7 +38,7 @@ export interface PollState {
   runningSinceMs?: number;
 }
 
-/** Fraction of the typical duration a task still needs once it starts running. */
+/** Fraction of the typical duration a task still needs once it starts running (the queue is extra). */
 const RUN_FRACTION = 0.8;
 
 /**
@@ -47,7 +47,7 @@ const RUN_FRACTION = 0.8;
  *   and longer the longer it has queued (a long queue is polled sparsely).
  * - RUNNING, before the expected end: half of the remaining time, so queries converge
  *   geometrically on the expected end (dense near it, sparse early).
- * - After the expected end: 75 % of the overrun (dense just after, sparser for stragglers).
+ * - After the expected end: 75 % of the overrun so far (dense just after, sparser for stragglers).
  * Always within [minIntervalMs, maxIntervalMs].
  */
 export function nextPollDelay(s: PollState): number {
