@@ -105,7 +105,9 @@ export async function download(url: string): Promise<{ status: number; bytes: Bu
 }
 
 /** Polls GET /tasks/{id} until `until(status)` holds or the timeout passes. Returns every body seen. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function pollTask(sim: Simulator, id: string, until: (s: string) => boolean = isTerminal, timeoutMs = 10_000, key?: string): Promise<any[]> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const seen: any[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -20,7 +20,7 @@ import { decodeRgba, renderTranslation } from './assets/render.js';
 import type { Caller, KeyRegistry } from './auth.js';
 import { MSG, SimError, invalidParameter } from './errors.js';
 import type { FaultRule, FaultStore } from './faults.js';
-import { RateLimiter, TASK_QUERY_RPS, UPLOAD_POLICY_RPS, rateQuotaError } from './ratelimit.js';
+import { TASK_QUERY_RPS, UPLOAD_POLICY_RPS, rateQuotaError, type RateLimiter } from './ratelimit.js';
 import { choicesOutcome, interleaveOutcome, qwenSyncBody, resultsOutcome, wanSyncBody, zImageSyncBody, type Json } from './responses.js';
 import { SSE_CONTENT_TYPE, interleavePlan, sseFrame, textDeltas } from './sse.js';
 import type { TaskOutcome, TaskStore } from './tasks.js';
