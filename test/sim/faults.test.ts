@@ -22,13 +22,13 @@ const headersFor = (extra: Record<string, string> = {}) => ({ authorization: `Be
 
 describe('response faults', () => {
   it('delay: the matching request waits `ms`', async () => {
-    sim.faults.add({ kind: 'delay', ms: 250, path: SYNC, times: 1 });
+    sim.faults.add({ kind: 'delay', ms: 400, path: '/tasks/delayed', times: 1 });
     let t = Date.now();
-    assert.equal((await api(sim, SYNC, { body: zBody })).status, 200);
-    assert.ok(Date.now() - t >= 240, 'delayed');
+    assert.equal((await api(sim, '/tasks/delayed')).status, 200);
+    assert.ok(Date.now() - t >= 390, 'delayed');
     t = Date.now();
-    assert.equal((await api(sim, SYNC, { body: zBody })).status, 200);
-    assert.ok(Date.now() - t < 240, 'times: 1 used up');
+    assert.equal((await api(sim, '/tasks/delayed')).status, 200);
+    assert.ok(Date.now() - t < 390, 'times: 1 used up');
   });
 
   it('status 500 → InternalError envelope; 503 → ModelUnavailable; custom code/message', async () => {
