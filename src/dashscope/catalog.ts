@@ -161,7 +161,7 @@ export interface ModelSpec {
   /** Regions where the model is served (§1.1). */
   regions: readonly Region[];
   rateLimits: RateLimits;
-  /** Typical wall-clock time of one call or task on the real service, in ms. */
+  /** Typical wall-clock time of one call, or of one task from submit to end (queue included), in ms. */
   typicalDurationMs: number;
 }
 

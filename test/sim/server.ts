@@ -205,8 +205,10 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
   const scale = () => core.timing.scale;
   const syncDelayMs = (spec: ModelSpec) => Math.round(spec.typicalDurationMs * scale());
   const taskTiming = (spec: ModelSpec) => ({
-    pendingMs: core.timing.pendingMs ?? Math.round(1000 * scale()),
-    runningMs: core.timing.runningMs ?? Math.round(spec.typicalDurationMs * scale()),
+    // The catalog's typicalDurationMs is the whole task, queue included: a short queue
+    // (a tenth, at most 1 s) then the rest RUNNING, so a task ends when the catalog says.
+    pendingMs: core.timing.pendingMs ?? Math.round(Math.min(1000, spec.typicalDurationMs / 10) * scale()),
+    runningMs: core.timing.runningMs ?? Math.round((spec.typicalDurationMs - Math.min(1000, spec.typicalDurationMs / 10)) * scale()),
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
