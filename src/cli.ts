@@ -90,6 +90,8 @@ interface RunState {
   tmpDir?: string;
   /** Runs after Ctrl-C: cancels a PENDING task of this run, releases the client. */
   interruptCleanup?: () => Promise<void>;
+  /** --timeout in ms, for the message when it fires. */
+  timeoutMs?: number;
 }
 
 /** Download folders to remove even if the process exits abruptly (second Ctrl-C). */
@@ -701,6 +703,7 @@ async function runGeneration(command: string, values: Values, positionals: strin
   }
   const ctx = saveContextOf(values, spec, request, nameText);
   const timeoutMs = seconds(values, 'timeout');
+  state.timeoutMs = timeoutMs;
   const client = createClient(values, io);
   state.interruptCleanup = async () => {
     await cancelOwnTask(client, io, state);
@@ -764,6 +767,7 @@ async function runInterleave(values: Values, positionals: string[], io: Io, stat
   const quiet = bool(values, 'quiet') === true;
   const json = bool(values, 'json') === true;
   const timeoutMs = seconds(values, 'timeout');
+  state.timeoutMs = timeoutMs;
   const client = createClient(values, io);
   const signal = timeoutMs !== undefined ? AbortSignal.any([state.signal, AbortSignal.timeout(timeoutMs)]) : state.signal;
   const onProgress = progressPrinter(io, quiet, state);
@@ -936,7 +940,7 @@ function runModels(values: Values, io: Io): number {
 
 // ─── Errors ──────────────────────────────────────────────────────────────────────────────────
 
-function reportError(err: unknown, io: Io, command: string | undefined): number {
+function reportError(err: unknown, io: Io, command: string | undefined, timeoutMs?: number): number {
   if (err instanceof UsageError) {
     io.err(`error: ${err.message}`);
     const cmd = err.command ?? command;
@@ -955,7 +959,8 @@ function reportError(err: unknown, io: Io, command: string | undefined): number 
     return EXIT.failure;
   }
   if (err instanceof Error && err.name === 'TimeoutError') {
-    io.err('error: Timeout: no result within the --timeout; nothing was saved.');
+    io.err(`error: Timeout: no result within --timeout ${timeoutMs !== undefined ? `${timeoutMs / 1000} s` : ''}; nothing was saved.`);
+    io.err('hint: raise --timeout, or use --async where the model has it and fetch the result later with `task wait`.');
     return EXIT.failure;
   }
   io.err(`error: ${err instanceof Error ? err.message : String(err)}`);
@@ -1009,11 +1014,11 @@ export async function main(argv: string[], io: Io, controller = new AbortControl
     }
   } catch (err) {
     if (interrupted && (isAbortError(err) || err instanceof InterruptedError || controller.signal.aborted)) {
-      io.err('interrupted; nothing partial was saved.');
+      io.err('interrupted.');
       await state.interruptCleanup?.();
       return EXIT.interrupted;
     }
-    return reportError(err, io, command);
+    return reportError(err, io, command, state.timeoutMs);
   } finally {
     if (state.tmpDir) {
       await rm(state.tmpDir, { recursive: true, force: true }).catch(() => undefined);

@@ -395,6 +395,15 @@ describe('cli: errors', () => {
     assert.match(run.stderr, /nothing was sent/);
   });
 
+  test('a model the region does not serve: exit 2 before anything is sent', async () => {
+    const cwd = await scratch('wrong-region');
+    await writeFile(join(cwd, 'p.png'), pngFile(100, 100));
+    const run = await runCli(['translate', '-i', 'p.png', '--to', 'en', '--region', 'singapore'], { cwd });
+    assert.equal(run.code, 2, describeRun(run));
+    assert.match(run.stderr, /qwen-mt-image/);
+    assert.match(run.stderr, /Beijing/);
+  });
+
   test('429 is retried with a message, then succeeds', async () => {
     const cwd = await scratch('throttled');
     const remove = faulty.faults.add({ model: 'qwen-image-plus', kind: 'throttle', retryAfter: 1, times: 1 });
