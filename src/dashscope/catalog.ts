@@ -187,6 +187,8 @@ export const DEFAULT_TASK_QUERY_RPS = 20;
 
 const QWEN_T2I_SIZES = ['1664*928', '1472*1104', '1328*1328', '1104*1472', '928*1664'] as const;
 const WAN_RECOMMENDED = ['1280*1280', '800*1200', '1200*800', '960*1280', '1280*960', '720*1280', '1280*720', '1344*576'] as const;
+/** 1104*1472: the smallest size the wan t2i docs recommend (see wan2.6-t2i below). */
+const WAN_T2I_MIN_PIXELS = 1104 * 1472;
 const BOTH_REGIONS: readonly Region[] = ['beijing', 'singapore'];
 
 /** Assumed limits for sync models whose numbers are not published (§10). */
@@ -237,10 +239,12 @@ export const MODELS: readonly ModelSpec[] = [
     asyncVariant: { endpoint: 'imageGeneration', input: 'messages', response: 'choices' },
     prompt: { required: true, maxLength: 2100, unit: 'chars' },
     negativePromptMaxLength: 500,
-    // §2.2: the full 2026 doc says total pixels in [1280*1280, 1440*1440], aspect 1:4..4:1.
+    // §2.2: the full 2026 doc says total pixels in [1280*1280, 1440*1440], aspect 1:4..4:1, yet
+    // recommends 1104*1472 and 960*1696, which sit just under 1280*1280 (sides rounded to 16).
+    // The floor is therefore the smallest recommended size, so every recommendation passes.
     size: {
       kind: 'pixels',
-      minPixels: 1280 * 1280,
+      minPixels: WAN_T2I_MIN_PIXELS,
       maxPixels: 1440 * 1440,
       minAspect: 1 / 4,
       maxAspect: 4,
@@ -268,7 +272,7 @@ export const MODELS: readonly ModelSpec[] = [
     negativePromptMaxLength: 500,
     size: {
       kind: 'pixels',
-      minPixels: 1280 * 1280,
+      minPixels: WAN_T2I_MIN_PIXELS,
       maxPixels: 1440 * 1440,
       minAspect: 1 / 4,
       maxAspect: 4,
@@ -564,7 +568,8 @@ export function checkSize(rule: SizeRule, size: string, modelId: string): string
   }
   const pixels = wh.width * wh.height;
   if (pixels < rule.minPixels || pixels > rule.maxPixels) {
-    return `${modelId} needs a total pixel count between ${describePixels(rule.minPixels)} and ${describePixels(rule.maxPixels)}; ${size} has ${pixels}. Try ${rule.recommended.slice(0, 3).join(', ')}.`;
+    const bound = (n: number) => describePixels(n, rule.recommended);
+    return `${modelId} needs a total pixel count between ${bound(rule.minPixels)} and ${bound(rule.maxPixels)}; ${size} has ${pixels}. Try ${rule.recommended.slice(0, 3).join(', ')}.`;
   }
   const aspect = wh.width / wh.height;
   if (aspect < rule.minAspect - 1e-9 || aspect > rule.maxAspect + 1e-9) {
@@ -573,9 +578,15 @@ export function checkSize(rule: SizeRule, size: string, modelId: string): string
   return undefined;
 }
 
-function describePixels(pixels: number): string {
+/** A pixel count as `S*S` when square, else as a recommended size of that area, else a number. */
+function describePixels(pixels: number, recommended: readonly string[]): string {
   const side = Math.round(Math.sqrt(pixels));
-  return side * side === pixels ? `${side}*${side}` : String(pixels);
+  if (side * side === pixels) return `${side}*${side}`;
+  const named = recommended.find((r) => {
+    const wh = parseSize(r);
+    return wh !== undefined && wh.width * wh.height === pixels;
+  });
+  return named ? `${named} (${pixels} px)` : `${pixels} px`;
 }
 
 function describeAspect(aspect: number): string {

@@ -115,8 +115,13 @@ describe('size rules', () => {
     const d = await sync(msgBody('qwen-image-plus', 'a', [], { seed: 1 }));
     assert.deepEqual(d.json.usage, { height: 928, image_count: 1, width: 1664 });
   });
-  it('wan2.6-t2i: total pixels outside [1280*1280, 1440*1440] → InvalidParameter', async () => {
-    await bad(msgBody('wan2.6-t2i', 'a', [], { size: '1024*1024', n: 1 }), /total pixel count between 1280\*1280 and 1440\*1440/);
+  it('wan2.6-t2i: total pixels outside [1104*1472, 1440*1440] → InvalidParameter; recommended sizes pass', async () => {
+    await bad(msgBody('wan2.6-t2i', 'a', [], { size: '1024*1024', n: 1 }), /total pixel count between 1104\*1472 \(1625088 px\) and 1440\*1440/);
+    await bad(msgBody('wan2.6-t2i', 'a', [], { size: '1100*1472', n: 1 }), /total pixel count/);
+    for (const size of ['1104*1472', '960*1696', '1280*1280']) {
+      const r = await sync(msgBody('wan2.6-t2i', 'a', [], { size, n: 1 }));
+      assert.equal(r.status, 200, `${size} should be accepted`);
+    }
     await bad(msgBody('wan2.6-t2i', 'a', [], { size: '1500*1500', n: 1 }), /total pixel count/);
   });
   it('z-image-turbo: aspect ratio outside 1:4..4:1 → InvalidParameter', async () => {

@@ -34,7 +34,7 @@ describe('validateRequest', () => {
   });
   test('sizes use the catalog sentences', () => {
     assert.match(issuesOf({ model: 'qwen-image-plus', prompt: 'x', size: '1024*1024' })[0]!.message, /accepts only these sizes: 1664\*928, 1472\*1104/);
-    assert.match(issuesOf({ model: 'wan2.6-t2i', prompt: 'x', size: '512*512' })[0]!.message, /total pixel count between 1280\*1280 and 1440\*1440/);
+    assert.match(issuesOf({ model: 'wan2.6-t2i', prompt: 'x', size: '512*512' })[0]!.message, /total pixel count between 1104\*1472 \(1625088 px\) and 1440\*1440/);
     assert.match(issuesOf({ model: 'wan2.6-t2i', prompt: 'x', size: '3000*600' })[0]!.message, /total pixel count|aspect ratio/);
     assert.match(issuesOf({ model: 'wan2.2-t2i-flash', prompt: 'x', size: 'big' })[0]!.message, /not of the form WIDTH\*HEIGHT/);
     assert.doesNotThrow(() => validateRequest({ model: 'wan2.6-image', prompt: 'x', size: '2k', images: ['https://e.com/a.png'] }));
