@@ -13,11 +13,16 @@ export function createNonce(): string {
 /**
  * The studio's CSP: nothing by default; styles, fonts and images only from the webview's own
  * resource origin (plus data:/blob: images for previews); scripts only with this page's nonce.
+ *
+ * style-src also takes the nonce, for one `<style>` element: the toolkit's FAST runtime probes
+ * `:focus-visible` support by appending a style element, stamped with the nonce it reads from
+ * `<meta property="csp-nonce">`. Without it every studio load logs a CSP violation from
+ * dist/webview/main.js. No 'unsafe-inline': style attributes stay blocked.
  */
 export function buildContentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
-    `style-src ${cspSource}`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data: blob:`,
     `script-src 'nonce-${nonce}'`,
@@ -49,6 +54,7 @@ export function buildStudioHtml(options: StudioHtmlOptions): string {
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
+  <meta property="csp-nonce" content="${escapeAttribute(nonce)}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">
   <title>${escapeText(options.title)}</title>

@@ -71,6 +71,14 @@ try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
+    // CSP reports from every frame, the studio's iframes included.
+    const violations = [];
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) {
+        violations.push(`${message.text()} (${message.location().url})`);
+      }
+    });
+    const cspViolations = () => [...violations];
     const prefix = `${String(index + 1).padStart(2, '0')}-`;
     const screenshot = (name) => page.screenshot({ path: join(screenshotsDir, `${prefix}${slug(name)}.png`) });
     const limit = timeout(FLOW_TIMEOUT_MS, flow.name);
@@ -80,7 +88,7 @@ try {
         (async () => {
           await page.goto(url);
           await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-          await flow.run(page, { screenshot });
+          await flow.run(page, { screenshot, cspViolations });
         })(),
         limit.promise,
       ]);

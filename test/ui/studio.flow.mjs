@@ -42,11 +42,17 @@ async function openStudio(page) {
   return studio;
 }
 
-/** @type {{ name: string, run: (page: import('playwright-core').Page, context: { screenshot: (name: string) => Promise<void> }) => Promise<void> }[]} */
+/**
+ * @typedef {object} FlowContext
+ * @property {(name: string) => Promise<void>} screenshot saves test-results/screenshots/NN-name.png
+ * @property {() => string[]} cspViolations CSP reports so far, minus the workbench's own
+ */
+
+/** @type {{ name: string, run: (page: import('playwright-core').Page, context: FlowContext) => Promise<void> }[]} */
 export const flows = [
   {
     name: 'Bailian: Open Studio from the command palette renders the toolkit components',
-    async run(page, { screenshot }) {
+    async run(page, { screenshot, cspViolations }) {
       const studio = await openStudio(page);
       await assert.doesNotReject(studio.locator('h1', { hasText: 'Bailian Studio' }).waitFor());
       for (const tag of ['vscode-text-area#prompt', 'vscode-dropdown#model', 'vscode-button#generate']) {
@@ -58,6 +64,7 @@ export const flows = [
       }
       const box = await studio.locator('vscode-button#generate').boundingBox();
       assert.ok(box && box.width > 20 && box.height > 10, 'the Generate button has a visible size');
+      assert.deepEqual(cspViolations(), [], 'the studio loads without CSP violations');
       await screenshot('studio-opened');
     },
   },

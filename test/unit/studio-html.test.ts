@@ -38,7 +38,7 @@ describe('studio html', () => {
     const csp = cspOf(html);
     assert.deepEqual(csp.get('default-src'), ["'none'"]);
     assert.deepEqual(csp.get('script-src'), ["'nonce-abc123'"]);
-    assert.deepEqual(csp.get('style-src'), [cspSource]);
+    assert.deepEqual(csp.get('style-src'), [cspSource, "'nonce-abc123'"]);
     assert.deepEqual(csp.get('font-src'), [cspSource]);
     assert.deepEqual(csp.get('img-src'), [cspSource, 'data:', 'blob:']);
     assert.ok(!html.includes('unsafe-inline') && !html.includes('unsafe-eval'));
@@ -58,8 +58,13 @@ describe('studio html', () => {
   test('the policy is one directive list without stray separators', () => {
     assert.equal(
       buildContentSecurityPolicy('vscode-resource:', 'n0nce'),
-      "default-src 'none'; style-src vscode-resource:; font-src vscode-resource:; img-src vscode-resource: data: blob:; script-src 'nonce-n0nce'",
+      "default-src 'none'; style-src vscode-resource: 'nonce-n0nce'; font-src vscode-resource:; img-src vscode-resource: data: blob:; script-src 'nonce-n0nce'",
     );
+  });
+
+  test('publishes the nonce for the toolkit runtime (FAST reads meta[property=csp-nonce])', () => {
+    const html = buildStudioHtml({ ...options, nonce: 'abc123' });
+    assert.match(html, /<meta property="csp-nonce" content="abc123">/);
   });
 
   test('two renders use different nonces', () => {
