@@ -20,8 +20,9 @@ import {
   type UploadPolicyData,
 } from './assets';
 import { parseMultipartLenient } from './assets/multipart';
+import { CAPTURES_DIR } from '../fixtures/captures';
 
-const CAPTURES = join(__dirname, '..', '..', '..', 'shared', 'reference', 'captures');
+const CAPTURES = CAPTURES_DIR;
 const MB = 1024 * 1024;
 const DATA_LIMIT = 10485760;
 

@@ -30,9 +30,10 @@ import { after, before, describe, it } from 'node:test';
 import { FormData, fetch as ufetch } from 'undici';
 import type { Simulator } from './index.js';
 import { parseSse, png, start, type SseEvent } from './helpers.js';
+import { CAPTURES_DIR } from '../fixtures/captures';
 
 const repoRoot = resolve(__dirname, '../..');
-const CAPTURES = resolve(repoRoot, '../shared/reference/captures');
+const CAPTURES = CAPTURES_DIR;
 
 const stripBom = (s: string) => s.replace(/^\uFEFF/, '');
 const read = (name: string): string | undefined => {
@@ -301,7 +302,7 @@ const CASES: Record<string, () => Promise<void>> = {
 describe('conformance with the real captures', () => {
   before(async () => {
     if (!existsSync(CAPTURES)) {
-      throw new Error(`Captures not found at ${CAPTURES}: the shared reference folder must sit beside the repository (../shared/reference/captures).`);
+      throw new Error(`Captures not found at ${CAPTURES}: the repository's copy in test/fixtures/captures is missing.`);
     }
     sim = await start({ timing: { pendingMs: 50, runningMs: 150 } });
     imageUrl = sim.assets.putStatic('ordhsk-1.png', png(320, 240), 'image/png');

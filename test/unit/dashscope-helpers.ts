@@ -8,17 +8,17 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import type { Clock, Logger } from '../../src/dashscope/index';
+import { CAPTURES_DIR } from '../fixtures/captures';
 
 /** The repository root (this file is test/unit/…). */
 export const repoRoot = resolve(__dirname, '..', '..');
 
-/** The real-traffic captures beside the clone (CI has shared/ next to main/). */
+/** The real-traffic captures (the repository's copy, see test/fixtures/captures.ts). */
 export function capturesDir(): string {
-  const dir = resolve(repoRoot, '../shared/reference/captures');
-  if (!existsSync(dir)) {
-    throw new Error(`The DashScope captures folder is missing: expected ${dir} (shared/reference/captures beside the clone).`);
+  if (!existsSync(CAPTURES_DIR)) {
+    throw new Error(`The DashScope captures folder is missing: expected ${CAPTURES_DIR}.`);
   }
-  return dir;
+  return CAPTURES_DIR;
 }
 
 /** A capture file's bytes (BOM and all). */
