@@ -81,20 +81,37 @@ describe('image counts per model (catalog images.min/max)', () => {
   });
 });
 
-describe('prompt and negative_prompt length (catalog prompt.maxLength, chars)', () => {
-  for (const id of ['qwen-image-max', 'wan2.6-t2i', 'z-image-turbo', 'qwen-image-edit-plus', 'wan2.6-image']) {
+describe('prompt and negative_prompt length (catalog prompt.maxLength)', () => {
+  for (const id of ['wan2.6-t2i', 'z-image-turbo', 'wan2.6-image']) {
     const spec = MODELS.find((m) => m.id === id)!;
     it(`${id}: text of ${spec.prompt.maxLength + 1} chars → InvalidParameter`, async () => {
       const imgs = spec.images ? [smallPng] : [];
       await bad(msgBody(spec.model, 'あ'.repeat(spec.prompt.maxLength + 1), imgs), new RegExp(`no more than ${spec.prompt.maxLength} characters`));
     });
   }
+  for (const id of ['qwen-image-max', 'qwen-image-edit-plus']) {
+    const spec = MODELS.find((m) => m.id === id)!;
+    it(`${id}: a prompt over ${spec.prompt.maxLength} tokens is truncated, not rejected (§2.2)`, async () => {
+      const imgs = spec.images ? [smallPng] : [];
+      const seed = { seed: 7 };
+      const long = await sync(msgBody(spec.model, 'あ'.repeat(spec.prompt.maxLength + 50), imgs, seed));
+      const exact = await sync(msgBody(spec.model, 'あ'.repeat(spec.prompt.maxLength), imgs, seed));
+      assert.equal(long.status, 200, long.text);
+      assert.equal(exact.status, 200, exact.text);
+      // Same seed and the same prompt after truncation → the same image.
+      const url = (r: { json: any }) => r.json.output.choices[0].message.content[0].image as string;
+      const [a, b] = await Promise.all([fetch(url(long)), fetch(url(exact))]);
+      assert.ok(Buffer.from(await a.arrayBuffer()).equals(Buffer.from(await b.arrayBuffer())), 'the over-long prompt was not truncated to the limit');
+    });
+  }
   it('a prompt of exactly the limit is accepted (z-image-turbo, 800)', async () => {
     const r = await sync(msgBody('z-image-turbo', 'x'.repeat(800), [], { size: '512*512' }));
     assert.equal(r.status, 200, r.text);
   });
-  it('negative_prompt over 500 chars → InvalidParameter', async () => {
-    await bad(msgBody('qwen-image-max', 'a', [], { negative_prompt: 'n'.repeat(501) }), /negative_prompt must be no more than 500/);
+  it('negative_prompt over 500 chars → InvalidParameter (wan); truncated for qwen text-to-image', async () => {
+    await bad(msgBody('wan2.6-t2i', 'a', [], { negative_prompt: 'n'.repeat(501), n: 1 }), /negative_prompt must be no more than 500/);
+    const r = await sync(msgBody('qwen-image-max', 'a', [], { negative_prompt: 'n'.repeat(501) }));
+    assert.equal(r.status, 200, r.text);
   });
   it('negative_prompt must be a string', async () => {
     await bad(msgBody('qwen-image-max', 'a', [], { negative_prompt: 5 }), /negative_prompt must be a string/);

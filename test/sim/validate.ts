@@ -144,12 +144,47 @@ export function syncFamily(spec: ModelSpec): SyncFamily {
   return 'wan';
 }
 
-/** Counts characters by code point. For token-counted prompts (qwen, `unit: 'tokens'`) this is an
- * approximation: the simulator has no tokenizer, so it counts one token per character (a strict
- * upper bound for CJK text). The service truncates over-long qwen prompts; the sim rejects them so
- * that the client's own length check is exercised. */
+/** Counts characters by code point: the unit of every char-limited prompt. */
 export function textLength(s: string): number {
   return [...s].length;
+}
+
+/**
+ * Estimates tokens for token-limited prompts (qwen, `unit: 'tokens'`): one per CJK / full-width
+ * character, one per four other non-space characters. The simulator has no tokenizer; this is
+ * close enough to decide when a prompt is long.
+ */
+export function estimateTokens(s: string): number {
+  let cjk = 0;
+  let other = 0;
+  for (const ch of s) {
+    if (/[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]/u.test(ch)) cjk++;
+    else if (!/\s/u.test(ch)) other++;
+  }
+  return cjk + Math.ceil(other / 4);
+}
+
+/**
+ * The prompt as the model sees it. §2.2: qwen models count tokens and silently truncate what is
+ * over the limit ("excess auto-truncated"), so the simulator truncates them too instead of
+ * rejecting; char-limited models (wan, z-image) are rejected over the limit.
+ */
+function promptWithinLimit(spec: ModelSpec, field: string, prompt: string): string {
+  if (spec.prompt.unit === 'tokens') {
+    if (estimateTokens(prompt) <= spec.prompt.maxLength) return prompt;
+    const chars = [...prompt];
+    let lo = 0;
+    let hi = chars.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (estimateTokens(chars.slice(0, mid).join('')) <= spec.prompt.maxLength) lo = mid;
+      else hi = mid - 1;
+    }
+    return chars.slice(0, lo).join('');
+  }
+  const len = textLength(prompt);
+  if (len > spec.prompt.maxLength) throw invalidParameter(SIM_MSG.promptTooLong(field, spec.prompt.maxLength, len));
+  return prompt;
 }
 
 interface CommonParams {
@@ -168,8 +203,10 @@ function checkParams(spec: ModelSpec, p: Record<string, unknown>, negativePrompt
     if (typeof negativePromptFrom !== 'string') throw invalidParameter(SIM_MSG.notString('negative_prompt'));
     const max = spec.negativePromptMaxLength ?? 500;
     const len = textLength(negativePromptFrom);
-    if (len > max) throw invalidParameter(SIM_MSG.promptTooLong('negative_prompt', max, len));
-    negativePrompt = negativePromptFrom;
+    // §2.2: qwen text-to-image truncates an over-long negative_prompt; the others reject it.
+    if (len > max && spec.response === 'qwen' && spec.task === 'text-to-image') negativePrompt = [...negativePromptFrom].slice(0, max).join('');
+    else if (len > max) throw invalidParameter(SIM_MSG.promptTooLong('negative_prompt', max, len));
+    else negativePrompt = negativePromptFrom;
   }
 
   let sizeParam: string | undefined;
@@ -265,16 +302,13 @@ export function validateMessages(
   }
   if (texts.length === 0 || texts[0].trim() === '') throw invalidParameter(MSG.lackImageOrText);
   if (texts.length > 1) throw invalidParameter(SIM_MSG.textLength);
-  const prompt = texts[0];
+  const prompt = promptWithinLimit(spec, 'text', texts[0]);
 
   const imgRule = spec.images;
   const minImages = imgRule?.min ?? 0;
   const maxImagesIn = imgRule?.max ?? 0;
   if (images.length > maxImagesIn) throw invalidParameter(SIM_MSG.contentLength(maxImagesIn + 1));
   if (images.length < minImages) throw invalidParameter(MSG.lackImageOrText);
-
-  const len = textLength(prompt);
-  if (len > spec.prompt.maxLength) throw invalidParameter(SIM_MSG.promptTooLong('text', spec.prompt.maxLength, len));
 
   const common = checkParams(spec, p, p.negative_prompt);
   const interleave = spec.requiredParameters?.enable_interleave === true;
@@ -300,12 +334,11 @@ export function validateMessages(
 
 /** Validates a text2image body (§4.1): `input.prompt`, `input.negative_prompt`, parameters. */
 export function validatePrompt(spec: ModelSpec, input: Record<string, unknown>, p: Record<string, unknown>): PromptJob {
-  const prompt = input.prompt;
-  if (prompt === undefined || prompt === null || prompt === '') throw invalidParameter(SIM_MSG.missing('input.prompt'));
-  if (typeof prompt !== 'string') throw invalidParameter(SIM_MSG.notString('input.prompt'));
-  if (prompt.trim() === '') throw invalidParameter(SIM_MSG.missing('input.prompt'));
-  const len = textLength(prompt);
-  if (len > spec.prompt.maxLength) throw invalidParameter(SIM_MSG.promptTooLong('prompt', spec.prompt.maxLength, len));
+  const rawPrompt = input.prompt;
+  if (rawPrompt === undefined || rawPrompt === null || rawPrompt === '') throw invalidParameter(SIM_MSG.missing('input.prompt'));
+  if (typeof rawPrompt !== 'string') throw invalidParameter(SIM_MSG.notString('input.prompt'));
+  if (rawPrompt.trim() === '') throw invalidParameter(SIM_MSG.missing('input.prompt'));
+  const prompt = promptWithinLimit(spec, 'prompt', rawPrompt);
   const common = checkParams(spec, p, input.negative_prompt);
   const { width, height } = outputSize(spec, common.sizeParam, undefined);
   return {
