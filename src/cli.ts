@@ -40,7 +40,7 @@ import {
   type ProgressEvent,
   type Region,
   type ResultImage,
-  type SizeRule,
+  describeSizeRule,
   type Task,
   type TranslationOptions,
 } from './dashscope/index.js';
@@ -880,25 +880,6 @@ async function runTask(values: Values, positionals: string[], io: Io, state: Run
   }
 }
 
-function describeSizes(rule: SizeRule): string {
-  switch (rule.kind) {
-    case 'list':
-      return rule.sizes.join(', ');
-    case 'none':
-      return 'same as the input image';
-    case 'sides':
-      return `each side ${rule.minSide}–${rule.maxSide}${rule.default ? ` (default ${rule.default})` : ''}`;
-    case 'pixels': {
-      const side = (p: number): string => {
-        const s = Math.round(Math.sqrt(p));
-        return s * s === p ? `${s}*${s}` : String(p);
-      };
-      const presets = rule.presets?.length ? `, or ${rule.presets.join('/')}` : '';
-      return `${side(rule.minPixels)}…${side(rule.maxPixels)} pixels, aspect 1:${Math.round(1 / rule.minAspect)}–${rule.maxAspect}:1${presets}${rule.default ? ` (default ${rule.default})` : ''}`;
-    }
-  }
-}
-
 function runModels(values: Values, io: Io): number {
   if (bool(values, 'json')) {
     io.out(
@@ -910,7 +891,7 @@ function runModels(values: Values, io: Io): number {
           command: COMMAND_OF_TASK[m.task],
           mode: m.mode,
           async_variant: Boolean(m.asyncVariant),
-          sizes: describeSizes(m.size),
+          sizes: describeSizeRule(m.size),
           ...(m.size.kind === 'list' ? { size_list: m.size.sizes } : {}),
           n: { min: m.n.min, max: m.n.max, default: m.n.default },
           images: m.images ? { min: m.images.min, max: m.images.max } : null,
@@ -930,7 +911,7 @@ function runModels(values: Values, io: Io): number {
     m.n.min === m.n.max ? String(m.n.min) : `${m.n.min}-${m.n.max}`,
     m.images ? (m.images.min === m.images.max ? String(m.images.min) : `${m.images.min}-${m.images.max}`) : '-',
     m.regions.length === 2 ? 'both' : m.regions.join(','),
-    describeSizes(m.size),
+    describeSizeRule(m.size),
   ]);
   const header = ['MODEL', 'COMMAND', 'MODE', 'N', 'IMAGES', 'REGIONS', 'SIZES'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -593,6 +593,24 @@ function describeAspect(aspect: number): string {
   return aspect >= 1 ? `${aspect}:1` : `1:${Math.round(1 / aspect)}`;
 }
 
+/** One line on what sizes a rule accepts, for help texts and pickers. */
+export function describeSizeRule(rule: SizeRule): string {
+  const fallback = rule.kind !== 'list' && rule.kind !== 'none' && rule.default ? ` (default ${rule.default})` : '';
+  switch (rule.kind) {
+    case 'list':
+      return rule.sizes.join(', ');
+    case 'none':
+      return 'same as the input image';
+    case 'sides':
+      return `each side ${rule.minSide}–${rule.maxSide}${fallback}`;
+    case 'pixels': {
+      const bound = (n: number) => describePixels(n, rule.recommended);
+      const presets = rule.presets?.length ? `, or ${rule.presets.join('/')}` : '';
+      return `${bound(rule.minPixels)}…${bound(rule.maxPixels)} pixels, aspect ${describeAspect(rule.minAspect)}–${describeAspect(rule.maxAspect)}${presets}${fallback}`;
+    }
+  }
+}
+
 /** Models for one task, in UI order. */
 export function modelsForTask(task: Task): ModelSpec[] {
   return MODELS.filter((m) => m.task === task);
