@@ -6,6 +6,7 @@ export const Commands = {
   openStudio: 'bailian.openStudio',
   setApiKey: 'bailian.setApiKey',
   clearApiKey: 'bailian.clearApiKey',
+  generateImage: 'bailian.generateImage',
 } as const;
 
 /** Webview panel view types (also the `onWebviewPanel:` activation event). */

@@ -1,29 +1,24 @@
 import * as vscode from 'vscode';
+import { isCancellation, summarizeError } from '../commands';
 import { ViewTypes } from '../constants';
-import type { Log } from '../log';
-import { WebviewMessage, type HostMessage, type ModelOption, type StudioStrings } from '../protocol';
-import type { ApiKeyStore } from '../secrets';
+import { RequestValidationError, type GenerationRequest } from '../dashscope';
+import { describeProgress, generateIntoWorkspace, type GenerationHost, type WorkspaceGeneration } from '../generation/service';
+import { WebviewMessage, type GenerateParams, type HostMessage, type StudioError, type StudioImage, type StudioStrings } from '../protocol';
+import { displayPath, resolveInsideWorkspace } from '../workspace/save';
 import { buildStudioHtml } from './html';
+import { textToImageOptions } from './models';
 
 /** What the studio needs from the extension; owned by the composition root. */
-export interface StudioServices {
+export interface StudioServices extends GenerationHost {
   readonly extensionUri: vscode.Uri;
-  readonly log: Log;
-  readonly apiKeys: ApiKeyStore;
+  /** Fires when the stored API key changed (the studio then updates its warning). */
+  readonly onDidChangeApiKey: vscode.Event<void>;
 }
 
 /**
- * Placeholder model list until the DashScope catalog (src/dashscope/catalog.ts) lands;
- * the studio will then take its options from the catalog, the single source of truth.
- */
-const PROVISIONAL_MODELS: readonly ModelOption[] = [
-  { id: 'qwen-image', label: 'Qwen-Image' },
-  { id: 'wan2.2-t2i-flash', label: 'Wan 2.2 Flash' },
-];
-
-/**
  * The studio webview panel: at most one per window. Created by `bailian.openStudio`, or
- * revived by the serializer after a reload. Disposing the panel disposes everything it owns.
+ * revived by the serializer after a reload. Disposing the panel disposes everything it owns,
+ * including a running job (which is aborted).
  */
 export class StudioPanel implements vscode.Disposable {
   /** The panel's view type, also registered as `onWebviewPanel:` activation event. */
@@ -32,10 +27,17 @@ export class StudioPanel implements vscode.Disposable {
   private static current: StudioPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly readyEmitter = new vscode.EventEmitter<void>();
+  private readonly jobEmitter = new vscode.EventEmitter<StudioJobOutcome>();
   private isReady = false;
+  /** The running job's abort handle (one job at a time per studio). */
+  private job: AbortController | undefined;
+  /** Folders outside the workspace that received images (no folder open): readable by the webview too. */
+  private readonly extraRoots: vscode.Uri[] = [];
 
   /** Fires each time the webview finished its handshake (after `init` was posted). */
   readonly onDidBecomeReady = this.readyEmitter.event;
+  /** Fires when a studio job ended (for tests and future history views). */
+  readonly onDidFinishJob = this.jobEmitter.event;
 
   /** The open studio, if any. */
   static get currentPanel(): StudioPanel | undefined {
@@ -64,13 +66,18 @@ export class StudioPanel implements vscode.Disposable {
     return new StudioPanel(panel, services);
   }
 
-  /** Scripts enabled; local resources limited to the webview bundle and media. */
-  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  /**
+   * Scripts enabled; local resources limited to the webview bundle, media, and the workspace
+   * folders (saved images are shown from there, never from DashScope URLs).
+   */
+  static webviewOptions(extensionUri: vscode.Uri, extraRoots: readonly vscode.Uri[] = []): vscode.WebviewOptions {
     return {
       enableScripts: true,
       localResourceRoots: [
         vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
         vscode.Uri.joinPath(extensionUri, 'media'),
+        ...(vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri),
+        ...extraRoots,
       ],
     };
   }
@@ -86,8 +93,13 @@ export class StudioPanel implements vscode.Disposable {
     webview.html = this.renderHtml(webview);
     this.disposables.push(
       this.readyEmitter,
+      this.jobEmitter,
       panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshResourceRoots()),
+      services.onDidChangeApiKey(async () => {
+        if (this.isReady) await this.post({ type: 'apiKey', hasApiKey: await services.clients.hasApiKey() });
+      }),
     );
     services.log.debug('Studio panel opened');
   }
@@ -109,6 +121,7 @@ export class StudioPanel implements vscode.Disposable {
     if (StudioPanel.current === this) {
       StudioPanel.current = undefined;
     }
+    this.job?.abort(new vscode.CancellationError());
     // Disposing the panel fires onDidDispose again; the guard above makes that a no-op.
     const disposables = this.disposables.splice(0);
     this.panel.dispose();
@@ -128,6 +141,10 @@ export class StudioPanel implements vscode.Disposable {
     });
   }
 
+  private refreshResourceRoots(): void {
+    this.panel.webview.options = StudioPanel.webviewOptions(this.services.extensionUri, this.extraRoots);
+  }
+
   private async receive(raw: unknown): Promise<void> {
     const parsed = WebviewMessage.safeParse(raw);
     if (!parsed.success) {
@@ -140,23 +157,99 @@ export class StudioPanel implements vscode.Disposable {
         await this.post({
           type: 'init',
           strings: studioStrings(),
-          models: [...PROVISIONAL_MODELS],
-          hasApiKey: (await this.services.apiKeys.get()) !== undefined,
+          models: textToImageOptions(vscode.env.language),
+          hasApiKey: await this.services.clients.hasApiKey(),
         });
         this.isReady = true;
         this.readyEmitter.fire();
         return;
-      case 'generate': {
-        this.services.log.info(`Generate requested with ${message.model} (${message.prompt.length} characters)`);
-        const hasKey = (await this.services.apiKeys.get()) !== undefined;
-        await this.post(
-          hasKey
-            ? { type: 'notice', level: 'info', text: studioStrings().notAvailableYet }
-            : { type: 'notice', level: 'warning', text: studioStrings().noApiKey },
-        );
+      case 'generate':
+        await this.generate(message.params);
+        return;
+      case 'cancel':
+        this.job?.abort(new vscode.CancellationError());
+        return;
+      case 'openImage': {
+        const uri = resolveInsideWorkspace(message.folderIndex, message.path);
+        if (!uri) {
+          this.services.log.warn('Ignored a request to open a file outside the workspace folders');
+          return;
+        }
+        await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
         return;
       }
     }
+  }
+
+  private async generate(params: GenerateParams): Promise<void> {
+    if (this.job) {
+      await this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('A generation is already running.') });
+      return;
+    }
+    const abort = new AbortController();
+    this.job = abort;
+    const request: GenerationRequest = { ...params, prompt: params.prompt.trim() };
+    if (!request.negativePrompt?.trim()) delete request.negativePrompt;
+    let outcome: StudioJobOutcome;
+    try {
+      await this.post({ type: 'progress', text: vscode.l10n.t('Checking the request…') });
+      const generation = await generateIntoWorkspace(this.services, request, {
+        signal: abort.signal,
+        interactive: true,
+        pickAmongFolders: false,
+        onProgress: (event) => void this.post({ type: 'progress', text: describeProgress(event) }),
+      });
+      const images = this.studioImages(generation);
+      await this.post({
+        type: 'result',
+        text: vscode.l10n.t('Saved {0} image(s) to {1}.', images.length, displayPath(generation.location.folder)),
+        images,
+      });
+      outcome = { status: 'saved', images };
+    } catch (error) {
+      if (isCancellation(error)) {
+        this.services.log.info('Studio generation cancelled');
+        await this.post({ type: 'cancelled', text: vscode.l10n.t('Cancelled. Nothing was saved.') });
+        outcome = { status: 'cancelled' };
+      } else {
+        const summary = summarizeError(error);
+        this.services.log.error('Studio generation failed:', error);
+        const studioError: StudioError = {
+          message: summary.message,
+          ...(summary.hint ? { hint: summary.hint } : {}),
+          ...(summary.code ? { code: summary.code } : {}),
+          ...(summary.requestId ? { requestId: summary.requestId } : {}),
+          ...(error instanceof RequestValidationError ? { issues: error.issues.map((i) => ({ field: i.path, message: i.message })) } : {}),
+        };
+        await this.post({ type: 'error', error: studioError });
+        outcome = { status: 'failed', error: studioError };
+      }
+    } finally {
+      this.job = undefined;
+    }
+    this.jobEmitter.fire(outcome);
+  }
+
+  /** Saved files as the webview shows them; widens localResourceRoots for a folder outside the workspace. */
+  private studioImages(generation: WorkspaceGeneration): StudioImage[] {
+    const { location, job } = generation;
+    if (!location.workspaceFolder && !this.extraRoots.some((root) => root.toString() === location.folder.toString())) {
+      this.extraRoots.push(location.folder);
+      this.refreshResourceRoots();
+    }
+    const webview = this.panel.webview;
+    return job.images.map((image) => {
+      const folder = vscode.workspace.getWorkspaceFolder(image.file.uri);
+      const rootPath = folder ? (folder.uri.path.endsWith('/') ? folder.uri.path : `${folder.uri.path}/`) : undefined;
+      return {
+        src: webview.asWebviewUri(image.file.uri).toString(),
+        displayPath: displayPath(image.file.uri),
+        ...(folder && rootPath && image.file.uri.path.startsWith(rootPath) ? { location: { folderIndex: folder.index, path: image.file.uri.path.slice(rootPath.length) } } : {}),
+        width: image.width,
+        height: image.height,
+        ...(image.seed !== undefined ? { seed: image.seed } : {}),
+      } satisfies StudioImage;
+    });
   }
 
   private async post(message: HostMessage): Promise<void> {
@@ -164,14 +257,30 @@ export class StudioPanel implements vscode.Disposable {
   }
 }
 
+/** How a studio job ended. */
+export type StudioJobOutcome =
+  | { readonly status: 'saved'; readonly images: readonly StudioImage[] }
+  | { readonly status: 'cancelled' }
+  | { readonly status: 'failed'; readonly error: StudioError };
+
 function studioStrings(): StudioStrings {
   return {
     title: vscode.l10n.t('Bailian Studio'),
     promptLabel: vscode.l10n.t('Prompt'),
     promptPlaceholder: vscode.l10n.t('Describe the image you want…'),
     modelLabel: vscode.l10n.t('Model'),
+    sizeLabel: vscode.l10n.t('Size'),
+    countLabel: vscode.l10n.t('Images'),
+    seedLabel: vscode.l10n.t('Seed'),
+    seedPlaceholder: vscode.l10n.t('Random'),
+    negativePromptLabel: vscode.l10n.t('Negative prompt'),
+    negativePromptPlaceholder: vscode.l10n.t('What the image should not contain (optional)'),
     generate: vscode.l10n.t('Generate'),
+    cancel: vscode.l10n.t('Cancel'),
+    open: vscode.l10n.t('Open'),
+    seedValue: vscode.l10n.t('Seed {0}'),
     noApiKey: vscode.l10n.t('Set your DashScope API key first (Bailian: Set API Key).'),
-    notAvailableYet: vscode.l10n.t('Image generation is not available in this build yet.'),
+    invalidSeed: vscode.l10n.t('The seed must be a whole number from 0 to 2147483647.'),
+    requestId: vscode.l10n.t('Request id: {0}'),
   };
 }
