@@ -6,20 +6,21 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { fixtureWorkspace } from '../../scripts/lib/code-server.mjs';
+import { fixtureWorkspace, runCleanups } from '../../scripts/lib/code-server.mjs';
 import { buildExtension, ensureNodeModules, repoRoot } from '../../scripts/lib/environment.mjs';
-import { integrationEnv, integrationSettings, printReport } from './suite-report.mjs';
+import { integrationEnv, printReport, startTestSimulator } from './suite-report.mjs';
 
 const sandbox = mkdtempSync(join(tmpdir(), 'bailian-electron-'));
 let exitCode = 1;
 try {
   await ensureNodeModules();
   await buildExtension({ tests: true });
+  const simulator = await startTestSimulator();
   const workspace = join(sandbox, 'workspace');
   const userDataDir = join(sandbox, 'user-data');
   cpSync(fixtureWorkspace, workspace, { recursive: true });
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(integrationSettings, null, 2));
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(simulator.settings, null, 2));
   const reportFile = join(sandbox, 'report.json');
 
   try {
@@ -27,7 +28,7 @@ try {
       version: process.env.VSCODE_VERSION ?? '1.100.3',
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: join(repoRoot, 'out', 'test', 'suite', 'index.js'),
-      extensionTestsEnv: integrationEnv(reportFile),
+      extensionTestsEnv: integrationEnv(reportFile, simulator.env),
       launchArgs: [
         workspace,
         '--user-data-dir',
@@ -51,6 +52,7 @@ try {
   console.error(`integration: ${error instanceof Error ? error.message : error}`);
   console.log('integration: 0 passed, 1 failed');
 } finally {
+  await runCleanups();
   rmSync(sandbox, { recursive: true, force: true });
 }
 process.exit(exitCode);

@@ -1,5 +1,6 @@
 // Integration tier (what CI runs): the mocha suite in test/suite inside a real VS Code, served
-// by code-server 4.100.3 and opened in Debian's chromium. The extension host runs the suite's
+// by code-server 4.100.3 and opened in Debian's chromium, talking to the DashScope simulator
+// (started here, settings pointed at it). The extension host runs the suite's
 // run() and writes a JSON report, which this runner reads and prints. Ends with
 // `integration: N passed, N failed`. Fails on timeout; always stops code-server and chromium.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import {
   workbenchUrl,
 } from '../../scripts/lib/code-server.mjs';
 import { buildExtension, ensureEnvironment, repoRoot } from '../../scripts/lib/environment.mjs';
-import { integrationEnv, integrationSettings, printReport } from './suite-report.mjs';
+import { integrationEnv, printReport, startTestSimulator } from './suite-report.mjs';
 
 const TIMEOUT_MS = Number(process.env.BAILIAN_INTEGRATION_TIMEOUT_MS ?? 5 * 60_000);
 const resultsDir = join(repoRoot, 'test-results');
@@ -26,11 +27,13 @@ try {
   await buildExtension({ tests: true });
   mkdirSync(resultsDir, { recursive: true });
 
-  const sandbox = createSandbox('integration', { settings: integrationSettings });
+  const simulator = await startTestSimulator();
+  console.log(`integration: DashScope simulator on ${simulator.sim.urls.beijing}`);
+  const sandbox = createSandbox('integration', { settings: simulator.settings });
   const reportFile = join(sandbox.dir, 'report.json');
   const server = await startCodeServer({
     sandbox,
-    env: integrationEnv(reportFile),
+    env: integrationEnv(reportFile, simulator.env),
     logFile: join(resultsDir, 'integration-code-server.log'),
   });
   console.log(`integration: code-server ${server.origin} (pid ${server.pid})`);

@@ -1,21 +1,35 @@
-// What both integration runners (code-server and @vscode/test-electron) share: the settings
-// and environment the suite expects, and how its JSON report is printed.
+// What both integration runners (code-server and @vscode/test-electron) share: the DashScope
+// simulator the suite talks to, the settings and environment that point the extension at it,
+// and how the suite's JSON report is printed.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { onCleanup } from '../../scripts/lib/code-server.mjs';
+import { repoRoot } from '../../scripts/lib/environment.mjs';
+
+/** Simulator time scale for the browser tiers (a 15 s model answers in 0.3 s). */
+export const SIM_TIME_SCALE = 0.02;
 
 /**
- * User settings for the suite: a custom endpoint on loopback (nothing listens there; the
- * suite checks that settings reach the extension, it makes no requests).
+ * Starts the DashScope simulator (TypeScript, loaded through tsx as scripts/start.mjs does),
+ * stopped at cleanup. Resolves with the simulator, the user settings that point the extension
+ * at its Beijing endpoint, and the extension host environment (its key, the poll scale).
  */
-export const integrationSettings = {
-  'bailian.region': 'custom',
-  'bailian.customBaseUrl': 'http://127.0.0.1:9/api/v1',
-};
+export async function startTestSimulator({ scale = SIM_TIME_SCALE } = {}) {
+  const { tsImport } = await import('tsx/esm/api');
+  const entry = pathToFileURL(join(repoRoot, 'test', 'sim', 'index.ts')).href;
+  const { startSimulator } = await tsImport(entry, import.meta.url);
+  const sim = await startSimulator({ timing: { scale }, rateLimits: false });
+  onCleanup(() => sim.stop());
+  return {
+    sim,
+    settings: { 'bailian.region': 'custom', 'bailian.customBaseUrl': sim.urls.beijing },
+    env: { DASHSCOPE_API_KEY: sim.keys.beijing, BAILIAN_POLL_SCALE: String(scale) },
+  };
+}
 
-/**
- * Environment for the extension host: where run() writes its report, and a placeholder
- * DASHSCOPE_API_KEY so the suite also covers the environment fallback.
- */
-export function integrationEnv(reportFile) {
-  return { BAILIAN_TEST_REPORT: reportFile, DASHSCOPE_API_KEY: 'integration-placeholder-key' };
+/** Environment for the extension host: where run() writes its report, plus `simEnv`. */
+export function integrationEnv(reportFile, simEnv) {
+  return { BAILIAN_TEST_REPORT: reportFile, ...simEnv };
 }
 
 /**
