@@ -38,7 +38,6 @@ export const MSG = {
   fixedN: 'num_images_per_prompt must be 1',
   ossInvalidUrl: 'The provided URL does not appear to be valid. Ensure it is correctly formatted.',
   urlError: 'url error, please check url!',
-  imageFormat: 'image format error',
   noTextDetected: 'No text detected for translation',
   payloadTooLarge: 'Payload Too Large',
   requiredMissing: 'Required parameter(s) missing or invalid, please check the request parameters.',

@@ -25,7 +25,7 @@ import { choicesOutcome, interleaveOutcome, qwenSyncBody, resultsOutcome, wanSyn
 import { SSE_CONTENT_TYPE, interleavePlan, sseFrame, textDeltas } from './sse.js';
 import type { TaskOutcome, TaskStore } from './tasks.js';
 import { maskKey, newId, sleep } from './util.js';
-import { checkEnvelope, checkInputImage, outputSize, selectSpec, textLength, validateMessages, validatePrompt, validateTranslate, type MessagesJob } from './validate.js';
+import { checkEnvelope, outputSize, selectSpec, textLength, validateMessages, validatePrompt, validateTranslate, type MessagesJob } from './validate.js';
 
 /** What the core needs from the assets module (test/sim/assets). */
 export interface AssetsLike {
@@ -311,13 +311,13 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     const out: ImgInfo[] = [];
     for (const ref of refs) {
       let img: ImgInfo;
+      // The resolver also checks format, bytes, sides and aspect against the catalog's image rule.
       try {
         img = await core.assets.resolveImage(ref, { model: spec.model, ossResolve, maxBytes: DATA_URI_MAX_BYTES, keyId: caller.keyId });
       } catch (err) {
         if (isInputError(err)) throw new SimError(err.status, err.code, err.message);
         throw err;
       }
-      checkInputImage(spec, img);
       out.push(img);
     }
     return out;

@@ -55,9 +55,6 @@ export const SIM_MSG = {
   sameLang: 'The source_lang and target_lang must be different.',
   zhOrEn: 'Either source_lang or target_lang must be Chinese (zh) or English (en).',
   domainHintEnglish: 'The ext.domainHint must be written in English.',
-  imageSides: (min: number, max: number, w: number, h: number) =>
-    `The image width and height must each be in [${min}, ${max}] pixels, but got ${w}*${h}.`,
-  imageAspect: (w: number, h: number) => `The image aspect ratio of ${w}*${h} is out of range.`,
 } as const;
 
 export type SyncFamily = 'qwen' | 'wan' | 'z-image';
@@ -406,29 +403,6 @@ export function validateTranslate(spec: ModelSpec, input: Record<string, unknown
     }
   }
   return { kind: 'translate', spec, imageRef: ref, sourceLang: source, targetLang: target };
-}
-
-/** Checks a decoded input image against the model's image rule (format, sides, aspect). */
-export function checkInputImage(spec: ModelSpec, img: { format: string; width: number; height: number }): void {
-  const rule = spec.images;
-  if (!rule) return;
-  const fmt = normalizeFormat(img.format);
-  if (!rule.formats.includes(fmt)) throw invalidParameter(MSG.imageFormat);
-  const { width: w, height: h } = img;
-  if (w < rule.minSide || h < rule.minSide || w > rule.maxSide || h > rule.maxSide) {
-    throw invalidParameter(SIM_MSG.imageSides(rule.minSide, rule.maxSide, w, h));
-  }
-  if (rule.minAspect !== undefined && rule.maxAspect !== undefined) {
-    const a = w / h;
-    if (a < rule.minAspect - 1e-9 || a > rule.maxAspect + 1e-9) throw invalidParameter(SIM_MSG.imageAspect(w, h));
-  }
-}
-
-export function normalizeFormat(format: string): string {
-  const f = format.toLowerCase();
-  if (f === 'jpeg') return 'jpg';
-  if (f === 'tif') return 'tiff';
-  return f;
 }
 
 /** Nearest multiple of 16, ties to even like Python's round() (doc example: 1033*1032 → 1040*1024). */
