@@ -1028,12 +1028,14 @@ if (require.main === module) {
     process.stderr.write('interrupting… (Ctrl-C again to quit at once)\n');
     controller.abort(new InterruptedError());
   });
-  main(process.argv.slice(2), processIo(), controller).then(
+  const io = processIo();
+  main(process.argv.slice(2), io, controller).then(
     (code) => {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      // Through the same redacting writer as everything else.
+      io.err(`error: ${err instanceof Error ? err.message : String(err)}`);
       process.exitCode = EXIT.failure;
     },
   );
