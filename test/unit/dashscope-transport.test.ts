@@ -269,6 +269,38 @@ describe('SSE edge cases through DashScopeClient.stream', () => {
     assert.deepEqual(JSON.parse(sent.body.toString()).parameters, { max_images: 2, enable_interleave: true, stream: true });
   });
 
+  test('data: lines only, "finished": true on every chunk (§3.3 HTTP example), the last chunk an image', async () => {
+    // [NODE]/[CNB] read only data: lines; a server may omit id/event/comments. `finished` is not
+    // trusted to end the stream (the doc's raw example sets it on every chunk): only "stop" does.
+    const ev = (content: object, finish: string, imageCount: number) =>
+      `data:${JSON.stringify({ output: { choices: [{ message: { content: [content], role: 'assistant' }, finish_reason: finish }], finished: true }, usage: { image_count: imageCount, size: imageCount ? '1280*1280' : '0*0' }, request_id: 'only-data' })}\n\n`;
+    const { client } = await streamOf([
+      ev({ type: 'text', text: 'Step 1' }, 'null', 0),
+      ev({ type: 'image', image: 'https://r/1.png' }, 'null', 1),
+      ev({ type: 'text', text: 'Step 2' }, 'null', 1),
+      ev({ type: 'image', image: 'https://r/2.png' }, 'stop', 2),
+    ]);
+    const r = await client.generate(req);
+    assert.deepEqual(r.parts, [
+      { type: 'text', text: 'Step 1' },
+      { type: 'image', imageIndex: 0 },
+      { type: 'text', text: 'Step 2' },
+      { type: 'image', imageIndex: 1 },
+    ]);
+    assert.deepEqual(r.images.map((i) => [i.url, i.width, i.height]), [['https://r/1.png', 1280, 1280], ['https://r/2.png', 1280, 1280]]);
+    assert.equal(r.usage.imageCount, 2);
+    assert.equal(r.requestId, 'only-data');
+  });
+
+  test('an error answered as a non-200 SSE body (§3.4) keeps its code, message and request id', async () => {
+    const wire = `id:1\nevent:error\n:HTTP_STATUS/400\ndata:{"code":"InvalidParameter","message":"num_images_per_prompt must be 1","request_id":"sse-400"}\n\n`;
+    const { client } = await streamOf([wire], { status: 400 });
+    await assert.rejects(
+      client.generate(req),
+      (e: unknown) => e instanceof DashScopeError && e.httpStatus === 400 && e.code === 'InvalidParameter' && e.message === 'num_images_per_prompt must be 1' && e.requestId === 'sse-400' && e.retriable === false,
+    );
+  });
+
   test('a stream that ends without finish_reason "stop" is StreamIncomplete, with the partial output', async () => {
     const { client } = await streamOf([`id:1\nevent:result\n:HTTP_STATUS/200\ndata:${chunk({ type: 'text', text: 'Step one' }, 'null')}\n\n`, `id:2\nevent:result\n:HTTP_STATUS/200\ndata:${chunk({ type: 'image', image: 'https://r/a.png' }, 'null')}\n\n`]);
     const got: StreamDelta[] = [];
