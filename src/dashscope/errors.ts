@@ -216,6 +216,8 @@ export function hintFor(code: string, message = '', httpStatus?: number): string
       return 'The model is not available for this key or region; check the model name and the region.';
     case 'WorkSpaceNotFound':
       return 'The workspace was not found; check the workspace id.';
+    case 'NotFound':
+      return 'The service has no such endpoint here; check the base URL (it ends in /api/v1) and the region.';
     case 'UnsupportedOperation':
       return 'Only tasks still PENDING can be cancelled; this one has already started or finished.';
     case 'BadRequest.TooLarge':

@@ -200,6 +200,38 @@ describe('errors', () => {
     assert.match(hintFor('TaskUnknown'), /24 h/);
     assert.match(hintFor('ResultExpired'), /expired \(DashScope keeps results 24 h\)/);
   });
+  test('every code of the reference table (§1.6) gets a specific hint and the right retry class', () => {
+    // [status, code, retriable]: throttling and 5xx are worth waiting for; quota, billing and 4xx are not.
+    const table: [number, string, boolean][] = [
+      [400, 'InvalidParameter', false], [400, 'invalid_parameter_error', false], [400, 'InvalidParameter.DataInspection', false],
+      [400, 'DataInspectionFailed', false], [400, 'data_inspection_failed', false], [400, 'IPInfringementSuspect', false],
+      [400, 'Arrearage', false], [400, 'BadRequest.EmptyInput', false], [400, 'BadRequest.EmptyParameters', false],
+      [400, 'BadRequest.EmptyModel', false], [400, 'BadRequest.IllegalInput', false], [400, 'BadRequest.InputDownloadFailed', false],
+      [400, 'InvalidURL', false], [400, 'InvalidURL.ConnectionRefused', false], [400, 'InvalidURL.Timeout', false],
+      [400, 'InvalidImage.FileFormat', false], [400, 'InvalidImageFormat', false], [400, 'InvalidImageResolution', false],
+      [400, 'InvalidImage.ImageSize', false], [400, 'InvalidFile.Size', false], [400, 'UnsupportedOperation', false],
+      [400, 'BadRequest.TooLarge', false], [413, 'BadRequest.TooLarge', false],
+      [401, 'InvalidApiKey', false], [401, 'invalid_api_key', false], [401, 'NOT AUTHORIZED', false],
+      [403, 'AccessDenied', false], [403, 'AccessDenied.Unpurchased', false], [403, 'Model.AccessDenied', false],
+      [403, 'Workspace.AccessDenied', false], [403, 'App.AccessDenied', false], [403, 'AllocationQuota.FreeTierOnly', false],
+      [404, 'ModelNotFound', false], [404, 'model_not_found', false], [404, 'WorkSpaceNotFound', false], [404, 'NotFound', false],
+      [408, 'RequestTimeOut', true],
+      [429, 'Throttling', true], [429, 'Throttling.RateQuota', true], [429, 'LimitRequests', true], [429, 'limit_requests', true],
+      [429, 'Throttling.BurstRate', true], [429, 'limit_burst_rate', true],
+      [429, 'Throttling.AllocationQuota', false], [429, 'insufficient_quota', false], [429, 'CommodityNotPurchased', false],
+      [429, 'PrepaidBillOverdue', false], [429, 'PostpaidBillOverdue', false],
+      [500, 'InternalError', true], [500, 'InternalError.Algo', true], [500, 'InternalError.Timeout', true],
+      [500, 'InternalError.Upload', true], [500, 'InternalError.FileUpload', true], [500, 'SystemError', true],
+      [500, 'ModelServiceFailed', true], [500, 'RequestTimeOut', true],
+      [503, 'ModelUnavailable', true], [503, 'ModelServingError', true],
+    ];
+    for (const [status, code, retriable] of table) {
+      const e = errorFromEnvelope(status, { code, message: 'the service text', request_id: 'r' });
+      assert.equal(e.retriable, retriable, `${status} ${code}: retriable`);
+      // The generic fallback only repeats the service's message; every listed code deserves a next step.
+      assert.doesNotMatch(e.hint, /^DashScope (said|returned)/, `${status} ${code}: hint "${e.hint}"`);
+    }
+  });
   test('retriable classification', () => {
     assert.equal(isRetriable('Throttling.RateQuota', 429), true);
     assert.equal(isRetriable('Throttling.AllocationQuota', 429), false);
