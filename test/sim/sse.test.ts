@@ -96,6 +96,17 @@ describe('wan2.6-image interleave stream', () => {
     assert.deepEqual(pngSize(img.bytes), { width: 768, height: 768 });
   });
 
+  it('the final "stop" chunk is sometimes text, sometimes an image (both occur in §3.3)', async () => {
+    const lastTypes = new Set<string>();
+    for (let seed = 1; seed <= 8 && lastTypes.size < 2; seed++) {
+      const r = await stream(interleave('a short recipe', { max_images: 1, seed }));
+      const last = JSON.parse(r.events.at(-1)!.data);
+      assert.equal(last.output.choices[0].finish_reason, 'stop');
+      lastTypes.add(last.output.choices[0].message.content[0].type);
+    }
+    assert.deepEqual([...lastTypes].sort(), ['image', 'text']);
+  });
+
   it('SSE is also enabled by Accept: text/event-stream, and the header value is case-insensitive', async () => {
     const a = await stream(interleave('x', { max_images: 1 }), { Accept: 'text/event-stream' });
     assert.equal(a.events.at(-1) && JSON.parse(a.events.at(-1)!.data).output.finished, true);
