@@ -158,6 +158,8 @@ export interface ModelSpec {
   requiredParameters?: Readonly<Record<string, unknown>>;
   /** Output image format. */
   outputFormat: 'png' | 'jpg';
+  /** The service rounds each side of the output to a multiple of this (§2.2: "1033*1032 → 1040*1024"). */
+  outputSizeStep?: 16;
   /** Regions where the model is served (§1.1). */
   regions: readonly Region[];
   rateLimits: RateLimits;
@@ -361,6 +363,7 @@ export const MODELS: readonly ModelSpec[] = [
       accepts: ['url', 'oss', 'data'],
     },
     outputFormat: 'png',
+    outputSizeStep: 16,
     regions: BOTH_REGIONS,
     rateLimits: ASSUMED_SYNC_LIMITS,
     typicalDurationMs: 15_000,
@@ -401,6 +404,7 @@ export const MODELS: readonly ModelSpec[] = [
       accepts: ['url', 'oss', 'data'],
     },
     outputFormat: 'png',
+    outputSizeStep: 16,
     regions: BOTH_REGIONS,
     rateLimits: ASSUMED_SYNC_LIMITS,
     typicalDurationMs: 25_000,
@@ -441,6 +445,7 @@ export const MODELS: readonly ModelSpec[] = [
       accepts: ['url', 'oss', 'data'],
     },
     outputFormat: 'png',
+    outputSizeStep: 16,
     regions: BOTH_REGIONS,
     rateLimits: ASSUMED_SYNC_LIMITS,
     typicalDurationMs: 40_000,

@@ -156,6 +156,14 @@ describe('size rules', () => {
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json.usage, { height: 1024, image_count: 1, width: 1040 });
   });
+  it('only models with a catalog outputSizeStep round an explicit size (wan2.6-image yes, z-image-turbo no)', async () => {
+    const wan = await sync(msgBody('wan2.6-image', 'a', [smallPng], { size: '1030*1030', n: 1 }));
+    assert.equal(wan.status, 200, wan.text);
+    assert.equal(wan.json.usage.size, '1024*1024');
+    const z = await sync(msgBody('z-image-turbo', 'a', [], { size: '1030*1030' }));
+    assert.equal(z.status, 200, z.text);
+    assert.deepEqual([z.json.usage.width, z.json.usage.height], [1030, 1030]);
+  });
   it('qwen-image-edit-plus default: ≈1024*1024 px with the LAST image aspect, ×16', async () => {
     const r = await sync(msgBody('qwen-image-edit-plus', 'a', [landscape, portrait]));
     assert.equal(r.status, 200, r.text);

@@ -423,8 +423,8 @@ export function sizeForTotal(total: number, ref: { width: number; height: number
 
 /**
  * The output size of a request (§2.2):
- * - an explicit `W*H` is used as is, except that wan2.6-image and qwen-image-edit-plus round the
- *   output to multiples of 16 ("actual output rounded to multiples of 16");
+ * - an explicit `W*H` is used as is, except for models whose catalog `outputSizeStep` says the
+ *   service rounds the output (wan2.6-image, qwen-image-edit-plus: multiples of 16);
  * - wan2.6-image `1K` / `2K` (default 1K): ≈1280*1280 / ≈2048*2048 total pixels with the aspect of
  *   the LAST input image, multiples of 16;
  * - qwen-image-edit-plus without size: ≈1024*1024 total pixels with the last image's aspect, ×16;
@@ -434,7 +434,7 @@ export function sizeForTotal(total: number, ref: { width: number; height: number
  */
 export function outputSize(spec: ModelSpec, sizeParam: string | undefined, lastImage: { width: number; height: number } | undefined): { width: number; height: number } {
   const rule = spec.size;
-  const rounds = spec.model === 'wan2.6-image' || (spec.task === 'image-edit' && spec.size.kind === 'sides');
+  const rounds = spec.outputSizeStep !== undefined;
   const bounds: [number, number] | undefined = rule.kind === 'pixels' ? [rule.minAspect, rule.maxAspect] : undefined;
   const preset = (name: string) => sizeForTotal(name === '2K' ? 2048 * 2048 : 1280 * 1280, lastImage, bounds);
   const explicit = (s: string) => {
