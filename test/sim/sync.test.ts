@@ -99,7 +99,7 @@ describe('prompt and negative_prompt length (catalog prompt.maxLength)', () => {
       assert.equal(long.status, 200, long.text);
       assert.equal(exact.status, 200, exact.text);
       // Same seed and the same prompt after truncation → the same image.
-      const url = (r: { json: any }) => r.json.output.choices[0].message.content[0].image as string;
+      const url = (r: typeof long) => r.json.output.choices[0].message.content[0].image as string;
       const [a, b] = await Promise.all([fetch(url(long)), fetch(url(exact))]);
       assert.ok(Buffer.from(await a.arrayBuffer()).equals(Buffer.from(await b.arrayBuffer())), 'the over-long prompt was not truncated to the limit');
     });
