@@ -1,6 +1,8 @@
 // UI tier: the flows in test/ui/*.flow.mjs in Debian's chromium (playwright-core) against
 // code-server with the extension under development. Screenshots go to
-// test-results/screenshots/. Ends with `ui: N passed, N failed`; always stops its processes.
+// test-results/screenshots/ (emptied first, so every screenshot there is from this run). The
+// extension talks to the DashScope simulator started here; flows get it to inject faults.
+// Ends with `ui: N passed, N failed`; always stops its processes.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +15,7 @@ import {
   workbenchUrl,
 } from '../../scripts/lib/code-server.mjs';
 import { buildExtension, ensureEnvironment, repoRoot } from '../../scripts/lib/environment.mjs';
+import { startTestSimulator } from './suite-report.mjs';
 
 const FLOW_TIMEOUT_MS = 3 * 60_000;
 const resultsDir = join(repoRoot, 'test-results');
@@ -44,23 +47,24 @@ function timeout(ms, what) {
 }
 
 installSignalHandlers();
+// Stale screenshots would pass for this run's: clear them before anything else.
+rmSync(screenshotsDir, { recursive: true, force: true });
+mkdirSync(screenshotsDir, { recursive: true });
 let passed = 0;
 let failed = 0;
 try {
   await ensureEnvironment();
   await buildExtension();
-  rmSync(screenshotsDir, { recursive: true, force: true });
-  mkdirSync(screenshotsDir, { recursive: true });
 
   const flows = await loadFlows();
   if (flows.length === 0) {
     throw new Error(`no flows in ${flowsDir}`);
   }
-  const sandbox = createSandbox('ui');
+  const simulator = await startTestSimulator();
+  const sandbox = createSandbox('ui', { settings: simulator.settings });
   const server = await startCodeServer({
     sandbox,
-    // A placeholder key: the studio then treats the user as configured (no request is made).
-    env: { DASHSCOPE_API_KEY: 'ui-placeholder-key' },
+    env: simulator.env,
     logFile: join(resultsDir, 'ui-code-server.log'),
   });
   console.log(`ui: code-server ${server.origin} (pid ${server.pid})`);
@@ -88,7 +92,7 @@ try {
         (async () => {
           await page.goto(url);
           await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-          await flow.run(page, { screenshot, cspViolations });
+          await flow.run(page, { screenshot, cspViolations, sim: simulator.sim });
         })(),
         limit.promise,
       ]);
@@ -100,6 +104,7 @@ try {
       console.log(String(error instanceof Error ? error.stack : error).replace(/^/gm, '      '));
       await screenshot(`failed-${flow.name}`).catch(() => undefined);
     } finally {
+      simulator.sim.faults.clear();
       limit.cancel();
       await context.close().catch(() => undefined);
     }

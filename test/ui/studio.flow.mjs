@@ -69,7 +69,7 @@ export const flows = [
     },
   },
   {
-    name: 'typing a prompt enables Generate and the host answers through the protocol',
+    name: 'Generate saves the image into the workspace and shows it from the saved file',
     async run(page, { screenshot }) {
       const studio = await openStudio(page);
       const generate = studio.locator('vscode-button#generate');
@@ -79,18 +79,101 @@ export const flows = [
       await page.keyboard.type('A red lantern over a misty West Lake at dawn');
       await studio.locator('vscode-button#generate:not([disabled])').waitFor();
 
-      // The dropdown lists the host's models; pick the second one.
-      await studio.locator('vscode-dropdown#model').click();
-      await studio.locator('vscode-option', { hasText: 'Wan 2.2 Flash' }).click();
-      assert.equal(await studio.locator('vscode-dropdown#model').evaluate((el) => el.value), 'wan2.2-t2i-flash');
+      // The model list is the catalog's text-to-image models; the size list follows the model.
+      await pickOption(studio, 'model', 'wan2.2-t2i-flash');
+      assert.equal(await studio.locator('vscode-dropdown#size').evaluate((el) => el.value), '1024*1024', 'the default size is preselected');
+      await pickOption(studio, 'model', 'qwen-image');
+      assert.equal(await studio.locator('vscode-dropdown#size').evaluate((el) => el.value), '1664*928');
+      assert.equal(await studio.locator('vscode-dropdown#count').getAttribute('disabled'), '', 'qwen-image makes exactly one image');
+      await studio.locator('vscode-text-field#seed').waitFor({ state: 'visible' });
+      await studio.locator('vscode-text-area#negative-prompt').waitFor({ state: 'visible' });
+      await pickOption(studio, 'size', '1328*1328');
 
       await generate.click();
-      // The runner gives code-server a placeholder DASHSCOPE_API_KEY, so the host replies with
-      // the informational notice rather than the missing-key warning.
-      await studio
-        .locator('#notice[data-level="info"]', { hasText: 'not available in this build yet' })
-        .waitFor({ timeout: 15_000 });
-      await screenshot('studio-generate-notice');
+      const image = studio.locator('#results figure.result img').first();
+      await image.waitFor({ state: 'visible', timeout: 60_000 });
+      // Loaded from the saved file through the webview resource origin (a DashScope URL would be blocked by the CSP).
+      await studio.locator('#results img').first().evaluate(
+        (img) => img.complete && img.naturalWidth > 0 ? true : new Promise((resolve, reject) => {
+          img.addEventListener('load', () => resolve(true), { once: true });
+          img.addEventListener('error', () => reject(new Error(`the thumbnail failed to load: ${img.src}`)), { once: true });
+        }),
+      );
+      assert.ok((await image.evaluate((img) => img.naturalWidth)) > 0, 'the thumbnail decoded');
+      const src = await image.getAttribute('src');
+      assert.ok(!/dashscope|127\.0\.0\.1:\d+\/results/i.test(src ?? ''), `the thumbnail is the saved local file, not a result URL: ${src}`);
+      const caption = await studio.locator('#results figcaption').first().innerText();
+      assert.match(caption, /generated-images\/.+\.png/);
+      assert.match(caption, /Seed \d+/);
+      await studio.locator('#notice', { hasText: 'Saved 1 image(s) to generated-images' }).waitFor();
+      await screenshot('studio-generated-image');
+
+      // "Open" asks the host to open the saved file in an editor tab.
+      await studio.locator('#results vscode-button.open').first().click();
+      const fileName = caption.match(/generated-images\/(\S+\.png)/)[1];
+      await page.locator('.tabs-container .tab', { hasText: fileName }).waitFor({ timeout: 30_000 });
+    },
+  },
+  {
+    name: 'errors show inline with the hint: a failed task and a request the catalog rejects',
+    async run(page, { screenshot, sim }) {
+      const studio = await openStudio(page);
+      await studio.locator('vscode-text-area#prompt').click();
+      await page.keyboard.type('A lantern the moderation will not like');
+
+      // The simulator fails the next wan2.2-t2i-flash task with a moderation error.
+      sim.faults.add({ model: 'wan2.2-t2i-flash', kind: 'taskFail', code: 'DataInspectionFailed', message: 'Input data may contain inappropriate content.', times: 1 });
+      await pickOption(studio, 'model', 'wan2.2-t2i-flash');
+      await studio.locator('vscode-button#generate:not([disabled])').click();
+      const error = studio.locator('#error');
+      await error.locator('.hint', { hasText: 'Content moderation rejected' }).waitFor({ timeout: 60_000 });
+      assert.match(await error.locator('.error-message').innerText(), /inappropriate content.*DataInspectionFailed/);
+      await screenshot('studio-task-failed-inline');
+
+      // Too long a negative prompt: refused by the host's catalog check, before any request.
+      await pickOption(studio, 'model', 'qwen-image');
+      await studio.locator('vscode-text-area#negative-prompt').evaluate((el) => {
+        el.value = 'blurry, '.repeat(70);
+        el.dispatchEvent(new el.ownerDocument.defaultView.Event('input'));
+      });
+      await studio.locator('vscode-button#generate:not([disabled])').click();
+      await error.locator('.issues li', { hasText: 'negative prompts up to 500 characters' }).waitFor({ timeout: 30_000 });
+      assert.equal(await studio.locator('vscode-button#generate').getAttribute('disabled'), null, 'Generate is usable again');
+      await screenshot('studio-validation-inline');
+    },
+  },
+  {
+    name: 'Cancel aborts a running generation and nothing is saved',
+    async run(page, { screenshot, sim }) {
+      const studio = await openStudio(page);
+      await studio.locator('vscode-text-area#prompt').click();
+      await page.keyboard.type('A download slow enough to cancel');
+      await pickOption(studio, 'model', 'z-image-turbo');
+      // Results trickle in at 2 kB/s while this rule exists, so the job is still downloading.
+      const removeSlowDownload = sim.faults.add({ kind: 'slowDownload', bytesPerSecond: 2_000 });
+      try {
+        await studio.locator('vscode-button#generate:not([disabled])').click();
+        await studio.locator('#notice', { hasText: 'Downloading images (0/1)' }).waitFor({ timeout: 30_000 });
+        const cancel = studio.locator('vscode-button#cancel');
+        await cancel.waitFor({ state: 'visible' });
+        await screenshot('studio-running-with-cancel');
+        await cancel.click();
+        await studio.locator('#notice[data-level="warning"]', { hasText: 'Cancelled. Nothing was saved.' }).waitFor({ timeout: 15_000 });
+        await cancel.waitFor({ state: 'hidden' });
+        assert.equal(await studio.locator('#results img').count(), 0, 'no result is shown');
+      } finally {
+        removeSlowDownload();
+      }
     },
   },
 ];
+
+/** Picks an option of a toolkit dropdown by its value, the way a user does (open, click). */
+async function pickOption(studio, id, value) {
+  const dropdown = studio.locator(`vscode-dropdown#${id}`);
+  await dropdown.click();
+  await dropdown.locator(`vscode-option[value="${value}"]`).click();
+  await studio.locator(`vscode-dropdown#${id}[current-value="${value}"]`).waitFor({ timeout: 5_000 }).catch(async () => {
+    assert.equal(await dropdown.evaluate((el) => el.value), value, `${id} is ${value}`);
+  });
+}
