@@ -29,6 +29,7 @@ export class StudioPanel implements vscode.Disposable {
   private readonly readyEmitter = new vscode.EventEmitter<void>();
   private readonly jobEmitter = new vscode.EventEmitter<StudioJobOutcome>();
   private isReady = false;
+  private isDisposed = false;
   /** The running job's abort handle (one job at a time per studio). */
   private job: AbortController | undefined;
   /** Folders outside the workspace that received images (no folder open): readable by the webview too. */
@@ -118,6 +119,7 @@ export class StudioPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.isDisposed = true;
     if (StudioPanel.current === this) {
       StudioPanel.current = undefined;
     }
@@ -252,8 +254,14 @@ export class StudioPanel implements vscode.Disposable {
     });
   }
 
+  /** Posts to the webview; a no-op once the panel is gone (a job may end after its panel closed). */
   private async post(message: HostMessage): Promise<void> {
-    await this.panel.webview.postMessage(message);
+    if (this.isDisposed) return;
+    try {
+      await this.panel.webview.postMessage(message);
+    } catch (error) {
+      if (!this.isDisposed) throw error;
+    }
   }
 }
 
