@@ -32,7 +32,6 @@ import type { Simulator } from './index.js';
 import { parseSse, png, start, type SseEvent } from './helpers.js';
 import { CAPTURES_DIR } from '../fixtures/captures';
 
-const repoRoot = resolve(__dirname, '../..');
 const CAPTURES = CAPTURES_DIR;
 
 const stripBom = (s: string) => s.replace(/^\uFEFF/, '');
