@@ -116,6 +116,8 @@ export interface ImageInputRule {
   maxAspect?: number;
   /** Input forms the endpoint accepts: public URL, `oss://` temporary URL, `data:` URI. */
   accepts: readonly ('url' | 'oss' | 'data')[];
+  /** `false` when PNGs with an alpha channel (transparency) are refused (wan2.6-image, §2.2). */
+  alphaAllowed?: boolean;
 }
 
 /** Rate limits; `assumed` where the reference has no published number (§8, §10). */
@@ -402,6 +404,8 @@ export const MODELS: readonly ModelSpec[] = [
       maxSide: 8000,
       maxBytes: 10 * 1024 * 1024,
       accepts: ['url', 'oss', 'data'],
+      // §2.2: "PNG (no alpha)".
+      alphaAllowed: false,
     },
     outputFormat: 'png',
     outputSizeStep: 16,
@@ -443,6 +447,8 @@ export const MODELS: readonly ModelSpec[] = [
       maxSide: 8000,
       maxBytes: 10 * 1024 * 1024,
       accepts: ['url', 'oss', 'data'],
+      // §2.2: "PNG (no alpha)".
+      alphaAllowed: false,
     },
     outputFormat: 'png',
     outputSizeStep: 16,

@@ -27,6 +27,8 @@ export interface ImageInfo {
   width: number;
   height: number;
   bytes: number;
+  /** The image has an alpha channel (PNG colour type 4 or 6, or a tRNS chunk). */
+  hasAlpha: boolean;
 }
 
 const MIME: Record<string, string> = {
@@ -54,10 +56,29 @@ export function inspectImage(bytes: Uint8Array): ImageInfo | undefined {
     if (!r.type || !r.width || !r.height) return undefined;
     // EXIF orientation 5–8 swaps width and height on display, and the service sees the rotated image.
     const swap = r.orientation !== undefined && r.orientation >= 5;
-    return { format: r.type, mime: mimeOf(r.type), width: swap ? r.height : r.width, height: swap ? r.width : r.height, bytes: bytes.byteLength };
+    return { format: r.type, mime: mimeOf(r.type), width: swap ? r.height : r.width, height: swap ? r.width : r.height, bytes: bytes.byteLength, hasAlpha: r.type === 'png' && pngHasAlpha(bytes) };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether a PNG carries transparency: colour type 4 (grey + alpha) or 6 (RGBA) in IHDR, or a
+ * tRNS chunk before the image data. Walks the chunk headers only.
+ */
+export function pngHasAlpha(bytes: Uint8Array): boolean {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.length < 33 || view.readUInt32BE(12) !== 0x49484452 /* IHDR */) return false;
+  const colourType = view[25];
+  if (colourType === 4 || colourType === 6) return true;
+  for (let at = 8; at + 8 <= view.length; ) {
+    const length = view.readUInt32BE(at);
+    const type = view.toString('latin1', at + 4, at + 8);
+    if (type === 'tRNS') return true;
+    if (type === 'IDAT' || type === 'IEND') return false;
+    at += 12 + length;
+  }
+  return false;
 }
 
 /** Checks an image against a model's input rule; returns sentences saying what is wrong. */
@@ -74,6 +95,9 @@ export function checkImageAgainstRule(info: ImageInfo, rule: ImageInputRule, mod
   const aspect = w / h;
   if ((rule.minAspect !== undefined && aspect < rule.minAspect - 1e-9) || (rule.maxAspect !== undefined && aspect > rule.maxAspect + 1e-9)) {
     problems.push(`${label} has an aspect ratio of ${aspect.toFixed(2)}; ${modelId} needs it between ${ratio(rule.minAspect)} and ${ratio(rule.maxAspect)}.`);
+  }
+  if (rule.alphaAllowed === false && info.hasAlpha) {
+    problems.push(`${label} has transparency (an alpha channel); ${modelId} accepts only opaque images. Flatten it onto a background or save it as JPG.`);
   }
   if (info.bytes > rule.maxBytes) {
     problems.push(`${label} is ${mb(info.bytes)}; ${modelId} accepts files up to ${mb(rule.maxBytes)}.`);

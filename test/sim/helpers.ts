@@ -68,8 +68,8 @@ export function assertError(r: ApiResponse, status: number, code: string, messag
   assert.match(r.json.request_id, /^[0-9a-f-]{36}$/);
 }
 
-/** A solid or striped PNG. */
-export function png(width: number, height: number, opts: { flat?: boolean; color?: [number, number, number] } = {}): Buffer {
+/** A solid or striped opaque PNG (RGB, no alpha channel: wan2.6-image refuses alpha). */
+export function png(width: number, height: number, opts: { flat?: boolean; color?: [number, number, number]; alpha?: boolean } = {}): Buffer {
   const p = new PNG({ width, height });
   const [r, g, b] = opts.color ?? [200, 40, 90];
   for (let y = 0; y < height; y++) {
@@ -79,10 +79,10 @@ export function png(width: number, height: number, opts: { flat?: boolean; color
       p.data[i] = stripe ? 20 : r;
       p.data[i + 1] = stripe ? 20 : g;
       p.data[i + 2] = stripe ? 20 : b;
-      p.data[i + 3] = 255;
+      p.data[i + 3] = opts.alpha ? 128 : 255;
     }
   }
-  return PNG.sync.write(p);
+  return PNG.sync.write(p, { colorType: opts.alpha ? 6 : 2 });
 }
 
 export const dataUri = (bytes: Buffer, mime = 'image/png') => `data:${mime};base64,${bytes.toString('base64')}`;

@@ -70,6 +70,12 @@ describe('image counts per model (catalog images.min/max)', () => {
     const r = await sync(msgBody('qwen-image-edit-plus', 'edit', [dataUri(png(300, 300))]));
     assertError(r, 400, 'InvalidParameter', /384/);
   });
+  it('wan2.6-image refuses a PNG with an alpha channel (§2.2 "PNG (no alpha)"); qwen-image-edit-plus takes it', async () => {
+    const rgba = dataUri(png(512, 512, { alpha: true }));
+    assertError(await sync(msgBody('wan2.6-image', 'edit', [rgba], { size: '768*768', n: 1 })), 400, 'InvalidParameter', /alpha channel/);
+    assert.equal((await sync(msgBody('wan2.6-image', 'edit', [smallPng], { size: '768*768', n: 1 }))).status, 200);
+    assert.equal((await sync(msgBody('qwen-image-edit-plus', 'edit', [rgba]))).status, 200);
+  });
   it('an unreachable image URL is refused', async () => {
     const r = await sync(msgBody('qwen-image-edit-plus', 'edit', ['https://example.invalid/cat.png']));
     assert.equal(r.status, 400);

@@ -80,7 +80,7 @@ function pngFile(width: number, height: number): Buffer {
     p.data[i + 2] = 200;
     p.data[i + 3] = 255;
   }
-  return PNG.sync.write(p);
+  return PNG.sync.write(p, { colorType: 2 });
 }
 
 function sizeOf(path: string): { width: number; height: number; type: string } {

@@ -93,17 +93,17 @@ export function recordingLogger(): Logger & { lines: string[] } {
   return { lines, debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') };
 }
 
-/** A PNG of the given size (solid colour unless `noisy`). */
-export function makePng(width: number, height: number, noisy = true): Buffer {
+/** An opaque RGB PNG of the given size (solid colour unless `noisy`); RGBA with `alpha`. */
+export function makePng(width: number, height: number, noisy = true, alpha = false): Buffer {
   const png = new PNG({ width, height });
   for (let i = 0; i < width * height; i++) {
     const v = noisy ? (i * 37) % 251 : 90;
     png.data[i * 4] = v;
     png.data[i * 4 + 1] = (v * 3) % 256;
     png.data[i * 4 + 2] = 200;
-    png.data[i * 4 + 3] = 255;
+    png.data[i * 4 + 3] = alpha ? 128 : 255;
   }
-  return PNG.sync.write(png);
+  return PNG.sync.write(png, { colorType: alpha ? 6 : 2 });
 }
 
 /** Waits (bounded polling) until `predicate` holds. */

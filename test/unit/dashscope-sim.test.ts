@@ -188,6 +188,20 @@ describe('uploads and local checks', () => {
     });
   });
 
+  test('a PNG with transparency is refused for wan2.6-image before sending, with what to do', async () => {
+    const c = client();
+    const rgba = join(dir, 'logo-rgba.png');
+    writeFileSync(rgba, makePng(600, 600, true, true));
+    await assert.rejects(c.generate({ model: 'wan2.6-image', prompt: 'x', images: [rgba], n: 1 }), (e: unknown) => {
+      assert.ok(e instanceof RequestValidationError);
+      assert.match(e.issues[0]!.message, /logo-rgba\.png has transparency \(an alpha channel\); wan2\.6-image accepts only opaque images\. Flatten it/);
+      return true;
+    });
+    const opaque = pngFile('opaque.png', 600, 600);
+    const ok = await c.generate({ model: 'wan2.6-image', prompt: 'x', images: [opaque], n: 1 });
+    assert.equal(ok.images.length, 1);
+  });
+
   test('the simulator refuses oss:// without the resolve header (the client always sends it)', async () => {
     const c = client();
     const { ref } = await c.uploadLocalImage('qwen-image-edit-plus', pngFile('o.png', 400, 400), { forceUpload: true });

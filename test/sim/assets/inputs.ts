@@ -63,6 +63,8 @@ export const MSG = {
   inspectDownload: 'Unable to download the media resource during the data inspection process.',
   inspectFormat: 'The media format is not supported or incorrect for the data inspection.',
   ossNotResolved: 'InternalError.Algo.InvalidParameter: The provided URL does not appear to be valid. Ensure it is correctly formatted.',
+  /** §2.2 wan2.6-image: "PNG (no alpha)"; the wording is the simulator's (the reference has none). */
+  alpha: 'The image format is not supported: PNG images with an alpha channel (transparency) are not accepted.',
   /** The file is larger than the model's limit (§2.2: "≤ 10 MB"; §4.3: "≤ 100 MB"). */
   tooLarge: (maxBytes: number): string => `The image file is too large, the file size must not exceed ${Math.round(maxBytes / (1024 * 1024))}MB.`,
 } as const;
@@ -135,6 +137,9 @@ export class InputResolver {
     const ok = allowed.includes(format) || (format === 'pnm' && allowed.includes('ppm'));
     if (!ok || !(size.width > 0) || !(size.height > 0)) throw formatError();
 
+    if (rule?.alphaAllowed === false && format === 'png' && pngWithAlpha(bytes)) {
+      throw new SimInputError(400, 'InvalidParameter', MSG.alpha);
+    }
     if (rule) {
       const { width, height } = size;
       if (width < rule.minSide || width > rule.maxSide || height < rule.minSide || height > rule.maxSide) {
@@ -202,4 +207,16 @@ function ratio(a: number): string {
   if (!Number.isFinite(a)) return '∞';
   if (a >= 1) return `${Number(a.toFixed(2))}:1`;
   return `1:${Number((1 / a).toFixed(2))}`;
+}
+
+/** PNG colour type 4/6 (alpha) in IHDR, or a tRNS chunk before the image data. */
+function pngWithAlpha(bytes: Buffer): boolean {
+  if (bytes.length < 33 || bytes.toString('latin1', 12, 16) !== 'IHDR') return false;
+  if (bytes[25] === 4 || bytes[25] === 6) return true;
+  for (let at = 8; at + 8 <= bytes.length; at += 12 + bytes.readUInt32BE(at)) {
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    if (type === 'tRNS') return true;
+    if (type === 'IDAT' || type === 'IEND') return false;
+  }
+  return false;
 }
