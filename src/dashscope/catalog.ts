@@ -191,6 +191,17 @@ export const DEFAULT_TASK_QUERY_RPS = 20;
 
 const QWEN_T2I_SIZES = ['1664*928', '1472*1104', '1328*1328', '1104*1472', '928*1664'] as const;
 const WAN_RECOMMENDED = ['1280*1280', '800*1200', '1200*800', '960*1280', '1280*960', '720*1280', '1280*720', '1344*576'] as const;
+/** wan2.6-image input limits, both modes (§2.2); the modes differ only in how many images. */
+const WAN26_IMAGE_INPUT: Omit<ImageInputRule, 'min' | 'max'> = {
+  formats: ['jpg', 'png', 'bmp', 'webp'],
+  minSide: 240,
+  maxSide: 8000,
+  maxBytes: 10 * 1024 * 1024,
+  accepts: ['url', 'oss', 'data'],
+  // "PNG (no alpha)".
+  alphaAllowed: false,
+};
+
 /** 1104*1472: the smallest size the wan t2i docs recommend (see wan2.6-t2i below). */
 const WAN_T2I_MIN_PIXELS = 1104 * 1472;
 const BOTH_REGIONS: readonly Region[] = ['beijing', 'singapore'];
@@ -396,17 +407,7 @@ export const MODELS: readonly ModelSpec[] = [
     params: T2I_PARAMS,
     promptExtendDefault: true,
     requiredParameters: { enable_interleave: false },
-    images: {
-      min: 1,
-      max: 4,
-      formats: ['jpg', 'png', 'bmp', 'webp'],
-      minSide: 240,
-      maxSide: 8000,
-      maxBytes: 10 * 1024 * 1024,
-      accepts: ['url', 'oss', 'data'],
-      // §2.2: "PNG (no alpha)".
-      alphaAllowed: false,
-    },
+    images: { ...WAN26_IMAGE_INPUT, min: 1, max: 4 },
     outputFormat: 'png',
     outputSizeStep: 16,
     regions: BOTH_REGIONS,
@@ -439,17 +440,7 @@ export const MODELS: readonly ModelSpec[] = [
     params: ['negative_prompt', 'size', 'n', 'watermark', 'seed', 'max_images'],
     // §3.1: both the SSE header and parameters.stream=true are required.
     requiredParameters: { enable_interleave: true, stream: true },
-    images: {
-      min: 0,
-      max: 1,
-      formats: ['jpg', 'png', 'bmp', 'webp'],
-      minSide: 240,
-      maxSide: 8000,
-      maxBytes: 10 * 1024 * 1024,
-      accepts: ['url', 'oss', 'data'],
-      // §2.2: "PNG (no alpha)".
-      alphaAllowed: false,
-    },
+    images: { ...WAN26_IMAGE_INPUT, min: 0, max: 1 },
     outputFormat: 'png',
     outputSizeStep: 16,
     regions: BOTH_REGIONS,
