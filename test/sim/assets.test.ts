@@ -35,7 +35,7 @@ function isJpg(b: Buffer): boolean {
   return b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff && b[b.length - 2] === 0xff && b[b.length - 1] === 0xd9;
 }
 
-/** A plain PNG of the given size via pngjs (independent of the renderer). */
+/** A plain opaque RGB PNG of the given size via pngjs (independent of the renderer). */
 function makePng(width: number, height: number, rgb: [number, number, number] = [10, 120, 200]): Buffer {
   const png = new PNG({ width, height });
   for (let i = 0; i < width * height; i++) {
@@ -44,7 +44,7 @@ function makePng(width: number, height: number, rgb: [number, number, number] = 
     png.data[i * 4 + 2] = rgb[2];
     png.data[i * 4 + 3] = 255;
   }
-  return PNG.sync.write(png);
+  return PNG.sync.write(png, { colorType: 2 });
 }
 
 /** A minimal GIF89a header of the given size (enough for the header sniffer). */
