@@ -1,13 +1,22 @@
-// `npm test`: the unit, integration and UI tiers in sequence, each as its own process, going
-// on after a failure. Each tier ends with `<tier>: N passed, N failed`; the last line here is
-// the sum, `N passed, N failed`. Exits non-zero if any tier failed or ran no tests.
+// `npm test`: the check (type-check and lint, `npm run check`), unit, integration and UI tiers
+// in sequence, each as its own process, going on after a failure. Each tier ends with
+// `<tier>: N passed, N failed` (for check, printed here from its exit code: it is one test);
+// the last line here is the sum, `N passed, N failed`. Exits non-zero if any tier failed or
+// ran no tests.
 import { spawn } from 'node:child_process';
 import { ensureNodeModules, repoRoot } from '../scripts/lib/environment.mjs';
 
+// Under `npm test` npm says where its CLI is; run the same npm (a bare `npm` is the fallback).
+const npm = process.env.npm_execpath
+  ? { command: process.execPath, args: [process.env.npm_execpath] }
+  : { command: 'npm', args: [] };
+
 const tiers = [
-  { name: 'unit', script: 'test/run-unit.mjs' },
-  { name: 'integration', script: 'test/runner/run-integration.mjs' },
-  { name: 'ui', script: 'test/runner/run-ui.mjs' },
+  // tsc for the extension and the webview, then eslint: as one pass/fail "test".
+  { name: 'check', command: npm.command, args: [...npm.args, 'run', 'check'], countsExitCode: true },
+  { name: 'unit', command: process.execPath, args: ['test/run-unit.mjs'] },
+  { name: 'integration', command: process.execPath, args: ['test/runner/run-integration.mjs'] },
+  { name: 'ui', command: process.execPath, args: ['test/runner/run-ui.mjs'] },
 ];
 
 let current;
@@ -25,15 +34,24 @@ function runTier(tier) {
   return new Promise((resolve) => {
     const started = Date.now();
     console.log(`\n=== ${tier.name} ===`);
-    const child = spawn(process.execPath, [tier.script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(tier.command, tier.args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
     current = child;
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
       output += chunk;
       process.stdout.write(chunk);
     });
+    child.on('error', (error) => {
+      // Not started at all (no npm on PATH): report it as the tier's failure; `close` follows.
+      console.error(`${tier.name}: could not start ${tier.command}: ${error.message}`);
+    });
     child.on('close', (code, signal) => {
       current = undefined;
+      if (tier.countsExitCode) {
+        const summary = `${tier.name}: ${code === 0 ? '1 passed, 0 failed' : '0 passed, 1 failed'}\n`;
+        output += summary;
+        process.stdout.write(summary);
+      }
       const matches = [...output.matchAll(new RegExp(`^${tier.name}: (\\d+) passed, (\\d+) failed$`, 'gm'))];
       const last = matches.at(-1);
       resolve({
@@ -48,7 +66,7 @@ function runTier(tier) {
   });
 }
 
-await ensureNodeModules();
+await ensureNodeModules({ who: 'test' });
 const results = [];
 for (const tier of tiers) {
   results.push(await runTier(tier));

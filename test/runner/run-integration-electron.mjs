@@ -13,8 +13,8 @@ import { integrationEnv, printReport, startTestSimulator } from './suite-report.
 const sandbox = mkdtempSync(join(tmpdir(), 'bailian-electron-'));
 let exitCode = 1;
 try {
-  await ensureNodeModules();
-  await buildExtension({ tests: true });
+  await ensureNodeModules({ who: 'integration-electron' });
+  await buildExtension({ tests: true, who: 'integration-electron' });
   const simulator = await startTestSimulator();
   const workspace = join(sandbox, 'workspace');
   const userDataDir = join(sandbox, 'user-data');

@@ -23,8 +23,8 @@ const resultsDir = join(repoRoot, 'test-results');
 installSignalHandlers();
 let exitCode = 1;
 try {
-  await ensureEnvironment();
-  await buildExtension({ tests: true });
+  await ensureEnvironment({ who: 'integration' });
+  await buildExtension({ tests: true, who: 'integration' });
   mkdirSync(resultsDir, { recursive: true });
 
   const simulator = await startTestSimulator();

@@ -53,8 +53,8 @@ mkdirSync(screenshotsDir, { recursive: true });
 let passed = 0;
 let failed = 0;
 try {
-  await ensureEnvironment();
-  await buildExtension();
+  await ensureEnvironment({ who: 'ui' });
+  await buildExtension({ who: 'ui' });
 
   const flows = await loadFlows();
   if (flows.length === 0) {
