@@ -54,27 +54,22 @@ function toolEnv(extra = {}) {
  * and stderr to logsDir/<who>-<step>.log (replaced on each run: it describes the latest attempt),
  * then completes the line with `done (N s)`. On failure prints the log's last lines and its path
  * to stderr and rejects. `who` names the caller (start, integration, ui, test).
- *
- * BAILIAN_FAIL_STEP=<step> makes that step fail after it ran (to see what a failure prints).
  */
 export async function runStep({ who, step, label }, command, args, options = {}) {
   mkdirSync(logsDir, { recursive: true });
   const logFile = join(logsDir, `${who}-${step}.log`);
+  const commandLine = [command === process.execPath ? 'node' : command, ...args].join(' ');
   const fd = openSync(logFile, 'w');
   const started = Date.now();
   process.stdout.write(`${who}: ${label}… `);
   let failure;
   try {
-    writeFileSync(fd, `$ ${command} ${args.join(' ')}\n(in ${options.cwd ?? repoRoot})\n\n`);
+    writeFileSync(fd, `$ ${commandLine}\n(in ${options.cwd ?? repoRoot})\n\n`);
     failure = await new Promise((resolveRun) => {
       const child = spawn(command, args, { cwd: repoRoot, env: toolEnv(), ...options, stdio: ['ignore', fd, fd] });
       child.on('error', (error) => resolveRun(error.message));
       child.on('close', (code, signal) => resolveRun(code === 0 ? undefined : (signal ?? `exit code ${code}`)));
     });
-    if (!failure && process.env.BAILIAN_FAIL_STEP === step) {
-      failure = 'BAILIAN_FAIL_STEP';
-      writeFileSync(fd, `\n${step}: failed on purpose (BAILIAN_FAIL_STEP=${step})\n`);
-    }
   } finally {
     closeSync(fd);
   }
@@ -87,7 +82,7 @@ export async function runStep({ who, step, label }, command, args, options = {})
   const lines = readFileSync(logFile, 'utf8').trimEnd().split('\n');
   const tail = lines.slice(-FAILURE_TAIL_LINES);
   console.error(
-    `${who}: ${command} ${args.join(' ')} failed (${failure}); ` +
+    `${who}: ${commandLine} failed (${failure}); ` +
       `${tail.length < lines.length ? `last ${tail.length} lines of` : 'its output, from'} ${displayPath(logFile)}:`,
   );
   console.error(tail.map((line) => `  | ${line}`).join('\n'));
@@ -222,7 +217,7 @@ export async function ensureCodeServer({ who = 'setup' } = {}) {
     {
       who,
       step: 'code-server',
-      label: `installing code-server ${CODE_SERVER_VERSION} into ${displayPath(codeServerHome)} (first run only, a few minutes)`,
+      label: `installing code-server ${CODE_SERVER_VERSION} into ${displayPath(codeServerHome)} (first run only, about a minute)`,
     },
     'npm',
     ['install', `code-server@${CODE_SERVER_VERSION}`, '--no-audit', '--no-fund', '--foreground-scripts'],
