@@ -39,6 +39,12 @@ export interface JobContext {
   onRetry(event: RetryEvent): void;
   /** Short progress text for the jobs view and status bar ("waiting for task", "saving 2/4"); undefined clears it. */
   setProgress(text: string | undefined): void;
+  /**
+   * Gives the model's concurrency slot back before `run` settles, once the service side is over
+   * (the sync answer arrived, the task is terminal): downloads and saves then do not hold back
+   * the next job of that model. Optional; without it the slot is released when `run` settles.
+   */
+  releaseSlot(): void;
 }
 
 /** What to run. */
@@ -117,7 +123,7 @@ export interface JobManagerOptions {
 /** Reads a catalog entry's limits; the per-minute figure is optional until the catalog has it. */
 export const catalogLimits: LimitsLookup = (modelId) => {
   const spec = getModel(modelId);
-  return { key: spec.model, limits: spec.rateLimits as ModelRateLimits };
+  return { key: spec.model, limits: spec.rateLimits };
 };
 
 interface JobRecord {
@@ -265,6 +271,7 @@ export class JobManager implements Disposable {
           else record.info.progress = text;
           this.emit(record, 'updated');
         },
+        releaseSlot: () => release?.(),
       };
       record.info.state = 'running';
       record.info.startedAt = this.clock.now();

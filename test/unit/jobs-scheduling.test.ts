@@ -262,6 +262,31 @@ describe('job manager within the limits', () => {
       ['a', 'b', 'c', 'd', 'e', 'f'],
     );
   });
+  test('releaseSlot lets the next job of the model go while this one is still saving', async () => {
+    const clock = new FakeClock();
+    const manager = new JobManager({ clock });
+    const job = (name: string, early: boolean) =>
+      manager.enqueue({
+        label: name,
+        model: 'qwen-mt-image',
+        source: 'batch',
+        run: async (ctx) => {
+          await clock.sleep(1000, ctx.signal);
+          if (early) ctx.releaseSlot();
+          // Downloading and saving: no longer the service's business.
+          await clock.sleep(10_000, ctx.signal);
+        },
+      });
+    const a = job('a', true);
+    job('b', false);
+    const c = job('c', false);
+    await clock.advance(2500);
+    assert.equal(a.state, 'running');
+    assert.equal(c.state, 'running', 'c still waits for a slot a gave back');
+    assert.equal(manager.limits.slotsInUse('qwen-mt-image'), 2);
+    await clock.runUntil(() => manager.counts().running === 0, 'all');
+    assert.equal(manager.limits.slotsInUse('qwen-mt-image'), 0);
+  });
 });
 
 describe('cancel', () => {
