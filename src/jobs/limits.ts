@@ -1,0 +1,377 @@
+/**
+ * Rate machinery shared by every job of one account, on an injected clock: submit pacing and
+ * concurrency per model, one task-query budget for the whole account, and a pause for everybody
+ * when the service answers 429.
+ *
+ * DashScope limits are per account and per model, whatever key, window or process sends (§8), so
+ * one instance must serve every caller of one key: palette, studio, agent tools and the client's
+ * task polling. Waiting here is always cheaper than a 429: a refused submit costs a retry, and a
+ * burst of them trips `Throttling.BurstRate`.
+ *
+ * Section numbers refer to ../shared/reference/dashscope-api.md and newer-models.md.
+ */
+import { abortReason, type Clock, type RetryEvent } from '../dashscope/transport.js';
+import { Emitter, type Event } from './events.js';
+
+/** At most `count` events in any window of `windowMs` (before the safety margin). */
+export interface RateRule {
+  count: number;
+  windowMs: number;
+}
+
+/**
+ * A submit rate as the catalog states it: per second, or per minute for models that allow only a
+ * few a minute (qwen-image-max: 2/minute, newer-models.md). Either or both; neither = unpaced.
+ */
+export interface SubmitRate {
+  perSecond?: number;
+  perMinute?: number;
+}
+
+/** The per-model figures this module needs; `RateLimits` from the catalog satisfies it. */
+export interface ModelRateLimits {
+  requestsPerSecond?: number;
+  /** Submit limit per minute, where the model has one (e.g. 2). */
+  requestsPerMinute?: number;
+  /** Async tasks PENDING or RUNNING at once; sync/stream calls in flight. Not finite = unlimited. */
+  concurrent?: number;
+  queryPerSecond: number;
+}
+
+/** The shape of the client's `QueryRateLimiter` (src/dashscope/tasks.ts), so either can be its `limiter`. */
+export interface QueryLimiter {
+  acquire(key: string, perSecond: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Gives a concurrency slot back; calling it twice is harmless. */
+export type ReleaseSlot = () => void;
+
+/** The documented task query budget of an account (§5.1, §8: "default RPS 20"). */
+export const ACCOUNT_QUERIES_PER_SECOND = 20;
+
+/** Reported when a 429 pauses the account, so the UI can say "rate limited, every job waits 4 s". */
+export interface PauseEvent {
+  /** Clock time until which nothing is sent. */
+  until: number;
+  /** How long from now. */
+  ms: number;
+  /** Whether the length came from the service's Retry-After (else it is our backoff). */
+  fromRetryAfter: boolean;
+}
+
+/** Options of {@link AccountLimits}. */
+export interface AccountLimitsOptions {
+  clock: Clock;
+  /** Task queries per second across every task of the account; default {@link ACCOUNT_QUERIES_PER_SECOND}. */
+  accountQueriesPerSecond?: number;
+  /**
+   * Every window is stretched by this fraction (default 0.02): requests leave here exactly one
+   * interval apart but reach the service with network jitter, and a window the service counts
+   * on its own clock must not see them closer than allowed.
+   */
+  safetyMargin?: number;
+  /** Pause after a 429 without Retry-After: `baseMs · 2^n` up to `maxMs`; n resets after `resetAfterMs` without a 429. */
+  backoff?: { baseMs?: number; maxMs?: number; resetAfterMs?: number };
+}
+
+/**
+ * The rules for a submit rate. Per second: evenly spaced, as the client's query limiter does (a
+ * burst of even two at once can trip `Throttling.BurstRate`, §1.6). Per minute: the service
+ * counts a window (`count_limit: 2, count_limit_period: 60`, §8), so up to that many may go at
+ * once, but never two within the same second, and evenly spaced from 60 a minute on, where the
+ * docs say RPS = RPM/60 applies (§8).
+ */
+export function submitRules(rate: SubmitRate): RateRule[] {
+  const rules: RateRule[] = [];
+  if (rate.perSecond !== undefined && Number.isFinite(rate.perSecond) && rate.perSecond > 0) {
+    rules.push({ count: 1, windowMs: 1000 / rate.perSecond });
+  }
+  if (rate.perMinute !== undefined && Number.isFinite(rate.perMinute) && rate.perMinute > 0) {
+    const count = Math.max(1, Math.floor(rate.perMinute));
+    rules.push({ count, windowMs: 60_000 });
+    rules.push({ count: 1, windowMs: rate.perMinute >= 60 ? 60_000 / rate.perMinute : 1000 });
+  }
+  return rules;
+}
+
+/** The submit rate of a model's limits. */
+export function submitRateOf(limits: ModelRateLimits): SubmitRate {
+  const rate: SubmitRate = {};
+  if (limits.requestsPerSecond !== undefined) rate.perSecond = limits.requestsPerSecond;
+  if (limits.requestsPerMinute !== undefined) rate.perMinute = limits.requestsPerMinute;
+  return rate;
+}
+
+interface Bucket {
+  rules: RateRule[];
+  /** Release times, oldest first; only as many as the largest rule count. */
+  log: number[];
+}
+
+interface RateWaiter {
+  buckets: Bucket[];
+  resolve(): void;
+  reject(reason: unknown): void;
+  detach(): void;
+}
+
+/**
+ * Releases waiters in FIFO order as soon as every bucket they need allows it and the account is
+ * not paused. One pump loop sleeps until the earliest time anybody may go; a waiter blocked on
+ * its own model does not hold back waiters of other models (no head-of-line blocking), while
+ * waiters with the same buckets keep their order.
+ */
+class RateScheduler {
+  private readonly buckets = new Map<string, Bucket>();
+  private waiters: RateWaiter[] = [];
+  private pumping = false;
+  private wake: AbortController | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly margin: number,
+    private readonly pausedUntil: () => number,
+  ) {}
+
+  /** Waits until one event in each of `needs` is allowed, and records it in all of them. */
+  acquire(needs: ReadonlyArray<{ key: string; rules: RateRule[] }>, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const buckets = needs.filter((n) => n.rules.length > 0).map((n) => this.bucket(n.key, n.rules));
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(abortReason(signal!));
+        this.poke();
+      };
+      const waiter: RateWaiter = {
+        buckets,
+        resolve,
+        reject,
+        detach: () => signal?.removeEventListener('abort', onAbort),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+      this.poke();
+    });
+  }
+
+  private bucket(key: string, rules: RateRule[]): Bucket {
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = { rules, log: [] };
+      this.buckets.set(key, b);
+    }
+    // The latest figures win (a catalog update, or a caller that knows better).
+    b.rules = rules;
+    return b;
+  }
+
+  /** Starts the pump, or wakes it to look again (a new waiter may be allowed sooner). */
+  private poke(): void {
+    if (this.pumping) this.wake?.abort();
+    else void this.pump();
+  }
+
+  private earliest(w: RateWaiter): number {
+    let at = 0;
+    for (const b of w.buckets) {
+      for (const r of b.rules) {
+        if (b.log.length >= r.count) at = Math.max(at, b.log[b.log.length - r.count]! + r.windowMs * (1 + this.margin));
+      }
+    }
+    return at;
+  }
+
+  private release(w: RateWaiter, now: number): void {
+    for (const b of w.buckets) {
+      b.log.push(now);
+      const keep = Math.max(1, ...b.rules.map((r) => r.count));
+      if (b.log.length > keep) b.log.splice(0, b.log.length - keep);
+    }
+    this.waiters = this.waiters.filter((x) => x !== w);
+    w.detach();
+    w.resolve();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      while (this.waiters.length > 0) {
+        const now = this.clock.now();
+        let next = this.pausedUntil();
+        if (next <= now) {
+          next = Infinity;
+          for (const w of [...this.waiters]) {
+            const at = this.earliest(w);
+            if (at <= now) this.release(w, now);
+            else next = Math.min(next, at);
+          }
+        }
+        if (this.waiters.length === 0) break;
+        if (next === Infinity) continue;
+        this.wake = new AbortController();
+        try {
+          await this.clock.sleep(next - now, this.wake.signal);
+        } catch {
+          // Woken early: look again.
+        }
+        this.wake = undefined;
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+}
+
+interface SlotWaiter {
+  grant(): void;
+}
+
+interface SlotPool {
+  inUse: number;
+  /** The latest limit a caller gave for this key. */
+  limit: number;
+  queue: SlotWaiter[];
+}
+
+/**
+ * The limits of one account: submit pacing and concurrency per model key, the account-wide task
+ * query budget, and the 429 pause. Keys are opaque; use the wire model name, since the service
+ * counts per model, not per catalog mode.
+ *
+ * `acquire` has the shape of the client's `QueryRateLimiter.acquire`, so an instance can be the
+ * client's `limiter`: each query then waits for its model's `queryPerSecond` (qwen-mt-image: 1/s)
+ * AND the account's 20/s, so ten tasks polling at once never cause a 429.
+ */
+export class AccountLimits implements QueryLimiter {
+  private readonly clock: Clock;
+  private readonly scheduler: RateScheduler;
+  private readonly accountQueryRule: RateRule;
+  private readonly pools = new Map<string, SlotPool>();
+  private readonly backoff: { baseMs: number; maxMs: number; resetAfterMs: number };
+  private pausedUntilMs = 0;
+  private backoffLevel = 0;
+  private lastPenaltyAt = -Infinity;
+  private readonly pauseEmitter = new Emitter<PauseEvent>();
+
+  /** Fires when a 429 pauses (or lengthens the pause of) every submit and query. */
+  readonly onDidPause: Event<PauseEvent> = this.pauseEmitter.event;
+
+  constructor(options: AccountLimitsOptions) {
+    this.clock = options.clock;
+    const qps = options.accountQueriesPerSecond ?? ACCOUNT_QUERIES_PER_SECOND;
+    this.accountQueryRule = { count: 1, windowMs: 1000 / qps };
+    this.scheduler = new RateScheduler(options.clock, options.safetyMargin ?? 0.02, () => this.pausedUntilMs);
+    this.backoff = { baseMs: 1000, maxMs: 30_000, resetAfterMs: 60_000, ...options.backoff };
+  }
+
+  /** Waits until one task query of model `key` at `perSecond` is allowed within the account budget, and books it. */
+  acquire(key: string, perSecond: number, signal?: AbortSignal): Promise<void> {
+    const own: RateRule[] = Number.isFinite(perSecond) && perSecond > 0 ? [{ count: 1, windowMs: 1000 / perSecond }] : [];
+    return this.scheduler.acquire(
+      [
+        { key: `query:${key}`, rules: own },
+        { key: 'query:*', rules: [this.accountQueryRule] },
+      ],
+      signal,
+    );
+  }
+
+  /** Waits until one submit (or sync/stream call) of model `key` is allowed at `rate`, and books it. */
+  acquireSubmit(key: string, rate: SubmitRate, signal?: AbortSignal): Promise<void> {
+    return this.scheduler.acquire([{ key: `submit:${key}`, rules: submitRules(rate) }], signal);
+  }
+
+  /**
+   * Waits (FIFO per key) for one of `concurrent` slots of model `key`. Hold it while the call is
+   * in flight or the task is PENDING or RUNNING; release it when that ended. A non-finite limit
+   * means unlimited (the catalog's "sync unlimited"); anything else is at least 1.
+   */
+  acquireSlot(key: string, concurrent: number | undefined, signal?: AbortSignal): Promise<ReleaseSlot> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const pool = this.pool(key);
+    pool.limit = concurrent === undefined || !Number.isFinite(concurrent) ? Infinity : Math.max(1, Math.floor(concurrent));
+    const take = (): ReleaseSlot => {
+      pool.inUse++;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        pool.inUse--;
+        this.grantNext(pool);
+      };
+    };
+    if (pool.queue.length === 0 && pool.inUse < pool.limit) return Promise.resolve(take());
+    return new Promise<ReleaseSlot>((resolve, reject) => {
+      const onAbort = (): void => {
+        pool.queue = pool.queue.filter((w) => w !== waiter);
+        reject(abortReason(signal!));
+      };
+      const waiter: SlotWaiter = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(take());
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      pool.queue.push(waiter);
+    });
+  }
+
+  /** Slots of `key` held now (running calls and live tasks). */
+  slotsInUse(key: string): number {
+    return this.pools.get(key)?.inUse ?? 0;
+  }
+
+  /**
+   * Slows the whole account down after a 429: no submit and no query leaves before `retryAfterMs`
+   * has passed (the service's Retry-After), or a doubling backoff when the answer had none. A 429
+   * that arrives during a pause belongs to the same episode and does not escalate the backoff
+   * (ten jobs hitting the limit together are one event). Returns the pause from now, in ms.
+   */
+  penalize(retryAfterMs?: number): number {
+    const now = this.clock.now();
+    const fromRetryAfter = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0;
+    let ms: number;
+    if (fromRetryAfter) {
+      ms = retryAfterMs;
+    } else {
+      if (now - this.lastPenaltyAt > this.backoff.resetAfterMs) this.backoffLevel = 0;
+      else if (now >= this.pausedUntilMs) this.backoffLevel++;
+      ms = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** this.backoffLevel);
+    }
+    this.lastPenaltyAt = now;
+    const until = now + ms;
+    if (until > this.pausedUntilMs) {
+      this.pausedUntilMs = until;
+      this.pauseEmitter.fire({ until, ms, fromRetryAfter });
+    }
+    return Math.max(0, this.pausedUntilMs - now);
+  }
+
+  /**
+   * Feed for the client's `onRetry`: a 429 pauses the account (see {@link penalize}); other
+   * retries (503, resets) are one request's trouble and change nothing here.
+   */
+  observeRetry(event: RetryEvent): void {
+    if (event.error.httpStatus === 429) this.penalize(event.error.retryAfterMs);
+  }
+
+  /** How long the account is still paused, in ms (0 when it is not). */
+  pausedForMs(): number {
+    return Math.max(0, this.pausedUntilMs - this.clock.now());
+  }
+
+  private pool(key: string): SlotPool {
+    let p = this.pools.get(key);
+    if (!p) {
+      p = { inUse: 0, limit: Infinity, queue: [] };
+      this.pools.set(key, p);
+    }
+    return p;
+  }
+
+  private grantNext(pool: SlotPool): void {
+    while (pool.queue.length > 0 && pool.inUse < pool.limit) pool.queue.shift()!.grant();
+  }
+}
