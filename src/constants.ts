@@ -4,9 +4,17 @@
 /** Command ids, all under the `Bailian` category in package.json. */
 export const Commands = {
   openStudio: 'bailian.openStudio',
+  openInStudio: 'bailian.openInStudio',
   setApiKey: 'bailian.setApiKey',
+  testApiKey: 'bailian.testApiKey',
   clearApiKey: 'bailian.clearApiKey',
+  switchRegion: 'bailian.switchRegion',
   generateImage: 'bailian.generateImage',
+  editImage: 'bailian.editImage',
+  translateImage: 'bailian.translateImage',
+  translateFolder: 'bailian.translateFolder',
+  generateGuide: 'bailian.generateGuide',
+  insertImageLink: 'bailian.insertImageLink',
 } as const;
 
 /** Webview panel view types (also the `onWebviewPanel:` activation event). */
@@ -20,15 +28,27 @@ export const ConfigKeys = {
   region: 'region',
   customBaseUrl: 'customBaseUrl',
   outputFolder: 'outputFolder',
+  translationOutputFolder: 'translationOutputFolder',
+  regionBaseUrls: 'regionBaseUrls',
+  glossaryFile: 'glossaryFile',
 } as const;
 
 /** The regions `bailian.region` accepts, in the order package.json lists them. */
-export const Regions = ['beijing', 'singapore', 'custom'] as const;
+export const Regions = ['beijing', 'singapore', 'us', 'custom'] as const;
 /** A value of `bailian.region`. */
 export type Region = (typeof Regions)[number];
 
-/** Key of the API key inside the extension's SecretStorage. */
+/**
+ * Key of the API key inside the extension's SecretStorage: one per region (`…ApiKey.beijing`),
+ * because a key belongs to one region. The bare key is the single key of version 0.1, still read
+ * as a fallback for every region.
+ */
 export const SECRET_API_KEY = 'bailian.dashscopeApiKey';
+/** SecretStorage key of a region's API key. */
+export const secretKeyOf = (region: string): string => `${SECRET_API_KEY}.${region}`;
+
+/** Image file extensions the models accept as input (Explorer menus, pickers). */
+export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'bmp', 'webp', 'tiff', 'tif', 'gif'] as const;
 
 /**
  * Environment variable read when SecretStorage holds no key. `npm start` sets it on the

@@ -1,13 +1,19 @@
-// Composition root: builds the services and registers commands and the studio serializer.
-// Nothing here touches the network or the disk; real work starts when a command runs.
+// Composition root: builds the services and registers one table of commands and the studio
+// serializer. Nothing here touches the network or the disk; real work starts when a command runs.
 import * as vscode from 'vscode';
-import { registerCommand } from './commands';
-import { Config } from './config';
+import { editImageCommand } from './commands/edit';
+import { generateImageCommand } from './commands/generate';
+import { generateGuideCommand } from './commands/guide';
+import { WorkspaceHistory, type Host } from './commands/host';
+import { clearApiKeyCommand, setApiKeyCommand, switchRegionCommand, testApiKeyCommand } from './commands/keys';
+import { insertImageLinkCommand } from './commands/links';
+import { translateFolderCommand, translateImageCommand } from './commands/translate';
 import { Commands } from './constants';
-import { generateImageCommand } from './generation/command';
-import { createLog } from './log';
-import { ApiKeyStore, clearApiKeyCommand, setApiKeyCommand, type ApiKeySource } from './secrets';
-import { DashScopeClientProvider } from './services/client';
+import { DashScopeClientProvider } from './host/clients';
+import { Config } from './host/config';
+import { registerCommand } from './host/errors';
+import { createLog } from './host/log';
+import { ApiKeyStore, type ApiKeySource } from './host/secrets';
 import { StudioPanel, type StudioJobOutcome, type StudioServices } from './studio/panel';
 
 /**
@@ -15,7 +21,7 @@ import { StudioPanel, type StudioJobOutcome, type StudioServices } from './studi
  * extensions can read it, so it reports only where a key comes from, never the key.
  */
 export interface BailianExtensionApi {
-  /** Where the effective API key comes from, or undefined when none is configured. */
+  /** Where the effective API key (for the current region) comes from, or undefined when none is configured. */
   apiKeySource(): Promise<ApiKeySource | undefined>;
   /** Resolves when the open studio finished its webview handshake; rejects if none is open. */
   whenStudioReady(): Promise<void>;
@@ -29,20 +35,33 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
   const apiKeys = new ApiKeyStore(context.secrets);
   const version = (context.extension.packageJSON as { version?: string }).version ?? '0';
   const clients = new DashScopeClientProvider(config, apiKeys, log, `bailian-image-studio/${version} vscode/${vscode.version}`);
-  const generation = { clients, config, log };
-  const studio: StudioServices = { ...generation, extensionUri: context.extensionUri, onDidChangeApiKey: apiKeys.onDidChange };
+  const history = new WorkspaceHistory();
+  const host: Host = { clients, config, log, apiKeys, state: context.workspaceState, history };
+  const studio: StudioServices = { ...host, extensionUri: context.extensionUri, onDidChangeApiKey: apiKeys.onDidChange };
+
+  /** Every command, in one table: id → handler (arguments as VS Code passes them). */
+  const commands: Record<(typeof Commands)[keyof typeof Commands], (...args: unknown[]) => unknown> = {
+    [Commands.openStudio]: () => void StudioPanel.createOrShow(studio),
+    [Commands.openInStudio]: () => void StudioPanel.createOrShow(studio),
+    [Commands.setApiKey]: (argument) => setApiKeyCommand(host, argument),
+    [Commands.testApiKey]: (argument) => testApiKeyCommand(host, argument),
+    [Commands.clearApiKey]: (argument) => clearApiKeyCommand(host, argument),
+    [Commands.switchRegion]: (argument) => switchRegionCommand(host, argument),
+    [Commands.generateImage]: (argument) => generateImageCommand(host, argument),
+    [Commands.editImage]: (argument, selection) => editImageCommand(host, argument, selection),
+    [Commands.translateImage]: (argument, selection) => translateImageCommand(host, argument, selection),
+    [Commands.translateFolder]: (argument) => translateFolderCommand(host, argument),
+    [Commands.generateGuide]: (argument) => generateGuideCommand(host, argument),
+    [Commands.insertImageLink]: (argument) => insertImageLinkCommand(argument),
+  };
 
   context.subscriptions.push(
     log,
     config,
     apiKeys,
     clients,
-    registerCommand(Commands.openStudio, log, () => {
-      StudioPanel.createOrShow(studio);
-    }),
-    registerCommand(Commands.setApiKey, log, (key?: unknown) => setApiKeyCommand(apiKeys, log, key)),
-    registerCommand(Commands.clearApiKey, log, () => clearApiKeyCommand(apiKeys, log)),
-    registerCommand(Commands.generateImage, log, (argument?: unknown) => generateImageCommand(generation, context.globalState, argument)),
+    history,
+    ...Object.entries(commands).map(([id, handler]) => registerCommand(id, log, handler)),
     vscode.window.registerWebviewPanelSerializer(StudioPanel.viewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         StudioPanel.revive(panel, studio);
@@ -54,9 +73,8 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
   log.info(`Activated in ${vscode.env.appName} ${vscode.version} (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
 
   return {
-    apiKeySource: async () => (await apiKeys.get())?.source,
-    whenStudioReady: () =>
-      StudioPanel.currentPanel?.whenReady() ?? Promise.reject(new Error('The studio is not open')),
+    apiKeySource: async () => (await apiKeys.get(config.read().region))?.source,
+    whenStudioReady: () => StudioPanel.currentPanel?.whenReady() ?? Promise.reject(new Error('The studio is not open')),
     whenStudioJobFinished: () => {
       const panel = StudioPanel.currentPanel;
       if (!panel) return Promise.reject(new Error('The studio is not open'));

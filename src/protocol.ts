@@ -86,16 +86,35 @@ export const StudioImage = z.object({
 });
 export type StudioImage = z.infer<typeof StudioImage>;
 
-/** An error for inline display: what happened, what to do, and the request id for support. */
-export const StudioError = z.object({
-  message: z.string(),
-  hint: z.string().optional(),
+/** What the user can do about an error, offered as a button (notifications and the studio alike). */
+export const ErrorAction = z.enum(['setApiKey', 'switchRegion', 'openSettings', 'showLog', 'saveAs']);
+export type ErrorAction = z.infer<typeof ErrorAction>;
+
+/**
+ * An error as plain data — the ONE summary type for notifications, the studio and tests: what
+ * happened, what to do, the request id for support, and the buttons that fix it. Never contains
+ * the key (DashScope messages never echo it, and ours are built from constants).
+ */
+export const ErrorSummary = z.object({
+  /** `DashScopeError`, `RequestValidationError`, `MissingApiKeyError` … */
+  name: z.string(),
+  /** DashScope's code (`InvalidApiKey`), when there is one. */
   code: z.string().optional(),
+  message: z.string(),
+  /** What to do next. */
+  hint: z.string().optional(),
   requestId: z.string().optional(),
-  /** Validation problems, one sentence each. */
+  taskId: z.string().optional(),
+  /** Validation problems, one sentence each, with the field they concern. */
   issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  actions: z.array(ErrorAction),
+  /** For `switchRegion`: the region the key belongs to. */
+  switchTo: z.string().optional(),
 });
-export type StudioError = z.infer<typeof StudioError>;
+export type ErrorSummary = z.infer<typeof ErrorSummary>;
+/** The studio's name for {@link ErrorSummary}. */
+export const StudioError = ErrorSummary;
+export type StudioError = ErrorSummary;
 
 /** Messages from the extension host to the webview. */
 export const HostMessage = z.discriminatedUnion('type', [

@@ -66,3 +66,4 @@ export {
 } from './transport.js';
 export { inspectImage, type ImageInfo, type UploadEvent } from './upload.js';
 export type { DownloadOptions, DownloadedImage } from './download.js';
+export { modelLabel } from './labels.js';

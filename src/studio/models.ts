@@ -4,12 +4,10 @@
  * controls (seed, negative prompt) each model gets. Pure: unit-tested under plain Node.
  */
 import { modelsForTask, type ModelSpec, type SizeRule } from '../dashscope/catalog.js';
+import { modelLabel } from '../dashscope/labels.js';
 import type { ModelOption } from '../protocol.js';
 
-/** The catalog label in the UI language: Simplified Chinese for `zh*`, else English. */
-export function modelLabel(spec: Pick<ModelSpec, 'label'>, language: string): string {
-  return language.toLowerCase().startsWith('zh') ? spec.label['zh-cn'] : spec.label.en;
-}
+export { modelLabel };
 
 /** Sizes to offer for a rule (listed sizes, or presets then recommended ones) and which to preselect. */
 export function sizeChoices(rule: SizeRule): { sizes: string[]; defaultSize: string | undefined } {

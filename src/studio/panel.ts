@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
-import { isCancellation, summarizeError } from '../commands';
+import { runWorkspaceImageJob, type Host, type WorkspaceImageJob } from '../commands/host';
+import { summarizeWithRegionHint } from '../commands/outcome';
+import { describeProgress } from '../commands/progress';
 import { ViewTypes } from '../constants';
-import { RequestValidationError, type GenerationRequest } from '../dashscope';
-import { describeProgress, generateIntoWorkspace, type GenerationHost, type WorkspaceGeneration } from '../generation/service';
+import type { GenerationRequest } from '../dashscope';
+import { isCancellation } from '../host/errors';
+import { displayPath, resolveInsideWorkspace } from '../host/workspaceFs';
+import { CancelledJobError } from '../pipeline/images';
 import { WebviewMessage, type GenerateParams, type HostMessage, type StudioError, type StudioImage, type StudioStrings } from '../protocol';
-import { displayPath, resolveInsideWorkspace } from '../workspace/save';
 import { buildStudioHtml } from './html';
 import { textToImageOptions } from './models';
 
 /** What the studio needs from the extension; owned by the composition root. */
-export interface StudioServices extends GenerationHost {
+export interface StudioServices extends Host {
   readonly extensionUri: vscode.Uri;
   /** Fires when the stored API key changed (the studio then updates its warning). */
   readonly onDidChangeApiKey: vscode.Event<void>;
@@ -195,7 +198,9 @@ export class StudioPanel implements vscode.Disposable {
     let outcome: StudioJobOutcome;
     try {
       await this.post({ type: 'progress', text: vscode.l10n.t('Checking the request…') });
-      const generation = await generateIntoWorkspace(this.services, request, {
+      const generation = await runWorkspaceImageJob(this.services, request, {
+        kind: 'generate',
+        source: 'studio',
         signal: abort.signal,
         interactive: true,
         pickAmongFolders: false,
@@ -211,18 +216,15 @@ export class StudioPanel implements vscode.Disposable {
     } catch (error) {
       if (isCancellation(error)) {
         this.services.log.info('Studio generation cancelled');
-        await this.post({ type: 'cancelled', text: vscode.l10n.t('Cancelled. Nothing was saved.') });
+        const started = error instanceof CancelledJobError && (error.taskOutcome === 'started' || error.taskOutcome === 'failed');
+        await this.post({
+          type: 'cancelled',
+          text: started ? vscode.l10n.t('Cancelled. The task had started; DashScope may still finish and bill it.') : vscode.l10n.t('Cancelled. Nothing was produced or saved.'),
+        });
         outcome = { status: 'cancelled' };
       } else {
-        const summary = summarizeError(error);
+        const studioError: StudioError = await summarizeWithRegionHint(this.services, error);
         this.services.log.error('Studio generation failed:', error);
-        const studioError: StudioError = {
-          message: summary.message,
-          ...(summary.hint ? { hint: summary.hint } : {}),
-          ...(summary.code ? { code: summary.code } : {}),
-          ...(summary.requestId ? { requestId: summary.requestId } : {}),
-          ...(error instanceof RequestValidationError ? { issues: error.issues.map((i) => ({ field: i.path, message: i.message })) } : {}),
-        };
         await this.post({ type: 'error', error: studioError });
         outcome = { status: 'failed', error: studioError };
       }
@@ -233,7 +235,7 @@ export class StudioPanel implements vscode.Disposable {
   }
 
   /** Saved files as the webview shows them; widens localResourceRoots for a folder outside the workspace. */
-  private studioImages(generation: WorkspaceGeneration): StudioImage[] {
+  private studioImages(generation: WorkspaceImageJob): StudioImage[] {
     const { location, job } = generation;
     if (!location.workspaceFolder && !this.extraRoots.some((root) => root.toString() === location.folder.toString())) {
       this.extraRoots.push(location.folder);

@@ -15,7 +15,7 @@ import * as esbuild from 'esbuild';
 import { imageSize } from 'image-size';
 import { PNG } from 'pngjs';
 import { MODELS } from '../../src/dashscope/catalog';
-import { readProvenance } from '../../src/output/provenance';
+import { readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -103,7 +103,7 @@ before(async () => {
   work = await mkdtemp(join(tmpdir(), 'bailian-cli-test-'));
   cliJs = join(work, 'cli.js');
   // The same options as esbuild.mjs's CLI target, into a private file (dist/ may be in use).
-  await esbuild.build({ entryPoints: [join(repoRoot, 'src/cli.ts')], outfile: cliJs, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent', banner: { js: '#!/usr/bin/env node' } });
+  await esbuild.build({ entryPoints: [join(repoRoot, 'src/cli/main.ts')], outfile: cliJs, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent', banner: { js: '#!/usr/bin/env node' } });
   const timing = { scale: 0.002, pendingMs: 30, runningMs: 60, streamEventMs: 5 };
   [sim, faulty, slow] = await Promise.all([
     startSimulator({ rateLimits: false, timing }),

@@ -1,22 +1,20 @@
 /**
- * Saving generated images with `vscode.workspace.fs`, so it works the same in local, remote
- * (SSH, containers, code-server) and web workspaces. Never `node:fs` here: the extension host may
- * not run where the workspace lives.
- *
- * Where: `bailian.outputFolder` (default `generated-images`) inside a workspace folder. How:
- * src/output/atomicSave.ts (hidden temporary in the same folder, rename without overwrite, next
- * free name on a collision, temporary deleted on any failure).
+ * The workspace side of saving: the pipeline's {@link FileSystem} over `vscode.workspace.fs` (so
+ * it works the same in local, remote — SSH, containers, code-server — and web workspaces; never
+ * node:fs here), output folders from the `bailian.outputFolder` template, and paths that come
+ * back from the webview resolved only inside workspace folders.
  */
 import * as vscode from 'vscode';
-import type { ImageSaver, OutputFile, SavedFileRef } from '../jobs/generate';
-import { saveAtomically, type SaveFileSystem } from '../output/atomicSave';
+import { saveAtomically, type FileSystem } from '../pipeline/files';
+import type { ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images';
+import { renderOutputFolder, type OutputTemplateValues } from '../pipeline/outputTemplate';
 
 /** A file saved into the workspace. */
 export interface WorkspaceSavedFile extends SavedFileRef {
   readonly uri: vscode.Uri;
 }
 
-/** The folder images go to, and the workspace folder it lies in (if any). */
+/** The folder files go to, and the workspace folder it lies in (if any). */
 export interface OutputLocation {
   readonly folder: vscode.Uri;
   /** Undefined when the user picked a folder outside any workspace (no folder open). */
@@ -33,8 +31,8 @@ function isNotFound(error: unknown): boolean {
   return hasCode(error, 'FileNotFound', 'EntryNotFound', 'ENOENT');
 }
 
-/** {@link SaveFileSystem} over `workspace.fs`, rooted at `root`. */
-export function workspaceSaveFileSystem(root: vscode.Uri, fs: vscode.FileSystem = vscode.workspace.fs): SaveFileSystem {
+/** {@link FileSystem} over `workspace.fs`, rooted at `root`. */
+export function workspaceFileSystem(root: vscode.Uri, fs: vscode.FileSystem = vscode.workspace.fs): FileSystem {
   const at = (path: string): vscode.Uri => (path ? vscode.Uri.joinPath(root, ...path.split('/')) : root);
   const exists = async (path: string): Promise<boolean> => {
     try {
@@ -48,6 +46,7 @@ export function workspaceSaveFileSystem(root: vscode.Uri, fs: vscode.FileSystem 
   return {
     exists,
     createDirectory: async (path) => fs.createDirectory(at(path)),
+    readFile: async (path) => fs.readFile(at(path)),
     writeFile: async (path, bytes) => fs.writeFile(at(path), bytes),
     renameNoOverwrite: async (from, to) => {
       try {
@@ -59,6 +58,7 @@ export function workspaceSaveFileSystem(root: vscode.Uri, fs: vscode.FileSystem 
         throw error;
       }
     },
+    replace: async (from, to) => fs.rename(at(from), at(to), { overwrite: true }),
     delete: async (path) => {
       try {
         await fs.delete(at(path), { useTrash: false });
@@ -69,17 +69,20 @@ export function workspaceSaveFileSystem(root: vscode.Uri, fs: vscode.FileSystem 
   };
 }
 
-/** An {@link ImageSaver} that writes into `location.folder` atomically, never overwriting. */
+/** An {@link ImageSaver} that writes into `folder` atomically, never overwriting. */
 export class WorkspaceImageSaver implements ImageSaver<WorkspaceSavedFile> {
-  private readonly fs: SaveFileSystem;
+  private readonly fs: FileSystem;
 
-  constructor(readonly location: OutputLocation, fs: vscode.FileSystem = vscode.workspace.fs) {
-    this.fs = workspaceSaveFileSystem(location.folder, fs);
+  constructor(
+    readonly folder: vscode.Uri,
+    fs: vscode.FileSystem = vscode.workspace.fs,
+  ) {
+    this.fs = workspaceFileSystem(folder, fs);
   }
 
   async save(file: OutputFile): Promise<WorkspaceSavedFile> {
     const name = await saveAtomically(this.fs, { stem: file.stem, ext: file.ext, bytes: file.bytes });
-    return { name, uri: vscode.Uri.joinPath(this.location.folder, ...name.split('/')) };
+    return { name, uri: vscode.Uri.joinPath(this.folder, ...name.split('/')) };
   }
 }
 
@@ -92,41 +95,64 @@ export function safeRelativeSegments(relative: string): string[] | undefined {
   return segments;
 }
 
+/** The workspace folder of a Uri and its path relative to it (`/`-separated), if inside one. */
+export function workspacePathOf(uri: vscode.Uri): { folder: vscode.WorkspaceFolder; path: string } | undefined {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return undefined;
+  const root = folder.uri.path.replace(/\/$/, '');
+  if (!uri.path.startsWith(`${root}/`) && uri.path !== root) return undefined;
+  return { folder, path: uri.path.slice(root.length + 1) };
+}
+
 /** Options of {@link resolveOutputLocation}. */
 export interface ResolveOutputOptions {
-  /** `bailian.outputFolder`. */
-  readonly outputFolder: string;
+  /** The output-folder template (`bailian.outputFolder` or `bailian.translationOutputFolder`). */
+  readonly template: string;
+  /** Which setting the template came from, for the error message. */
+  readonly settingName: string;
+  readonly model: string;
+  readonly date: Date;
+  /** The source image (edit, translate): its workspace folder wins, and `${fileDirname}` … refer to it. */
+  readonly source?: vscode.Uri | undefined;
+  /** The translation's target language, for `${lang}`. */
+  readonly lang?: string | undefined;
   /**
-   * May the user be asked? With several workspace folders: a folder pick (else the active
-   * editor's folder, else the first); with none: an open-folder dialog (else undefined).
+   * May the user be asked? With several workspace folders and no source: a folder pick (else the
+   * active editor's folder, else the first); with none: an open-folder dialog (else undefined).
    */
   readonly interactive: boolean;
-  /** Ask even with several folders (the palette command); the studio uses the active/first one. */
+  /** Ask even with several folders (the palette commands); the studio uses the active/first one. */
   readonly pickAmongFolders?: boolean;
 }
 
 /**
- * Where to save: `outputFolder` inside the chosen workspace folder; with no folder open, a folder
- * the user picks in a dialog. Undefined when the user dismissed the question (or could not be
- * asked). Throws when the setting tries to leave the workspace folder.
+ * Where to save: the template rendered inside the right workspace folder (the source image's,
+ * else the chosen one); with no folder open, a folder the user picks in a dialog. Undefined when
+ * the user dismissed the question (or could not be asked). Throws an OutputTemplateError saying
+ * what to change when the template is bad.
  */
 export async function resolveOutputLocation(options: ResolveOutputOptions): Promise<OutputLocation | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  let workspaceFolder: vscode.WorkspaceFolder | undefined;
-  if (folders.length === 1) {
+  const source = options.source ? workspacePathOf(options.source) : undefined;
+  let workspaceFolder: vscode.WorkspaceFolder | undefined = source?.folder;
+  if (!workspaceFolder && folders.length === 1) {
     workspaceFolder = folders[0];
-  } else if (folders.length > 1) {
+  } else if (!workspaceFolder && folders.length > 1) {
     const active = vscode.window.activeTextEditor?.document.uri;
     const activeFolder = active ? vscode.workspace.getWorkspaceFolder(active) : undefined;
     if (options.interactive && options.pickAmongFolders) {
-      workspaceFolder = await vscode.window.showWorkspaceFolderPick({
-        placeHolder: vscode.l10n.t('Workspace folder to save the images in'),
-        ignoreFocusOut: true,
-      });
+      workspaceFolder = await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Workspace folder to save the images in'), ignoreFocusOut: true });
       if (!workspaceFolder) return undefined;
     } else {
       workspaceFolder = activeFolder ?? folders[0];
     }
+  }
+  const values: OutputTemplateValues = { date: options.date, model: options.model, ...(options.lang ? { lang: options.lang } : {}) };
+  if (source) {
+    const slash = source.path.lastIndexOf('/');
+    const base = source.path.slice(slash + 1);
+    values.fileDirname = slash < 0 ? '' : source.path.slice(0, slash);
+    values.fileBasenameNoExtension = base.replace(/\.[^.]+$/, '');
   }
   if (!workspaceFolder) {
     if (!options.interactive) return undefined;
@@ -139,11 +165,9 @@ export async function resolveOutputLocation(options: ResolveOutputOptions): Prom
     });
     return picked?.[0] ? { folder: picked[0], workspaceFolder: undefined } : undefined;
   }
-  const segments = safeRelativeSegments(options.outputFolder);
-  if (!segments) {
-    throw new Error(vscode.l10n.t('The setting bailian.outputFolder must be a folder inside the workspace; "{0}" is not.', options.outputFolder));
-  }
-  return { folder: vscode.Uri.joinPath(workspaceFolder.uri, ...segments), workspaceFolder };
+  const relative = renderOutputFolder(options.template, values, options.settingName);
+  const segments = relative ? relative.split('/') : [];
+  return { folder: segments.length ? vscode.Uri.joinPath(workspaceFolder.uri, ...segments) : workspaceFolder.uri, workspaceFolder };
 }
 
 /** A path for people: workspace-relative (with the folder name in multi-root workspaces), else the full path. */

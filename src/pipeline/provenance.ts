@@ -358,3 +358,46 @@ export function readProvenance(png: Uint8Array): ProvenanceRecord | undefined {
     return undefined;
   }
 }
+
+/** The request as the service saw it, minus the prompts and images: one builder for every flow. */
+export interface RequestLike {
+  size?: string | undefined;
+  n?: number | undefined;
+  seed?: number | undefined;
+  promptExtend?: boolean | undefined;
+  watermark?: boolean | undefined;
+  maxImages?: number | undefined;
+  translation?: {
+    sourceLang: string;
+    targetLang: string;
+    domainHint?: string | undefined;
+    terminologies?: readonly { src: string; tgt: string }[] | undefined;
+    sensitives?: readonly string[] | undefined;
+    imageSegment?: boolean | undefined;
+  } | undefined;
+}
+
+/**
+ * The request parameters worth keeping with a file and in the history (snake_case, as on the
+ * wire): size, n, seed, prompt_extend, watermark, max_images and the translation options. The
+ * CLI and the extension both use this one builder.
+ */
+export function provenanceParameters(request: RequestLike): Record<string, unknown> {
+  const parameters: Record<string, unknown> = {};
+  if (request.size !== undefined) parameters.size = request.size;
+  if (request.n !== undefined) parameters.n = request.n;
+  if (request.seed !== undefined) parameters.seed = request.seed;
+  if (request.promptExtend !== undefined) parameters.prompt_extend = request.promptExtend;
+  if (request.watermark !== undefined) parameters.watermark = request.watermark;
+  if (request.maxImages !== undefined) parameters.max_images = request.maxImages;
+  const t = request.translation;
+  if (t) {
+    parameters.source_lang = t.sourceLang;
+    parameters.target_lang = t.targetLang;
+    if (t.domainHint) parameters.domain_hint = t.domainHint;
+    if (t.terminologies?.length) parameters.terminologies = t.terminologies;
+    if (t.sensitives?.length) parameters.sensitives = t.sensitives;
+    if (t.imageSegment !== undefined) parameters.image_segment = t.imageSegment;
+  }
+  return parameters;
+}

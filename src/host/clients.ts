@@ -7,34 +7,43 @@
  * running job: the stale client is closed when its last lease is released.
  */
 import * as vscode from 'vscode';
-import type { Config } from '../config';
-import { ConfigKeys, ENV_API_KEY } from '../constants';
-import { DashScopeClient, type DashScopeClientOptions, type Logger } from '../dashscope';
-import type { Log } from '../log';
-import type { ApiKeyStore } from '../secrets';
+import { randomUUID } from 'node:crypto';
+import { ConfigKeys, ENV_API_KEY, type Region } from '../constants';
+import { DashScopeClient, DashScopeError, type DashScopeClientOptions, type Logger } from '../dashscope';
+import type { Config, Settings } from './config';
+import { ActionableError } from './errors';
+import type { Log } from './log';
+import type { ApiKeyStore } from './secrets';
 
 /** Environment variable that scales the task poll schedule (simulators with scaled timing; as in the CLI). */
 export const POLL_SCALE_ENV = 'BAILIAN_POLL_SCALE';
 
 /** No API key in secret storage nor in the environment. */
-export class MissingApiKeyError extends Error {
-  override readonly name = 'MissingApiKeyError';
+export class MissingApiKeyError extends ActionableError {
   constructor() {
-    super(vscode.l10n.t('No DashScope API key is set. Set one with "Bailian: Set API Key" (or the {0} environment variable).', ENV_API_KEY));
+    super('MissingApiKeyError', vscode.l10n.t('No DashScope API key is set. Set one with "Bailian: Set API Key" (or the {0} environment variable).', ENV_API_KEY), ['setApiKey']);
   }
 }
 
 /** `bailian.region` is `custom` but `bailian.customBaseUrl` is empty or not an http(s) URL. */
-export class InvalidBaseUrlError extends Error {
-  override readonly name = 'InvalidBaseUrlError';
+export class InvalidBaseUrlError extends ActionableError {
   constructor(value: string) {
     super(
+      'InvalidBaseUrlError',
       value
         ? vscode.l10n.t('The setting bailian.customBaseUrl must be an http(s) URL ending in /api/v1; "{0}" is not.', value)
         : vscode.l10n.t('The region is "custom" but bailian.customBaseUrl is empty.'),
+      ['openSettings'],
     );
   }
 }
+
+/** What a key check found: accepted, refused (401), or it could not tell (network …). */
+export type KeyCheck = { readonly status: 'valid' } | { readonly status: 'invalid' } | { readonly status: 'unknown'; readonly error: unknown };
+
+/** The service regions (not `custom`). */
+export const SERVICE_REGIONS = ['beijing', 'singapore', 'us'] as const;
+export type ServiceRegion = (typeof SERVICE_REGIONS)[number];
 
 /** A client borrowed for one job; call `release` when the job is over. */
 export interface ClientLease {
@@ -50,7 +59,7 @@ interface Entry {
 
 /** Builds the client options from settings; exported for tests of the mapping. */
 export function clientOptionsFromSettings(
-  settings: { region: string; customBaseUrl: string },
+  settings: Pick<Settings, 'region' | 'customBaseUrl'> & Partial<Pick<Settings, 'regionBaseUrls'>>,
   apiKey: string,
   proxy: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
@@ -60,7 +69,12 @@ export function clientOptionsFromSettings(
     if (!/^https?:\/\/[^/\s]+/i.test(settings.customBaseUrl)) throw new InvalidBaseUrlError(settings.customBaseUrl);
     options.baseUrl = settings.customBaseUrl;
   } else {
-    options.region = settings.region === 'singapore' ? 'singapore' : 'beijing';
+    options.region = settings.region as DashScopeClientOptions['region'] & string;
+    const override = settings.regionBaseUrls?.[settings.region];
+    if (override) {
+      if (!/^https?:\/\/[^/\s]+/i.test(override)) throw new InvalidBaseUrlError(override);
+      options.baseUrl = override;
+    }
   }
   if (proxy?.trim()) options.proxyUrl = proxy.trim();
   const scale = Number(env[POLL_SCALE_ENV] ?? '1');
@@ -88,9 +102,44 @@ export class DashScopeClientProvider implements vscode.Disposable {
     ];
   }
 
-  /** Whether an API key is configured (without building a client). */
+  /** Whether an API key is configured for the current region (without building a client). */
   async hasApiKey(): Promise<boolean> {
-    return (await this.apiKeys.get()) !== undefined;
+    return (await this.apiKeys.get(this.config.read().region)) !== undefined;
+  }
+
+  /**
+   * Checks a key against a region with a call that costs nothing: querying a task id that cannot
+   * exist answers `UNKNOWN` with a valid key and 401 `InvalidApiKey` with an invalid one (§5).
+   */
+  async checkKey(region: Region, key: string): Promise<KeyCheck> {
+    let client: DashScopeClient;
+    try {
+      const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy');
+      client = new DashScopeClient({ ...clientOptionsFromSettings({ ...this.config.read(), region }, key, proxy), userAgent: this.userAgent, retry: { maxRetries: 1 } });
+    } catch (error) {
+      return { status: 'unknown', error };
+    }
+    try {
+      await client.getTask(`bailian-key-check-${randomUUID()}`, { signal: AbortSignal.timeout(15_000) });
+      return { status: 'valid' };
+    } catch (error) {
+      if (error instanceof DashScopeError && (error.httpStatus === 401 || error.code === 'InvalidApiKey')) return { status: 'invalid' };
+      return { status: 'unknown', error };
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+
+  /** The other service region whose endpoint accepts the current key, if any (for "Switch to …"). */
+  async regionAcceptingCurrentKey(): Promise<ServiceRegion | undefined> {
+    const settings = this.config.read();
+    const key = await this.apiKeys.get(settings.region);
+    if (!key) return undefined;
+    for (const region of SERVICE_REGIONS) {
+      if (region === settings.region) continue;
+      if ((await this.checkKey(region, key.value)).status === 'valid') return region;
+    }
+    return undefined;
   }
 
   /** Borrows the current client. Throws {@link MissingApiKeyError} / {@link InvalidBaseUrlError}. */
@@ -129,13 +178,14 @@ export class DashScopeClientProvider implements vscode.Disposable {
   }
 
   private async build(): Promise<Entry> {
-    const key = await this.apiKeys.get();
+    const settings = this.config.read();
+    const key = await this.apiKeys.get(settings.region);
     if (!key) throw new MissingApiKeyError();
     const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy');
-    const options = clientOptionsFromSettings(this.config.read(), key.value, proxy);
+    const options = clientOptionsFromSettings(settings, key.value, proxy);
     const client = new DashScopeClient({ ...options, userAgent: this.userAgent, logger: logAdapter(this.log) });
     // Never the key: only where the key came from and where requests go.
-    this.log.info(`DashScope client for ${client.baseUrl} (key from ${key.source}${options.proxyUrl ? ', via the http.proxy setting' : ''})`);
+    this.log.info(`DashScope client for ${client.baseUrl} (region ${settings.region}, key from ${key.source}${options.proxyUrl ? ', via the http.proxy setting' : ''})`);
     const entry: Entry = { client, leases: 0, stale: false };
     this.current = entry;
     return entry;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { LOG_CHANNEL_NAME } from './constants';
+import { LOG_CHANNEL_NAME } from '../constants';
 
 /** The extension's one log: levels come from the user's "Developer: Set Log Level". */
 export type Log = vscode.LogOutputChannel;

@@ -1,0 +1,203 @@
+/**
+ * What every CLI verb shares: the process's I/O, the run's state (for Ctrl-C), the client built
+ * from flags and the environment, progress lines, and where files go (the output folder through
+ * the pipeline's one atomic save, a rescue folder when it cannot be written, and the workspace's
+ * history manifest when the output folder lies inside a workspace that has one).
+ */
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { DashScopeClient, describeRetry, type ProgressEvent, type Region } from '../dashscope/index.js';
+import { saveAtomically } from '../pipeline/files.js';
+import { HISTORY_PATH, HistoryLog } from '../pipeline/history.js';
+import type { ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images.js';
+import { nodeFileSystem, pathExists } from '../pipeline/nodeFs.js';
+import pkg from '../../package.json';
+import { bool, str, type Values } from './args.js';
+
+/** Exit codes (documented in `--help`). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+export const PROGRAM = 'bailian-image';
+export const DEFAULT_OUT = 'bailian-output';
+export const KEY_ENV = 'DASHSCOPE_API_KEY';
+/** Multiplies every model's typical duration in the poll schedule; for simulators with scaled timing. */
+export const POLL_SCALE_ENV = 'BAILIAN_POLL_SCALE';
+/** The regions `--region` accepts. */
+export const CLI_REGIONS: readonly Region[] = ['beijing', 'singapore'];
+
+/** A problem with the command line itself: exit 2, nothing was sent. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string,
+    readonly showUsage = true,
+  ) {
+    super(message);
+  }
+}
+
+/** The reason the run's AbortController carries after Ctrl-C. */
+export class InterruptedError extends Error {
+  override readonly name = 'AbortError';
+  constructor() {
+    super('Interrupted.');
+  }
+}
+
+/** Where output goes; tests run the real process, so this is just stdout/stderr with the key redacted. */
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** State of one run, for Ctrl-C: what to cancel and what to say. */
+export interface RunState {
+  signal: AbortSignal;
+  interrupted: () => boolean;
+  /** A task this process submitted, with its last known status. */
+  task?: { taskId: string; model: string; status: string };
+  /** --timeout in ms, for the message when it fires. */
+  timeoutMs?: number;
+}
+
+function apiKeyOf(io: Io): string {
+  const key = io.env[KEY_ENV]?.trim();
+  if (!key) {
+    throw new UsageError(
+      `${KEY_ENV} is not set. Create a key in the Model Studio console (keys are region-bound) and set it:\n` +
+        `  export ${KEY_ENV}=sk-…          (bash/zsh)\n` +
+        `  $env:${KEY_ENV} = "sk-…"       (PowerShell)\n` +
+        `  set ${KEY_ENV}=sk-…             (cmd.exe)`,
+      undefined,
+      false,
+    );
+  }
+  return key;
+}
+
+/** The client for this run, from --region / --base-url and the environment. */
+export function createClient(values: Values, io: Io): DashScopeClient {
+  const apiKey = apiKeyOf(io);
+  const rawRegion = str(values, 'region');
+  let region: Region | undefined;
+  if (rawRegion !== undefined) {
+    const r = rawRegion.trim().toLowerCase();
+    const known = CLI_REGIONS.find((c) => c === r);
+    if (!known) throw new UsageError(`--region must be ${CLI_REGIONS.join(', ')}; got "${rawRegion}".`);
+    region = known;
+  }
+  const baseUrl = str(values, 'base-url');
+  if (baseUrl !== undefined && !/^https?:\/\/[^/]+/i.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL ending in /api/v1; got "${baseUrl}".`);
+  const scale = Number(io.env[POLL_SCALE_ENV] ?? '1');
+  const quiet = bool(values, 'quiet') === true;
+  return new DashScopeClient({
+    apiKey,
+    ...(region ? { region } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
+    useEnvProxy: Boolean(io.env.HTTPS_PROXY || io.env.https_proxy),
+    userAgent: `${PROGRAM}/${pkg.version}`,
+    ...(Number.isFinite(scale) && scale > 0 && scale !== 1 ? { poll: { durationScale: scale } } : {}),
+    onRetry: (e) => {
+      if (!quiet) io.err(describeRetry(e));
+    },
+  });
+}
+
+/** Turns client progress into short stderr lines; status lines only on change. */
+export function progressPrinter(io: Io, quiet: boolean, state: RunState): (e: ProgressEvent) => void {
+  let lastStatus = '';
+  return (e) => {
+    if (e.type === 'status' && state.task && state.task.taskId === e.taskId) state.task.status = e.status;
+    if (quiet) return;
+    switch (e.type) {
+      case 'upload':
+        if (e.phase === 'upload') io.err(`uploading ${e.name} (${Math.max(1, Math.round(e.bytes / 1024))} kB)…`);
+        break;
+      case 'request':
+        io.err(`${e.mode === 'async' ? 'submitting' : 'requesting'} ${e.model} (${e.mode})…`);
+        break;
+      case 'submitted':
+        io.err(`task ${e.taskId} submitted`);
+        break;
+      case 'status':
+        if (e.status !== lastStatus) {
+          lastStatus = e.status;
+          io.err(`task ${e.taskId}: ${e.status} (${(e.elapsedMs / 1000).toFixed(1)} s)`);
+        }
+        break;
+      case 'delta':
+        if (e.delta.type === 'image') io.err(`image ${e.delta.index + 1} received`);
+        break;
+      case 'retry':
+        // Printed by the client-wide onRetry (covers downloads too).
+        break;
+    }
+  };
+}
+
+/** A file the CLI saved: its name in the output folder and the path to print. */
+export interface CliSavedFile extends SavedFileRef {
+  /** `join(--out, name)`: relative to the cwd when --out is. */
+  readonly path: string;
+}
+
+/** Where a run's files go. */
+export interface CliOutput {
+  /** The --out folder as given (or the default). */
+  readonly outDir: string;
+  readonly saver: ImageSaver<CliSavedFile>;
+  /** Saves an image whose save failed into a rescue folder (and says so); for the pipeline's `rescue`. */
+  readonly rescue: (file: OutputFile, error: unknown) => Promise<CliSavedFile | undefined>;
+  /** The workspace manifest the run appends to, with the root its paths are relative to. */
+  readonly history?: { log: HistoryLog; root: string };
+  /** A local path as recorded in provenance and history: relative to the workspace root if any, else to the output folder. */
+  readonly reference: (path: string) => string;
+  /** An output path (as printed) as the history records it. */
+  readonly historyPath: (path: string) => string;
+}
+
+/** The nearest folder at or above `start` that holds a history manifest. */
+async function findHistoryRoot(start: string): Promise<string | undefined> {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (await pathExists(join(dir, ...HISTORY_PATH.split('/')))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function slash(path: string): string {
+  return path.split(sep).join('/');
+}
+
+/** The output of a run: --out (default ./bailian-output), its rescue folder and the workspace history. */
+export async function cliOutput(values: Values, io: Io): Promise<CliOutput> {
+  const outDir = str(values, 'out') ?? DEFAULT_OUT;
+  const absOut = resolve(io.cwd, outDir);
+  const fs = nodeFileSystem(absOut);
+  const saver: ImageSaver<CliSavedFile> = {
+    save: async (file) => {
+      const name = await saveAtomically(fs, file);
+      return { name, path: join(outDir, ...name.split('/')) };
+    },
+  };
+  const rescueDir = join(tmpdir(), 'bailian-rescued');
+  const rescueFs = nodeFileSystem(rescueDir);
+  const rescue = async (file: OutputFile, error: unknown): Promise<CliSavedFile | undefined> => {
+    const name = await saveAtomically(rescueFs, file);
+    const path = join(rescueDir, ...name.split('/'));
+    io.err(`warning: could not write into ${outDir} (${error instanceof Error ? error.message : String(error)}); saved ${path} instead: move it where you want it, or fix --out.`);
+    return { name, path };
+  };
+  const root = await findHistoryRoot(absOut);
+  const history = root ? { log: new HistoryLog(nodeFileSystem(root)), root } : undefined;
+  const base = root ?? absOut;
+  return {
+    outDir,
+    saver,
+    rescue,
+    ...(history ? { history } : {}),
+    reference: (path) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) ? path : slash(relative(base, resolve(io.cwd, path)))),
+    historyPath: (path) => slash(relative(base, resolve(io.cwd, path))),
+  };
+}

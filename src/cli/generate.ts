@@ -1,0 +1,129 @@
+/**
+ * `generate`, `edit` and `translate`: flags → request → the pipeline's image job (the same one the
+ * extension runs) → saved paths on stdout (or one JSON object), with the history line appended
+ * when the output folder lies in a workspace that keeps one.
+ */
+import { MODELS, DashScopeError, type DashScopeClient, type GenerationRequest } from '../dashscope/index.js';
+import { historyEntry } from '../pipeline/history.js';
+import { CancelledJobError, runImageJob, type ImageJobResult } from '../pipeline/images.js';
+import { DEFAULT_NAME_TEMPLATE, renderName, unknownTemplateVariables } from '../pipeline/naming.js';
+import { bool, buildRequest, seconds, str, type Values } from './args.js';
+import { EXIT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, type CliOutput, type CliSavedFile, type Io, type RunState } from './context.js';
+
+/** The name template from --template, checked. */
+export function templateOf(values: Values): string {
+  const template = str(values, 'template') ?? DEFAULT_NAME_TEMPLATE;
+  const unknown = unknownTemplateVariables(template);
+  if (unknown.length) throw new UsageError(`--template: unknown variable(s) ${unknown.map((u) => '${' + u + '}').join(', ')}; use \${model} \${seed} \${date} \${time} \${index} \${prompt}.`);
+  return template;
+}
+
+/** Local input paths as provenance and history record them; URLs as they are. */
+export function sourcesOf(request: GenerationRequest, output: CliOutput): string[] {
+  return (request.images ?? []).filter((i): i is string => typeof i === 'string').map(output.reference);
+}
+
+/** After Ctrl-C: says what happened to a task this run submitted (the pipeline cancelled it if it was PENDING). */
+function reportCancelledTask(io: Io, error: unknown, model: string): void {
+  if (!(error instanceof CancelledJobError) || !error.taskId) return;
+  if (error.taskOutcome === 'cancelled') io.err(`cancelled pending task ${error.taskId}`);
+  else io.err(`task ${error.taskId} may still finish on the service (and be billed); fetch it within 24 h with: ${PROGRAM} task wait ${error.taskId} --model ${model}`);
+}
+
+/** Prints a finished job: paths (or JSON), warnings for failed or lost images. */
+export function printImageResult(io: Io, values: Values, result: Omit<ImageJobResult<CliSavedFile>, 'cancelledAfterGeneration'>, prompt: string | undefined): number {
+  const quiet = bool(values, 'quiet') === true;
+  if (!quiet && result.actualPrompt && result.actualPrompt !== prompt) io.err(`actual prompt (prompt_extend): ${result.actualPrompt}`);
+  for (const f of result.failures) io.err(`warning: image ${f.index + 1} failed: ${f.code}: ${f.message}`);
+  for (const l of result.lost) io.err(`warning: image ${l.index} could not be kept: ${l.error instanceof Error ? l.error.message : String(l.error)}`);
+  if (bool(values, 'json')) {
+    io.out(
+      JSON.stringify({
+        model: result.model,
+        paths: result.images.map((s) => s.file.path),
+        seeds: result.images.map((s) => s.seed ?? null),
+        images: result.images.map((s) => ({ path: s.file.path, index: s.index, seed: s.seed ?? null, width: s.width, height: s.height, format: s.format, ...(s.sidecar ? { sidecar: s.sidecar.path } : {}) })),
+        request_id: result.requestId ?? null,
+        task_id: result.taskId ?? null,
+        ...(result.actualPrompt ? { actual_prompt: result.actualPrompt } : {}),
+        failures: result.failures,
+      }),
+    );
+  } else {
+    for (const s of result.images) io.out(s.file.path);
+  }
+  return result.failures.length || result.lost.length ? EXIT.failure : EXIT.ok;
+}
+
+/** Runs `generate`, `edit` or `translate`. */
+export async function runGeneration(command: string, values: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
+  const { spec, request, nameText } = await buildRequest(command, values, positionals);
+  const useAsync = bool(values, 'async') === true;
+  if (useAsync && spec.mode !== 'async' && !spec.asyncVariant) {
+    const withAsync = MODELS.filter((m) => m.asyncVariant || m.mode === 'async').map((m) => m.id);
+    throw new UsageError(`${spec.id} has no async variant; models that run as tasks: ${withAsync.join(', ')}.`);
+  }
+  const template = templateOf(values);
+  const timeoutMs = seconds(values, 'timeout');
+  state.timeoutMs = timeoutMs;
+  const quiet = bool(values, 'quiet') === true;
+  const client = createClient(values, io);
+  // Validate before anything is uploaded or sent (exit 2 with what to change).
+  client.validate(request, { async: useAsync });
+  const output = await cliOutput(values, io);
+  const asyncRun = useAsync || spec.mode === 'async';
+  const signal = timeoutMs !== undefined && !asyncRun ? AbortSignal.any([state.signal, AbortSignal.timeout(timeoutMs)]) : state.signal;
+  const started = new Date();
+  const sources = sourcesOf(request, output);
+  const kind = command === 'generate' ? 'generate' : command === 'edit' ? 'edit' : 'translate';
+  let result: ImageJobResult<CliSavedFile> | undefined;
+  let failure: unknown;
+  try {
+    result = await runImageJob(request, {
+      client: client as DashScopeClient,
+      saver: output.saver,
+      rescue: output.rescue,
+      signal,
+      async: useAsync,
+      started,
+      sources,
+      name: (image) => renderName(template, { ...image, prompt: nameText }),
+      ...(timeoutMs !== undefined && asyncRun ? { waitTimeoutMs: timeoutMs } : {}),
+      onClientProgress: progressPrinter(io, quiet, state),
+      onSubmitted: (task) => {
+        state.task = { taskId: task.taskId, model: task.model, status: task.status };
+        if (!quiet) io.err(`resume later with: ${PROGRAM} task wait ${task.taskId} --model ${task.model}`);
+      },
+    });
+    if (result.cancelledAfterGeneration) io.err('the images were already generated (and billed), so they were saved.');
+    return printImageResult(io, values, result, request.prompt);
+  } catch (error) {
+    failure = error;
+    if (state.interrupted()) reportCancelledTask(io, error, spec.id);
+    throw error;
+  } finally {
+    await client.close();
+    if (output.history) {
+      const finished = new Date();
+      await output.history.log
+        .append(
+          historyEntry({
+            kind,
+            source: 'cli',
+            model: spec.id,
+            request: result?.request ?? request,
+            inputs: sources,
+            outputs: (result?.images ?? []).map((i) => ({ path: output.historyPath(i.file.path), seed: i.seed, width: i.width, height: i.height })),
+            started,
+            finished,
+            outcome: result ? (result.failures.length || result.lost.length ? 'partial' : 'succeeded') : state.interrupted() ? 'cancelled' : 'failed',
+            requestId: result?.requestId ?? (failure instanceof DashScopeError ? failure.requestId : undefined),
+            taskId: result?.taskId ?? state.task?.taskId,
+            error: failure,
+            produced: result?.produced,
+          }),
+        )
+        .catch((err: unknown) => io.err(`warning: could not append to the history ${output.history!.log.path}: ${(err as Error).message}`));
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/** `--help` texts of the CLI, generated from the catalog so they never drift from it. */
+import { MT_SOURCE_LANGUAGES, MT_TARGET_LANGUAGES, SEED_MAX, modelsForTask, type Task } from '../dashscope/index.js';
+import { DEFAULT_NAME_TEMPLATE } from '../pipeline/naming.js';
+import { DEFAULT_OUT, KEY_ENV, POLL_SCALE_ENV, PROGRAM } from './context.js';
+
+function modelList(task: Task): string {
+  return modelsForTask(task)
+    .map((m) => `${m.id}${m.asyncVariant ? ' (--async available)' : m.mode === 'async' ? ' (async task)' : ''}`)
+    .join(', ');
+}
+
+const COMMON_HELP = `Connection and output:
+  --region beijing|singapore  service region of your key (default beijing)
+  --base-url <url>            custom API base URL ending in /api/v1 (overrides --region)
+  --out, -o <dir>             output folder (default ./${DEFAULT_OUT}); created when missing
+  --template <t>              file name template (default ${DEFAULT_NAME_TEMPLATE})
+                              variables: \${model} \${seed} \${date} \${time} \${index} \${prompt}
+  --timeout <seconds>         give up after this long (an async task keeps running; resume it with \`task wait\`)
+  --json                      print one JSON object instead of one path per line
+  --quiet, -q                 no progress on stderr
+  --help, -h                  this help`;
+
+const ENV_HELP = `Environment:
+  ${KEY_ENV}   your DashScope API key (required; never printed)
+  HTTPS_PROXY         proxy for all requests (NO_PROXY honoured)
+  ${POLL_SCALE_ENV}  scale the task poll schedule (for simulators with scaled timing)
+
+Exit codes: 0 ok, 1 service/network/disk failure, 2 usage or validation error (nothing sent), 130 interrupted.`;
+
+/** The help text of a command (or the overview). */
+export function helpFor(command: string | undefined): string {
+  switch (command) {
+    case 'generate':
+      return `Usage: ${PROGRAM} generate [prompt…] [options]
+
+Generates images from a text prompt and saves them (PNG, with the prompt and parameters embedded).
+The prompt is the positional text, --prompt <text>, or "-" to read it from stdin.
+
+Options:
+  --model, -m <id>            ${modelList('text-to-image')}
+                              (default ${modelsForTask('text-to-image')[0]!.id})
+  --size, -s <W*H>            image size; run \`${PROGRAM} models\` for what each model accepts
+  --n, -n <count>             number of images
+  --seed <int>                0–${SEED_MAX} (default: random, recorded in the file)
+  --negative <text>           negative prompt
+  --prompt-extend / --no-prompt-extend   let the service rewrite the prompt (model default otherwise)
+  --watermark / --no-watermark
+  --async                     use the model's async task variant (resumable with \`task wait\`)
+
+${COMMON_HELP}
+
+${ENV_HELP}`;
+    case 'edit':
+      return `Usage: ${PROGRAM} edit --image <path-or-url> [--image …] [prompt…] [options]
+
+Edits images (or composes several reference images) following the prompt.
+
+Options:
+  --image, -i <path|url>      input image, repeatable (qwen-image-edit-plus 1–3, wan2.6-image 1–4);
+                              local files are inlined or uploaded automatically
+  --model, -m <id>            ${modelList('image-edit')} (default ${modelsForTask('image-edit')[0]!.id})
+  --size, -s <W*H>  --n <count>  --seed <int>  --negative <text>
+  --prompt-extend / --no-prompt-extend  --watermark / --no-watermark  --async
+
+${COMMON_HELP}
+
+${ENV_HELP}`;
+    case 'translate':
+      return `Usage: ${PROGRAM} translate --image <path-or-url> --to <lang> [--from <lang>] [options]
+
+Translates the text inside an image with qwen-mt-image (Beijing region). Local files go through
+DashScope's temporary upload. The result (JPG, same size as the input) gets a .json sidecar with
+its provenance.
+
+Options:
+  --image, -i <path|url>      the image to translate (exactly one)
+  --from <lang>               source: auto (default), ${MT_SOURCE_LANGUAGES.join(', ')}
+  --to <lang>                 target: ${MT_TARGET_LANGUAGES.join(', ')} (codes or names, e.g. en / English)
+  --domain-hint <text>        English description of the domain ("e-commerce product poster")
+  --sensitive <word>          word to remove before translating, repeatable
+  --term <src=tgt>            glossary entry, repeatable
+  --glossary <file.json>      glossary file: {"src": "tgt", …} or [{"src": …, "tgt": …}, …]
+  --keep-subjects             leave text on people, products and logos untranslated
+
+${COMMON_HELP}
+
+${ENV_HELP}`;
+    case 'interleave':
+      return `Usage: ${PROGRAM} interleave [prompt…] [options]
+
+Streams wan2.6-image's interleaved text and images into a Markdown file: text is appended as it
+arrives, each image is saved into <name>-images/ and linked with a relative path (never the
+expiring DashScope URL). If the stream stops early, what arrived is kept and marked incomplete.
+
+Options:
+  --image, -i <path|url>      optional reference image (at most one)
+  --max-images <1–5>          upper bound of images (default 5)
+  --size, -s <W*H>  --seed <int>  --negative <text>  --watermark / --no-watermark
+  --model, -m <id>            ${modelList('interleave')}
+
+${COMMON_HELP}
+
+${ENV_HELP}`;
+    case 'task':
+      return `Usage: ${PROGRAM} task status|wait|cancel <task-id> [--model <id>] [options]
+
+  status   query a task once and print its state
+  wait     wait for a task (submitted here or elsewhere, within 24 h) and save its images
+  cancel   cancel a task that is still PENDING
+
+Options:
+  --model, -m <id>            the task's model: paces polling and names the files
+
+${COMMON_HELP}
+
+${ENV_HELP}`;
+    case 'models':
+      return `Usage: ${PROGRAM} models [--json]
+
+Lists the models this tool knows: id, call mode, sizes, n range, input images, regions.`;
+    default:
+      return `Usage: ${PROGRAM} <command> [options]
+
+Alibaba Cloud Model Studio (Bailian / DashScope) image models from the command line.
+
+Commands:
+  generate     text to image (${modelsForTask('text-to-image').map((m) => m.id).join(', ')})
+  edit         edit or compose images (${modelsForTask('image-edit').map((m) => m.id).join(', ')})
+  translate    translate the text in an image (qwen-mt-image)
+  interleave   stream text and images into a Markdown file (wan2.6-image)
+  task         status | wait | cancel <task-id>
+  models       list the models, their sizes and limits
+
+Run \`${PROGRAM} <command> --help\` for the options of a command.
+
+${ENV_HELP}`;
+  }
+}

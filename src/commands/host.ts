@@ -1,0 +1,240 @@
+/**
+ * What the extension's commands and the studio share to run a job: the services (client,
+ * settings, log, keys, history), the trust gate, reading workspace images, and one runner per flow
+ * family that puts the vscode-free pipeline (src/pipeline/) behind a `workspace.fs` saver, records
+ * the job in the workspace history and logs what happened (never the key).
+ */
+import * as vscode from 'vscode';
+import type { GenerationRequest, ImageInput } from '../dashscope';
+import type { ClientLease, DashScopeClientProvider } from '../host/clients';
+import type { Config } from '../host/config';
+import { ActionableError } from '../host/errors';
+import type { Log } from '../host/log';
+import type { ApiKeyStore } from '../host/secrets';
+import { WorkspaceImageSaver, displayPath, resolveOutputLocation, workspaceFileSystem, workspacePathOf, type OutputLocation, type WorkspaceSavedFile } from '../host/workspaceFs';
+import { HistoryLog, historyEntry, type HistoryFacts } from '../pipeline/history';
+import { runImageJob, type ImageJobOptions, type ImageJobResult, type JobProgress, type OutputFile } from '../pipeline/images';
+
+/** The services every command needs. */
+export interface Host {
+  readonly clients: DashScopeClientProvider;
+  readonly config: Config;
+  readonly log: Log;
+  readonly apiKeys: ApiKeyStore;
+  /** Workspace-scoped memory of the user's last choices. */
+  readonly state: vscode.Memento;
+  readonly history: WorkspaceHistory;
+}
+
+/** The history manifests of the open workspace folders, one log each (appends serialized per folder). */
+export class WorkspaceHistory {
+  private readonly logs = new Map<string, HistoryLog>();
+  private readonly appended = new vscode.EventEmitter<vscode.WorkspaceFolder>();
+  /** Fires after a line was appended to a folder's manifest. */
+  readonly onDidAppend = this.appended.event;
+
+  /** The manifest of a workspace folder. */
+  of(folder: vscode.WorkspaceFolder): HistoryLog {
+    const key = folder.uri.toString();
+    let log = this.logs.get(key);
+    if (!log) {
+      log = new HistoryLog(workspaceFileSystem(folder.uri));
+      this.logs.set(key, log);
+    }
+    return log;
+  }
+
+  /** Appends a job's line; failures are logged, never thrown (the files are what matters). */
+  async record(folder: vscode.WorkspaceFolder | undefined, facts: HistoryFacts, log: Log): Promise<void> {
+    if (!folder) return;
+    try {
+      await this.of(folder).append(historyEntry(facts));
+      this.appended.fire(folder);
+    } catch (error) {
+      log.warn(`Could not append to the history of ${folder.name}:`, error);
+    }
+  }
+
+  dispose(): void {
+    this.appended.dispose();
+  }
+}
+
+/** Paid actions are refused in untrusted workspaces (`capabilities.untrustedWorkspaces: limited`). */
+export class UntrustedWorkspaceError extends ActionableError {
+  constructor() {
+    super(
+      'UntrustedWorkspaceError',
+      vscode.l10n.t('This workspace is not trusted, so Bailian does not call DashScope (calls are billed) or write files here.'),
+      [],
+      vscode.l10n.t('Trust the workspace (Manage Workspace Trust) to generate, edit or translate images.'),
+    );
+  }
+}
+
+/** Throws {@link UntrustedWorkspaceError} in an untrusted workspace. */
+export function requireTrust(): void {
+  if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError();
+}
+
+/** A workspace path (or the full path) for provenance and history. */
+export function workspaceReference(uri: vscode.Uri): string {
+  return workspacePathOf(uri)?.path ?? uri.fsPath;
+}
+
+/** Reads workspace images for a request, in the user's order (prompts say "image 1", "image 2"). */
+export async function readInputImages(uris: readonly vscode.Uri[]): Promise<ImageInput[]> {
+  return Promise.all(
+    uris.map(async (uri) => {
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      return { kind: 'bytes' as const, bytes, name: uri.path.slice(uri.path.lastIndexOf('/') + 1) };
+    }),
+  );
+}
+
+/** Options of {@link runWorkspaceImageJob}. */
+export interface WorkspaceImageJobOptions {
+  readonly kind: HistoryFacts['kind'];
+  readonly source: HistoryFacts['source'];
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((event: JobProgress) => void) | undefined;
+  /** May the user be asked where to save (no folder open, several folders)? */
+  readonly interactive: boolean;
+  readonly pickAmongFolders?: boolean | undefined;
+  /** Input images in order (edit, translate). */
+  readonly inputs?: readonly vscode.Uri[] | undefined;
+  /** The output-folder template and its setting; default `bailian.outputFolder`. */
+  readonly template?: { value: string; setting: string } | undefined;
+  /** Target language (`${lang}`). */
+  readonly lang?: string | undefined;
+  /** Names each image's stem instead of the name template (translations). */
+  readonly name?: ImageJobOptions<WorkspaceSavedFile>['name'];
+  readonly nameTemplate?: string | undefined;
+  /** Called once the request passed the catalog checks, before anything is sent. */
+  readonly onValidated?: (() => void) | undefined;
+  /** Use a client already leased (batches share one). */
+  readonly lease?: ClientLease | undefined;
+}
+
+/** A finished image job and where its files went. */
+export interface WorkspaceImageJob {
+  readonly location: OutputLocation;
+  readonly job: ImageJobResult<WorkspaceSavedFile>;
+}
+
+/** No folder to save into and nobody to ask. */
+export class NoOutputFolderError extends ActionableError {
+  constructor() {
+    super('NoOutputFolderError', vscode.l10n.t('Open a folder first: generated images are saved into the workspace.'), []);
+  }
+}
+
+/**
+ * Runs one generate / edit / translate job into the workspace. Throws RequestValidationError
+ * before anything is sent, MissingApiKeyError without a key, DashScopeError from the service,
+ * a CancellationError when the user dismissed the folder question, and a CancelledJobError when
+ * cancelled before the service produced anything.
+ */
+export async function runWorkspaceImageJob(host: Host, request: GenerationRequest, options: WorkspaceImageJobOptions): Promise<WorkspaceImageJob> {
+  requireTrust();
+  const lease = options.lease ?? (await host.clients.acquire());
+  const started = new Date();
+  let location: OutputLocation | undefined;
+  const inputs = options.inputs ?? [];
+  const sources = inputs.map(workspaceReference);
+  try {
+    const withImages: GenerationRequest = inputs.length ? { ...request, images: await readInputImages(inputs) } : request;
+    const validated = lease.client.validate(withImages);
+    options.onValidated?.();
+    const settings = host.config.read(inputs[0]);
+    const template = options.template ?? { value: settings.outputFolder, setting: 'bailian.outputFolder' };
+    location = await resolveOutputLocation({
+      template: template.value,
+      settingName: template.setting,
+      model: validated.spec.id,
+      date: started,
+      source: inputs[0],
+      lang: options.lang,
+      interactive: options.interactive,
+      pickAmongFolders: options.pickAmongFolders,
+    });
+    if (!location) {
+      if (options.interactive) throw new vscode.CancellationError();
+      throw new NoOutputFolderError();
+    }
+    const where = location;
+    host.log.info(`${options.kind} with ${validated.spec.id} (prompt of ${[...(request.prompt ?? '')].length} characters, ${inputs.length} input image(s)) into ${where.folder.toString(true)}`);
+    const job = await runImageJob(withImages, {
+      client: lease.client,
+      saver: new WorkspaceImageSaver(where.folder),
+      rescue: (file, error) => rescueImage(host.log, file, error),
+      signal: options.signal,
+      sources,
+      started,
+      name: options.name,
+      nameTemplate: options.nameTemplate,
+      onProgress: (event) => {
+        if (event.kind === 'cancelTask') host.log.info(`Task ${event.taskId}: ${event.outcome === 'cancelled' ? 'cancelled upstream while still pending' : event.outcome === 'started' ? 'already started; it may still finish upstream' : 'cancelling upstream failed'}`);
+        if (event.kind === 'submitted') host.log.info(`Task ${event.taskId} submitted`);
+        if (event.kind === 'retry') host.log.warn(event.message);
+        options.onProgress?.(event);
+      },
+    });
+    for (const failure of job.failures) host.log.warn(`Image ${failure.index + 1} failed: ${failure.code}: ${failure.message}`);
+    for (const lost of job.lost) host.log.error(`Image ${lost.index} could not be kept:`, lost.error);
+    host.log.info(`Saved ${job.images.length} image(s): ${job.images.map((i) => displayPath(i.file.uri)).join(', ')}${job.requestId ? ` (request id ${job.requestId})` : ''}`);
+    await host.history.record(where.workspaceFolder, {
+      kind: options.kind,
+      source: options.source,
+      model: job.model,
+      request: job.request,
+      inputs: sources,
+      outputs: job.images.map((i) => ({ path: workspaceReference(i.file.uri), seed: i.seed, width: i.width, height: i.height })),
+      started,
+      finished: new Date(),
+      outcome: job.failures.length || job.lost.length ? 'partial' : 'succeeded',
+      requestId: job.requestId,
+      taskId: job.taskId,
+      produced: job.produced,
+    }, host.log);
+    return { location: where, job };
+  } catch (error) {
+    const folder = location?.workspaceFolder ?? (inputs[0] ? vscode.workspace.getWorkspaceFolder(inputs[0]) : vscode.workspace.workspaceFolders?.[0]);
+    const cancelled = (error as { name?: string }).name === 'AbortError';
+    const sent = !(error instanceof Error && ['RequestValidationError', 'MissingApiKeyError', 'InvalidBaseUrlError', 'OutputTemplateError', 'UntrustedWorkspaceError', 'Canceled'].includes(error.name));
+    if (sent) {
+      await host.history.record(folder, {
+        kind: options.kind,
+        source: options.source,
+        model: request.model,
+        request,
+        inputs: sources,
+        started,
+        finished: new Date(),
+        outcome: cancelled ? 'cancelled' : 'failed',
+        requestId: (error as { requestId?: string }).requestId,
+        taskId: (error as { taskId?: string }).taskId,
+        error: cancelled ? undefined : error,
+      }, host.log);
+    }
+    throw error;
+  } finally {
+    if (!options.lease) lease.release();
+  }
+}
+
+/** An image whose save failed (unwritable folder, full disk): the user picks where it goes instead. */
+async function rescueImage(log: Log, file: OutputFile, error: unknown): Promise<WorkspaceSavedFile | undefined> {
+  log.error(`Saving ${file.stem}.${file.ext} failed:`, error);
+  const name = `${file.stem.slice(file.stem.lastIndexOf('/') + 1)}.${file.ext}`;
+  const choice = await vscode.window.showErrorMessage(
+    vscode.l10n.t('Could not save {0} ({1}). The image is paid for: save it somewhere else?', name, error instanceof Error ? error.message : String(error)),
+    { modal: true },
+    vscode.l10n.t('Save As…'),
+  );
+  if (!choice) return undefined;
+  const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(name), title: vscode.l10n.t('Save the image') });
+  if (!target) return undefined;
+  await vscode.workspace.fs.writeFile(target, file.bytes);
+  return { name: target.path.slice(target.path.lastIndexOf('/') + 1), uri: target };
+}

@@ -1,0 +1,325 @@
+/**
+ * `bailian.translateImage` ("Translate Image…", also on images in the Explorer and the image
+ * preview's title bar) and `bailian.translateFolder` ("Translate Images in Folder…"): qwen-mt-image
+ * (§4.3, async; local files go through the temporary upload). The source and target languages
+ * offered are only the pairs the model accepts; an optional domain hint; terminology from the
+ * workspace glossary (`.bailian/glossary.txt`, created on request); sensitive words. Results are
+ * saved next to the original by default (`poster.en.jpg`, from `bailian.translationOutputFolder`).
+ *
+ * The folder batch translates every image inside the folder, paced to the model's limits
+ * (1 submit/s, 2 concurrent tasks, 1 task query/s), under one progress with a counter; cancel
+ * stops the rest (queued tasks are cancelled); non-images are skipped and counted; one failure
+ * does not stop the others; a summary says what was translated, skipped and failed, with codes.
+ */
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { Commands } from '../constants';
+import { MT_LANGUAGES, getModel, modelsForTask, type MtLanguage, type TranslationOptions } from '../dashscope';
+import { MissingApiKeyError } from '../host/clients';
+import { summarizeError } from '../host/errors';
+import { displayPath } from '../host/workspaceFs';
+import { GLOSSARY_TEMPLATE, GlossaryError, parseGlossary, type GlossaryTerm } from '../pipeline/glossary';
+import { mtSources, mtTargetsFor, translatedStem } from '../pipeline/translate';
+import { activeImageUri, explorerSelection } from './edit';
+import { parseArgs } from './generate';
+import { requireTrust, runWorkspaceImageJob, type Host } from './host';
+import { failedOutcome, outcomeFile, type CommandOutcome, type OutcomeFile } from './outcome';
+import { isImageUri, pickImagesInOrder, pickOne } from './pickers';
+import { announceSaved, describeProgress, withJobProgress } from './progress';
+
+const LAST_SOURCE_KEY = 'bailian.translate.source';
+const LAST_TARGET_KEY = 'bailian.translate.target';
+const LAST_HINT_KEY = 'bailian.translate.domainHint';
+
+/** The scripted options of both translate commands. */
+export const TranslateOptionsArgs = z.strictObject({
+  from: z.string().default('auto'),
+  to: z.string().min(1),
+  domainHint: z.string().optional(),
+  sensitives: z.array(z.string()).optional(),
+  /** Read the workspace glossary (default true when it exists). */
+  useGlossary: z.boolean().optional(),
+  terms: z.array(z.strictObject({ src: z.string().min(1), tgt: z.string().min(1) })).optional(),
+  keepSubjects: z.boolean().optional(),
+});
+export const TranslateImageArgs = TranslateOptionsArgs.extend({ image: z.string().min(1) });
+export const TranslateFolderArgs = TranslateOptionsArgs.extend({ folder: z.string().min(1) });
+
+function languageLabel(code: MtLanguage | 'auto'): string {
+  return code === 'auto' ? vscode.l10n.t('Detect automatically') : `${MT_LANGUAGES[code]} (${code})`;
+}
+
+function uriOf(ref: string): vscode.Uri {
+  return /^[a-z][a-z0-9+.-]*:/i.test(ref) ? vscode.Uri.parse(ref) : vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), ref);
+}
+
+/** The workspace glossary file of the folder holding `near` (or the first folder). */
+export function glossaryUri(host: Host, near?: vscode.Uri): vscode.Uri | undefined {
+  const folder = (near && vscode.workspace.getWorkspaceFolder(near)) ?? vscode.workspace.workspaceFolders?.[0];
+  if (!folder) return undefined;
+  return vscode.Uri.joinPath(folder.uri, ...host.config.read(near).glossaryFile.split('/'));
+}
+
+/** Reads the glossary; undefined when there is none. Throws GlossaryError (with the line) when it does not parse. */
+export async function readWorkspaceGlossary(host: Host, near?: vscode.Uri): Promise<GlossaryTerm[] | undefined> {
+  const uri = glossaryUri(host, near);
+  if (!uri) return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(uri);
+  } catch {
+    return undefined;
+  }
+  try {
+    return parseGlossary(new TextDecoder().decode(bytes));
+  } catch (error) {
+    if (error instanceof GlossaryError) throw new GlossaryError(`${displayPath(uri)}: ${error.message}`, error.line);
+    throw error;
+  }
+}
+
+/** Offers to create the glossary with its format explained, and opens it. */
+async function offerGlossary(host: Host, near?: vscode.Uri): Promise<void> {
+  const uri = glossaryUri(host, near);
+  if (!uri) return;
+  const create = vscode.l10n.t('Create Glossary');
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('No glossary yet. A glossary ({0}) makes qwen-mt-image translate your terms one fixed way.', displayPath(uri)), create);
+  if (choice !== create) return;
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+  try {
+    await vscode.workspace.fs.stat(uri);
+  } catch {
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(GLOSSARY_TEMPLATE));
+  }
+  await vscode.window.showTextDocument(uri, { preview: false });
+}
+
+/** Asks for languages, domain hint, glossary use and sensitive words; undefined when dismissed. */
+async function askOptions(host: Host, near: vscode.Uri | undefined, title: string): Promise<TranslationOptions | undefined> {
+  const from = await pickOne(
+    mtSources().map((code) => ({ value: code, label: languageLabel(code) })),
+    { title, placeHolder: vscode.l10n.t('Language of the text in the image'), last: host.state.get<string>(LAST_SOURCE_KEY) ?? 'auto' },
+  );
+  if (!from) return undefined;
+  const targets = mtTargetsFor(from);
+  const to = await pickOne(
+    targets.map((code) => ({ value: code, label: languageLabel(code) })),
+    { title, placeHolder: from === 'auto' || from === 'zh' || from === 'en' ? vscode.l10n.t('Translate into') : vscode.l10n.t('Translate into (from {0}, only Chinese or English)', MT_LANGUAGES[from]), last: host.state.get<string>(LAST_TARGET_KEY) },
+  );
+  if (!to) return undefined;
+  const hint = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Domain hint in English (optional), e.g. "e-commerce product poster"'),
+    value: host.state.get<string>(LAST_HINT_KEY) ?? '',
+    ignoreFocusOut: true,
+  });
+  if (hint === undefined) return undefined;
+  const sensitive = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Words to remove before translating (optional, comma-separated)'),
+    ignoreFocusOut: true,
+  });
+  if (sensitive === undefined) return undefined;
+  await host.state.update(LAST_SOURCE_KEY, from);
+  await host.state.update(LAST_TARGET_KEY, to);
+  await host.state.update(LAST_HINT_KEY, hint.trim());
+  const terms = await readWorkspaceGlossary(host, near);
+  if (!terms) void offerGlossary(host, near);
+  const sensitives = sensitive.split(/[,，]/).map((s) => s.trim()).filter(Boolean);
+  return {
+    sourceLang: from,
+    targetLang: to,
+    ...(hint.trim() ? { domainHint: hint.trim() } : {}),
+    ...(sensitives.length ? { sensitives } : {}),
+    ...(terms?.length ? { terminologies: terms } : {}),
+  };
+}
+
+/** Scripted options → TranslationOptions (the glossary read unless `useGlossary: false`). */
+async function scriptedOptions(host: Host, args: z.infer<typeof TranslateOptionsArgs>, near: vscode.Uri): Promise<TranslationOptions> {
+  const terms = [...(args.terms ?? []), ...(args.useGlossary === false ? [] : ((await readWorkspaceGlossary(host, near)) ?? []))];
+  return {
+    sourceLang: args.from,
+    targetLang: args.to,
+    ...(args.domainHint ? { domainHint: args.domainHint } : {}),
+    ...(args.sensitives?.length ? { sensitives: args.sensitives } : {}),
+    ...(terms.length ? { terminologies: terms } : {}),
+    ...(args.keepSubjects ? { imageSegment: true } : {}),
+  };
+}
+
+function translationModel(): string {
+  return modelsForTask('translate')[0]!.id;
+}
+
+/** Translates one image into the workspace (shared by the single and the folder command). */
+async function translateOne(host: Host, image: vscode.Uri, translation: TranslationOptions, options: { signal: AbortSignal; source: 'palette' | 'explorer' | 'batch'; report?: (text: string) => void; interactive: boolean }) {
+  const settings = host.config.read(image);
+  return runWorkspaceImageJob(host, { model: translationModel(), translation }, {
+    kind: 'translate',
+    source: options.source,
+    signal: options.signal,
+    inputs: [image],
+    lang: translation.targetLang,
+    template: { value: settings.translationOutputFolder, setting: 'bailian.translationOutputFolder' },
+    name: () => translatedStem(image.path, translation.targetLang),
+    interactive: options.interactive,
+    onProgress: (event) => options.report?.(describeProgress(event)),
+  });
+}
+
+/** `bailian.translateImage`. */
+export async function translateImageCommand(host: Host, argument?: unknown, selection?: unknown): Promise<CommandOutcome> {
+  try {
+    requireTrust();
+    const scripted = argument !== undefined && !(argument instanceof vscode.Uri);
+    let image: vscode.Uri | undefined;
+    let translation: TranslationOptions | undefined;
+    const title = vscode.l10n.t('Translate Image');
+    if (scripted) {
+      const args = parseArgs(TranslateImageArgs, Commands.translateImage, argument);
+      image = uriOf(args.image);
+      translation = await scriptedOptions(host, args, image);
+    } else {
+      if (!(await host.clients.hasApiKey())) throw new MissingApiKeyError();
+      image = explorerSelection(argument, selection).find(isImageUri) ?? activeImageUri();
+      if (!image) {
+        image = (await pickImagesInOrder({ title, min: 1, max: 1 }))?.[0];
+      }
+      if (!image) return { status: 'cancelled' };
+      translation = await askOptions(host, image, title);
+      if (!translation) return { status: 'cancelled' };
+    }
+    const target = image;
+    const options = translation;
+    const run = await withJobProgress(vscode.l10n.t('Bailian: translating {0}', target.path.slice(target.path.lastIndexOf('/') + 1)), (signal, report) =>
+      translateOne(host, target, options, { signal, source: argument instanceof vscode.Uri ? 'explorer' : 'palette', report, interactive: !scripted }),
+    );
+    const uris = run.job.images.map((i) => i.file.uri);
+    announceSaved(uris);
+    return { status: 'saved', files: run.job.images.map((i) => outcomeFile(i.file.uri)), folder: outcomeFile(run.location.folder).path };
+  } catch (error) {
+    return failedOutcome(host, Commands.translateImage, error);
+  }
+}
+
+/** What a folder batch did. */
+export interface BatchOutcome {
+  readonly status: 'done' | 'cancelled' | 'failed';
+  readonly translated: readonly OutcomeFile[];
+  readonly skipped: readonly string[];
+  readonly failed: readonly { path: string; code?: string; message: string }[];
+  readonly notStarted: number;
+}
+
+/** Every file under a folder (recursively), sorted. */
+async function filesUnder(folder: vscode.Uri): Promise<vscode.Uri[]> {
+  const relative = vscode.workspace.getWorkspaceFolder(folder) ? new vscode.RelativePattern(folder, '**/*') : undefined;
+  if (!relative) return [];
+  const files = await vscode.workspace.findFiles(relative, '**/{node_modules,.git,.bailian}/**', 5000);
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** A file this batch produced itself (`x.en.jpg` and its sidecar), so a rerun does not translate translations. */
+function isTranslationOutput(uri: vscode.Uri, target: string): boolean {
+  const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  return new RegExp(`\\.${target}(-\\d+)?\\.(jpg|png)(\\.json)?$`, 'i').test(name);
+}
+
+/** `bailian.translateFolder`. */
+export async function translateFolderCommand(host: Host, argument?: unknown): Promise<BatchOutcome | CommandOutcome> {
+  try {
+    requireTrust();
+    const scripted = argument !== undefined && !(argument instanceof vscode.Uri);
+    const title = vscode.l10n.t('Translate Images in Folder');
+    let folder: vscode.Uri | undefined;
+    let translation: TranslationOptions | undefined;
+    if (scripted) {
+      const args = parseArgs(TranslateFolderArgs, Commands.translateFolder, argument);
+      folder = uriOf(args.folder);
+      translation = await scriptedOptions(host, args, folder);
+    } else {
+      if (!(await host.clients.hasApiKey())) throw new MissingApiKeyError();
+      folder = argument instanceof vscode.Uri ? argument : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, title }))?.[0];
+      if (!folder) return { status: 'cancelled' };
+      translation = await askOptions(host, folder, title);
+      if (!translation) return { status: 'cancelled' };
+    }
+    const options = translation;
+    const all = (await filesUnder(folder)).filter((f) => !isTranslationOutput(f, options.targetLang));
+    const images = all.filter(isImageUri);
+    const skipped = all.filter((f) => !isImageUri(f)).map(displayPath);
+    if (images.length === 0) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('No images to translate in {0} ({1} other file(s) skipped).', displayPath(folder), skipped.length));
+      return { status: 'done', translated: [], skipped, failed: [], notStarted: 0 };
+    }
+    const spec = getModel(translationModel());
+    const translated: OutcomeFile[] = [];
+    const failed: { path: string; code?: string; message: string }[] = [];
+    let cancelled = false;
+    let started = 0;
+    const lease = await host.clients.acquire();
+    try {
+      await withJobProgress(title, async (signal, report) => {
+        let done = 0;
+        const update = (): void => report(vscode.l10n.t('{0} of {1} done ({2} failed)…', done, images.length, failed.length));
+        update();
+        // Pacing: at most `concurrent` tasks at once, submits at least 1/requestsPerSecond apart (§8).
+        const concurrent = Math.max(1, spec.rateLimits.concurrent);
+        const submitGap = 1000 / Math.max(0.001, spec.rateLimits.requestsPerSecond);
+        let nextSubmit = 0;
+        let next = 0;
+        const worker = async (): Promise<void> => {
+          while (!signal.aborted && next < images.length) {
+            const image = images[next++]!;
+            const wait = nextSubmit - Date.now();
+            nextSubmit = Math.max(Date.now(), nextSubmit) + submitGap;
+            if (wait > 0) await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, wait);
+              signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+            });
+            if (signal.aborted) break;
+            started++;
+            try {
+              const run = await runWorkspaceImageJob(host, { model: spec.id, translation: options }, {
+                kind: 'translate',
+                source: 'batch',
+                signal,
+                inputs: [image],
+                lang: options.targetLang,
+                template: { value: host.config.read(image).translationOutputFolder, setting: 'bailian.translationOutputFolder' },
+                name: () => translatedStem(image.path, options.targetLang),
+                interactive: false,
+                lease,
+              });
+              translated.push(...run.job.images.map((i) => outcomeFile(i.file.uri)));
+            } catch (error) {
+              if (signal.aborted) {
+                cancelled = true;
+              } else {
+                const summary = summarizeError(error);
+                failed.push({ path: displayPath(image), ...(summary.code ? { code: summary.code } : {}), message: summary.issues?.map((i) => i.message).join(' ') || summary.message });
+                host.log.warn(`Translating ${displayPath(image)} failed: ${summary.code ?? summary.name}: ${summary.message}`);
+              }
+            }
+            done++;
+            update();
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrent, images.length) }, worker));
+        cancelled ||= signal.aborted;
+      });
+    } finally {
+      lease.release();
+    }
+    const notStarted = images.length - started;
+    const summary = vscode.l10n.t('Translated {0} of {1} images into {2}; {3} failed, {4} other files skipped{5}.', translated.length, images.length, MT_LANGUAGES[options.targetLang as MtLanguage] ?? options.targetLang, failed.length, skipped.length, cancelled ? vscode.l10n.t(', {0} not started (cancelled)', notStarted) : '');
+    host.log.info(summary + (failed.length ? ` Failures: ${failed.map((f) => `${f.path}: ${f.code ?? ''} ${f.message}`).join('; ')}` : ''));
+    const showLog = vscode.l10n.t('Show Details');
+    const shown = failed.length ? vscode.window.showWarningMessage(`${summary} ${failed.slice(0, 3).map((f) => `${f.path} (${f.code ?? f.message})`).join(', ')}${failed.length > 3 ? '…' : ''}`, showLog) : vscode.window.showInformationMessage(summary);
+    void shown.then((choice) => choice === showLog && host.log.show());
+    return { status: cancelled ? 'cancelled' : 'done', translated, skipped, failed, notStarted };
+  } catch (error) {
+    return failedOutcome(host, Commands.translateFolder, error);
+  }
+}

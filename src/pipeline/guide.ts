@@ -1,0 +1,207 @@
+/**
+ * The illustrated guide (wan2.6-image interleave over SSE, §3): text is appended to a Markdown
+ * document as it streams in; each image is downloaded and saved the moment it arrives — while
+ * the stream goes on — and linked in place with a relative path. The document never contains a
+ * DashScope URL. Stop (abort) or a broken stream keeps everything that arrived, waits for the
+ * images already announced (they are billed) and marks the document as incomplete.
+ *
+ * No `vscode` import: the CLI writes the document with node:fs, the editor into an open
+ * TextDocument; images go through the same {@link ImageSaver} as every other flow.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { DashScopeError, isAbortError, type DashScopeClient, type GenerationRequest, type ProgressEvent } from '../dashscope/index.js';
+import { withSeed, type ImageSaver, type JobProgress, type SavedFileRef, type SavedImage } from './images.js';
+import { MarkdownWriter, guideHeader, type MarkdownSink } from './markdown.js';
+import { buildProvenance, embedProvenance, provenanceParameters } from './provenance.js';
+
+/** The document a guide writes into, opened by the caller when the first delta arrives. */
+export interface GuideDocument {
+  /** Name of the document relative to the saver's folder (`2026…-guide.md`). */
+  readonly name: string;
+  readonly sink: MarkdownSink;
+}
+
+/** Options of {@link runGuide}. */
+export interface GuideOptions<T extends SavedFileRef> {
+  readonly client: DashScopeClient;
+  /** Saves the images; its folder is the one `document.name` is relative to. */
+  readonly saver: ImageSaver<T>;
+  /** Creates the document (never overwriting) with its first text; called once, on the first delta. */
+  readonly openDocument: (header: string) => Promise<GuideDocument>;
+  readonly signal?: AbortSignal | undefined;
+  readonly started?: Date | undefined;
+  readonly random?: (() => number) | undefined;
+  readonly sources?: readonly string[] | undefined;
+  readonly onProgress?: ((event: JobProgress) => void) | undefined;
+  readonly onClientProgress?: ((event: ProgressEvent) => void) | undefined;
+  /** Every piece of text as it is written (the studio renders it live). */
+  readonly onText?: ((text: string) => void) | undefined;
+  /** Every image once it is saved and linked. */
+  readonly onImage?: ((image: SavedImage<T>) => void) | undefined;
+}
+
+/** How a guide ended. */
+export type GuideOutcome = 'completed' | 'stopped' | 'failed';
+
+/** What a guide produced. */
+export interface GuideResult<T extends SavedFileRef> {
+  readonly model: string;
+  readonly request: GenerationRequest;
+  /** Undefined only when the stream failed before anything arrived (then runGuide throws instead). */
+  readonly document: GuideDocument;
+  readonly images: readonly SavedImage<T>[];
+  /** Images that arrived but could not be kept. */
+  readonly lost: readonly { index: number; error: unknown }[];
+  readonly textLength: number;
+  readonly requestId?: string;
+  readonly outcome: GuideOutcome;
+  /** Why it did not complete (a DashScopeError, the abort reason). */
+  readonly error?: unknown;
+}
+
+/**
+ * Streams a guide into a new document. Throws (and writes nothing) when the request is invalid
+ * or the stream fails before its first delta; otherwise resolves with what was kept, also when
+ * stopped or broken midway.
+ */
+export async function runGuide<T extends SavedFileRef>(input: GenerationRequest, options: GuideOptions<T>): Promise<GuideResult<T>> {
+  const { client, signal } = options;
+  const request = withSeed(input, options.random);
+  const validated = client.validate(request);
+  const spec = validated.spec;
+  const started = options.started ?? new Date();
+  let writer: MarkdownWriter | undefined;
+  let document: GuideDocument | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  const images: SavedImage<T>[] = [];
+  const lost: { index: number; error: unknown }[] = [];
+  let textLength = 0;
+  let requestId: string | undefined;
+
+  let opening: Promise<MarkdownWriter> | undefined;
+  // Memoized: the first text step and the first image's download may both ask for it.
+  const ensureDocument = (): Promise<MarkdownWriter> =>
+    (opening ??= (async () => {
+      document = await options.openDocument(guideHeader({ model: spec.id, started, seed: validated.request.seed, prompt: validated.request.prompt }));
+      writer = new MarkdownWriter(document.sink, document.name);
+      return writer;
+    })());
+  const enqueue = (step: (w: MarkdownWriter) => Promise<void>): void => {
+    chain = chain.then(async () => step(await ensureDocument()));
+  };
+
+  let failure: unknown;
+  try {
+    for await (const delta of client.stream(validated.request, {
+      ...(signal ? { signal } : {}),
+      onProgress: (event) => {
+        options.onClientProgress?.(event);
+        if (event.type === 'request') options.onProgress?.({ kind: 'request', model: event.model, mode: event.mode });
+        if (event.type === 'retry') options.onProgress?.({ kind: 'retry', message: event.message });
+      },
+    })) {
+      if (delta.type === 'text') {
+        textLength += delta.text.length;
+        const text = delta.text;
+        enqueue(async (w) => {
+          await w.text(text);
+          options.onText?.(text);
+        });
+      } else if (delta.type === 'image') {
+        const index = delta.index + 1;
+        // Start the download now, so it overlaps the rest of the stream; link it in order.
+        const saving = (async (): Promise<SavedImage<T>> => {
+          const mdStem = (await ensureDocument()).documentName.replace(/\.md$/i, '');
+          return saveGuideImage(options, { url: delta.url, index, stem: `${mdStem}-images/image-${index}`, seed: delta.index === 0 ? validated.request.seed : undefined, request: validated.request, model: spec.id, started, expectedFormat: spec.outputFormat });
+        })();
+        saving.catch(() => undefined);
+        enqueue(async (w) => {
+          try {
+            const saved = await saving;
+            images.push(saved);
+            await w.image(saved.file.name, index);
+            options.onImage?.(saved);
+          } catch (error) {
+            lost.push({ index, error });
+            await w.missingImage(index, error instanceof Error ? error.message : String(error));
+          }
+        });
+      } else if (delta.type === 'done') {
+        requestId = delta.requestId;
+      }
+    }
+  } catch (error) {
+    failure = error;
+  }
+
+  // Everything that arrived is written (and every announced image saved) before we finish.
+  try {
+    await chain;
+  } catch (error) {
+    failure ??= error;
+  }
+  if (!writer || !document) {
+    if (failure !== undefined) throw failure;
+    throw new DashScopeError({ code: 'NoContent', message: 'The stream ended without any text or image.', retriable: true, hint: 'Try again, or with another prompt.' });
+  }
+  const stoppedByUser = failure !== undefined && (signal?.aborted === true || isAbortError(failure));
+  if (failure === undefined) {
+    await writer.finish({ model: spec.id, request_id: requestId ?? null, seed: validated.request.seed ?? null, images: images.length });
+  } else {
+    const why = stoppedByUser
+      ? 'stopped before the model finished'
+      : failure instanceof DashScopeError
+        ? `the stream stopped before the model finished (${failure.code}: ${failure.message}${failure.requestId ? `, request_id ${failure.requestId}` : ''})`
+        : `stopped by an error (${failure instanceof Error ? failure.message : String(failure)})`;
+    await writer.stopped(why).catch(() => undefined);
+  }
+  return {
+    model: spec.id,
+    request: validated.request,
+    document,
+    images,
+    lost,
+    textLength,
+    ...(requestId ?? (failure instanceof DashScopeError ? failure.requestId : undefined) ? { requestId: requestId ?? (failure as DashScopeError).requestId } : {}),
+    outcome: failure === undefined ? 'completed' : stoppedByUser ? 'stopped' : 'failed',
+    ...(failure !== undefined ? { error: failure } : {}),
+  };
+}
+
+/** Downloads (without the user's signal: the image is billed) and saves one guide image with provenance. */
+async function saveGuideImage<T extends SavedFileRef>(
+  options: GuideOptions<T>,
+  image: { url: string; index: number; stem: string; seed: number | undefined; request: GenerationRequest; model: string; started: Date; expectedFormat: string },
+): Promise<SavedImage<T>> {
+  const file = await options.client.download(image.url, { expectedFormat: image.expectedFormat });
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file.path));
+  } finally {
+    await rm(file.path, { force: true });
+  }
+  const record = buildProvenance({
+    model: image.model,
+    prompt: image.request.prompt,
+    negativePrompt: image.request.negativePrompt,
+    width: file.width,
+    height: file.height,
+    seed: image.seed,
+    parameters: provenanceParameters(image.request),
+    created: image.started,
+    index: image.index,
+    ...(options.sources ? { sources: options.sources } : {}),
+  });
+  const embedded = embedProvenance(bytes, file.format, record);
+  const saved = await options.saver.save({ stem: image.stem, ext: file.format, bytes: embedded.bytes });
+  const sidecar = embedded.sidecar === undefined ? undefined : await options.saver.save({ stem: saved.name, ext: 'json', bytes: new TextEncoder().encode(embedded.sidecar) });
+  return {
+    index: image.index,
+    file: saved,
+    format: file.format,
+    width: file.width,
+    height: file.height,
+    ...(sidecar ? { sidecar } : {}),
+    ...(image.seed !== undefined ? { seed: image.seed } : {}),
+  };
+}

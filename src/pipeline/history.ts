@@ -1,0 +1,206 @@
+/**
+ * The history manifest: one JSON line per job in `.bailian/history.jsonl` at the root of the
+ * workspace folder (documented in the README). The extension and the CLI (when its output folder
+ * lies inside a workspace that has a manifest) append to the same file, so any asset can be
+ * traced back to the job that made it and regenerated.
+ *
+ * A line never holds the API key: it is built from explicit fields, and every string goes
+ * through the provenance key scrubber as a last line of defence. Lines that do not parse (hand
+ * edits, a newer format) are skipped and reported, never fatal.
+ */
+import { z } from 'zod';
+import { appendFile, readIfExists, type FileSystem } from './files.js';
+import { provenanceParameters, scrubSecrets, type RequestLike } from './provenance.js';
+
+/** Where the manifest lives, relative to the workspace folder. */
+export const HISTORY_PATH = '.bailian/history.jsonl';
+
+/** What kind of job a line records. */
+export const HistoryKind = z.enum(['generate', 'edit', 'translate', 'guide']);
+/** Where the job was started from. */
+export const HistorySource = z.enum(['palette', 'explorer', 'studio', 'agent', 'batch', 'cli']);
+/** How the job ended. */
+export const HistoryOutcome = z.enum(['succeeded', 'partial', 'failed', 'cancelled', 'stopped', 'expired']);
+
+/** One saved output of a job. */
+export const HistoryOutput = z.object({
+  /** Workspace-relative path, `/`-separated. */
+  path: z.string(),
+  seed: z.number().int().optional(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+});
+
+/** One line of the manifest. */
+export const HistoryEntrySchema = z.object({
+  version: z.literal(1),
+  /** Unique id of the job. */
+  id: z.string().min(1),
+  kind: HistoryKind,
+  source: HistorySource,
+  /** Catalog id. */
+  model: z.string().min(1),
+  prompt: z.string().optional(),
+  negativePrompt: z.string().optional(),
+  seed: z.number().int().optional(),
+  size: z.string().optional(),
+  n: z.number().int().optional(),
+  /** Request parameters as sent (snake_case, see provenanceParameters). */
+  parameters: z.record(z.string(), z.unknown()).default({}),
+  /** Input images as workspace paths (or URLs), in request order. */
+  inputs: z.array(z.string()).default([]),
+  outputs: z.array(HistoryOutput).default([]),
+  /** The guide's Markdown document, workspace-relative. */
+  document: z.string().optional(),
+  requestId: z.string().optional(),
+  taskId: z.string().optional(),
+  /** ISO 8601. */
+  started: z.string(),
+  finished: z.string(),
+  durationMs: z.number().nonnegative(),
+  outcome: HistoryOutcome,
+  error: z.object({ code: z.string().optional(), message: z.string(), requestId: z.string().optional() }).optional(),
+  /** Images the service produced (billed), when known. */
+  produced: z.number().int().nonnegative().optional(),
+  /** Estimated spend from list prices, when known. */
+  estimatedCost: z.object({ amount: z.number().nonnegative(), currency: z.string() }).optional(),
+});
+/** One line of the manifest. */
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+/** What a caller provides (defaults filled in by the schema). */
+export type HistoryEntryInput = z.input<typeof HistoryEntrySchema>;
+
+function scrub(value: unknown): unknown {
+  if (typeof value === 'string') return scrubSecrets(value);
+  if (Array.isArray(value)) return value.map(scrub);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (/api.?key|authorization|secret|token/i.test(k)) continue;
+      out[k] = scrub(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** The JSON line for an entry (validated, key-scrubbed, newline-terminated). */
+export function historyLine(entry: HistoryEntryInput): string {
+  const parsed = HistoryEntrySchema.parse(scrub(entry));
+  return `${JSON.stringify(parsed)}\n`;
+}
+
+/** The entries of a manifest's text, newest last, and the 1-based numbers of lines that did not parse. */
+export function parseHistory(text: string): { entries: HistoryEntry[]; badLines: number[] } {
+  const entries: HistoryEntry[] = [];
+  const badLines: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      const parsed = HistoryEntrySchema.safeParse(JSON.parse(line));
+      if (parsed.success) entries.push(parsed.data);
+      else badLines.push(i + 1);
+    } catch {
+      badLines.push(i + 1);
+    }
+  });
+  return { entries, badLines };
+}
+
+/** Appends to and reads one manifest; appends from one process are serialized. */
+export class HistoryLog {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    /** Rooted at the workspace folder. */
+    private readonly fs: FileSystem,
+    readonly path: string = HISTORY_PATH,
+  ) {}
+
+  /** Appends one line; resolves once it is on disk. */
+  append(entry: HistoryEntryInput): Promise<void> {
+    const line = new TextEncoder().encode(historyLine(entry));
+    const next = this.queue.then(() => appendFile(this.fs, this.path, line));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Every entry that parses, oldest first. */
+  async read(): Promise<{ entries: HistoryEntry[]; badLines: number[] }> {
+    await this.queue;
+    const bytes = await readIfExists(this.fs, this.path);
+    return parseHistory(bytes ? new TextDecoder().decode(bytes) : '');
+  }
+
+  /** Whether the manifest exists (the CLI appends only to an existing one). */
+  exists(): Promise<boolean> {
+    return this.fs.exists(this.path);
+  }
+}
+
+/** A short unique job id (time + random), sortable by start. */
+export function newJobId(now: Date = new Date(), random: () => number = Math.random): string {
+  return `${now.getTime().toString(36)}-${Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0')}`;
+}
+
+/** What {@link historyEntry} builds a line from. */
+export interface HistoryFacts {
+  id?: string;
+  kind: HistoryEntry['kind'];
+  source: HistoryEntry['source'];
+  model: string;
+  request: RequestLike & { prompt?: string | undefined; negativePrompt?: string | undefined };
+  inputs?: readonly string[];
+  outputs?: readonly { path: string; seed?: number | undefined; width?: number | undefined; height?: number | undefined }[];
+  document?: string | undefined;
+  started: Date;
+  finished: Date;
+  outcome: HistoryEntry['outcome'];
+  requestId?: string | undefined;
+  taskId?: string | undefined;
+  error?: unknown;
+  produced?: number | undefined;
+  estimatedCost?: { amount: number; currency: string } | undefined;
+}
+
+/** The error part of a line: code, message and request id of whatever failed. */
+export function historyError(error: unknown): HistoryEntry['error'] {
+  if (error === undefined) return undefined;
+  const e = error as { code?: unknown; message?: unknown; requestId?: unknown };
+  return {
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    message: typeof e?.message === 'string' ? e.message : String(error),
+    ...(typeof e?.requestId === 'string' ? { requestId: e.requestId } : {}),
+  };
+}
+
+/** One history line from what a job did; the same for the CLI and the extension. */
+export function historyEntry(facts: HistoryFacts): HistoryEntryInput {
+  const r = facts.request;
+  const error = historyError(facts.error);
+  return {
+    version: 1,
+    id: facts.id ?? newJobId(facts.started),
+    kind: facts.kind,
+    source: facts.source,
+    model: facts.model,
+    ...(r.prompt ? { prompt: r.prompt } : {}),
+    ...(r.negativePrompt ? { negativePrompt: r.negativePrompt } : {}),
+    ...(r.seed !== undefined ? { seed: r.seed } : {}),
+    ...(r.size !== undefined ? { size: r.size } : {}),
+    ...(r.n !== undefined ? { n: r.n } : {}),
+    parameters: provenanceParameters(r),
+    inputs: [...(facts.inputs ?? [])],
+    outputs: (facts.outputs ?? []).map((o) => ({ path: o.path, ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.width ? { width: o.width } : {}), ...(o.height ? { height: o.height } : {}) })),
+    ...(facts.document ? { document: facts.document } : {}),
+    ...(facts.requestId ? { requestId: facts.requestId } : {}),
+    ...(facts.taskId ? { taskId: facts.taskId } : {}),
+    started: facts.started.toISOString(),
+    finished: facts.finished.toISOString(),
+    durationMs: Math.max(0, facts.finished.getTime() - facts.started.getTime()),
+    outcome: facts.outcome,
+    ...(error ? { error } : {}),
+    ...(facts.produced !== undefined ? { produced: facts.produced } : {}),
+    ...(facts.estimatedCost ? { estimatedCost: facts.estimatedCost } : {}),
+  };
+}
