@@ -109,11 +109,16 @@ export async function testApiKeyCommand(host: Host, argument?: unknown): Promise
   return { region, status: result.here.status, acceptedBy: result.acceptedBy, message };
 }
 
-/** `bailian.clearApiKey`: removes a region's stored key (the current region's when scripted). */
+/** `bailian.clearApiKey`: removes a stored key: the given region's, the only one stored, or the one picked. */
 export async function clearApiKeyCommand(host: Host, argument?: unknown): Promise<void> {
   const parsed = z.strictObject({ region: z.enum(['beijing', 'singapore', 'us', 'custom']).optional() }).safeParse(argument ?? {});
-  const scripted = parsed.success && parsed.data.region !== undefined;
-  const region = scripted ? parsed.data.region! : await regionFor(host, vscode.l10n.t('Clear API Key'));
+  let region: Region | undefined = parsed.success ? parsed.data.region : undefined;
+  if (!region) {
+    const all: Region[] = [...SERVICE_REGIONS, 'custom'];
+    const stored: Region[] = [];
+    for (const r of all) if (await host.apiKeys.hasOwn(r)) stored.push(r);
+    region = stored.length <= 1 ? (stored[0] ?? host.config.read().region) : await regionFor(host, vscode.l10n.t('Clear API Key'));
+  }
   if (!region) return;
   await host.apiKeys.clear(region);
   const remaining = await host.apiKeys.get(region);

@@ -22,7 +22,7 @@ export async function startTestSimulator({ scale = SIM_TIME_SCALE } = {}) {
   onCleanup(() => sim.stop());
   return {
     sim,
-    settings: { 'bailian.region': 'custom', 'bailian.customBaseUrl': sim.urls.beijing },
+    settings: { 'bailian.region': 'custom', 'bailian.customBaseUrl': sim.urls.beijing, 'bailian.regionBaseUrls': { beijing: sim.urls.beijing, singapore: sim.urls.singapore } },
     env: { DASHSCOPE_API_KEY: sim.keys.beijing, BAILIAN_POLL_SCALE: String(scale) },
   };
 }

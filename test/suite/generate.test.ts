@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, ConfigKeys } from '../../src/constants';
-import type { GenerateImageOutcome } from '../../src/generation/command';
-import { isTemporaryName } from '../../src/output/atomicSave';
-import { isPng, readProvenance } from '../../src/output/provenance';
+import type { CommandOutcome as GenerateImageOutcome } from '../../src/commands/outcome';
+import { isTemporaryName } from '../../src/pipeline/files';
+import { isPng, readProvenance } from '../../src/pipeline/provenance';
 import { activateExtension } from './helpers';
 
 /** The workspace's output folder (the runner's settings leave bailian.outputFolder at its default). */
@@ -86,7 +86,7 @@ suite('Generate Image (against the DashScope simulator)', () => {
     assert.equal(outcome.status, 'failed');
     if (outcome.status !== 'failed') return;
     assert.equal(outcome.error.name, 'RequestValidationError');
-    assert.match(outcome.error.issues?.join(' ') ?? '', /exactly 1 image/);
+    assert.match(outcome.error.issues?.map((i) => i.message).join(' ') ?? '', /exactly 1 image/);
   });
 
   test('a wrong key surfaces DashScope InvalidApiKey with its hint and request id', async () => {
