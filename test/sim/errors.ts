@@ -31,6 +31,8 @@ export const MSG = {
   cancelNotPending: 'Failed to cancel the task, please confirm if the task is in PENDING status.',
   internalError: 'An internal error has occured, please try again later or contact service support.',
   modelUnavailable: 'Model is unavailable, please try again later.',
+  /** API §1.6 403 AccessDenied.Unpurchased. */
+  accessUnpurchased: 'Access to model denied. Please make sure you are eligible for using the model.',
   /** Gateway-level message for empty messages / content (captures parameter-error-*). */
   roleOrContent: 'Role must be user or assistant and Content length must be greater than 0',
   messagesLength: 'messages length only support 1',
