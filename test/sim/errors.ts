@@ -3,6 +3,7 @@
  * answers with (§1.6, captures). Messages the reference gives verbatim are used verbatim; the
  * others are marked "sim wording" and follow the style of the real ones.
  */
+import { SERVICE_MESSAGES } from './models.js';
 
 /** An error answered as `{"code","message","request_id"}` with HTTP `status`. */
 export class SimError extends Error {
@@ -37,7 +38,7 @@ export const MSG = {
   roleOrContent: 'Role must be user or assistant and Content length must be greater than 0',
   messagesLength: 'messages length only support 1',
   lackImageOrText: 'lack of image or text',
-  fixedN: 'num_images_per_prompt must be 1',
+  fixedN: SERVICE_MESSAGES.fixedN,
   ossInvalidUrl: 'The provided URL does not appear to be valid. Ensure it is correctly formatted.',
   urlError: 'url error, please check url!',
   noTextDetected: 'No text detected for translation',
@@ -50,7 +51,5 @@ export const MSG = {
 
 export const invalidParameter = (message: string): SimError => new SimError(400, 'InvalidParameter', message);
 
-/** `The size is not match the allowed size ['1664*928', '1472*1104', …]` (reference §1.6). */
-export function sizeNotAllowedMessage(sizes: readonly string[]): string {
-  return `The size is not match the allowed size [${sizes.map((s) => `'${s}'`).join(', ')}]`;
-}
+/** `The size is not match the allowed size ['1664*928', '1472*1104', …]` (reference API §1.6). */
+export const sizeNotAllowedMessage = SERVICE_MESSAGES.sizeNotInList;

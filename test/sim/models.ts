@@ -72,6 +72,17 @@ export const DEFAULT_TASK_QUERY_RPS = 20;
 export const UPLOAD_POLICY_RPS = 100;
 
 /**
+ * The service's own messages for the size and n rules, as the reference gives them: a size
+ * outside a `list` rule (API §1.6, e.g. "The size is not match the allowed size ['1024*1024',
+ * '720*1280', '1280*720']") and n≠1 on a fixed-n model (API §2.4). The reference gives no message
+ * for the pixel, aspect, side or preset rules; the simulator's wording for those is validate.ts `SIZE_MSG`.
+ */
+export const SERVICE_MESSAGES = {
+  sizeNotInList: (sizes: readonly string[]): string => `The size is not match the allowed size [${sizes.map((s) => `'${s}'`).join(', ')}]`,
+  fixedN: 'num_images_per_prompt must be 1',
+} as const;
+
+/**
  * Size rules; sizes are `W*H` on the wire.
  * - `list`: only these sizes; the service's message is "The size is not match the allowed size [...]" (API §1.6).
  * - `pixels`: total pixels and (when stated) aspect W/H within bounds; `presets` are named tiers
