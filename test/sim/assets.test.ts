@@ -799,7 +799,7 @@ describe('resolveImage', () => {
     assert.equal((await hosts.resolveImage(hosts.putStatic('big.png', big), mt)).width, 600);
   });
 
-  test('models outside the catalog get the generic rules', async () => {
+  test('models outside the model table get the generic rules', async () => {
     const img = await hosts.resolveImage(dataUri(makePng(20, 20)), { model: 'qwen-vl-plus', ossResolve: false, maxBytes: DATA_LIMIT });
     assert.deepEqual([img.width, img.height], [20, 20]);
   });

@@ -90,7 +90,7 @@ describe('text2image (wan2.2-t2i-flash, wan2.5-t2i-preview, qwen-image async var
     const b = await done(id);
     assert.equal(b.output.results.length, 4);
     assert.deepEqual(b.output.task_metrics, { TOTAL: 4, SUCCEEDED: 4, FAILED: 0 });
-    assertError(await submit(T2I, { model: 'wan2.5-t2i-preview', input: { prompt: 'x' }, parameters: { size: '1024*1024' } }), 400, 'InvalidParameter', /total pixel count/);
+    assertError(await submit(T2I, { model: 'wan2.5-t2i-preview', input: { prompt: 'x' }, parameters: { size: '1024*1024' } }), 400, 'InvalidParameter', /width\*height must be between 1625088 and 1440\*1440 pixels/);
   });
 
   it('validation: prompt required and limited, negative_prompt in input limited, sides for wan2.2', async () => {

@@ -1,16 +1,18 @@
 /**
- * API keys and regions (reference §1.1, §1.6). Keys are configured per region; each key is its
- * own account (tasks, uploads and rate limits are per account). A key of the other region is
- * "invalid" to this region's gateway, as on the real service.
+ * API keys and regions (reference API §1.1, §1.6; NEW §1). Keys are configured per region; each
+ * key is its own account (tasks, uploads and rate limits are per account). A key of another
+ * region is "invalid" to this region's gateway, as on the real service ("API keys are
+ * region-bound; cross-region → auth failure").
  */
-import type { Region } from '../../src/dashscope/catalog.js';
 import { MSG, SimError } from './errors.js';
+import { REGIONS, type Region } from './models.js';
 import { md5Hex } from './util.js';
 
 /** Default test keys. The hyphen after `sk-sim` keeps real-key scanners (`sk-[A-Za-z0-9]{20,}`) quiet. */
 export const DEFAULT_KEYS: Readonly<Record<Region, readonly string[]>> = {
   beijing: ['sk-sim-beijing-0001', 'sk-sim-beijing-0002'],
   singapore: ['sk-sim-singapore-0001', 'sk-sim-singapore-0002'],
+  us: ['sk-sim-us-0001', 'sk-sim-us-0002'],
 };
 
 export interface Caller {
@@ -26,7 +28,7 @@ export class KeyRegistry {
   private readonly byKey = new Map<string, Region>();
 
   constructor(keys: Partial<Record<Region, readonly string[]>>) {
-    for (const region of ['beijing', 'singapore'] as const) {
+    for (const region of REGIONS) {
       for (const k of keys[region] ?? DEFAULT_KEYS[region]) this.byKey.set(k, region);
     }
   }
@@ -38,7 +40,7 @@ export class KeyRegistry {
 
   /**
    * `Authorization: Bearer <key>`. Missing header / empty key → 401 "No API-key provided.";
-   * unknown key or a key of the other region → 401 "Invalid API-key provided.".
+   * unknown key or a key of another region → 401 "Invalid API-key provided.".
    */
   authenticate(authorization: string | undefined, region: Region): Caller {
     const raw = (authorization ?? '').trim();

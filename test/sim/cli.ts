@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   console.log('DashScope simulator running');
   console.log(`  Beijing   base URL: ${sim.urls.beijing}   key: ${sim.keys.beijing}`);
   console.log(`  Singapore base URL: ${sim.urls.singapore}   key: ${sim.keys.singapore}`);
+  console.log(`  US (Virginia) base URL: ${sim.urls.us}   key: ${sim.keys.us}`);
   console.log(`  result host:  ${sim.resultBaseUrl}`);
   console.log(`  upload host:  ${sim.uploadHostUrl}`);
   console.log(`  timing scale: ${opts.timing?.scale ?? 1}, rate limits: ${opts.rateLimits === false ? 'off' : 'on'}`);

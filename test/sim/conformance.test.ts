@@ -9,7 +9,7 @@
  * gateway checks; the -sse capture lost the SSE header the SDK sends, so it is added),
  * multimodal-generation-image, get-task-unknown, get-upload-policy (any model name is accepted).
  *
- * MAPPED cases (models outside the catalog, or external URLs):
+ * MAPPED cases (models outside the model table, or external URLs):
  *   - multimodal-generation-vl-sse: qwen-vl-plus → wan2.6-image interleave on the same endpoint
  *     (single user message, stream + enable_interleave); compares SSE framing and the union of the
  *     event key shapes, ignoring `usage.image_tokens` (a VL-model field).

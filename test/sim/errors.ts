@@ -3,6 +3,7 @@
  * answers with (§1.6, captures). Messages the reference gives verbatim are used verbatim; the
  * others are marked "sim wording" and follow the style of the real ones.
  */
+import { SERVICE_MESSAGES } from './models.js';
 
 /** An error answered as `{"code","message","request_id"}` with HTTP `status`. */
 export class SimError extends Error {
@@ -31,11 +32,13 @@ export const MSG = {
   cancelNotPending: 'Failed to cancel the task, please confirm if the task is in PENDING status.',
   internalError: 'An internal error has occured, please try again later or contact service support.',
   modelUnavailable: 'Model is unavailable, please try again later.',
+  /** API §1.6 403 AccessDenied.Unpurchased. */
+  accessUnpurchased: 'Access to model denied. Please make sure you are eligible for using the model.',
   /** Gateway-level message for empty messages / content (captures parameter-error-*). */
   roleOrContent: 'Role must be user or assistant and Content length must be greater than 0',
   messagesLength: 'messages length only support 1',
   lackImageOrText: 'lack of image or text',
-  fixedN: 'num_images_per_prompt must be 1',
+  fixedN: SERVICE_MESSAGES.fixedN,
   ossInvalidUrl: 'The provided URL does not appear to be valid. Ensure it is correctly formatted.',
   urlError: 'url error, please check url!',
   noTextDetected: 'No text detected for translation',
@@ -48,7 +51,5 @@ export const MSG = {
 
 export const invalidParameter = (message: string): SimError => new SimError(400, 'InvalidParameter', message);
 
-/** `The size is not match the allowed size ['1664*928', '1472*1104', …]` (reference §1.6). */
-export function sizeNotAllowedMessage(sizes: readonly string[]): string {
-  return `The size is not match the allowed size [${sizes.map((s) => `'${s}'`).join(', ')}]`;
-}
+/** `The size is not match the allowed size ['1664*928', '1472*1104', …]` (reference API §1.6). */
+export const sizeNotAllowedMessage = SERVICE_MESSAGES.sizeNotInList;

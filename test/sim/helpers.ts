@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
-import { startSimulator, type Simulator, type SimulatorOptions } from './index.js';
+import { startSimulator, type Region, type Simulator, type SimulatorOptions } from './index.js';
 
 export const SYNC = '/services/aigc/multimodal-generation/generation';
 export const T2I = '/services/aigc/text2image/image-synthesis';
@@ -27,7 +27,7 @@ export interface ApiResponse {
 export async function api(
   sim: Simulator,
   path: string,
-  opts: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; key?: string | null; region?: 'beijing' | 'singapore' } = {},
+  opts: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; key?: string | null; region?: Region } = {},
 ): Promise<ApiResponse> {
   const region = opts.region ?? 'beijing';
   const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
@@ -106,12 +106,12 @@ export async function download(url: string): Promise<{ status: number; bytes: Bu
 
 /** Polls GET /tasks/{id} until `until(status)` holds or the timeout passes. Returns every body seen. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function pollTask(sim: Simulator, id: string, until: (s: string) => boolean = isTerminal, timeoutMs = 10_000, key?: string): Promise<any[]> {
+export async function pollTask(sim: Simulator, id: string, until: (s: string) => boolean = isTerminal, timeoutMs = 10_000, key?: string, region?: Region): Promise<any[]> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const seen: any[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const r = await api(sim, `/tasks/${id}`, { key });
+    const r = await api(sim, `/tasks/${id}`, { key, region });
     assert.equal(r.status, 200, r.text);
     seen.push(r.json);
     if (until(r.json.output.task_status)) return seen;

@@ -6,19 +6,21 @@
  *   await sim.stop();
  *
  * Regions are served on SEPARATE PORTS (separate origins, like the real hosts), each under
- * `/api/v1`: Beijing on `port` (0 = free port), Singapore on `singaporePort` (default: port+1
- * when a port is given, else a free port). Results and temporary uploads live on two more
- * hosts (`resultBaseUrl`, `uploadHostUrl`) run by test/sim/assets.
+ * `/api/v1`: Beijing on `port` (0 = free port), Singapore on `singaporePort`, US (Virginia) on
+ * `usPort` (defaults: port+1 and port+2 when a port is given, else free ports). Results and
+ * temporary uploads live on two more hosts (`resultBaseUrl`, `uploadHostUrl`) run by test/sim/assets.
  *
- * Per-model rules come from src/dashscope/catalog.ts. See server.ts for the order of checks,
- * validate.ts for the rules and messages, faults.ts for the fault knobs, ratelimit.ts for limits.
+ * Per-model rules come from the simulator's own table, models.ts (never from src/: the client and
+ * the simulator must not share a table, see test/unit/catalog-agreement.test.ts). See server.ts
+ * for the order of checks, validate.ts for the rules and messages, faults.ts for the fault knobs,
+ * ratelimit.ts for limits.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Region } from '../../src/dashscope/catalog.js';
 import { startAssetHosts, type AssetHosts } from './assets/index.js';
 
 import { KeyRegistry } from './auth.js';
+import type { Region } from './models.js';
 import { FaultStore, type FaultRule } from './faults.js';
 import { RateLimiter } from './ratelimit.js';
 import { API_PREFIX, createHandler, type SimCore } from './server.js';
@@ -26,20 +28,28 @@ import { TaskStore, type TaskRecord } from './tasks.js';
 
 export type { FaultRule, FaultMatch, FaultAction } from './faults.js';
 export { DEFAULT_KEYS } from './auth.js';
+export type { Region } from './models.js';
 
 export interface SimulatorOptions {
   /** Beijing port; 0/undefined = free port. Host 127.0.0.1. */
   port?: number;
   /** Singapore port; default port+1 when `port` is set, else a free port. */
   singaporePort?: number;
-  /** `scale` multiplies the catalog's typicalDurationMs (default 1); the others override durations in ms. */
+  /** US (Virginia) port; default port+2 when `port` is set, else a free port. */
+  usPort?: number;
+  /** `scale` multiplies the model table's typicalDurationMs (default 1); the others override durations in ms. */
   timing?: { scale?: number; pendingMs?: number; runningMs?: number; streamEventMs?: number };
   faults?: FaultRule[];
   /** Result URL lifetime (default 24 h). */
   resultTtlMs?: number;
   /** Task lifetime before GET answers UNKNOWN (default 24 h). */
   taskRetentionMs?: number;
-  keys?: { beijing?: string[]; singapore?: string[] };
+  keys?: { beijing?: string[]; singapore?: string[]; us?: string[] };
+  /**
+   * Per-key access to invite-only models (qwen-image-3.0*, NEW §5 "邀测阶段"): `false` for a key
+   * makes them answer 403 AccessDenied.Unpurchased. Keys not listed are allowed.
+   */
+  modelAccess?: Record<string, boolean>;
   /** Default true. */
   rateLimits?: boolean;
   /** Request log lines (method, path, status, time, masked key). Default: silent. */
@@ -47,8 +57,8 @@ export interface SimulatorOptions {
 }
 
 export interface Simulator {
-  urls: { beijing: string; singapore: string };
-  keys: { beijing: string; singapore: string };
+  urls: { beijing: string; singapore: string; us: string };
+  keys: { beijing: string; singapore: string; us: string };
   resultBaseUrl: string;
   uploadHostUrl: string;
   faults: { add(rule: FaultRule): () => void; clear(): void };
@@ -57,6 +67,8 @@ export interface Simulator {
   assets: AssetHosts;
   /** Turns rate limiting on or off at run time. */
   setRateLimits(enabled: boolean): void;
+  /** Grants or withdraws one key's access to the invite-only models at run time. */
+  setModelAccess(key: string, allowed: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -83,6 +95,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const tasks = new TaskStore(opts.taskRetentionMs);
   const limiter = new RateLimiter(opts.rateLimits ?? true);
   const faults = new FaultStore((bps) => assets.setResultThrottle(bps));
+  const access = new Map<string, boolean>(Object.entries(opts.modelAccess ?? {}));
   for (const f of opts.faults ?? []) faults.add(f);
   const core: SimCore = {
     keys,
@@ -96,6 +109,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       resolveImage: (r, o) => assets.resolveImage(r, o),
     },
     timing: { scale: 1, ...opts.timing },
+    modelAccess: (key) => access.get(key) !== false,
     log: opts.log,
   };
 
@@ -108,9 +122,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   };
   let beijing: string;
   let singapore: string;
+  let us: string;
   try {
     beijing = await start('beijing', opts.port ?? 0);
     singapore = await start('singapore', opts.singaporePort ?? (opts.port ? opts.port + 1 : 0));
+    us = await start('us', opts.usPort ?? (opts.port ? opts.port + 2 : 0));
   } catch (err) {
     await Promise.all(servers.map(close));
     await assets.stop();
@@ -119,8 +135,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   let stopped: Promise<void> | undefined;
   return {
-    urls: { beijing, singapore },
-    keys: { beijing: keys.first('beijing'), singapore: keys.first('singapore') },
+    urls: { beijing, singapore, us },
+    keys: { beijing: keys.first('beijing'), singapore: keys.first('singapore'), us: keys.first('us') },
     resultBaseUrl: assets.resultBaseUrl,
     uploadHostUrl: assets.uploadHostUrl,
     faults: { add: (r) => faults.add(r), clear: () => faults.clear() },
@@ -128,6 +144,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     assets,
     setRateLimits(enabled) {
       limiter.enabled = enabled;
+    },
+    setModelAccess(key, allowed) {
+      access.set(key, allowed);
     },
     stop() {
       stopped ??= (async () => {

@@ -1,11 +1,11 @@
 /**
- * Rate limits (reference §8, catalog rateLimits): submit/sync requests per second, concurrent
- * tasks / in-flight calls, task queries 20/s per account, all → 429 Throttling.RateQuota; the
- * switch to turn them off.
+ * Rate limits (API §8, NEW §4; the model table's rateLimits): submit/sync requests per window,
+ * concurrent tasks / in-flight calls, task queries 20/s per account and 1/s for qwen-mt-image
+ * tasks, all → 429 Throttling.RateQuota; the switch to turn them off.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getModel } from '../../src/dashscope/catalog.js';
+import { findSimModel } from './models.js';
 import type { Simulator } from './index.js';
 import { I2I, SYNC, T2I, api, assertError, asyncHeaders, msgBody, png, start } from './helpers.js';
 
@@ -35,11 +35,12 @@ async function until200(fn: () => Promise<{ status: number }>, ms = 3000): Promi
   }
 }
 
-describe('qwen-mt-image: 1 submit per second, 2 concurrent tasks (catalog)', () => {
-  it('reads its numbers from the catalog', () => {
-    const rl = getModel('qwen-mt-image').rateLimits;
-    assert.equal(rl.requestsPerSecond, 1);
-    assert.equal(rl.concurrent, 2);
+const limits = (model: string) => findSimModel(model)!.rateLimits;
+
+describe('qwen-mt-image: 1 submit per second, 2 concurrent tasks (API §8)', () => {
+  it('the table carries the documented numbers', () => {
+    const rl = limits('qwen-mt-image');
+    assert.deepEqual([rl.requests, rl.windowMs, rl.asyncConcurrent, rl.queryPerSecond, rl.assumed], [1, 1000, 2, 1, false]);
   });
 
   it('a second submit within a second → 429; a third task while two are PENDING → 429 until one ends', async () => {
@@ -62,22 +63,83 @@ describe('qwen-mt-image: 1 submit per second, 2 concurrent tasks (catalog)', () 
   });
 });
 
-describe('sync models (assumed catalog limits)', () => {
-  it('z-image-turbo: more than requestsPerSecond calls in a second → 429', async () => {
-    const rps = getModel('z-image-turbo').rateLimits.requestsPerSecond;
+describe('sync models', () => {
+  it('z-image-turbo: more than 2 calls in a second → 429 (NEW §4 RL: 2 RPS)', async () => {
+    const rps = limits('z-image-turbo').requests;
+    assert.equal(rps, 2);
     const body = msgBody('z-image-turbo', 'x', [], { size: '512*512' });
     for (let i = 0; i < rps; i++) assert.equal((await api(sim, SYNC, { body })).status, 200);
     assertError(await api(sim, SYNC, { body }), 429, 'Throttling.RateQuota', RATE);
   });
 
-  it('more calls in flight than `concurrent` → 429', async () => {
+  it('more calls in flight than the assumed `syncConcurrent` → 429 (wan2.6-t2i, unpublished)', async () => {
     const s = await start({ rateLimits: true, timing: { scale: 0.05 } });
     try {
-      const limit = getModel('wan2.6-t2i').rateLimits.concurrent;
+      const limit = limits('wan2.6-t2i').syncConcurrent!;
       const body = msgBody('wan2.6-t2i', 'x', [], { size: '1280*1280', n: 1 });
       const results = await Promise.all(Array.from({ length: limit + 1 }, () => api(s, SYNC, { body })));
       const statuses = results.map((r) => r.status).sort();
       assert.deepEqual(statuses, [...Array(limit).fill(200), 429]);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('2 per minute models (NEW §4 RL: qwen-image-max, qwen-image-edit-max)', () => {
+  it('qwen-image-max: the third call within a minute → 429; another key still passes', async () => {
+    const s = await start({ rateLimits: true });
+    try {
+      const body = msgBody('qwen-image-max', 'x');
+      for (let i = 0; i < 2; i++) assert.equal((await api(s, SYNC, { body })).status, 200);
+      assertError(await api(s, SYNC, { body }), 429, 'Throttling.RateQuota', RATE);
+      assert.equal((await api(s, SYNC, { body, key: 'sk-sim-beijing-0002' })).status, 200);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('qwen-image-edit-max: 2 per minute; sync calls have no concurrency limit ("sync unlimited")', async () => {
+    const rl = limits('qwen-image-edit-max');
+    assert.deepEqual([rl.requests, rl.windowMs, rl.syncConcurrent], [2, 60_000, null]);
+    const s = await start({ rateLimits: true, timing: { scale: 0.05 } });
+    try {
+      const image = s.assets.putStatic('e.png', png(512, 512), 'image/png');
+      const body = msgBody('qwen-image-edit-max', 'x', [image]);
+      // Two at once both pass (no in-flight limit), the third in the minute is refused.
+      const both = await Promise.all([api(s, SYNC, { body }), api(s, SYNC, { body })]);
+      assert.deepEqual(both.map((r) => r.status), [200, 200]);
+      assertError(await api(s, SYNC, { body }), 429, 'Throttling.RateQuota', RATE);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('qwen-mt-image task queries: 1 per second (API §5.1, §8)', () => {
+  it('a second query of an mt task within a second → 429 Throttling.RateQuota; a wan task is not limited so', async () => {
+    const s = await start({ rateLimits: true, timing: { pendingMs: 60_000 } });
+    try {
+      const image = s.assets.putStatic('q.png', png(64, 64), 'image/png');
+      const sub = await api(s, I2I, { body: { ...mtBody, input: { ...mtBody.input, image_url: image } }, headers: asyncHeaders });
+      assert.equal(sub.status, 200, sub.text);
+      const id = sub.json.output.task_id as string;
+      assert.equal((await api(s, `/tasks/${id}`)).status, 200);
+      const second = await api(s, `/tasks/${id}`);
+      assertError(second, 429, 'Throttling.RateQuota', RATE);
+      // The window is per account: another account's query passes (and sees UNKNOWN: not its task).
+      const other = await api(s, `/tasks/${id}`, { key: 'sk-sim-beijing-0002' });
+      assert.equal(other.json.output.task_status, 'UNKNOWN');
+      // It opens again after the second has passed.
+      const waited = await until200(() => api(s, `/tasks/${id}`));
+      assert.ok(waited >= 700, `query window: waited ${waited} ms`);
+
+      // (Another key: the retries above used up this account's 20 queries of the second.)
+      const key = 'sk-sim-beijing-0002';
+      const wan = await api(s, T2I, { body: { model: 'wan2.2-t2i-flash', input: { prompt: 'x' }, parameters: { size: '512*512', n: 1 } }, headers: asyncHeaders, key });
+      const wanId = wan.json.output.task_id as string;
+      const queries = await Promise.all(Array.from({ length: 5 }, () => api(s, `/tasks/${wanId}`, { key })));
+      assert.deepEqual(queries.map((r) => r.status), [200, 200, 200, 200, 200]);
     } finally {
       await s.stop();
     }

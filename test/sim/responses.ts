@@ -1,5 +1,5 @@
 /**
- * Response bodies per family, shaped exactly like reference §2.3 (sync) and §5.3 (tasks).
+ * Response bodies per family, shaped exactly like reference API §2.3 (sync), §5.3 (tasks) and NEW §3, §5.
  * Key order follows the captures where there is one.
  */
 import { hash32 } from './util.js';
@@ -20,29 +20,63 @@ export function reasoningFor(prompt: string): string {
   return `The user asks for: "${prompt}". I will keep the subject, add lighting and composition details, and keep the style consistent.`;
 }
 
-/** qwen family (real capture multimodal-generation-image-nosse): no `type`, `task_metric`, usage width/height. n>1: several items in one choice. */
-export function qwenSyncBody(urls: string[], width: number, height: number, requestId: string): Json {
+/**
+ * qwen family (real capture multimodal-generation-image-nosse): no `type`, `task_metric`, usage
+ * width/height. n>1: several items in one choice. `taskMetric: false` for the 2.0 series (API §2.3).
+ */
+export function qwenSyncBody(urls: string[], width: number, height: number, requestId: string, opts: { taskMetric?: boolean } = {}): Json {
+  const output: Json = { choices: [{ finish_reason: 'stop', message: { content: urls.map((image) => ({ image })), role: 'assistant' } }] };
+  if (opts.taskMetric !== false) output.task_metric = { FAILED: 0, SUCCEEDED: urls.length, TOTAL: urls.length };
+  return { output, usage: { height, image_count: urls.length, width }, request_id: requestId };
+}
+
+/** qwen-image-3.0's image type for billing tiers: 2k when the area exceeds 2,250,000 px (NEW §5). */
+const qimaTier = (width: number, height: number) => (width * height > 2_250_000 ? '2k' : '1k');
+
+/** qwen-image-3.0 usage (NEW §5): output size, input/output image counts and types. */
+function qwen3Usage(urls: string[], width: number, height: number, inputs: readonly { width: number; height: number }[]): Json {
+  const biggest = inputs.reduce((a, i) => Math.max(a, i.width * i.height), 0);
   return {
-    output: {
-      choices: [{ finish_reason: 'stop', message: { content: urls.map((image) => ({ image })), role: 'assistant' } }],
-      task_metric: { FAILED: 0, SUCCEEDED: urls.length, TOTAL: urls.length },
-    },
-    usage: { height, image_count: urls.length, width },
-    request_id: requestId,
+    output_width: width,
+    output_height: height,
+    input_image_count: inputs.length,
+    // The doc names the types only; the input tier follows the largest input (sim choice).
+    ...(inputs.length ? { input_image_type: biggest > 2_250_000 ? 'qima_input_2k' : 'qima_input_1k' } : {}),
+    output_image_count: urls.length,
+    output_image_type: `qima_output_${qimaTier(width, height)}`,
   };
 }
 
 /**
- * wan family (§2.3): `type:"image"`, `output.finished`, `usage.size`, zero tokens.
- * n>1 (unconfirmed, §10): one choice per image, like the async result of the same models.
+ * qwen-image-3.0 (NEW §5): `choices[0].message.content[{image}]` (the async result adds
+ * `type:"image"`), `output.rewrite_status` ("not_use" without prompt_extend; "success" with it is
+ * sim wording), and the qima usage.
  */
-export function wanSyncBody(urls: string[], width: number, height: number, requestId: string): Json {
+export function qwen3Body(urls: string[], width: number, height: number, inputs: readonly { width: number; height: number }[], promptExtend: boolean, opts: { typed?: boolean } = {}): { output: Json; usage: Json } {
   return {
     output: {
-      choices: urls.map((image) => ({ finish_reason: 'stop', message: { content: [{ image, type: 'image' }], role: 'assistant' } })),
-      finished: true,
+      choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: urls.map((image) => (opts.typed ? { image, type: 'image' } : { image })) } }],
+      rewrite_status: promptExtend ? 'success' : 'not_use',
     },
-    usage: { image_count: urls.length, input_tokens: 0, output_tokens: 0, size: `${width}*${height}`, total_tokens: 0 },
+    usage: qwen3Usage(urls, width, height, inputs),
+  };
+}
+
+/**
+ * wan family (API §2.3): `type:"image"`, `output.finished`, `usage.size`, zero tokens unless given
+ * (wan2.7 reports informational tokens, NEW §3). `oneChoice`: wan2.7 image sets put every image
+ * in one choice (NEW §3); otherwise n>1 (unconfirmed, API §10) is one choice per image, like the
+ * async result of the same models.
+ */
+export function wanSyncBody(urls: string[], width: number, height: number, requestId: string, opts: { oneChoice?: boolean; tokens?: { input: number; output: number } } = {}): Json {
+  const item = (image: string) => ({ image, type: 'image' });
+  const choices = opts.oneChoice
+    ? [{ finish_reason: 'stop', message: { content: urls.map(item), role: 'assistant' } }]
+    : urls.map((image) => ({ finish_reason: 'stop', message: { content: [item(image)], role: 'assistant' } }));
+  const t = opts.tokens ?? { input: 0, output: 0 };
+  return {
+    output: { choices, finished: true },
+    usage: { image_count: urls.length, input_tokens: t.input, output_tokens: t.output, size: `${width}*${height}`, total_tokens: t.input + t.output },
     request_id: requestId,
   };
 }
@@ -82,14 +116,18 @@ export function resultsOutcome(
   };
 }
 
-/** image-generation task `output` extras (§5.3): one choice per image, `finished`, wan usage. */
-export function choicesOutcome(urls: string[], width: number, height: number): { output: Json; usage: Json } {
+/** image-generation task `output` extras (API §5.3): one choice per image (or one for a wan2.7 set), `finished`, wan usage. */
+export function choicesOutcome(urls: string[], width: number, height: number, opts: { oneChoice?: boolean; tokens?: { input: number; output: number } } = {}): { output: Json; usage: Json } {
+  const item = (image: string) => ({ image, type: 'image' });
+  const t = opts.tokens ?? { input: 0, output: 0 };
   return {
     output: {
       finished: true,
-      choices: urls.map((image) => ({ finish_reason: 'stop', message: { role: 'assistant', content: [{ image, type: 'image' }] } })),
+      choices: opts.oneChoice
+        ? [{ finish_reason: 'stop', message: { role: 'assistant', content: urls.map(item) } }]
+        : urls.map((image) => ({ finish_reason: 'stop', message: { role: 'assistant', content: [item(image)] } })),
     },
-    usage: { size: `${width}*${height}`, total_tokens: 0, image_count: urls.length, output_tokens: 0, input_tokens: 0 },
+    usage: { size: `${width}*${height}`, total_tokens: t.input + t.output, image_count: urls.length, output_tokens: t.output, input_tokens: t.input },
   };
 }
 

@@ -5,7 +5,7 @@
  * Order of checks for a request (gateway first, model second):
  *   faults (by method / path / model) → auth (401) → X-DashScope-Async header (403) →
  *   body JSON (400 BadRequest.IllegalInput) → envelope (BadRequest.EmptyModel / EmptyInput) →
- *   model / region / endpoint (404 ModelNotFound, 400 "url error") → rate limits (429) →
+ *   model / region / endpoint (404 ModelNotFound, 400 "url error") → model access (403) → rate limits (429) →
  *   per-model validation (400 InvalidParameter) → inputs (400) → work.
  * When SSE was requested on the sync endpoint, 400/404 errors are delivered as an SSE
  * `event:error` with HTTP 200 (capture parameter-error-sse); gateway errors (401, 403, 429,
@@ -15,17 +15,17 @@
 import { randomInt } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { DATA_URI_MAX_BYTES, ENDPOINT_PATHS, type EndpointKey, type ModelSpec, type Region, SEED_MAX } from '../../src/dashscope/catalog.js';
 import { decodeRgba, renderTranslation } from './assets/render.js';
 import type { Caller, KeyRegistry } from './auth.js';
 import { MSG, SimError, invalidParameter } from './errors.js';
 import type { FaultRule, FaultStore } from './faults.js';
-import { TASK_QUERY_RPS, UPLOAD_POLICY_RPS, rateQuotaError, type RateLimiter } from './ratelimit.js';
-import { choicesOutcome, interleaveOutcome, qwenSyncBody, resultsOutcome, wanSyncBody, zImageSyncBody, type Json } from './responses.js';
+import { DATA_URI_MAX_BYTES, DEFAULT_TASK_QUERY_RPS, ENDPOINT_PATHS, SEED_MAX, UPLOAD_POLICY_RPS, findSimModel, type EndpointKey, type Region, type SimModel } from './models.js';
+import { rateQuotaError, type RateLimiter } from './ratelimit.js';
+import { choicesOutcome, interleaveOutcome, qwen3Body, qwenSyncBody, resultsOutcome, wanSyncBody, zImageSyncBody, type Json } from './responses.js';
 import { SSE_CONTENT_TYPE, interleavePlan, sseFrame, textDeltas } from './sse.js';
 import type { TaskOutcome, TaskStore } from './tasks.js';
 import { maskKey, newId, sleep } from './util.js';
-import { checkEnvelope, outputSize, selectSpec, textLength, validateMessages, validatePrompt, validateTranslate, type MessagesJob } from './validate.js';
+import { checkBboxBounds, checkEnvelope, outputSize, selectSpec, textLength, validateMessages, validatePrompt, validateTranslate, type MessagesJob } from './validate.js';
 
 /** What the core needs from the assets module (test/sim/assets). */
 export interface AssetsLike {
@@ -49,6 +49,8 @@ export interface SimCore {
   faults: FaultStore;
   assets: AssetsLike;
   timing: TimingConfig;
+  /** Whether a key may call invite-only models (`accessRestricted`, NEW §5); default allowed. */
+  modelAccess: (key: string) => boolean;
   log?: (line: string) => void;
 }
 
@@ -203,10 +205,10 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
   for (const [k, p] of Object.entries(ENDPOINT_PATHS)) routes[API_PREFIX + p] = k as EndpointKey;
 
   const scale = () => core.timing.scale;
-  const syncDelayMs = (spec: ModelSpec) => Math.round(spec.typicalDurationMs * scale());
-  const taskTiming = (spec: ModelSpec) => ({
-    // The catalog's typicalDurationMs is the whole task, queue included: a short queue
-    // (a tenth, at most 1 s) then the rest RUNNING, so a task ends when the catalog says.
+  const syncDelayMs = (spec: SimModel) => Math.round(spec.typicalDurationMs * scale());
+  const taskTiming = (spec: SimModel) => ({
+    // The table's typicalDurationMs is the whole task, queue included: a short queue
+    // (a tenth, at most 1 s) then the rest RUNNING, so a task ends when the table says.
     pendingMs: core.timing.pendingMs ?? Math.round(Math.min(1000, spec.typicalDurationMs / 10) * scale()),
     runningMs: core.timing.runningMs ?? Math.round((spec.typicalDurationMs - Math.min(1000, spec.typicalDurationMs / 10)) * scale()),
   });
@@ -305,13 +307,13 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     throw new SimError(404, 'ModelNotFound', MSG.modelNotFound);
   }
 
-  async function resolveImages(job: { imageRefs: string[] } | { imageRef: string }, spec: ModelSpec, caller: Caller, req: IncomingMessage): Promise<ImgInfo[]> {
+  async function resolveImages(job: { imageRefs: string[] } | { imageRef: string }, spec: SimModel, caller: Caller, req: IncomingMessage): Promise<ImgInfo[]> {
     const refs = 'imageRefs' in job ? job.imageRefs : [job.imageRef];
     const ossResolve = isEnabled(req, 'x-dashscope-ossresourceresolve');
     const out: ImgInfo[] = [];
     for (const ref of refs) {
       let img: ImgInfo;
-      // The resolver also checks format, bytes, sides and aspect against the catalog's image rule.
+      // The resolver also checks format, bytes, sides and aspect against the model table's image rule.
       try {
         img = await core.assets.resolveImage(ref, { model: spec.model, ossResolve, maxBytes: DATA_URI_MAX_BYTES, keyId: caller.keyId });
       } catch (err) {
@@ -325,7 +327,7 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
 
   const seedOf = (job: { seed?: number }) => job.seed ?? randomInt(0, SEED_MAX);
 
-  async function renderAll(spec: ModelSpec, prompt: string, seed: number, count: number, size: { width: number; height: number }): Promise<string[]> {
+  async function renderAll(spec: SimModel, prompt: string, seed: number, count: number, size: { width: number; height: number }): Promise<string[]> {
     const urls: string[] = [];
     for (let i = 0; i < count; i++) {
       urls.push(await core.assets.putResult({ model: spec.model, prompt, seed: (seed + i) % (SEED_MAX + 1), width: size.width, height: size.height, format: spec.outputFormat, index: i }));
@@ -334,6 +336,26 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
   }
 
   const generationHeaders = (finished: boolean) => ({ 'x-dashscope-timeout': '298', 'x-dashscope-finished': String(finished) });
+
+  /** Invite-only models (NEW §5) answer 403 AccessDenied.Unpurchased to keys switched off (API §1.6 wording). */
+  function checkAccess(spec: SimModel, caller: Caller): void {
+    if (spec.accessRestricted && !core.modelAccess(caller.key)) throw new SimError(403, 'AccessDenied.Unpurchased', MSG.accessUnpurchased);
+  }
+
+  /** One submit / sync call against the model's `requests` per `windowMs`. */
+  function takeSubmit(spec: SimModel, caller: Caller): void {
+    core.limiter.take(`${caller.accountId}|${spec.model}|rps`, spec.rateLimits.requests, spec.rateLimits.windowMs);
+  }
+
+  /**
+   * wan2.7 (NEW §3): an image set is one choice with several items, and tokens are informational
+   * but non-zero (the doc example: input 10867, output 2); the simulator counts the prompt's
+   * characters plus 1024 per input image in, 2 per image out (sim choice).
+   */
+  function wanOptions(job: MessagesJob, imgs: ImgInfo[]): { oneChoice?: boolean; tokens?: { input: number; output: number } } {
+    if (!job.spec.features?.sequential) return {};
+    return { oneChoice: job.sequential, tokens: { input: textLength(job.prompt) + 1024 * imgs.length, output: 2 * job.n } };
+  }
 
   /** `POST …/multimodal-generation/generation` (§2, §3). */
   async function sync(ex: Exchange, caller: Caller, body: unknown, parseError: boolean): Promise<void> {
@@ -344,23 +366,28 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     if (parseError || body === undefined) throw new SimError(400, 'BadRequest.IllegalInput', MSG.illegalInput);
     const env = checkEnvelope(body);
     const spec = selectSpec(env.model, 'multimodalGeneration', region, env.parameters);
-    const release = core.limiter.acquire(`${caller.accountId}|${spec.model}|inflight`, spec.rateLimits.concurrent);
+    checkAccess(spec, caller);
+    const release = core.limiter.acquire(`${caller.accountId}|${spec.model}|inflight`, spec.rateLimits.syncConcurrent);
     try {
-      core.limiter.take(`${caller.accountId}|${spec.model}|rps`, spec.rateLimits.requestsPerSecond);
+      takeSubmit(spec, caller);
       const job = validateMessages(spec, env.input, env.parameters, { sse, asyncCall: false });
       const imgs = await resolveImages(job, spec, caller, req);
-      const size = outputSize(spec, job.sizeParam, imgs[imgs.length - 1]);
+      checkBboxBounds(job, imgs);
+      const size = outputSize(spec, job, imgs);
       if (job.interleave) return await streamInterleave(ex, job, size, imgs);
-      await sleep(syncDelayMs(spec), ex.abort.signal);
+      // W27: thinking_mode "adds latency"; the simulator adds half the typical duration (sim choice).
+      await sleep(Math.round(syncDelayMs(spec) * (job.thinking ? 1.5 : 1)), ex.abort.signal);
       if (ex.gone) return;
       const seed = seedOf(job);
       const urls = await renderAll(spec, job.prompt, seed, job.n, size);
       const resBody =
         job.family === 'qwen'
-          ? qwenSyncBody(urls, size.width, size.height, ex.requestId)
+          ? qwenSyncBody(urls, size.width, size.height, ex.requestId, { taskMetric: spec.taskMetric })
           : job.family === 'z-image'
             ? zImageSyncBody(urls[0], job.prompt, job.promptExtend, size.width, size.height, ex.requestId)
-            : wanSyncBody(urls, size.width, size.height, ex.requestId);
+            : job.family === 'qwen3'
+              ? { ...qwen3Body(urls, size.width, size.height, imgs, job.promptExtend), request_id: ex.requestId }
+              : wanSyncBody(urls, size.width, size.height, ex.requestId, wanOptions(job, imgs));
       if (sse) {
         // Non-interleave models with SSE requested: one result event carrying the whole answer.
         ex.extraHeaders = generationHeaders(false);
@@ -425,8 +452,9 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     if (parseError || body === undefined) throw new SimError(400, 'BadRequest.IllegalInput', MSG.illegalInput);
     const env = checkEnvelope(body);
     const spec = selectSpec(env.model, endpoint, region, env.parameters);
-    core.limiter.checkConcurrent(core.tasks.active(caller.accountId, spec.model), spec.rateLimits.concurrent);
-    core.limiter.take(`${caller.accountId}|${spec.model}|rps`, spec.rateLimits.requestsPerSecond);
+    checkAccess(spec, caller);
+    core.limiter.checkConcurrent(core.tasks.active(caller.accountId, spec.model), spec.rateLimits.asyncConcurrent);
+    takeSubmit(spec, caller);
 
     let total = 1;
     let family: 'results' | 'choices' | 'image_url';
@@ -458,7 +486,8 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     } else if (endpoint === 'imageGeneration') {
       const job = validateMessages(spec, env.input, env.parameters, { sse: false, asyncCall: true });
       const imgs = await resolveImages(job, spec, caller, req);
-      const size = outputSize(spec, job.sizeParam, imgs[imgs.length - 1]);
+      checkBboxBounds(job, imgs);
+      const size = outputSize(spec, job, imgs);
       family = 'choices';
       total = job.interleave ? job.maxImages : job.n;
       const seed = seedOf(job);
@@ -474,7 +503,8 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
           return { status: 'SUCCEEDED', ...interleaveOutcome(items, textLength(job.prompt) + imgs.length * 256, size.width, size.height) };
         }
         const urls = await renderAll(spec, job.prompt, seed, total, size);
-        return { status: 'SUCCEEDED', ...choicesOutcome(urls, size.width, size.height) };
+        if (job.family === 'qwen3') return { status: 'SUCCEEDED', ...qwen3Body(urls, size.width, size.height, imgs, job.promptExtend, { typed: true }) };
+        return { status: 'SUCCEEDED', ...choicesOutcome(urls, size.width, size.height, wanOptions(job, imgs)) };
       };
     } else {
       const job = validateTranslate(spec, env.input);
@@ -498,9 +528,15 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
 
   const TASK_CT = 'application/json;charset=UTF-8';
 
+  /**
+   * `GET /tasks/{id}`: 20 queries per second per account (API §5.1), and for models with a lower
+   * documented query rate (qwen-mt-image: 1/s, API §8) that rate per account for their tasks.
+   */
   function getTask(ex: Exchange, caller: Caller, id: string): void {
-    core.limiter.take(`${caller.accountId}|taskquery`, TASK_QUERY_RPS);
+    core.limiter.take(`${caller.accountId}|taskquery`, DEFAULT_TASK_QUERY_RPS);
     const t = core.tasks.get(id, caller.accountId);
+    const qps = t ? findSimModel(t.model)?.rateLimits.queryPerSecond : undefined;
+    if (t && qps !== undefined && qps < DEFAULT_TASK_QUERY_RPS) core.limiter.take(`${caller.accountId}|${t.model}|taskquery`, qps);
     if (!t) {
       ex.json(200, { request_id: ex.requestId, output: { task_id: id, task_status: 'UNKNOWN' } }, { contentType: TASK_CT });
       return;

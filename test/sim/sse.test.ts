@@ -163,7 +163,7 @@ describe('wan2.6-image interleave stream', () => {
   });
 
   it('interleave size range is [768*768, 1280*1280] total px', async () => {
-    assertSseError(await stream(interleave('x', { size: '1440*1440' })), /total pixel count/);
+    assertSseError(await stream(interleave('x', { size: '1440*1440' })), /width\*height must be between 768\*768 and 1280\*1280 pixels/);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MODELS } from '../../src/dashscope/catalog.js';
+import { SIM_MODELS } from './models.js';
 import type { Simulator } from './index.js';
 import { SYNC, api, assertError, dataUri, download, msgBody, png, pngSize, start } from './helpers.js';
 
@@ -57,7 +57,7 @@ describe('messages and content', () => {
   });
 });
 
-describe('image counts per model (catalog images.min/max)', () => {
+describe('image counts per model (table images.min/max)', () => {
   it('qwen-image-edit-plus: 1–3 images', async () => {
     await bad(msgBody('qwen-image-edit-plus', 'edit'), 'lack of image or text');
     await bad(msgBody('qwen-image-edit-plus', 'edit', [smallPng, smallPng, smallPng, smallPng]), 'content length only support 4');
@@ -87,16 +87,16 @@ describe('image counts per model (catalog images.min/max)', () => {
   });
 });
 
-describe('prompt and negative_prompt length (catalog prompt.maxLength)', () => {
+describe('prompt and negative_prompt length (table prompt.maxLength)', () => {
   for (const id of ['wan2.6-t2i', 'z-image-turbo', 'wan2.6-image']) {
-    const spec = MODELS.find((m) => m.id === id)!;
+    const spec = SIM_MODELS.find((m) => m.id === id)!;
     it(`${id}: text of ${spec.prompt.maxLength + 1} chars → InvalidParameter`, async () => {
       const imgs = spec.images ? [smallPng] : [];
       await bad(msgBody(spec.model, 'あ'.repeat(spec.prompt.maxLength + 1), imgs), new RegExp(`no more than ${spec.prompt.maxLength} characters`));
     });
   }
   for (const id of ['qwen-image-max', 'qwen-image-edit-plus']) {
-    const spec = MODELS.find((m) => m.id === id)!;
+    const spec = SIM_MODELS.find((m) => m.id === id)!;
     it(`${id}: a prompt over ${spec.prompt.maxLength} tokens is truncated, not rejected (§2.2)`, async () => {
       const imgs = spec.images ? [smallPng] : [];
       const seed = { seed: 7 };
@@ -139,19 +139,19 @@ describe('size rules', () => {
     assert.deepEqual(d.json.usage, { height: 928, image_count: 1, width: 1664 });
   });
   it('wan2.6-t2i: total pixels outside [1104*1472, 1440*1440] → InvalidParameter; recommended sizes pass', async () => {
-    await bad(msgBody('wan2.6-t2i', 'a', [], { size: '1024*1024', n: 1 }), /total pixel count between 1104\*1472 \(1625088 px\) and 1440\*1440/);
-    await bad(msgBody('wan2.6-t2i', 'a', [], { size: '1100*1472', n: 1 }), /total pixel count/);
+    await bad(msgBody('wan2.6-t2i', 'a', [], { size: '1024*1024', n: 1 }), 'The size 1024*1024 is not supported: width*height must be between 1625088 and 1440*1440 pixels.');
+    await bad(msgBody('wan2.6-t2i', 'a', [], { size: '1100*1472', n: 1 }), /width\*height must be between/);
     for (const size of ['1104*1472', '960*1696', '1280*1280']) {
       const r = await sync(msgBody('wan2.6-t2i', 'a', [], { size, n: 1 }));
       assert.equal(r.status, 200, `${size} should be accepted`);
     }
-    await bad(msgBody('wan2.6-t2i', 'a', [], { size: '1500*1500', n: 1 }), /total pixel count/);
+    await bad(msgBody('wan2.6-t2i', 'a', [], { size: '1500*1500', n: 1 }), /width\*height must be between/);
   });
   it('z-image-turbo: aspect ratio outside 1:4..4:1 → InvalidParameter', async () => {
-    await bad(msgBody('z-image-turbo', 'a', [], { size: '2048*256' }), /aspect ratio/);
+    await bad(msgBody('z-image-turbo', 'a', [], { size: '2048*256' }), 'The size 2048*256 is not supported: the aspect ratio must be between 1:4 and 4:1.');
   });
   it('qwen-image-edit-plus: each side in [512, 2048]', async () => {
-    await bad(msgBody('qwen-image-edit-plus', 'a', [smallPng], { size: '256*1024' }), /between 512 and 2048/);
+    await bad(msgBody('qwen-image-edit-plus', 'a', [smallPng], { size: '256*1024' }), 'The size 256*1024 is not supported: width and height must each be between 512 and 2048.');
   });
   it('a size that is not W*H → InvalidParameter', async () => {
     await bad(msgBody('z-image-turbo', 'a', [], { size: '1024x1024' }), /WIDTH\*HEIGHT/);
@@ -162,7 +162,7 @@ describe('size rules', () => {
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json.usage, { height: 1024, image_count: 1, width: 1040 });
   });
-  it('only models with a catalog outputSizeStep round an explicit size (wan2.6-image yes, z-image-turbo no)', async () => {
+  it('only models with outputRounding in the table round an explicit size (wan2.6-image yes, z-image-turbo no)', async () => {
     const wan = await sync(msgBody('wan2.6-image', 'a', [smallPng], { size: '1030*1030', n: 1 }));
     assert.equal(wan.status, 200, wan.text);
     assert.equal(wan.json.usage.size, '1024*1024');
@@ -190,7 +190,7 @@ describe('size rules', () => {
     assert.deepEqual(pngSize(img.bytes), { width: 1680, height: 2512 });
   });
   it('wan2.6-image edit: explicit W*H within [768*768, 2048*2048]', async () => {
-    await bad(msgBody('wan2.6-image', 'a', [smallPng], { size: '512*512' }), /total pixel count/);
+    await bad(msgBody('wan2.6-image', 'a', [smallPng], { size: '512*512' }), /width\*height must be between 768\*768 and 2048\*2048 pixels/);
     const r = await sync(msgBody('wan2.6-image', 'a', [smallPng], { size: '768*768', n: 1 }));
     assert.equal(r.json.usage.size, '768*768');
   });
@@ -249,7 +249,7 @@ describe('response shapes per family', () => {
     assert.equal(out.task_metric, undefined);
   });
 
-  it('wan2.6-t2i default n is 4 (catalog)', async () => {
+  it('wan2.6-t2i default n is 4 (API §2.2)', async () => {
     const r = await sync(msgBody('wan2.6-t2i', 'four', [], { size: '1280*1280' }));
     assert.equal(r.json.usage.image_count, 4);
   });

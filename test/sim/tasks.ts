@@ -3,7 +3,7 @@
  * from PENDING, UNKNOWN for ids that do not exist, expired, or belong to another account.
  * Timestamps are the service's `YYYY-MM-DD HH:mm:ss.SSS` in UTC+8 wall clock.
  */
-import { RESULT_RETENTION_MS } from '../../src/dashscope/catalog.js';
+import { RETENTION_MS } from './models.js';
 import { formatTaskTime, newId } from './util.js';
 
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';
@@ -44,7 +44,7 @@ export class TaskStore {
   private readonly tasks = new Map<string, Internal>();
   private stopped = false;
 
-  constructor(private readonly retentionMs = RESULT_RETENTION_MS) {}
+  constructor(private readonly retentionMs = RETENTION_MS) {}
 
   /** Creates a PENDING task; `run` produces its outcome when RUNNING ends. */
   create(opts: { accountId: string; model: string; family: TaskFamily; total: number; timing: TaskTiming; run: () => Promise<TaskOutcome> }): TaskRecord {

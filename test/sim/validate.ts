@@ -1,33 +1,32 @@
 /**
- * Per-model request validation, read from the catalog (src/dashscope/catalog.ts is the one source
- * of truth for sizes, n, image counts, prompt limits, regions). Pure functions: they throw
+ * Per-model request validation, read from the simulator's own model table (./models.ts; the
+ * client's catalog is deliberately not used, so a wrong entry on either side shows up in
+ * test/unit/catalog-agreement.test.ts instead of being agreed on). Pure functions: they throw
  * {@link SimError}s carrying the service's status / code / message and return normalized jobs.
  *
- * Message wording: the reference gives some messages verbatim (§1.6, §2.4, captures); those are
- * used as they are. Where it gives none, the simulator uses the terse style of the real ones and
- * the constant is marked "sim wording" below.
+ * Message wording: the reference gives some messages verbatim (API §1.6, §2.4, captures); those
+ * are used as they are. Where it gives none, the simulator uses the terse style of the real ones
+ * and the constant is marked "sim wording" below.
  */
+import { MSG, SimError, invalidParameter, sizeNotAllowedMessage } from './errors.js';
 import {
-  MODELS,
   MT_SOURCE_LANGUAGES,
   MT_TARGET_LANGUAGES,
   SEED_MAX,
-  checkSize,
-  formatSize,
-  parseSize,
+  SIM_MODELS,
+  parseWireSize,
   resolveMtLanguage,
   type EndpointKey,
-  type ModelSpec,
   type MtLanguage,
   type Region,
-} from '../../src/dashscope/catalog.js';
-import { MSG, SimError, invalidParameter, sizeNotAllowedMessage } from './errors.js';
-import { isPlainObject } from './util.js';
+  type SimModel,
+} from './models.js';
+import { hash32, isPlainObject } from './util.js';
 
 /** Sim wording for rules the reference states without giving the service's message. */
 export const SIM_MSG = {
   /**
-   * §10: the service's answer to `enable_interleave=true` without streaming is not documented.
+   * API §10: the service's answer to `enable_interleave=true` without streaming is not documented.
    * The doc says both `X-DashScope-Sse: enable` and `parameters.stream=true` are required.
    */
   interleaveNeedsStream:
@@ -43,6 +42,7 @@ export const SIM_MSG = {
   notString: (field: string) => `The parameter ${field} must be a string.`,
   notBoolean: (field: string) => `The parameter ${field} must be a boolean.`,
   notObject: (field: string) => `The parameter ${field} must be an object.`,
+  unsupported: (field: string, model: string) => `The parameter ${field} is not supported by ${model}.`,
   nRange: (min: number, max: number) => `num_images_per_prompt must be between ${min} and ${max}`,
   seedRange: `The parameter seed must be an integer in [0, ${SEED_MAX}].`,
   maxImagesRange: (min: number, max: number) => `The parameter max_images must be an integer in [${min}, ${max}].`,
@@ -55,32 +55,84 @@ export const SIM_MSG = {
   sameLang: 'The source_lang and target_lang must be different.',
   zhOrEn: 'Either source_lang or target_lang must be Chinese (zh) or English (en).',
   domainHintEnglish: 'The ext.domainHint must be written in English.',
+  // wan2.7 (NEW §3).
+  colorPaletteCount: 'The parameter color_palette must be a list of 3 to 10 colours.',
+  colorPaletteItem: 'Each color_palette item must be {"hex": "#RRGGBB", "ratio": "NN.NN%"}.',
+  colorPaletteSum: (sum: string) => `The ratios of color_palette must add up to 100.00%, but add up to ${sum}%.`,
+  colorPaletteSequential: 'The parameter color_palette is only supported when enable_sequential is false.',
+  bboxShape: 'The parameter bbox_list must be a list with one list of boxes [x1, y1, x2, y2] (integers) per input image.',
+  bboxCount: (images: number, got: number) => `The parameter bbox_list must have one entry per input image: ${images} image(s), ${got} entries.`,
+  bboxPerImage: (index: number) => `The bbox_list entry of image ${index + 1} has more than 2 boxes.`,
+  bboxOrder: 'Each bbox_list box must be [x1, y1, x2, y2] with 0 <= x1 < x2 and 0 <= y1 < y2.',
+  bboxOutside: (index: number, w: number, h: number) => `A bbox_list box of image ${index + 1} lies outside the image (${w}*${h}).`,
+  // qwen-image-3.0 (NEW §5).
+  promptExtendMode: 'The parameter prompt_extend_mode must be "direct" or "agent".',
+  agentNeedsTextOnly: 'prompt_extend_mode "agent" only supports text-to-image; use "direct" with input images.',
 } as const;
 
-export type SyncFamily = 'qwen' | 'wan' | 'z-image';
+/** Sim wording for size errors other than the list one (the reference gives only that, API §1.6). */
+export const SIZE_MSG = {
+  notWireForm: (size: string, presets: readonly string[]) =>
+    `The size "${size}" is not valid: use WIDTH*HEIGHT (for example 1024*1024)${presets.length ? ` or one of ${presets.join(', ')}` : ''}.`,
+  pixels: (size: string, min: number, max: number) =>
+    `The size ${size} is not supported: width*height must be between ${pixelsLabel(min)} and ${pixelsLabel(max)} pixels.`,
+  aspect: (size: string, min: number, max: number) => `The size ${size} is not supported: the aspect ratio must be between ${aspectLabel(min)} and ${aspectLabel(max)}.`,
+  sides: (size: string, min: number, max: number) => `The size ${size} is not supported: width and height must each be between ${min} and ${max}.`,
+  presetTextToImageOnly: (preset: string) => `The size ${preset} is only supported for text-to-image without an image set.`,
+} as const;
+
+function pixelsLabel(px: number): string {
+  const side = Math.round(Math.sqrt(px));
+  return side * side === px ? `${side}*${side}` : String(px);
+}
+
+function aspectLabel(a: number): string {
+  return a >= 1 ? `${Number(a.toFixed(2))}:1` : `1:${Number((1 / a).toFixed(2))}`;
+}
+
+/** The sync response families of the messages endpoint. */
+export type SyncFamily = 'qwen' | 'wan' | 'z-image' | 'qwen3';
+
+/** One `color_palette` entry (W27). */
+export interface PaletteColour {
+  hex: string;
+  ratio: string;
+}
 
 /** A validated request on the messages input shape (sync, SSE, or image-generation async). */
 export interface MessagesJob {
   kind: 'messages';
-  spec: ModelSpec;
+  spec: SimModel;
   family: SyncFamily;
   interleave: boolean;
   maxImages: number;
   prompt: string;
   negativePrompt?: string;
   imageRefs: string[];
-  /** The `size` parameter as sent (undefined: the model's default rule applies). */
+  /** The `size` parameter as sent, normalized (undefined: the model's default rule applies). */
   sizeParam?: string;
+  /** Images to produce. */
   n: number;
   seed?: number;
   promptExtend: boolean;
   watermark: boolean;
+  /** wan2.7 image set (`enable_sequential`). */
+  sequential: boolean;
+  /** wan2.7 `thinking_mode` as it takes effect (only without images and without a set, W27). */
+  thinking: boolean;
+  colorPalette?: PaletteColour[];
+  /** wan2.7 `bbox_list`, one list of boxes per input image; bounds are checked once the images are known. */
+  bboxList?: number[][][];
+  /** qwen-image-3.0 `prompt_extend_mode`. */
+  promptExtendMode?: 'direct' | 'agent';
+  /** qwen-image-3.0 `enable_thinking` as it takes effect (only with prompt_extend). */
+  enableThinking?: boolean;
 }
 
 /** A validated text2image request (`input.prompt`). */
 export interface PromptJob {
   kind: 'prompt';
-  spec: ModelSpec;
+  spec: SimModel;
   prompt: string;
   negativePrompt?: string;
   width: number;
@@ -94,13 +146,13 @@ export interface PromptJob {
 /** A validated qwen-mt-image request. */
 export interface TranslateJob {
   kind: 'translate';
-  spec: ModelSpec;
+  spec: SimModel;
   imageRef: string;
   sourceLang: MtLanguage | 'auto';
   targetLang: MtLanguage;
 }
 
-/** Envelope checks shared by every POST endpoint (§1.6 BadRequest.*). */
+/** Envelope checks shared by every POST endpoint (API §1.6 BadRequest.*). */
 export function checkEnvelope(body: unknown): { model: string; input: Record<string, unknown>; parameters: Record<string, unknown> } {
   if (!isPlainObject(body)) throw new SimError(400, 'BadRequest.IllegalInput', MSG.illegalInput);
   const model = body.model;
@@ -115,15 +167,15 @@ export function checkEnvelope(body: unknown): { model: string; input: Record<str
 }
 
 /**
- * Picks the catalog entry for `model` on `endpoint` in `region`.
- * - unknown model, or a model not served in the region (qwen-mt-image in Singapore, §1.1) →
- *   404 ModelNotFound "Model can not be found." (the reference has no regional message; this is
- *   what the gateway says for models it does not know, and a region's gateway does not know them);
+ * Picks the table entry for `model` on `endpoint` in `region`.
+ * - unknown model, or a model not served in the region (qwen-mt-image outside Beijing, API §1.1;
+ *   anything but wan2.6 in the US, NEW §1) → 404 ModelNotFound "Model can not be found." (the
+ *   reference has no regional message; a region's gateway does not know the model);
  * - a known model on an endpoint that does not serve it → 400 InvalidParameter "url error, please check url!".
  * wan2.6-image has two entries: `enable_interleave: true` selects the interleave one.
  */
-export function selectSpec(model: string, endpoint: EndpointKey, region: Region, parameters: Record<string, unknown>): ModelSpec {
-  const all = MODELS.filter((m) => m.model === model);
+export function selectSpec(model: string, endpoint: EndpointKey, region: Region, parameters: Record<string, unknown>): SimModel {
+  const all = SIM_MODELS.filter((m) => m.model === model);
   if (all.length === 0 || !all[0].regions.includes(region)) throw new SimError(404, 'ModelNotFound', MSG.modelNotFound);
   const onEndpoint = all.filter((m) => m.endpoint === endpoint || m.asyncVariant?.endpoint === endpoint);
   const interleaveSpec = all.find((m) => m.requiredParameters?.enable_interleave === true);
@@ -136,8 +188,8 @@ export function selectSpec(model: string, endpoint: EndpointKey, region: Region,
 }
 
 /** Which family a sync response has (for the messages input shape). */
-export function syncFamily(spec: ModelSpec): SyncFamily {
-  if (spec.response === 'qwen' || spec.response === 'wan' || spec.response === 'z-image') return spec.response;
+export function syncFamily(spec: SimModel): SyncFamily {
+  if (spec.response === 'qwen' || spec.response === 'wan' || spec.response === 'z-image' || spec.response === 'qwen3') return spec.response;
   return 'wan';
 }
 
@@ -162,27 +214,76 @@ export function estimateTokens(s: string): number {
 }
 
 /**
- * The prompt as the model sees it. §2.2: qwen models count tokens and silently truncate what is
- * over the limit ("excess auto-truncated"), so the simulator truncates them too instead of
- * rejecting; char-limited models (wan, z-image) are rejected over the limit.
+ * The prompt as the model sees it. Models whose table entry says `overLimit: 'truncate'` (qwen
+ * tokens, API §2.2 "excess auto-truncated"; wan2.7 characters, W27 "truncated beyond") are cut
+ * to the limit; the others are rejected over it.
  */
-function promptWithinLimit(spec: ModelSpec, field: string, prompt: string): string {
-  if (spec.prompt.unit === 'tokens') {
-    if (estimateTokens(prompt) <= spec.prompt.maxLength) return prompt;
-    const chars = [...prompt];
-    let lo = 0;
-    let hi = chars.length;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (estimateTokens(chars.slice(0, mid).join('')) <= spec.prompt.maxLength) lo = mid;
-      else hi = mid - 1;
-    }
-    return chars.slice(0, lo).join('');
+function promptWithinLimit(spec: SimModel, field: string, prompt: string): string {
+  const { maxLength, unit, overLimit } = spec.prompt;
+  const measure = unit === 'tokens' ? estimateTokens : textLength;
+  if (measure(prompt) <= maxLength) return prompt;
+  if (overLimit === 'reject') throw invalidParameter(SIM_MSG.promptTooLong(field, maxLength, measure(prompt)));
+  const chars = [...prompt];
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(chars.slice(0, mid).join('')) <= maxLength) lo = mid;
+    else hi = mid - 1;
   }
-  const len = textLength(prompt);
-  if (len > spec.prompt.maxLength) throw invalidParameter(SIM_MSG.promptTooLong(field, spec.prompt.maxLength, len));
-  return prompt;
+  return chars.slice(0, lo).join('');
 }
+
+/** What the size check needs to know about the request (wan2.7's limits depend on the scenario, W27). */
+interface SizeContext {
+  images: number;
+  sequential: boolean;
+}
+
+/** Checks `size` against the model's rule; returns the normalized value (`W*H` or an upper-case preset). */
+export function checkSizeParam(spec: SimModel, raw: unknown, ctx: SizeContext): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'string') throw invalidParameter(SIM_MSG.notString('size'));
+  const rule = spec.size;
+  if (rule.kind === 'none') return undefined;
+  if (rule.kind === 'list') {
+    // API §1.6: the service's own message for a size outside the list (also for `1664x928`).
+    const wh = parseWireSize(raw);
+    const normalized = wh ? `${wh.width}*${wh.height}` : raw;
+    if (!wh || !rule.sizes.includes(normalized)) throw invalidParameter(sizeNotAllowedMessage(rule.sizes));
+    return normalized;
+  }
+  const presets = rule.kind === 'pixels' ? Object.keys(rule.presets ?? {}) : [];
+  const upper = raw.trim().toUpperCase();
+  if (rule.kind === 'pixels' && presets.includes(upper)) {
+    if (rule.textToImageOnlyPresets?.includes(upper) && (ctx.images > 0 || ctx.sequential)) throw invalidParameter(SIZE_MSG.presetTextToImageOnly(upper));
+    return upper;
+  }
+  const wh = parseWireSize(raw);
+  if (!wh) throw invalidParameter(SIZE_MSG.notWireForm(raw, presets));
+  const size = `${wh.width}*${wh.height}`;
+  if (rule.kind === 'sides') {
+    if (wh.width < rule.minSide || wh.width > rule.maxSide || wh.height < rule.minSide || wh.height > rule.maxSide) {
+      throw invalidParameter(SIZE_MSG.sides(size, rule.minSide, rule.maxSide));
+    }
+    return size;
+  }
+  const maxPixels = (ctx.images > 0 || ctx.sequential) && rule.editOrSetMaxPixels !== undefined ? rule.editOrSetMaxPixels : rule.maxPixels;
+  const pixels = wh.width * wh.height;
+  if (pixels < rule.minPixels || pixels > maxPixels) throw invalidParameter(SIZE_MSG.pixels(size, rule.minPixels, maxPixels));
+  const aspect = wh.width / wh.height;
+  if ((rule.minAspect !== undefined && aspect < rule.minAspect - 1e-9) || (rule.maxAspect !== undefined && aspect > rule.maxAspect + 1e-9)) {
+    throw invalidParameter(SIZE_MSG.aspect(size, rule.minAspect ?? 0, rule.maxAspect ?? Infinity));
+  }
+  return size;
+}
+
+const optionalBoolean = (p: Record<string, unknown>, key: string): boolean | undefined => {
+  const v = p[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw invalidParameter(SIM_MSG.notBoolean(key));
+  return v;
+};
 
 interface CommonParams {
   negativePrompt?: string;
@@ -192,46 +293,38 @@ interface CommonParams {
   promptExtend: boolean;
   watermark: boolean;
   maxImages: number;
+  sequential: boolean;
 }
 
-function checkParams(spec: ModelSpec, p: Record<string, unknown>, negativePromptFrom: unknown): CommonParams {
+function checkParams(spec: SimModel, p: Record<string, unknown>, negativePromptFrom: unknown, images: number): CommonParams {
+  for (const key of spec.unsupported ?? []) {
+    const v = key === 'negative_prompt' ? negativePromptFrom : p[key];
+    if (v !== undefined && v !== null) throw invalidParameter(SIM_MSG.unsupported(key, spec.model));
+  }
+
   let negativePrompt: string | undefined;
   if (negativePromptFrom !== undefined && negativePromptFrom !== null) {
     if (typeof negativePromptFrom !== 'string') throw invalidParameter(SIM_MSG.notString('negative_prompt'));
-    const max = spec.negativePromptMaxLength ?? 500;
+    const rule = spec.negativePrompt ?? { maxLength: 500, overLimit: 'reject' };
     const len = textLength(negativePromptFrom);
-    // §2.2: qwen text-to-image truncates an over-long negative_prompt; the others reject it.
-    if (len > max && spec.response === 'qwen' && spec.task === 'text-to-image') negativePrompt = [...negativePromptFrom].slice(0, max).join('');
-    else if (len > max) throw invalidParameter(SIM_MSG.promptTooLong('negative_prompt', max, len));
+    if (len > rule.maxLength && rule.overLimit === 'truncate') negativePrompt = [...negativePromptFrom].slice(0, rule.maxLength).join('');
+    else if (len > rule.maxLength) throw invalidParameter(SIM_MSG.promptTooLong('negative_prompt', rule.maxLength, len));
     else negativePrompt = negativePromptFrom;
   }
 
-  let sizeParam: string | undefined;
-  if (p.size !== undefined && p.size !== null) {
-    if (typeof p.size !== 'string') throw invalidParameter(SIM_MSG.notString('size'));
-    const rule = spec.size;
-    if (rule.kind === 'list') {
-      const wh = parseSize(p.size);
-      const normalized = wh ? formatSize(wh.width, wh.height) : p.size;
-      if (!rule.sizes.includes(normalized) || !/^\d+\*\d+$/.test(p.size.trim())) throw invalidParameter(sizeNotAllowedMessage(rule.sizes));
-      sizeParam = normalized;
-    } else if (rule.kind !== 'none') {
-      const isPreset = rule.kind === 'pixels' && rule.presets?.includes(p.size.trim().toUpperCase());
-      // The wire form is W*H; `x` is not accepted by the service.
-      if (!isPreset && !/^\s*\d+\*\d+\s*$/.test(p.size)) {
-        throw invalidParameter(`The size "${p.size}" is not valid: use WIDTH*HEIGHT, for example ${rule.default && !rule.default.endsWith('K') ? rule.default : rule.recommended[0]}.`);
-      }
-      const problem = checkSize(rule, p.size, spec.model);
-      if (problem) throw invalidParameter(problem);
-      sizeParam = isPreset ? p.size.trim().toUpperCase() : p.size.trim();
-    }
-  }
+  for (const key of ['prompt_extend', 'watermark', 'enable_interleave', 'stream', 'enable_sequential']) optionalBoolean(p, key);
+  const sequential = spec.features?.sequential === true && p.enable_sequential === true;
 
-  let n = spec.n.default;
+  const sizeParam = checkSizeParam(spec, p.size, { images, sequential });
+
+  const nRule = sequential && spec.sequentialN ? spec.sequentialN : spec.n;
+  // W27: with enable_sequential the default 12 is an upper bound and the model decides how many
+  // it makes; the simulator makes 4 (the doc's example set) unless n is given (sim choice).
+  let n = sequential ? Math.min(4, nRule.default) : nRule.default;
   if (p.n !== undefined && p.n !== null) {
-    if (typeof p.n !== 'number' || !Number.isInteger(p.n)) throw invalidParameter(spec.n.max === 1 ? MSG.fixedN : SIM_MSG.nRange(spec.n.min, spec.n.max));
-    if (spec.n.max === 1 && p.n !== 1) throw invalidParameter(MSG.fixedN);
-    if (p.n < spec.n.min || p.n > spec.n.max) throw invalidParameter(SIM_MSG.nRange(spec.n.min, spec.n.max));
+    if (typeof p.n !== 'number' || !Number.isInteger(p.n)) throw invalidParameter(nRule.max === 1 ? MSG.fixedN : SIM_MSG.nRange(nRule.min, nRule.max));
+    if (nRule.max === 1 && p.n !== 1) throw invalidParameter(MSG.fixedN);
+    if (p.n < nRule.min || p.n > nRule.max) throw invalidParameter(SIM_MSG.nRange(nRule.min, nRule.max));
     n = p.n;
   }
 
@@ -241,9 +334,6 @@ function checkParams(spec: ModelSpec, p: Record<string, unknown>, negativePrompt
     seed = p.seed;
   }
 
-  for (const key of ['prompt_extend', 'watermark', 'enable_interleave', 'stream']) {
-    if (p[key] !== undefined && p[key] !== null && typeof p[key] !== 'boolean') throw invalidParameter(SIM_MSG.notBoolean(key));
-  }
   const promptExtend = typeof p.prompt_extend === 'boolean' ? p.prompt_extend : (spec.promptExtendDefault ?? false);
   const watermark = p.watermark === true;
 
@@ -255,21 +345,68 @@ function checkParams(spec: ModelSpec, p: Record<string, unknown>, negativePrompt
     }
     maxImages = m;
   }
-  return { negativePrompt, sizeParam, n, seed, promptExtend, watermark, maxImages };
+  return { negativePrompt, sizeParam, n, seed, promptExtend, watermark, maxImages, sequential };
 }
 
 /**
- * Validates a `messages` body (§2.1): exactly one message, role user, exactly one text item,
- * the model's image count, prompt / negative_prompt lengths and the parameters.
- * `streaming` tells whether the request is on the sync endpoint with SSE requested (interleave
- * needs it together with `parameters.stream=true`, §3.1); `asyncCall` for image-generation tasks.
+ * W27 `color_palette`: 3–10 `{hex, ratio}` with ratios as "NN.NN%" strings that add up to
+ * 100.00% (summed in hundredths, so no float drift); only without an image set.
  */
-export function validateMessages(
-  spec: ModelSpec,
-  input: Record<string, unknown>,
-  p: Record<string, unknown>,
-  opts: { sse: boolean; asyncCall: boolean },
-): MessagesJob {
+export function checkColorPalette(raw: unknown, sequential: boolean): PaletteColour[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (sequential) throw invalidParameter(SIM_MSG.colorPaletteSequential);
+  if (!Array.isArray(raw) || raw.length < 3 || raw.length > 10) throw invalidParameter(SIM_MSG.colorPaletteCount);
+  let hundredths = 0;
+  const out: PaletteColour[] = [];
+  for (const item of raw) {
+    if (!isPlainObject(item) || typeof item.hex !== 'string' || typeof item.ratio !== 'string') throw invalidParameter(SIM_MSG.colorPaletteItem);
+    const ratio = /^(\d{1,3})\.(\d{2})%$/.exec(item.ratio.trim());
+    if (!/^#[0-9a-fA-F]{6}$/.test(item.hex) || !ratio) throw invalidParameter(SIM_MSG.colorPaletteItem);
+    hundredths += Number(ratio[1]) * 100 + Number(ratio[2]);
+    out.push({ hex: item.hex, ratio: item.ratio.trim() });
+  }
+  if (hundredths !== 10000) throw invalidParameter(SIM_MSG.colorPaletteSum((hundredths / 100).toFixed(2)));
+  return out;
+}
+
+/**
+ * W27 `bbox_list` shape: one entry per input image (`[]` for none), at most 2 boxes per image,
+ * each `[x1, y1, x2, y2]` of non-negative integers with x1 < x2 and y1 < y2. Whether the boxes lie
+ * inside their images is {@link checkBboxBounds}, once the images are read.
+ */
+export function checkBboxShape(raw: unknown, images: number): number[][][] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) throw invalidParameter(SIM_MSG.bboxShape);
+  if (raw.length !== images) throw invalidParameter(SIM_MSG.bboxCount(images, raw.length));
+  return raw.map((boxes, index) => {
+    if (!Array.isArray(boxes)) throw invalidParameter(SIM_MSG.bboxShape);
+    if (boxes.length > 2) throw invalidParameter(SIM_MSG.bboxPerImage(index));
+    return boxes.map((box) => {
+      if (!Array.isArray(box) || box.length !== 4 || !box.every((v) => typeof v === 'number' && Number.isInteger(v))) throw invalidParameter(SIM_MSG.bboxShape);
+      const [x1, y1, x2, y2] = box as number[];
+      if (x1 < 0 || y1 < 0 || x1 >= x2 || y1 >= y2) throw invalidParameter(SIM_MSG.bboxOrder);
+      return [x1, y1, x2, y2];
+    });
+  });
+}
+
+/** Boxes in absolute source-image pixels, origin top-left (W27): each must lie inside its image. */
+export function checkBboxBounds(job: MessagesJob, images: readonly { width: number; height: number }[]): void {
+  job.bboxList?.forEach((boxes, index) => {
+    const img = images[index];
+    if (!img) return;
+    for (const [, , x2, y2] of boxes) if (x2 > img.width || y2 > img.height) throw invalidParameter(SIM_MSG.bboxOutside(index, img.width, img.height));
+  });
+}
+
+/**
+ * Validates a `messages` body (API §2.1): exactly one message, role user, exactly one text item,
+ * the model's image count, prompt / negative_prompt lengths and the parameters, plus the wan2.7
+ * (NEW §3) and qwen-image-3.0 (NEW §5) parameters.
+ * `sse` tells whether SSE was requested (interleave needs it together with `parameters.stream=true`,
+ * API §3.1); `asyncCall` for image-generation tasks.
+ */
+export function validateMessages(spec: SimModel, input: Record<string, unknown>, p: Record<string, unknown>, opts: { sse: boolean; asyncCall: boolean }): MessagesJob {
   const messages = input.messages;
   if (!Array.isArray(messages) || messages.length === 0) throw invalidParameter(MSG.roleOrContent);
   const first = messages[0];
@@ -301,18 +438,17 @@ export function validateMessages(
   if (texts.length > 1) throw invalidParameter(SIM_MSG.textLength);
   const prompt = promptWithinLimit(spec, 'text', texts[0]);
 
-  const imgRule = spec.images;
-  const minImages = imgRule?.min ?? 0;
-  const maxImagesIn = imgRule?.max ?? 0;
+  const minImages = spec.images?.min ?? 0;
+  const maxImagesIn = spec.images?.max ?? 0;
   if (images.length > maxImagesIn) throw invalidParameter(SIM_MSG.contentLength(maxImagesIn + 1));
   if (images.length < minImages) throw invalidParameter(MSG.lackImageOrText);
 
-  const common = checkParams(spec, p, p.negative_prompt);
+  const common = checkParams(spec, p, p.negative_prompt, images.length);
   const interleave = spec.requiredParameters?.enable_interleave === true;
-  // §3.1: interleave on the sync endpoint needs both the SSE header and parameters.stream=true.
+  // API §3.1: interleave on the sync endpoint needs both the SSE header and parameters.stream=true.
   if (interleave && !opts.asyncCall && (p.stream !== true || !opts.sse)) throw invalidParameter(SIM_MSG.interleaveNeedsStream);
 
-  return {
+  const job: MessagesJob = {
     kind: 'messages',
     spec,
     family: syncFamily(spec),
@@ -326,18 +462,42 @@ export function validateMessages(
     seed: common.seed,
     promptExtend: interleave ? false : common.promptExtend,
     watermark: common.watermark,
+    sequential: common.sequential,
+    thinking: false,
   };
+
+  const f = spec.features ?? {};
+  if (f.thinkingMode) {
+    // W27: default true; only effective with enable_sequential=false and no input image.
+    const requested = optionalBoolean(p, 'thinking_mode') ?? true;
+    job.thinking = requested && !job.sequential && images.length === 0;
+  }
+  if (f.colorPalette) job.colorPalette = checkColorPalette(p.color_palette, job.sequential);
+  if (f.bboxList) job.bboxList = checkBboxShape(p.bbox_list, images.length);
+  if (f.promptExtendMode) {
+    const mode = p.prompt_extend_mode ?? 'direct';
+    if (mode !== 'direct' && mode !== 'agent') throw invalidParameter(SIM_MSG.promptExtendMode);
+    // Q3: agent is text-to-image only ("I2I+agent → 400").
+    if (mode === 'agent' && images.length > 0) throw invalidParameter(SIM_MSG.agentNeedsTextOnly);
+    job.promptExtendMode = mode;
+  }
+  if (f.enableThinking) {
+    // Q3: default true, only effective when prompt_extend=true.
+    const requested = optionalBoolean(p, 'enable_thinking') ?? true;
+    job.enableThinking = requested && job.promptExtend;
+  }
+  return job;
 }
 
-/** Validates a text2image body (§4.1): `input.prompt`, `input.negative_prompt`, parameters. */
-export function validatePrompt(spec: ModelSpec, input: Record<string, unknown>, p: Record<string, unknown>): PromptJob {
+/** Validates a text2image body (API §4.1): `input.prompt`, `input.negative_prompt`, parameters. */
+export function validatePrompt(spec: SimModel, input: Record<string, unknown>, p: Record<string, unknown>): PromptJob {
   const rawPrompt = input.prompt;
   if (rawPrompt === undefined || rawPrompt === null || rawPrompt === '') throw invalidParameter(SIM_MSG.missing('input.prompt'));
   if (typeof rawPrompt !== 'string') throw invalidParameter(SIM_MSG.notString('input.prompt'));
   if (rawPrompt.trim() === '') throw invalidParameter(SIM_MSG.missing('input.prompt'));
   const prompt = promptWithinLimit(spec, 'prompt', rawPrompt);
-  const common = checkParams(spec, p, input.negative_prompt);
-  const { width, height } = outputSize(spec, common.sizeParam, undefined);
+  const common = checkParams(spec, p, input.negative_prompt, 0);
+  const { width, height } = outputSize(spec, { sizeParam: common.sizeParam, prompt }, []);
   return {
     kind: 'prompt',
     spec,
@@ -352,8 +512,8 @@ export function validatePrompt(spec: ModelSpec, input: Record<string, unknown>, 
   };
 }
 
-/** Validates a qwen-mt-image body (§4.3). */
-export function validateTranslate(spec: ModelSpec, input: Record<string, unknown>): TranslateJob {
+/** Validates a qwen-mt-image body (API §4.3). */
+export function validateTranslate(spec: SimModel, input: Record<string, unknown>): TranslateJob {
   const url = input.image_url;
   if (url === undefined || url === null || url === '') throw invalidParameter(SIM_MSG.missing('input.image_url'));
   if (typeof url !== 'string') throw invalidParameter(SIM_MSG.notString('image_url'));
@@ -422,37 +582,50 @@ export function sizeForTotal(total: number, ref: { width: number; height: number
 }
 
 /**
- * The output size of a request (§2.2):
- * - an explicit `W*H` is used as is, except for models whose catalog `outputSizeStep` says the
- *   service rounds the output (wan2.6-image, qwen-image-edit-plus: multiples of 16);
- * - wan2.6-image `1K` / `2K` (default 1K): ≈1280*1280 / ≈2048*2048 total pixels with the aspect of
- *   the LAST input image, multiples of 16;
- * - qwen-image-edit-plus without size: ≈1024*1024 total pixels with the last image's aspect, ×16;
+ * qwen-image-3.0 without `size`: "model picks from prompt" (Q3). The simulator picks one of these
+ * by a hash of the prompt, so a client cannot assume a fixed default (sim choice).
+ */
+export const QWEN3_PICKED_SIZES = ['1024*1024', '1280*720', '720*1280', '1152*864', '864*1152'] as const;
+
+/**
+ * The output size of a request (API §2.2, NEW §3–§5):
+ * - an explicit `W*H` is used as is, except for models whose `outputRounding` says the service
+ *   snaps the output to multiples of 16 (always, or only when editing);
+ * - presets (`1K`/`2K`/`4K`): their total pixels with the aspect of the LAST input image (square
+ *   without images), multiples of 16;
+ * - no size, with input images: `editDefaultPixels` (≈1024*1024) with the last image's aspect
+ *   (qwen-image-2.0 / 3.0 edits, qwen-image-edit-* `sides` rules, clamped to the side range);
  * - wan2.6-image interleave without size: the input image's size if ≤1280*1280 total, else scaled
  *   to ≈1280*1280; no input image → 1280*1280;
- * - otherwise the catalog default.
+ * - qwen-image-3.0 text-to-image without size: {@link QWEN3_PICKED_SIZES};
+ * - otherwise the rule's default.
  */
-export function outputSize(spec: ModelSpec, sizeParam: string | undefined, lastImage: { width: number; height: number } | undefined): { width: number; height: number } {
+export function outputSize(spec: SimModel, job: { sizeParam?: string; prompt: string }, images: readonly { width: number; height: number }[]): { width: number; height: number } {
   const rule = spec.size;
-  const rounds = spec.outputSizeStep !== undefined;
-  const bounds: [number, number] | undefined = rule.kind === 'pixels' ? [rule.minAspect, rule.maxAspect] : undefined;
-  const preset = (name: string) => sizeForTotal(name === '2K' ? 2048 * 2048 : 1280 * 1280, lastImage, bounds);
+  const lastImage = images[images.length - 1];
+  const editing = images.length > 0;
+  const rounds = spec.outputRounding === 'always' || (spec.outputRounding === 'edit' && editing);
+  const bounds: [number, number] | undefined = rule.kind === 'pixels' && rule.minAspect !== undefined && rule.maxAspect !== undefined ? [rule.minAspect, rule.maxAspect] : undefined;
+  const presets = rule.kind === 'pixels' ? (rule.presets ?? {}) : {};
   const explicit = (s: string) => {
-    const wh = parseSize(s);
-    if (!wh) throw invalidParameter(`The size "${s}" is not valid.`);
+    const wh = parseWireSize(s);
+    if (!wh) throw invalidParameter(SIZE_MSG.notWireForm(s, Object.keys(presets)));
     return rounds ? { width: round16(wh.width), height: round16(wh.height) } : wh;
   };
-  if (sizeParam !== undefined) return sizeParam === '1K' || sizeParam === '2K' ? preset(sizeParam) : explicit(sizeParam);
-  if (rule.kind === 'none') return lastImage ? { ...lastImage } : { width: 1024, height: 1024 };
-  if (rule.kind === 'list') return explicit(rule.default);
-  if (rule.default === '1K' || rule.default === '2K') return preset(rule.default);
-  if (rule.default) return explicit(rule.default);
-  if (rule.kind === 'sides') {
-    // qwen-image-edit-plus: ≈1024*1024 total with the last image's aspect, clamped to the side range.
-    const s = sizeForTotal(1024 * 1024, lastImage);
-    const clamp = (v: number) => Math.min(rule.maxSide, Math.max(rule.minSide, v));
-    return { width: clamp(s.width), height: clamp(s.height) };
+  const chosen = job.sizeParam ?? (rule.kind === 'list' ? rule.default : rule.kind === 'none' ? undefined : (rule.default ?? undefined));
+  if (job.sizeParam === undefined && editing && rule.kind !== 'list' && rule.kind !== 'none') {
+    if (rule.kind === 'sides') {
+      const s = sizeForTotal(1024 * 1024, lastImage);
+      const clamp = (v: number) => Math.min(rule.maxSide, Math.max(rule.minSide, v));
+      return { width: clamp(s.width), height: clamp(s.height) };
+    }
+    if (rule.editDefaultPixels !== undefined) return sizeForTotal(rule.editDefaultPixels, lastImage, bounds);
   }
+  if (chosen !== undefined && presets[chosen] !== undefined) return sizeForTotal(presets[chosen], lastImage, bounds);
+  if (chosen !== undefined) return explicit(chosen);
+  if (rule.kind === 'none') return lastImage ? { ...lastImage } : { width: 1024, height: 1024 };
+  if (spec.response === 'qwen3') return explicit(QWEN3_PICKED_SIZES[hash32(job.prompt) % QWEN3_PICKED_SIZES.length]);
+  if (rule.kind !== 'pixels') return { width: 1024, height: 1024 };
   // interleave: follow the input image.
   if (!lastImage) return { width: 1280, height: 1280 };
   if (lastImage.width * lastImage.height <= rule.maxPixels) return { width: round16(lastImage.width), height: round16(lastImage.height) };

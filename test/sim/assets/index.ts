@@ -8,7 +8,7 @@
  *   const img = await hosts.resolveImage(ref, { model, ossResolve, maxBytes: 10485760 });
  *   await hosts.stop();
  */
-import { RESULT_RETENTION_MS } from '../../../src/dashscope/catalog';
+import { RETENTION_MS } from '../models';
 import { InputResolver, type ResolvedImage, type ResolveOptions } from './inputs';
 import { renderImageAsync, type RenderOptions } from './render';
 import { ResultHost } from './store';
@@ -78,7 +78,7 @@ export async function startAssetHosts(opts: AssetHostsOptions = {}): Promise<Ass
   const results = await ResultHost.start({
     host,
     now,
-    defaultTtlMs: opts.resultTtlMs ?? RESULT_RETENTION_MS,
+    defaultTtlMs: opts.resultTtlMs ?? RETENTION_MS,
     maxItems: opts.maxResultItems,
     maxBytes: opts.maxResultBytes,
   });

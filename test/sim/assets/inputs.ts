@@ -8,8 +8,8 @@
  *   - `data:<mime>;base64,…` — decoded; at most the data-URI limit (10485760 bytes).
  *   - `oss://<key>` — a temporary upload; only with `X-DashScope-OssResourceResolve: enable`
  *     (opts.ossResolve), only for the model the policy was issued for, and only within 48 h.
- * Then the real bytes are sniffed (image-size) and checked against the model's ImageInputRule
- * from the catalog: format, bytes, sides, aspect ratio.
+ * Then the real bytes are sniffed (image-size) and checked against the model's image rule in the
+ * simulator's model table (../models.ts): format, bytes, sides, aspect ratio.
  *
  * Errors (SimInputError, all HTTP 400), per the §1.6 table. The multimodal endpoints (qwen-image-edit,
  * wan2.6-image) run inputs through data inspection and answer with InvalidParameter.DataInspection;
@@ -30,7 +30,7 @@
  * | aspect ratio outside the rule        | InvalidParameter "The aspect ratio of the image is not valid, it must be between 1:10 and 10:1." | same |
  */
 import { imageSize } from 'image-size';
-import { DATA_URI_MAX_BYTES, findModel, type ImageInputRule } from '../../../src/dashscope/catalog';
+import { DATA_URI_MAX_BYTES, findSimModel, type SimImageRule } from '../models';
 import { SimInputError } from './errors';
 import type { ResultHost } from './store';
 import type { UploadHost } from './upload';
@@ -53,7 +53,7 @@ export interface ResolvedImage {
   height: number;
 }
 
-/** Formats when the model has no ImageInputRule (or is not in the catalog). */
+/** Formats when the model has no image rule (or is not in the model table). */
 const DEFAULT_FORMATS = ['jpg', 'png', 'bmp', 'webp', 'tiff', 'gif'];
 
 export const MSG = {
@@ -77,8 +77,8 @@ export class InputResolver {
   ) {}
 
   async resolve(ref: string, opts: ResolveOptions): Promise<ResolvedImage> {
-    const spec = findModel(opts.model);
-    const rule: ImageInputRule | undefined = spec?.images;
+    const spec = findSimModel(opts.model);
+    const rule: SimImageRule | undefined = spec?.images;
     const inspecting = spec?.endpoint !== 'image2image';
     const accepts = rule?.accepts ?? ['url', 'oss', 'data'];
     const downloadError = (): SimInputError =>
