@@ -60,13 +60,13 @@ suite('Editor flows (against the DashScope simulator)', () => {
   });
 
   test('Edit Image with two images keeps their order, saves with provenance and a history line', async () => {
-    const outcome = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.editImage, { images: ['sunset.png', 'checker.png'], model: 'qwen-image-edit-plus', prompt: 'put the pattern of image 2 on the sky of image 1', n: 1 }));
+    const outcome = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.editImage, { images: ['street.png', 'pattern.png'], model: 'qwen-image-edit-plus', prompt: 'put the pattern of image 2 on the sky of image 1', n: 1 }));
     assert.equal(outcome.files.length, 1);
     assert.match(outcome.files[0]!.path, /^generated-images\/.+qwen-image-edit-plus.+\.png$/);
     const record = readProvenance(await vscode.workspace.fs.readFile(vscode.Uri.parse(outcome.files[0]!.uri)));
-    assert.deepEqual(record?.sources, ['sunset.png', 'checker.png'], 'the references keep the user order');
+    assert.deepEqual(record?.sources, ['street.png', 'pattern.png'], 'the references keep the user order');
     const line = (await history()).filter((e) => e.kind === 'edit').at(-1)!;
-    assert.deepEqual(line.inputs, ['sunset.png', 'checker.png']);
+    assert.deepEqual(line.inputs, ['street.png', 'pattern.png']);
     assert.equal(line.outcome, 'succeeded');
     assert.equal(line.outputs[0]!.path, outcome.files[0]!.path);
     assert.ok(line.requestId);
