@@ -1,14 +1,14 @@
-// The vscode-free generation job (src/jobs/generate.ts) against the simulator with a fake saver,
-// and the atomic save algorithm (src/output/atomicSave.ts) over an in-memory file system.
+// The vscode-free image job (src/pipeline/images.ts runImageJob) against the simulator with a fake
+// saver, and the atomic save algorithm (src/pipeline/files.ts saveAtomically) over an in-memory
+// file system.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DashScopeClient, RequestValidationError } from '../../src/dashscope';
-import { runGenerationJob, withSeed, type ImageSaver, type JobProgress, type OutputFile, type SavedFileRef } from '../../src/jobs/generate';
-import { isTemporaryName, saveAtomically, type SaveFileSystem } from '../../src/output/atomicSave';
-import { isPng, readPngText, readProvenance } from '../../src/output/provenance';
+import { RequestValidationError, type DashScopeClient } from '../../src/dashscope';
+import { isTemporaryName, saveAtomically } from '../../src/pipeline/files';
+import { CancelledJobError, runImageJob, withSeed, type ImageSaver, type JobProgress, type OutputFile, type SavedFileRef } from '../../src/pipeline/images';
+import { isPng, readPngText, readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
-
-const SCALE = 0.01;
+import { MemoryFs, SCALE, eventWaiter, simClient } from './pipeline-helpers';
 
 /** A saver that keeps files in memory, in save order. */
 class MemorySaver implements ImageSaver {
@@ -21,23 +21,12 @@ class MemorySaver implements ImageSaver {
   }
 }
 
-function clientFor(sim: Simulator): DashScopeClient {
-  return new DashScopeClient({ apiKey: sim.keys.beijing, baseUrl: sim.urls.beijing, poll: { durationScale: SCALE }, retry: { maxRetries: 0 } });
-}
-
-/** Resolves with the first progress event `match` accepts. */
-function progressWaiter(match: (event: JobProgress) => boolean): { onProgress: (event: JobProgress) => void; seen: Promise<JobProgress> } {
-  let resolve!: (event: JobProgress) => void;
-  const seen = new Promise<JobProgress>((r) => (resolve = r));
-  return { onProgress: (event) => (match(event) ? resolve(event) : undefined), seen };
-}
-
-describe('generation job against the simulator', () => {
+describe('image job against the simulator', () => {
   let sim: Simulator;
   let client: DashScopeClient;
   before(async () => {
     sim = await startSimulator({ timing: { scale: SCALE }, rateLimits: false });
-    client = clientFor(sim);
+    client = simClient(sim);
   });
   after(async () => {
     await client.close();
@@ -48,24 +37,28 @@ describe('generation job against the simulator', () => {
     const saver = new MemorySaver();
     const events: JobProgress[] = [];
     const started = new Date(2026, 0, 2, 3, 4, 5);
-    const result = await runGenerationJob(
+    const result = await runImageJob(
       { model: 'qwen-image', prompt: 'A red lantern over West Lake', size: '1328*1328' },
       { client, saver, started, random: () => 0.5, onProgress: (e) => events.push(e) },
     );
     assert.equal(result.images.length, 1);
+    assert.equal(result.produced, 1);
+    assert.deepEqual(result.lost, []);
+    assert.equal(result.cancelledAfterGeneration, false);
     const [image] = result.images;
-    assert.equal(image.format, 'png');
-    assert.equal(image.seed, Math.floor(0.5 * 2147483648), 'a random seed was chosen and reported');
-    assert.equal(image.file.name, '20260102-030405-qwen-image-a-red-lantern-over-west-lake-1.png');
-    const bytes = saver.files.get(image.file.name)!;
+    assert.equal(image!.format, 'png');
+    assert.equal(image!.seed, Math.floor(0.5 * 2147483648), 'a random seed was chosen and reported');
+    assert.equal(image!.file.name, '20260102-030405-qwen-image-a-red-lantern-over-west-lake-1.png');
+    const bytes = saver.files.get(image!.file.name)!;
     assert.ok(isPng(bytes));
     const record = readProvenance(bytes);
     assert.ok(record, 'the bailian provenance chunk is embedded');
     assert.equal(record.model, 'qwen-image');
     assert.equal(record.prompt, 'A red lantern over West Lake');
-    assert.equal(record.seed, image.seed);
+    assert.equal(record.seed, image!.seed);
     assert.equal(record.parameters.size, '1328*1328');
     assert.ok(record.request_id);
+    assert.equal(record.request_id, result.requestId);
     assert.ok(readPngText(bytes).some((e) => e.keyword === 'parameters'));
     assert.ok(!JSON.stringify(record).includes('http'), 'no (expiring) URL is kept');
     assert.ok(!JSON.stringify(record).includes(sim.keys.beijing), 'the key is never kept');
@@ -73,16 +66,15 @@ describe('generation job against the simulator', () => {
       events.filter((e) => e.kind === 'download').map((e) => (e.kind === 'download' ? e.done : -1)),
       [0, 1],
     );
+    assert.deepEqual(events.filter((e) => e.kind === 'save'), [{ kind: 'save', done: 1, total: 1 }]);
   });
 
   test('async model: every image downloaded and saved, seeds seed and seed+1', async () => {
     const saver = new MemorySaver();
     const events: JobProgress[] = [];
-    const result = await runGenerationJob(
-      { model: 'wan2.2-t2i-flash', prompt: 'two cats', n: 2, seed: 42 },
-      { client, saver, onProgress: (e) => events.push(e) },
-    );
+    const result = await runImageJob({ model: 'wan2.2-t2i-flash', prompt: 'two cats', n: 2, seed: 42 }, { client, saver, onProgress: (e) => events.push(e) });
     assert.deepEqual(result.images.map((i) => i.seed), [42, 43]);
+    assert.deepEqual(result.images.map((i) => i.index), [1, 2]);
     assert.equal(saver.files.size, 2);
     assert.ok(result.taskId);
     assert.ok(events.some((e) => e.kind === 'submitted'));
@@ -95,23 +87,40 @@ describe('generation job against the simulator', () => {
   test('an invalid request is refused before anything is sent or saved', async () => {
     const saver = new MemorySaver();
     await assert.rejects(
-      runGenerationJob({ model: 'qwen-image', prompt: 'x', negativePrompt: 'n'.repeat(501) }, { client, saver }),
+      runImageJob({ model: 'qwen-image', prompt: 'x', negativePrompt: 'n'.repeat(501) }, { client, saver }),
       (error: unknown) => error instanceof RequestValidationError && error.issues.some((i) => i.path === 'negativePrompt'),
     );
     assert.equal(saver.files.size, 0);
   });
 
-  test('aborting during the download saves nothing', async () => {
+  test('aborting during the download keeps the images: they are produced and billed', async () => {
     const saver = new MemorySaver();
-    const removeFault = sim.faults.add({ kind: 'slowDownload', bytesPerSecond: 2_000 });
+    // Slow enough that the abort surely lands while the bytes are still coming, fast enough to finish.
+    const removeFault = sim.faults.add({ kind: 'slowDownload', bytesPerSecond: 300_000 });
     try {
       const controller = new AbortController();
-      const waiter = progressWaiter((e) => e.kind === 'download' && e.done === 0);
-      const job = runGenerationJob({ model: 'z-image-turbo', prompt: 'a slow download' }, { client, saver, signal: controller.signal, onProgress: waiter.onProgress });
+      const events: JobProgress[] = [];
+      const waiter = eventWaiter<JobProgress>((e) => e.kind === 'download' && e.done === 0);
+      const job = runImageJob(
+        { model: 'z-image-turbo', prompt: 'a slow download' },
+        {
+          client,
+          saver,
+          signal: controller.signal,
+          onProgress: (e) => {
+            events.push(e);
+            waiter.listener(e);
+          },
+        },
+      );
       await waiter.seen;
       controller.abort(new Error('user cancelled'));
-      await assert.rejects(job, /user cancelled/);
-      assert.equal(saver.files.size, 0);
+      const result = await job;
+      assert.equal(result.cancelledAfterGeneration, true);
+      assert.equal(result.images.length, 1);
+      assert.equal(saver.files.size, 1);
+      assert.ok(isPng(saver.files.get(result.images[0]!.file.name)!));
+      assert.ok(events.some((e) => e.kind === 'download' && e.done === 1), 'the download went on after the abort');
     } finally {
       removeFault();
     }
@@ -123,6 +132,13 @@ describe('generation job against the simulator', () => {
     const seed = withSeed({ model: 'qwen-image', prompt: 'x' }, () => 0.999999999).seed!;
     assert.ok(Number.isInteger(seed) && seed >= 0 && seed <= 2147483647);
   });
+
+  test('randomizeSeed: false sends the request without a seed', async () => {
+    const saver = new MemorySaver();
+    const result = await runImageJob({ model: 'qwen-image', prompt: 'no seed please' }, { client, saver, randomizeSeed: false });
+    assert.equal(result.request.seed, undefined);
+    assert.equal(saver.files.size, 1);
+  });
 });
 
 describe('cancelling a job whose task is still queued', () => {
@@ -131,7 +147,7 @@ describe('cancelling a job whose task is still queued', () => {
   before(async () => {
     // Tasks stay PENDING for a long time, so the abort surely lands while queued.
     sim = await startSimulator({ timing: { scale: SCALE, pendingMs: 60_000 }, rateLimits: false });
-    client = clientFor(sim);
+    client = simClient(sim);
   });
   after(async () => {
     await client.close();
@@ -142,8 +158,8 @@ describe('cancelling a job whose task is still queued', () => {
     const saver = new MemorySaver();
     const controller = new AbortController();
     const events: JobProgress[] = [];
-    const submitted = progressWaiter((e) => e.kind === 'submitted');
-    const job = runGenerationJob(
+    const submitted = eventWaiter<JobProgress>((e) => e.kind === 'submitted');
+    const job = runImageJob(
       { model: 'wan2.2-t2i-flash', prompt: 'never mind', n: 1 },
       {
         client,
@@ -151,50 +167,27 @@ describe('cancelling a job whose task is still queued', () => {
         signal: controller.signal,
         onProgress: (e) => {
           events.push(e);
-          submitted.onProgress(e);
+          submitted.listener(e);
         },
       },
     );
     const event = await submitted.seen;
     assert.equal(event.kind, 'submitted');
-    controller.abort(new Error('user cancelled'));
-    await assert.rejects(job, /user cancelled/);
-    assert.equal(saver.files.size, 0);
+    const cause = new Error('user cancelled');
+    controller.abort(cause);
     const taskId = event.kind === 'submitted' ? event.taskId : '';
+    await assert.rejects(job, (error: unknown) => {
+      assert.ok(error instanceof CancelledJobError);
+      assert.equal(error.taskOutcome, 'cancelled');
+      assert.equal(error.taskId, taskId);
+      assert.match(error.message, /nothing was produced/);
+      return true;
+    });
+    assert.equal(saver.files.size, 0);
     assert.deepEqual(events.at(-1), { kind: 'cancelTask', taskId, outcome: 'cancelled' });
     assert.equal((sim.tasks.get(taskId) as { status: string }).status, 'CANCELED');
   });
 });
-
-/** An in-memory {@link SaveFileSystem} with hooks to inject races and failures. */
-class MemoryFs implements SaveFileSystem {
-  readonly files = new Map<string, Uint8Array>();
-  readonly folders = new Set<string>(['']);
-  beforeRename?: (from: string, to: string) => void;
-  failWrite = false;
-  failRename = false;
-  async exists(path: string) {
-    return this.files.has(path) || this.folders.has(path);
-  }
-  async createDirectory(path: string) {
-    this.folders.add(path);
-  }
-  async writeFile(path: string, bytes: Uint8Array) {
-    this.files.set(path, bytes.subarray(0, this.failWrite ? 3 : bytes.length));
-    if (this.failWrite) throw new Error('disk full');
-  }
-  async renameNoOverwrite(from: string, to: string): Promise<'renamed' | 'exists'> {
-    this.beforeRename?.(from, to);
-    if (this.failRename) throw new Error('permission denied');
-    if (this.files.has(to)) return 'exists';
-    this.files.set(to, this.files.get(from)!);
-    this.files.delete(from);
-    return 'renamed';
-  }
-  async delete(path: string) {
-    this.files.delete(path);
-  }
-}
 
 describe('atomic save without overwrite', () => {
   const bytes = Uint8Array.of(1, 2, 3, 4, 5);
@@ -202,13 +195,14 @@ describe('atomic save without overwrite', () => {
   test('writes a hidden temporary in the target folder, then renames it', async () => {
     const fs = new MemoryFs();
     let temporary = '';
-    fs.beforeRename = (from) => (temporary = from);
+    fs.beforeRename = (from) => void (temporary = from);
     const name = await saveAtomically(fs, { stem: 'day/cat', ext: 'png', bytes, randomSuffix: () => 'abc123' });
     assert.equal(name, 'day/cat.png');
     assert.equal(temporary, 'day/.cat.png.tmp-abc123');
     assert.ok(isTemporaryName(temporary));
     assert.ok(fs.folders.has('day'));
     assert.deepEqual([...fs.files.keys()], ['day/cat.png']);
+    assert.deepEqual(fs.files.get('day/cat.png'), bytes);
   });
 
   test('an existing name is never overwritten: the next free name is used', async () => {
@@ -243,7 +237,7 @@ describe('atomic save without overwrite', () => {
   });
 
   test('refuses stems that leave the output folder', async () => {
-    for (const stem of ['../cat', 'a/../../cat', '/abs', 'a//b']) {
+    for (const stem of ['../cat', 'a/../../cat', '/abs', 'a//b', 'C:', 'a\\..\\..\\cat']) {
       await assert.rejects(saveAtomically(new MemoryFs(), { stem, ext: 'png', bytes }), /outside the output folder/, stem);
     }
   });

@@ -1,13 +1,15 @@
 /**
- * src/output: name templates and sanitising, nextFreeName, the PNG provenance chunks (decoded back
- * by walking chunks and by pngjs, which checks every CRC), and the atomic no-overwrite save.
+ * src/pipeline naming and provenance: name templates and sanitising, nextFreeName, the PNG
+ * provenance chunks (decoded back by walking chunks and by pngjs, which checks every CRC), and the
+ * atomic no-overwrite save (saveAtomically) over node:fs (nodeFileSystem).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
+import { saveAtomically } from '../../src/pipeline/files';
 import {
   DEFAULT_NAME_TEMPLATE,
   NAME_MAX_BYTES,
@@ -16,8 +18,8 @@ import {
   renderName,
   sanitizeFileName,
   slugifyPrompt,
-} from '../../src/output/naming';
-import { createNoOverwrite, saveNoOverwrite } from '../../src/output/nodeFs';
+} from '../../src/pipeline/naming';
+import { nodeFileSystem } from '../../src/pipeline/nodeFs';
 import {
   buildProvenance,
   crc32,
@@ -27,7 +29,8 @@ import {
   readPngChunks,
   readPngText,
   readProvenance,
-} from '../../src/output/provenance';
+} from '../../src/pipeline/provenance';
+import { listFiles } from './pipeline-helpers';
 
 /** pngjs's independent CRC-32 (not part of its typed API). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -241,7 +244,7 @@ describe('provenance', () => {
   });
 });
 
-describe('atomic no-overwrite save', () => {
+describe('atomic no-overwrite save over node:fs', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bailian-output-test-'));
@@ -250,92 +253,89 @@ describe('atomic no-overwrite save', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const listAll = async (d: string): Promise<string[]> => (await readdir(d, { recursive: true })).map(String).sort();
+  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
   test('creates missing folders and writes the bytes', async () => {
     const target = join(dir, 'a', 'b');
-    const saved = await saveNoOverwrite({ dir: target, base: 'sub/fox', ext: 'png', data: Buffer.from('one') });
-    assert.equal(saved.name, 'sub/fox.png');
-    assert.equal(await readFile(saved.path, 'utf8'), 'one');
-    assert.deepEqual(await listAll(target), ['sub', 'sub/fox.png']);
+    const name = await saveAtomically(nodeFileSystem(target), { stem: 'sub/fox', ext: 'png', bytes: text('one') });
+    assert.equal(name, 'sub/fox.png');
+    assert.equal(await readFile(join(target, 'sub', 'fox.png'), 'utf8'), 'one');
+    assert.deepEqual(await listFiles(target), ['sub/fox.png']);
   });
 
   test('an existing file is never overwritten', async () => {
     const d = join(dir, 'keep');
-    const first = await saveNoOverwrite({ dir: d, base: 'x', ext: '.png', data: 'first' });
-    const second = await saveNoOverwrite({ dir: d, base: 'x', ext: '.png', data: 'second' });
-    assert.equal(second.name, 'x-2.png');
-    assert.equal(await readFile(first.path, 'utf8'), 'first');
-    assert.equal(await readFile(second.path, 'utf8'), 'second');
-    assert.deepEqual(await listAll(d), ['x-2.png', 'x.png']);
+    const fs = nodeFileSystem(d);
+    const first = await saveAtomically(fs, { stem: 'x', ext: '.png', bytes: text('first') });
+    const second = await saveAtomically(fs, { stem: 'x', ext: '.png', bytes: text('second') });
+    assert.equal(first, 'x.png');
+    assert.equal(second, 'x-2.png');
+    assert.equal(await readFile(join(d, first), 'utf8'), 'first');
+    assert.equal(await readFile(join(d, second), 'utf8'), 'second');
+    assert.deepEqual(await listFiles(d), ['x-2.png', 'x.png']);
   });
 
   test('concurrent saves of the same name all land, under distinct names', async () => {
     const d = join(dir, 'race');
-    const saved = await Promise.all(Array.from({ length: 12 }, (_, i) => saveNoOverwrite({ dir: d, base: 'same', ext: 'png', data: `data ${i}` })));
-    const names = saved.map((s) => s.name);
+    // One FileSystem per save, like separate windows or processes.
+    const names = await Promise.all(Array.from({ length: 12 }, (_, i) => saveAtomically(nodeFileSystem(d), { stem: 'same', ext: 'png', bytes: text(`data ${i}`) })));
     assert.equal(new Set(names).size, 12, names.join(' '));
-    for (const [i, s] of saved.entries()) assert.equal(await readFile(s.path, 'utf8'), `data ${i}`);
-    assert.equal((await listAll(d)).length, 12, 'no temporary files left');
+    for (const [i, name] of names.entries()) assert.equal(await readFile(join(d, name), 'utf8'), `data ${i}`);
+    assert.equal((await listFiles(d)).length, 12, 'no temporary files left');
   });
 
   test('a name taken between the check and the link moves on to the next one', async () => {
     const d = join(dir, 'late');
-    const saved = await saveNoOverwrite({
-      dir: d,
-      base: 'late',
-      ext: 'png',
-      data: 'mine',
-      beforeLink: async () => {
+    const fs = nodeFileSystem(d, {
+      // Runs after the free-name check, before the temporary is linked to its final name.
+      write: async (handle, data) => {
+        await handle.writeFile(data);
         await writeFile(join(d, 'late.png'), 'theirs');
       },
     });
-    assert.equal(saved.name, 'late-2.png');
+    const name = await saveAtomically(fs, { stem: 'late', ext: 'png', bytes: text('mine') });
+    assert.equal(name, 'late-2.png');
     assert.equal(await readFile(join(d, 'late.png'), 'utf8'), 'theirs');
-    assert.equal(await readFile(saved.path, 'utf8'), 'mine');
-    assert.deepEqual(await listAll(d), ['late-2.png', 'late.png']);
+    assert.equal(await readFile(join(d, name), 'utf8'), 'mine');
+    assert.deepEqual(await listFiles(d), ['late-2.png', 'late.png']);
   });
 
   test('a failing write leaves neither a partial file nor a temporary one', async () => {
     const d = join(dir, 'fail');
-    await assert.rejects(
-      saveNoOverwrite({
-        dir: d,
-        base: 'broken',
-        ext: 'png',
-        data: Buffer.alloc(1024),
-        write: async (handle, data) => {
-          await handle.write(data.subarray(0, 100));
-          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-        },
-      }),
-      /ENOSPC/,
-    );
-    assert.deepEqual(await listAll(d), []);
+    const fs = nodeFileSystem(d, {
+      write: async (handle, data) => {
+        await handle.write(data.subarray(0, 100));
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      },
+    });
+    await assert.rejects(saveAtomically(fs, { stem: 'broken', ext: 'png', bytes: new Uint8Array(1024) }), /ENOSPC/);
+    assert.deepEqual(await listFiles(d), []);
   });
 
   test('a failing link leaves nothing behind either', async () => {
     const d = join(dir, 'linkfail');
-    await assert.rejects(
-      saveNoOverwrite({ dir: d, base: 'gone', ext: 'png', data: 'x', beforeLink: async (tmp) => rm(tmp) }),
-      /ENOENT/,
-    );
-    assert.deepEqual(await listAll(d), []);
+    const fs = nodeFileSystem(d, {
+      // The temporary vanishes before it is linked: the link fails with ENOENT.
+      write: async (handle, data, path) => {
+        await handle.writeFile(data);
+        await rm(join(d, path));
+      },
+    });
+    await assert.rejects(saveAtomically(fs, { stem: 'gone', ext: 'png', bytes: text('x') }), /ENOENT/);
+    assert.deepEqual(await listFiles(d), []);
   });
 
   test('refuses names that would leave the folder', async () => {
-    await assert.rejects(saveNoOverwrite({ dir, base: '../escape', ext: 'png', data: 'x' }), /outside the output folder/);
+    await assert.rejects(saveAtomically(nodeFileSystem(dir), { stem: '../escape', ext: 'png', bytes: text('x') }), /outside the output folder/);
   });
 
-  test('createNoOverwrite reserves the next free name exclusively', async () => {
+  test('a document (the guide\'s .md) is created under the next free name, never replacing one', async () => {
     const d = join(dir, 'md');
-    const a = await createNoOverwrite(d, 'story', 'md');
-    const b = await createNoOverwrite(d, 'story', 'md');
-    await a.handle.write('a');
-    await b.handle.write('b');
-    await a.handle.close();
-    await b.handle.close();
-    assert.deepEqual([a.name, b.name], ['story.md', 'story-2.md']);
-    assert.equal(await readFile(a.path, 'utf8'), 'a');
+    const fs = nodeFileSystem(d);
+    const a = await saveAtomically(fs, { stem: 'story', ext: 'md', bytes: text('a') });
+    const b = await saveAtomically(fs, { stem: 'story', ext: 'md', bytes: text('b') });
+    assert.deepEqual([a, b], ['story.md', 'story-2.md']);
+    assert.equal(await readFile(join(d, a), 'utf8'), 'a');
+    assert.equal(await readFile(join(d, b), 'utf8'), 'b');
   });
 });
