@@ -23,8 +23,10 @@ const screenshotsDir = join(resultsDir, 'screenshots');
 const flowsDir = join(repoRoot, 'test', 'ui');
 
 async function loadFlows() {
+  // BAILIAN_UI_FLOWS=explorer runs only the flow files whose name contains it (while developing a flow).
+  const only = process.env.BAILIAN_UI_FLOWS;
   const files = readdirSync(flowsDir)
-    .filter((name) => name.endsWith('.flow.mjs'))
+    .filter((name) => name.endsWith('.flow.mjs') && (!only || name.includes(only)))
     .sort();
   const modules = await Promise.all(files.map((file) => import(pathToFileURL(join(flowsDir, file)).href)));
   return modules.flatMap((module) => module.flows);

@@ -1,0 +1,83 @@
+// Workbench helpers for the UI flows: the command palette, quick picks, the Explorer and its
+// context menu, editors and notifications, as a person uses them (keyboard and mouse).
+
+/**
+ * Runs a command from the command palette (F1) by its title. The palette lists only commands
+ * known when it opened, and the extension host registers ours a moment after the workbench
+ * appears, so reopen the palette until the command shows up (or `timeoutMs` passes).
+ */
+export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title });
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 3_000 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`"${title}" never appeared in the command palette`, { cause: error });
+      await page.keyboard.press('Escape');
+      await input.waitFor({ state: 'hidden' });
+    }
+  }
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for a quick pick whose placeholder or title contains `hint`, then picks the row with `label`. */
+export async function pickQuickItem(page, label, { hint } = {}) {
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible' });
+  if (hint) await page.locator('.quick-input-widget', { hasText: hint }).or(page.locator(`.quick-input-widget input[placeholder*="${hint}"]`)).first().waitFor({ state: 'visible' });
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(label);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+}
+
+/** Types into the quick input box (an input box step) and presses Enter. */
+export async function answerInput(page, text, { hint } = {}) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  if (hint) await page.locator('.quick-input-widget', { hasText: hint }).first().waitFor({ state: 'visible' });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Shows the Explorer and returns the row of a file (by its name). */
+export async function explorerRow(page, name) {
+  await runCommand(page, 'View: Show Explorer');
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  return row;
+}
+
+/** Right-clicks Explorer rows (the first one clicked, the others ctrl-clicked) and opens `submenu` → `item`. */
+export async function explorerContextMenu(page, rows, path) {
+  await rows[0].click();
+  for (const row of rows.slice(1)) await row.click({ modifiers: ['Control'] });
+  await rows.at(-1).click({ button: 'right' });
+  for (const [i, label] of path.entries()) {
+    const item = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).last();
+    await item.waitFor({ state: 'visible' });
+    if (i < path.length - 1) await item.hover();
+    else await item.click();
+  }
+}
+
+/** Waits for a notification toast containing `text`. */
+export async function notification(page, text, { timeout = 60_000 } = {}) {
+  const toast = page.locator('.notification-toast', { hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout });
+  return toast;
+}
+
+/** Waits for an editor tab whose label contains `text`. */
+export async function editorTab(page, text, { timeout = 60_000 } = {}) {
+  const tab = page.locator('.tabs-container .tab', { hasText: text }).first();
+  await tab.waitFor({ state: 'visible', timeout });
+  return tab;
+}
