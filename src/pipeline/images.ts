@@ -104,6 +104,8 @@ export interface SavedImage<T extends SavedFileRef> {
   readonly file: T;
   /** The provenance sidecar (formats without embedded text, i.e. JPG). */
   readonly sidecar?: T;
+  /** Why the sidecar could not be written (the image itself was saved). */
+  readonly sidecarError?: unknown;
   readonly format: string;
   readonly width: number;
   readonly height: number;
@@ -291,8 +293,16 @@ export async function keepResult<T extends SavedFileRef>(result: GenerationResul
       const embedded = embedProvenance(bytes, file.format, record);
       const stem = name({ model: options.model, seed: image.seed, date: started, index, prompt: request.prompt });
       const saved = await saveOrRescue(options, { stem, ext: file.format, bytes: embedded.bytes });
-      const sidecar =
-        embedded.sidecar === undefined ? undefined : await saveOrRescue(options, { stem: saved.file.name, ext: 'json', bytes: new TextEncoder().encode(embedded.sidecar) }).then((s) => s.file);
+      // The image is on disk by now: a sidecar that cannot be written must not make it "lost".
+      let sidecar: T | undefined;
+      let sidecarError: unknown;
+      if (embedded.sidecar !== undefined) {
+        try {
+          sidecar = (await saveOrRescue(options, { stem: saved.file.name, ext: 'json', bytes: new TextEncoder().encode(embedded.sidecar) })).file;
+        } catch (error) {
+          sidecarError = error;
+        }
+      }
       onProgress?.({ kind: 'save', done: ++savedCount, total });
       return {
         index,
@@ -301,6 +311,7 @@ export async function keepResult<T extends SavedFileRef>(result: GenerationResul
         width: file.width,
         height: file.height,
         ...(sidecar ? { sidecar } : {}),
+        ...(sidecarError !== undefined ? { sidecarError } : {}),
         ...(image.seed !== undefined ? { seed: image.seed } : {}),
         ...(saved.rescued ? { rescued: true } : {}),
       };
