@@ -15,6 +15,7 @@ export const Commands = {
   translateFolder: 'bailian.translateFolder',
   generateGuide: 'bailian.generateGuide',
   insertImageLink: 'bailian.insertImageLink',
+  showJobs: 'bailian.showJobs',
 } as const;
 
 /** Webview panel view types (also the `onWebviewPanel:` activation event). */

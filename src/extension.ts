@@ -5,10 +5,16 @@ import { editImageCommand } from './commands/edit';
 import { generateImageCommand } from './commands/generate';
 import { generateGuideCommand } from './commands/guide';
 import { WorkspaceHistory, type Host } from './commands/host';
+import { JobFiles, createJobsStatusBar, showJobsCommand } from './commands/jobs';
+import { TaskPersistence, mementoStateFile, resumePersistedTasks, type ResumeReport } from './commands/resume';
+import { registerTools } from './commands/tools';
 import { clearApiKeyCommand, setApiKeyCommand, switchRegionCommand, testApiKeyCommand } from './commands/keys';
 import { insertImageLinkCommand } from './commands/links';
 import { translateFolderCommand, translateImageCommand } from './commands/translate';
 import { Commands } from './constants';
+import { systemClock } from './dashscope';
+import { JobManager, type JobInfo } from './jobs/manager';
+import { PersistedTaskStore, type NewPersistedTask, type PersistedTask } from './jobs/persisted';
 import { DashScopeClientProvider } from './host/clients';
 import { Config } from './host/config';
 import { registerCommand } from './host/errors';
@@ -27,16 +33,46 @@ export interface BailianExtensionApi {
   whenStudioReady(): Promise<void>;
   /** Resolves with the outcome of the open studio's next generation (tests, automation). */
   whenStudioJobFinished(): Promise<StudioJobOutcome>;
+  /** The jobs of this window (snapshots; no request, no key). */
+  jobs(): JobInfo[];
+  /** The persisted async tasks of this workspace (what a reload resumes; never holds the key). */
+  persistedTasks(): Promise<PersistedTask[]>;
+  /** Records a task to resume (tests, tools that submitted one themselves). */
+  persistTask(task: NewPersistedTask): Promise<void>;
+  /** Resumes the persisted tasks now (also done once after activation); resolves when each was saved, expired or kept. */
+  resumeTasks(): Promise<ResumeReport>;
 }
+
+/** Called from {@link deactivate}, before the subscriptions are disposed. */
+let onDeactivate: (() => void) | undefined;
 
 export function activate(context: vscode.ExtensionContext): BailianExtensionApi {
   const log = createLog();
   const config = new Config();
   const apiKeys = new ApiKeyStore(context.secrets);
   const version = (context.extension.packageJSON as { version?: string }).version ?? '0';
-  const clients = new DashScopeClientProvider(config, apiKeys, log, `bailian-image-studio/${version} vscode/${vscode.version}`);
+  // One manager, hence one set of account limits, for every run and every client of the window.
+  const jobs = new JobManager({ clock: systemClock, onListenerError: (error) => log.warn('A job listener failed:', error) });
+  const clients = new DashScopeClientProvider(config, apiKeys, log, `bailian-image-studio/${version} vscode/${vscode.version}`, jobs.limits);
   const history = new WorkspaceHistory();
-  const host: Host = { clients, config, log, apiKeys, state: context.workspaceState, history };
+  const store = new PersistedTaskStore(mementoStateFile(context.workspaceState), {
+    onProblem: (problem) => {
+      log.warn(problem.message);
+      if (problem.kind === 'unreadable') void vscode.window.showWarningMessage(vscode.l10n.t('Bailian could not read its list of running tasks; it was set aside and the readable entries kept. See the log for details.'));
+    },
+  });
+  const tasks = new TaskPersistence(store, log);
+  const jobFiles = new JobFiles(jobs);
+  const host: Host = { clients, config, log, apiKeys, state: context.workspaceState, history, jobs, tasks, jobFiles };
+  let resuming: Promise<ResumeReport> | undefined;
+  const resume = (): Promise<ResumeReport> =>
+    (resuming ??= resumePersistedTasks(host, tasks)
+      .catch((error: unknown): ResumeReport => {
+        log.error('Resuming the tasks of the last session failed:', error);
+        return { saved: [], expired: [], failed: [], kept: [] };
+      })
+      .finally(() => (resuming = undefined)));
+  onDeactivate = () => tasks.suspend();
   const studio: StudioServices = { ...host, extensionUri: context.extensionUri, onDidChangeApiKey: apiKeys.onDidChange };
 
   /** Every command, in one table: id → handler (arguments as VS Code passes them). */
@@ -53,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
     [Commands.translateFolder]: (argument) => translateFolderCommand(host, argument),
     [Commands.generateGuide]: (argument) => generateGuideCommand(host, argument),
     [Commands.insertImageLink]: (argument) => insertImageLinkCommand(argument),
+    [Commands.showJobs]: () => showJobsCommand(jobs, jobFiles, log),
   };
 
   context.subscriptions.push(
@@ -61,6 +98,9 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
     apiKeys,
     clients,
     history,
+    jobFiles,
+    createJobsStatusBar(jobs),
+    ...registerTools(host),
     ...Object.entries(commands).map(([id, handler]) => registerCommand(id, log, handler)),
     vscode.window.registerWebviewPanelSerializer(StudioPanel.viewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
@@ -71,6 +111,11 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
     config.onDidChange((settings) => log.info(`Settings changed: region=${settings.region}`)),
   );
   log.info(`Activated in ${vscode.env.appName} ${vscode.version} (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
+  // Tasks of an earlier session (a reload, a restarted extension host): after activation, never in its way.
+  // The job manager is deliberately not disposed on deactivation: cancelling its jobs would cancel
+  // their PENDING tasks upstream; the process ends anyway and the persisted records resume them.
+  const startup = setTimeout(() => void resume(), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(startup) });
 
   return {
     apiKeySource: async () => (await apiKeys.get(config.read().region))?.source,
@@ -85,9 +130,16 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
         });
       });
     },
+    jobs: () => jobs.list(),
+    persistedTasks: () => store.list(),
+    persistTask: async (task) => {
+      await store.add(task);
+    },
+    resumeTasks: resume,
   };
 }
 
 export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  // Records of running tasks stay for the next activation; everything else is disposed through context.subscriptions.
+  onDeactivate?.();
 }

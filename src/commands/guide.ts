@@ -19,7 +19,7 @@ import { renderName } from '../pipeline/naming';
 import type { WorkspaceSavedFile } from '../host/workspaceFs';
 import type { MarkdownSink } from '../pipeline/markdown';
 import { parseArgs } from './generate';
-import { readInputImages, requireTrust, workspaceReference, type Host } from './host';
+import { jobLabel, readInputImages, requireTrust, workspaceReference, type Host } from './host';
 import { failedOutcome, outcomeFile, type CommandOutcome } from './outcome';
 import { pickOne } from './pickers';
 import { describeProgress } from './progress';
@@ -90,6 +90,7 @@ export async function generateGuideCommand(host: Host, argument?: unknown): Prom
       const location = await resolveOutputLocation({ template: host.config.read().outputFolder, settingName: 'bailian.outputFolder', model: spec.id, date: started, interactive: !scripted, pickAmongFolders: true });
       if (!location) return { status: 'cancelled' };
       let document: vscode.TextDocument | undefined;
+      let jobId: string | undefined;
       const result: GuideResult<WorkspaceSavedFile> = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Bailian: writing the guide'), cancellable: true },
         async (progress, token) => {
@@ -97,23 +98,39 @@ export async function generateGuideCommand(host: Host, argument?: unknown): Prom
           const sub = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
           let images = 0;
           try {
-            return await runGuide(request, {
-              client: lease.client,
-              saver: new WorkspaceImageSaver(location.folder),
+            // A job of the manager like every other run: it waits for the model's stream slot and shows in the jobs list.
+            const handle = host.jobs.enqueue({
+              label: jobLabel(spec.id, request),
+              model: spec.id,
+              source: 'palette',
               signal: abort.signal,
-              started,
-              sources: inputs.map(workspaceReference),
-              onProgress: (event) => progress.report({ message: describeProgress(event) }),
-              onText: () => progress.report({ message: vscode.l10n.t('Writing… ({0} image(s) so far)', images) }),
-              onImage: () => progress.report({ message: vscode.l10n.t('Writing… ({0} image(s) so far)', ++images) }),
-              openDocument: async (header) => {
-                const name = await saveAtomically(workspaceFileSystem(location.folder), { stem: renderName(GUIDE_NAME, { date: started, prompt: args.prompt }), ext: 'md', bytes: new TextEncoder().encode(header) });
-                const uri = vscode.Uri.joinPath(location.folder, ...name.split('/'));
-                document = await vscode.workspace.openTextDocument(uri);
-                await vscode.window.showTextDocument(document, { preview: false });
-                return { name, sink: documentSink(document) };
-              },
+              run: (ctx) =>
+                runGuide(request, {
+                  client: lease.client,
+                  saver: new WorkspaceImageSaver(location.folder),
+                  signal: ctx.signal,
+                  started,
+                  sources: inputs.map(workspaceReference),
+                  onProgress: (event) => {
+                    ctx.setProgress(describeProgress(event));
+                    progress.report({ message: describeProgress(event) });
+                  },
+                  onText: () => progress.report({ message: vscode.l10n.t('Writing… ({0} image(s) so far)', images) }),
+                  onImage: () => {
+                    ctx.setProgress(vscode.l10n.t('Writing… ({0} image(s) so far)', ++images));
+                    progress.report({ message: vscode.l10n.t('Writing… ({0} image(s) so far)', images) });
+                  },
+                  openDocument: async (header) => {
+                    const name = await saveAtomically(workspaceFileSystem(location.folder), { stem: renderName(GUIDE_NAME, { date: started, prompt: args.prompt }), ext: 'md', bytes: new TextEncoder().encode(header) });
+                    const uri = vscode.Uri.joinPath(location.folder, ...name.split('/'));
+                    document = await vscode.workspace.openTextDocument(uri);
+                    await vscode.window.showTextDocument(document, { preview: false });
+                    return { name, sink: documentSink(document) };
+                  },
+                }),
             });
+            jobId = handle.id;
+            return await handle.result;
           } finally {
             sub.dispose();
           }
@@ -121,6 +138,7 @@ export async function generateGuideCommand(host: Host, argument?: unknown): Prom
       );
       await document?.save();
       const docUri = vscode.Uri.joinPath(location.folder, ...result.document.name.split('/'));
+      if (jobId) host.jobFiles?.set(jobId, docUri);
       await host.history.record(location.workspaceFolder, {
         kind: 'guide',
         source: scripted ? 'palette' : 'palette',

@@ -13,7 +13,12 @@ import type { Log } from '../host/log';
 import type { ApiKeyStore } from '../host/secrets';
 import { WorkspaceImageSaver, displayPath, resolveOutputLocation, workspaceFileSystem, workspacePathOf, type OutputLocation, type WorkspaceSavedFile } from '../host/workspaceFs';
 import { HistoryLog, historyEntry, type HistoryFacts } from '../pipeline/history';
-import { runImageJob, type ImageJobOptions, type ImageJobResult, type JobProgress, type OutputFile } from '../pipeline/images';
+import { runImageJob, withSeed, type ImageJobOptions, type ImageJobResult, type JobProgress, type OutputFile } from '../pipeline/images';
+import { DEFAULT_NAME_TEMPLATE } from '../pipeline/naming';
+import type { JobManager } from '../jobs/manager';
+import { describeProgress } from './progress';
+import type { JobFiles } from './jobs';
+import type { TaskPersistence } from './resume';
 
 /** The services every command needs. */
 export interface Host {
@@ -24,6 +29,12 @@ export interface Host {
   /** Workspace-scoped memory of the user's last choices. */
   readonly state: vscode.Memento;
   readonly history: WorkspaceHistory;
+  /** Owns every run: its limits pace and queue jobs across the palette, the studio, batches and agents. */
+  readonly jobs: JobManager;
+  /** Persists submitted async tasks so a reload resumes them; absent where nothing should survive (tests). */
+  readonly tasks?: TaskPersistence | undefined;
+  /** The file each job saved, for the jobs list's Show. */
+  readonly jobFiles?: JobFiles | undefined;
 }
 
 /** The history manifests of the open workspace folders, one log each (appends serialized per folder). */
@@ -129,11 +140,24 @@ export class NoOutputFolderError extends ActionableError {
   }
 }
 
+/** The manager's label of an image job: "qwen-image: a red fox…", "qwen-mt-image: poster.png". */
+export function jobLabel(model: string, request: Pick<GenerationRequest, 'prompt'>, inputs: readonly vscode.Uri[] = []): string {
+  const prompt = [...(request.prompt ?? '').trim()];
+  const what = prompt.length ? (prompt.length > 40 ? `${prompt.slice(0, 40).join('')}…` : prompt.join('')) : inputs.map((u) => u.path.slice(u.path.lastIndexOf('/') + 1)).join(', ');
+  return what ? `${model}: ${what}` : model;
+}
+
 /**
- * Runs one generate / edit / translate job into the workspace. Throws RequestValidationError
- * before anything is sent, MissingApiKeyError without a key, DashScopeError from the service,
- * a CancellationError when the user dismissed the folder question, and a CancelledJobError when
- * cancelled before the service produced anything.
+ * Runs one generate / edit / translate job into the workspace, as a job of the host's
+ * {@link JobManager}: the request is checked and the output folder chosen at once (the user
+ * answers now, not when the job leaves the queue), then the job waits for its model's limits and
+ * runs under the job's signal (cancelled by the caller's signal or from the jobs list). A
+ * submitted async task is persisted until its images are saved, so a reload can resume it.
+ *
+ * Throws RequestValidationError before anything is sent, MissingApiKeyError without a key,
+ * DashScopeError from the service, a CancellationError when the user dismissed the folder
+ * question, an AbortError when cancelled while queued (nothing was sent), and a
+ * CancelledJobError when cancelled before the service produced anything.
  */
 export async function runWorkspaceImageJob(host: Host, request: GenerationRequest, options: WorkspaceImageJobOptions): Promise<WorkspaceImageJob> {
   requireTrust();
@@ -142,9 +166,14 @@ export async function runWorkspaceImageJob(host: Host, request: GenerationReques
   let location: OutputLocation | undefined;
   const inputs = options.inputs ?? [];
   const sources = inputs.map(workspaceReference);
+  /** Whether the job left the queue: a job cancelled while queued sent nothing and gets no history line. */
+  let ran = false;
   try {
     const withImages: GenerationRequest = inputs.length ? { ...request, images: await readInputImages(inputs) } : request;
     const validated = lease.client.validate(withImages);
+    // The seed is chosen here rather than in the pipeline, so the persisted request is the one sent.
+    // The image bytes are dropped until the job runs (read again then): a queued batch holds none.
+    const { images: _checkedImages, ...seeded } = withSeed(withImages);
     options.onValidated?.();
     const settings = host.config.read(inputs[0]);
     const template = options.template ?? { value: settings.outputFolder, setting: 'bailian.outputFolder' };
@@ -163,23 +192,63 @@ export async function runWorkspaceImageJob(host: Host, request: GenerationReques
       throw new NoOutputFolderError();
     }
     const where = location;
-    host.log.info(`${options.kind} with ${validated.spec.id} (prompt of ${[...(request.prompt ?? '')].length} characters, ${inputs.length} input image(s)) into ${where.folder.toString(true)}`);
-    const job = await runImageJob(withImages, {
-      client: lease.client,
-      saver: new WorkspaceImageSaver(where.folder),
-      rescue: (file, error) => rescueImage(host.log, file, error),
-      signal: options.signal,
-      sources,
-      started,
-      name: options.name,
-      nameTemplate: options.nameTemplate,
-      onProgress: (event) => {
-        if (event.kind === 'cancelTask') host.log.info(`Task ${event.taskId}: ${event.outcome === 'cancelled' ? 'cancelled upstream while still pending' : event.outcome === 'started' ? 'already started; it may still finish upstream' : 'cancelling upstream failed'}`);
-        if (event.kind === 'submitted') host.log.info(`Task ${event.taskId} submitted`);
-        if (event.kind === 'retry') host.log.warn(event.message);
-        options.onProgress?.(event);
+    const handle = host.jobs.enqueue({
+      label: jobLabel(validated.spec.id, request, inputs),
+      model: validated.spec.id,
+      source: options.source,
+      ...(options.signal ? { signal: options.signal } : {}),
+      run: async (ctx) => {
+        ran = true;
+        host.log.info(`${options.kind} with ${validated.spec.id} (prompt of ${[...(request.prompt ?? '')].length} characters, ${inputs.length} input image(s)) into ${where.folder.toString(true)}`);
+        let persisted: Promise<unknown> | undefined;
+        let taskId: string | undefined;
+        try {
+          const toSend: GenerationRequest = inputs.length ? { ...seeded, images: await readInputImages(inputs) } : seeded;
+          return await runImageJob(toSend, {
+            client: lease.client,
+            saver: new WorkspaceImageSaver(where.folder),
+            rescue: (file, error) => rescueImage(host.log, file, error),
+            signal: ctx.signal,
+            sources,
+            started,
+            name: options.name,
+            nameTemplate: options.nameTemplate,
+            onSubmitted: (task) => {
+              taskId = task.taskId;
+              persisted = host.tasks?.persist({
+                task,
+                client: lease.client,
+                request: seeded,
+                label: handle.info().label,
+                destination: {
+                  folder: where.folder.toString(),
+                  ...(where.workspaceFolder ? { workspaceFolder: where.workspaceFolder.uri.toString() } : {}),
+                  kind: options.kind,
+                  source: options.source,
+                  sources,
+                  started: started.toISOString(),
+                  naming: persistedNaming(options, validated.spec.id, seeded, started),
+                },
+              });
+            },
+            onProgress: (event) => {
+              if (event.kind === 'cancelTask') host.log.info(`Task ${event.taskId}: ${event.outcome === 'cancelled' ? 'cancelled upstream while still pending' : event.outcome === 'started' ? 'already started; it may still finish upstream' : 'cancelling upstream failed'}`);
+              if (event.kind === 'submitted') host.log.info(`Task ${event.taskId} submitted`);
+              if (event.kind === 'retry') host.log.warn(event.message);
+              // The service side is over once downloads start: the next job of this model may go.
+              if (event.kind === 'download' && event.done === 0) ctx.releaseSlot();
+              ctx.setProgress(describeProgress(event));
+              options.onProgress?.(event);
+            },
+          });
+        } finally {
+          // Saved, failed or cancelled here: nothing is left to resume after a reload.
+          if (taskId !== undefined) await host.tasks?.settled(taskId, persisted);
+        }
       },
     });
+    const job = await handle.result;
+    if (job.images[0]) host.jobFiles?.set(handle.id, job.images[0].file.uri);
     for (const failure of job.failures) host.log.warn(`Image ${failure.index + 1} failed: ${failure.code}: ${failure.message}`);
     for (const lost of job.lost) host.log.error(`Image ${lost.index} could not be kept:`, lost.error);
     host.log.info(`Saved ${job.images.length} image(s): ${job.images.map((i) => displayPath(i.file.uri)).join(', ')}${job.requestId ? ` (request id ${job.requestId})` : ''}`);
@@ -201,8 +270,7 @@ export async function runWorkspaceImageJob(host: Host, request: GenerationReques
   } catch (error) {
     const folder = location?.workspaceFolder ?? (inputs[0] ? vscode.workspace.getWorkspaceFolder(inputs[0]) : vscode.workspace.workspaceFolders?.[0]);
     const cancelled = (error as { name?: string }).name === 'AbortError';
-    const sent = !(error instanceof Error && ['RequestValidationError', 'MissingApiKeyError', 'InvalidBaseUrlError', 'OutputTemplateError', 'UntrustedWorkspaceError', 'Canceled'].includes(error.name));
-    if (sent) {
+    if (ran) {
       await host.history.record(folder, {
         kind: options.kind,
         source: options.source,
@@ -221,6 +289,12 @@ export async function runWorkspaceImageJob(host: Host, request: GenerationReques
   } finally {
     if (!options.lease) lease.release();
   }
+}
+
+/** How a resumed task names its files: the fixed stem a `name` callback gives (translations), else the template. */
+function persistedNaming(options: WorkspaceImageJobOptions, model: string, request: GenerationRequest, started: Date): { stem: string } | { template: string } {
+  if (options.name) return { stem: options.name({ index: 1, seed: request.seed, model, date: started, prompt: request.prompt }) };
+  return { template: options.nameTemplate ?? DEFAULT_NAME_TEMPLATE };
 }
 
 /** An image whose save failed (unwritable folder, full disk): the user picks where it goes instead. */

@@ -14,11 +14,12 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { Commands } from '../constants';
-import { MT_LANGUAGES, getModel, modelsForTask, type MtLanguage, type TranslationOptions } from '../dashscope';
-import { MissingApiKeyError } from '../host/clients';
+import { MT_LANGUAGES, modelsForTask, type MtLanguage, type TranslationOptions } from '../dashscope';
+import { MissingApiKeyError, type ClientLease } from '../host/clients';
 import { summarizeError } from '../host/errors';
 import { displayPath } from '../host/workspaceFs';
 import { GLOSSARY_TEMPLATE, GlossaryError, parseGlossary, type GlossaryTerm } from '../pipeline/glossary';
+import { CancelledJobError } from '../pipeline/images';
 import { mtSources, mtTargetsFor, translatedStem } from '../pipeline/translate';
 import { activeImageUri, explorerSelection } from './edit';
 import { parseArgs } from './generate';
@@ -135,8 +136,8 @@ async function askOptions(host: Host, near: vscode.Uri | undefined, title: strin
   };
 }
 
-/** Scripted options → TranslationOptions (the glossary read unless `useGlossary: false`). */
-async function scriptedOptions(host: Host, args: z.infer<typeof TranslateOptionsArgs>, near: vscode.Uri): Promise<TranslationOptions> {
+/** Scripted options → TranslationOptions (also the agent tool's) (the glossary read unless `useGlossary: false`). */
+export async function scriptedOptions(host: Host, args: z.infer<typeof TranslateOptionsArgs>, near: vscode.Uri): Promise<TranslationOptions> {
   const terms = [...(args.terms ?? []), ...(args.useGlossary === false ? [] : ((await readWorkspaceGlossary(host, near)) ?? []))];
   return {
     sourceLang: args.from,
@@ -152,8 +153,8 @@ function translationModel(): string {
   return modelsForTask('translate')[0]!.id;
 }
 
-/** Translates one image into the workspace (shared by the single and the folder command). */
-async function translateOne(host: Host, image: vscode.Uri, translation: TranslationOptions, options: { signal: AbortSignal; source: 'palette' | 'explorer' | 'batch'; report?: (text: string) => void; interactive: boolean }) {
+/** Translates one image into the workspace (shared by the single command, the folder batch and the agent tool). */
+export async function translateOne(host: Host, image: vscode.Uri, translation: TranslationOptions, options: { signal?: AbortSignal; source: 'palette' | 'explorer' | 'batch' | 'agent'; report?: (text: string) => void; interactive: boolean; lease?: ClientLease; onValidated?: () => void }) {
   const settings = host.config.read(image);
   return runWorkspaceImageJob(host, { model: translationModel(), translation }, {
     kind: 'translate',
@@ -164,6 +165,8 @@ async function translateOne(host: Host, image: vscode.Uri, translation: Translat
     template: { value: settings.translationOutputFolder, setting: 'bailian.translationOutputFolder' },
     name: () => translatedStem(image.path, translation.targetLang),
     interactive: options.interactive,
+    lease: options.lease,
+    onValidated: options.onValidated,
     onProgress: (event) => options.report?.(describeProgress(event)),
   });
 }
@@ -253,66 +256,59 @@ export async function translateFolderCommand(host: Host, argument?: unknown): Pr
       void vscode.window.showWarningMessage(vscode.l10n.t('No images to translate in {0} ({1} other file(s) skipped).', displayPath(folder), skipped.length));
       return { status: 'done', translated: [], skipped, failed: [], notStarted: 0 };
     }
-    const spec = getModel(translationModel());
     const translated: OutcomeFile[] = [];
     const failed: { path: string; code?: string; message: string }[] = [];
     let cancelled = false;
-    let started = 0;
+    // Jobs cancelled while still queued: they sent nothing.
+    let notStarted = 0;
     const lease = await host.clients.acquire();
     try {
       await withJobProgress(title, async (signal, report) => {
         let done = 0;
         const update = (): void => report(vscode.l10n.t('{0} of {1} done ({2} failed)…', done, images.length, failed.length));
         update();
-        // Pacing: at most `concurrent` tasks at once, submits at least 1/requestsPerSecond apart (§8).
-        const concurrent = Math.max(1, spec.rateLimits.concurrent);
-        const submitGap = 1000 / Math.max(0.001, spec.rateLimits.requestsPerSecond);
-        let nextSubmit = 0;
-        let next = 0;
-        const worker = async (): Promise<void> => {
-          while (!signal.aborted && next < images.length) {
-            const image = images[next++]!;
-            const wait = nextSubmit - Date.now();
-            nextSubmit = Math.max(Date.now(), nextSubmit) + submitGap;
-            if (wait > 0) await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, wait);
-              signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-            });
-            if (signal.aborted) break;
-            started++;
+        // Every image is a job of the manager at once: its limits for the model (submit rate,
+        // concurrent tasks, query rate, §8) do the pacing, and a cancel cancels the queued ones,
+        // which then never send anything. Each image is read and checked once the previous one
+        // was, so a big folder is not read into memory all at once.
+        let checked: Promise<void> = Promise.resolve();
+        await Promise.all(
+          images.map(async (image) => {
+            const previous = checked;
+            let next!: () => void;
+            checked = new Promise<void>((resolve) => (next = resolve));
+            await previous;
             try {
-              const run = await runWorkspaceImageJob(host, { model: spec.id, translation: options }, {
-                kind: 'translate',
-                source: 'batch',
+              const run = await translateOne(host, image, options, {
                 signal,
-                inputs: [image],
-                lang: options.targetLang,
-                template: { value: host.config.read(image).translationOutputFolder, setting: 'bailian.translationOutputFolder' },
-                name: () => translatedStem(image.path, options.targetLang),
+                source: 'batch',
                 interactive: false,
                 lease,
+                onValidated: next,
               });
               translated.push(...run.job.images.map((i) => outcomeFile(i.file.uri)));
             } catch (error) {
               if (signal.aborted) {
                 cancelled = true;
-              } else {
-                const summary = summarizeError(error);
-                failed.push({ path: displayPath(image), ...(summary.code ? { code: summary.code } : {}), message: summary.issues?.map((i) => i.message).join(' ') || summary.message });
-                host.log.warn(`Translating ${displayPath(image)} failed: ${summary.code ?? summary.name}: ${summary.message}`);
+                // A running job's cancel ends in CancelledJobError; a queued one's in the manager's AbortError.
+                if (!(error instanceof CancelledJobError)) notStarted++;
+                return;
               }
+              const summary = summarizeError(error);
+              failed.push({ path: displayPath(image), ...(summary.code ? { code: summary.code } : {}), message: summary.issues?.map((i) => i.message).join(' ') || summary.message });
+              host.log.warn(`Translating ${displayPath(image)} failed: ${summary.code ?? summary.name}: ${summary.message}`);
+            } finally {
+              next();
             }
             done++;
             update();
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(concurrent, images.length) }, worker));
+          }),
+        );
         cancelled ||= signal.aborted;
       });
     } finally {
       lease.release();
     }
-    const notStarted = images.length - started;
     const summary = vscode.l10n.t('Translated {0} of {1} images into {2}; {3} failed, {4} other files skipped{5}.', translated.length, images.length, MT_LANGUAGES[options.targetLang as MtLanguage] ?? options.targetLang, failed.length, skipped.length, cancelled ? vscode.l10n.t(', {0} not started (cancelled)', notStarted) : '');
     host.log.info(summary + (failed.length ? ` Failures: ${failed.map((f) => `${f.path}: ${f.code ?? ''} ${f.message}`).join('; ')}` : ''));
     const showLog = vscode.l10n.t('Show Details');

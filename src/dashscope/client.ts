@@ -13,7 +13,7 @@ import { downloadImage, type DownloadOptions, type DownloadedImage } from './dow
 import { buildWireBody, routeOf, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests.js';
 import { ResponseEnvelopeSchema, normalizeResponse, type GenerationResult, type NormalizeContext, type TaskResponse, type TaskSnapshot } from './schemas.js';
 import { collectStream, readSseEvents, sseToDeltas, type SseEvent, type StreamDelta } from './stream.js';
-import { QueryRateLimiter, cancelTask, getTask, submitTask, waitForTask, type TaskStatusEvent } from './tasks.js';
+import { QueryRateLimiter, cancelTask, getTask, submitTask, waitForTask, type TaskQueryLimiter, type TaskStatusEvent } from './tasks.js';
 import {
   Transport,
   createDispatcher,
@@ -50,6 +50,8 @@ export interface DashScopeClientOptions {
   userAgent?: string;
   /** Called before every automatic retry of any call. */
   onRetry?: (event: RetryEvent) => void;
+  /** Paces task queries; default one {@link QueryRateLimiter} per client. Pass one shared limiter when several clients use one account. */
+  limiter?: TaskQueryLimiter;
   /** Poll schedule tuning: `durationScale` multiplies every model's typical duration (simulator with scaled timing). */
   poll?: { durationScale?: number; minIntervalMs?: number; maxIntervalMs?: number };
 }
@@ -122,7 +124,7 @@ export class DashScopeClient {
   readonly baseUrl: string;
   private readonly transport: Transport;
   private readonly ownsDispatcher: boolean;
-  private readonly limiter: QueryRateLimiter;
+  private readonly limiter: TaskQueryLimiter;
   private readonly logger: Logger;
   private readonly pollTuning: NonNullable<DashScopeClientOptions['poll']>;
 
@@ -147,7 +149,7 @@ export class DashScopeClient {
       onRetry: options.onRetry,
     });
     this.logger = this.transport.logger;
-    this.limiter = new QueryRateLimiter(this.transport.clock);
+    this.limiter = options.limiter ?? new QueryRateLimiter(this.transport.clock);
     this.pollTuning = options.poll ?? {};
   }
 

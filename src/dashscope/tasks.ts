@@ -73,8 +73,13 @@ export function sdkPollDelay(pollIndex: number): number {
   return wait * 1000;
 }
 
+/** What paces task queries: {@link QueryRateLimiter}, or an account-wide budget shared by several clients. */
+export interface TaskQueryLimiter {
+  acquire(key: string, perSecond: number, signal?: AbortSignal): Promise<void>;
+}
+
 /** Spacing of queries per model, shared by every wait in one client (the rate is per account). */
-export class QueryRateLimiter {
+export class QueryRateLimiter implements TaskQueryLimiter {
   private readonly nextSlot = new Map<string, number>();
 
   constructor(private readonly clock: Clock) {}
@@ -112,8 +117,8 @@ export interface WaitOptions {
   typicalDurationMs?: number;
   minIntervalMs?: number;
   maxIntervalMs?: number;
-  /** Shared limiter; one per client. */
-  limiter?: QueryRateLimiter;
+  /** Shared limiter; one per client, or one per account (the extension's AccountLimits). */
+  limiter?: TaskQueryLimiter;
   /** Consecutive failed queries (after the transport's own retries) tolerated before giving up. */
   maxQueryFailures?: number;
 }

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { ConfigKeys, ENV_API_KEY, type Region } from '../constants';
 import { DashScopeClient, DashScopeError, type DashScopeClientOptions, type Logger } from '../dashscope';
+import type { AccountLimits } from '../jobs/limits';
 import type { Config, Settings } from './config';
 import { ActionableError } from './errors';
 import type { Log } from './log';
@@ -93,6 +94,11 @@ export class DashScopeClientProvider implements vscode.Disposable {
     private readonly apiKeys: ApiKeyStore,
     private readonly log: Log,
     private readonly userAgent: string,
+    /**
+     * The job manager's account limits: every client built here polls within the one account-wide
+     * query budget, and its 429s slow every job down (the limits are per account, not per client).
+     */
+    private readonly limits?: AccountLimits,
   ) {
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -183,7 +189,13 @@ export class DashScopeClientProvider implements vscode.Disposable {
     if (!key) throw new MissingApiKeyError();
     const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy');
     const options = clientOptionsFromSettings(settings, key.value, proxy);
-    const client = new DashScopeClient({ ...options, userAgent: this.userAgent, logger: logAdapter(this.log) });
+    const limits = this.limits;
+    const client = new DashScopeClient({
+      ...options,
+      userAgent: this.userAgent,
+      logger: logAdapter(this.log),
+      ...(limits ? { limiter: limits, onRetry: (event) => limits.observeRetry(event) } : {}),
+    });
     // Never the key: only where the key came from and where requests go.
     this.log.info(`DashScope client for ${client.baseUrl} (region ${settings.region}, key from ${key.source}${options.proxyUrl ? ', via the http.proxy setting' : ''})`);
     const entry: Entry = { client, leases: 0, stale: false };

@@ -1,0 +1,329 @@
+/**
+ * Async tasks that survive a reload. DashScope keeps a submitted task, and bills it, for 24 h
+ * whether or not anybody asks for its result (§8), so every task an editor job submits is
+ * persisted in the workspace state (task id, model, region and base URL, the request as sent
+ * without image bytes, where its images go, when it was submitted) until its images are saved.
+ * After the next activation each record left over is resumed through the job manager and its
+ * images are saved into the same folder, or it is reported as expired (older than 24 h, or the
+ * service answers UNKNOWN). The key is never stored: a resumed task uses the client of the
+ * current settings, whose key comes from SecretStorage.
+ */
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { CLIENT_ERROR_CODES, DashScopeError, GenerationRequestSchema, getModel, isRetriable, type DashScopeClient, type GenerationRequest, type SubmittedTask } from '../dashscope';
+import { summarizeError, isCancellation } from '../host/errors';
+import type { Log } from '../host/log';
+import { WorkspaceImageSaver, displayPath } from '../host/workspaceFs';
+import { planResume, type PersistedTask, type PersistedTaskStore, type StateFile } from '../jobs/persisted';
+import { HistoryKind, HistorySource } from '../pipeline/history';
+import { keepResult } from '../pipeline/images';
+import { workspaceReference, type Host } from './host';
+import { announceSaved, describeProgress } from './progress';
+
+/** The workspace-state key of the persisted task list. */
+export const TASKS_STATE_KEY = 'bailian.tasks';
+
+/** Where a persisted task's images go (the record's `destination`). */
+export const TaskDestinationSchema = z.object({
+  /** The output folder, a Uri string. */
+  folder: z.string().min(1),
+  /** The workspace folder whose history records the job, a Uri string. */
+  workspaceFolder: z.string().optional(),
+  kind: HistoryKind,
+  source: HistorySource,
+  /** Input images as recorded in provenance and history (workspace paths). */
+  sources: z.array(z.string()).default([]),
+  /** When the job started (names, provenance), ISO 8601. */
+  started: z.string(),
+  /** A fixed file stem (translations: `poster.en`) or the name template. */
+  naming: z.union([z.object({ stem: z.string().min(1) }), z.object({ template: z.string().min(1) })]),
+});
+/** Where a persisted task's images go. */
+export type TaskDestination = z.infer<typeof TaskDestinationSchema>;
+
+/** A {@link StateFile} over a Memento; unreadable text is kept under a second key for people to look at. */
+export function mementoStateFile(memento: vscode.Memento, key: string = TASKS_STATE_KEY): StateFile {
+  return {
+    read: async () => memento.get<string>(key),
+    write: async (text) => {
+      await memento.update(key, text);
+    },
+    moveAside: async (text) => {
+      await memento.update(`${key}.unreadable`, text);
+    },
+  };
+}
+
+/** The request as persisted: JSON only, without image bytes (the inputs are the destination's `sources`). */
+export function requestToPersist(request: GenerationRequest): Record<string, unknown> {
+  const { images: _images, ...rest } = request;
+  return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+}
+
+/** What the job runner hands over when a task was submitted. */
+export interface SubmittedTaskFacts {
+  task: SubmittedTask;
+  client: Pick<DashScopeClient, 'region' | 'baseUrl'>;
+  request: GenerationRequest;
+  label?: string;
+  destination: TaskDestination;
+}
+
+/** The persisted tasks of this workspace, as the job runner and the resume use them. */
+export class TaskPersistence {
+  private suspended = false;
+  /** Tasks a job of this session waits for: a resume pass leaves them alone. */
+  private readonly live = new Set<string>();
+
+  constructor(
+    readonly store: PersistedTaskStore,
+    private readonly log: Log,
+  ) {}
+
+  /** Records a submitted task; a failure is logged (the job goes on, it only will not survive a reload). */
+  async persist(facts: SubmittedTaskFacts): Promise<void> {
+    this.live.add(facts.task.taskId);
+    try {
+      await this.store.add({
+        taskId: facts.task.taskId,
+        modelId: facts.task.model,
+        ...(facts.client.region ? { region: facts.client.region } : {}),
+        baseUrl: facts.client.baseUrl,
+        request: requestToPersist(facts.request),
+        destination: facts.destination,
+        submittedAt: facts.task.submittedAt,
+        ...(facts.label ? { label: facts.label } : {}),
+      });
+    } catch (error) {
+      this.log.warn(`Could not persist task ${facts.task.taskId}; it will not be resumed after a reload:`, error);
+    }
+  }
+
+  /** Forgets a task whose job is over (after its record was written, if it is being written). */
+  async settled(taskId: string, persisted?: Promise<unknown>): Promise<void> {
+    await persisted?.catch(() => undefined);
+    this.live.delete(taskId);
+    // The extension host is going down: the job did not end, the next activation resumes it.
+    if (this.suspended) return;
+    try {
+      await this.store.remove(taskId);
+    } catch (error) {
+      this.log.warn(`Could not remove the record of task ${taskId}:`, error);
+    }
+  }
+
+  /** Marks a task as waited for by this session (a resumed one); false if it already was. */
+  claim(taskId: string): boolean {
+    if (this.live.has(taskId)) return false;
+    this.live.add(taskId);
+    return true;
+  }
+
+  /** Gives up a claim without touching the record (the task stays for a later activation). */
+  release(taskId: string): void {
+    this.live.delete(taskId);
+  }
+
+  /** From deactivation on, records are left in place whatever the jobs do. */
+  suspend(): void {
+    this.suspended = true;
+  }
+}
+
+/** What a resume pass did, by task id (for the log and tests). */
+export interface ResumeReport {
+  /** Resumed and saved. */
+  saved: string[];
+  /** Older than 24 h, or unknown to the service: nothing saved. */
+  expired: string[];
+  /** The task failed or was cancelled, or its images could not be kept. */
+  failed: string[];
+  /** Left for a later activation (no key, another region, untrusted workspace, network trouble). */
+  kept: string[];
+}
+
+function destinationOf(task: PersistedTask): TaskDestination | undefined {
+  const parsed = TaskDestinationSchema.safeParse(task.destination);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function requestOf(task: PersistedTask): GenerationRequest {
+  const parsed = GenerationRequestSchema.safeParse({ ...task.request, model: task.modelId });
+  return parsed.success ? parsed.data : { model: task.modelId };
+}
+
+function folderOf(destination: TaskDestination | undefined): vscode.WorkspaceFolder | undefined {
+  return destination?.workspaceFolder ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(destination.workspaceFolder)) : undefined;
+}
+
+/** True for an answer that means the service no longer knows the task. */
+function isUnknownTask(error: unknown): boolean {
+  return error instanceof DashScopeError && error.code === CLIENT_ERROR_CODES.taskUnknown;
+}
+
+/**
+ * Resumes every persisted task once (see the module comment). Never throws: each record's
+ * trouble is logged and reported. Expired ones get a history line with outcome `expired` and one
+ * notification says so.
+ */
+export async function resumePersistedTasks(host: Host, persistence: TaskPersistence, now: number = Date.now()): Promise<ResumeReport> {
+  const report: ResumeReport = { saved: [], expired: [], failed: [], kept: [] };
+  const { store } = persistence;
+  // Tasks this session's jobs wait for are not from an earlier session.
+  const records = (await store.list()).filter((r) => persistence.claim(r.taskId));
+  if (records.length === 0) return report;
+  const plan = planResume(records, now);
+  host.log.info(`Found ${records.length} task(s) from an earlier session: ${plan.resumable.length} to resume, ${plan.expired.length} expired`);
+  const expire = async (task: PersistedTask): Promise<void> => {
+    const destination = destinationOf(task);
+    host.log.warn(`Task ${task.taskId} (${task.modelId}) expired: older than 24 h or unknown to the service; nothing was saved`);
+    await host.history.record(folderOf(destination), {
+      kind: destination?.kind ?? 'generate',
+      source: destination?.source ?? 'palette',
+      model: task.modelId,
+      request: requestOf(task),
+      inputs: destination?.sources ?? [],
+      started: new Date(task.submittedAt),
+      finished: new Date(now),
+      outcome: 'expired',
+      taskId: task.taskId,
+    }, host.log);
+    await store.remove(task.taskId).catch((error: unknown) => host.log.warn(`Could not remove the record of task ${task.taskId}:`, error));
+    report.expired.push(task.taskId);
+  };
+  for (const task of plan.expired) await expire(task);
+
+  const runs: Promise<void>[] = [];
+  if (plan.resumable.length > 0) {
+    if (!vscode.workspace.isTrusted) {
+      host.log.warn(`${plan.resumable.length} task(s) wait for the workspace to be trusted before their images are saved`);
+      report.kept.push(...plan.resumable.map((t) => t.taskId));
+    } else {
+      let lease: Awaited<ReturnType<Host['clients']['acquire']>> | undefined;
+      try {
+        lease = await host.clients.acquire();
+      } catch (error) {
+        host.log.warn(`Cannot resume ${plan.resumable.length} task(s) yet:`, summarizeError(error).message);
+        report.kept.push(...plan.resumable.map((t) => t.taskId));
+      }
+      if (lease) {
+        const client = lease.client;
+        for (const task of plan.resumable) {
+          if (task.baseUrl !== undefined && task.baseUrl !== client.baseUrl) {
+            host.log.warn(`Task ${task.taskId} was submitted to ${task.baseUrl}, not ${client.baseUrl}: switch back to that region to resume it`);
+            report.kept.push(task.taskId);
+            continue;
+          }
+          runs.push(resumeOne(host, persistence, client, task, report, expire));
+        }
+        void Promise.allSettled(runs).finally(() => lease.release());
+      }
+    }
+  }
+  await Promise.allSettled(runs);
+  for (const taskId of [...report.kept, ...report.expired]) persistence.release(taskId);
+  if (report.expired.length > 0) {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} DashScope task(s) from an earlier session expired before their images were saved (tasks are kept for 24 hours). Nothing was saved for them.', report.expired.length),
+    );
+  }
+  return report;
+}
+
+async function resumeOne(
+  host: Host,
+  persistence: TaskPersistence,
+  client: DashScopeClient,
+  task: PersistedTask,
+  report: ResumeReport,
+  expire: (task: PersistedTask) => Promise<void>,
+): Promise<void> {
+  const destination = destinationOf(task);
+  const request = requestOf(task);
+  const started = destination ? new Date(destination.started) : new Date(task.submittedAt);
+  if (!destination) {
+    host.log.warn(`Task ${task.taskId}: the saved destination does not parse; waiting for it only to report its outcome`);
+  }
+  const spec = getModel(task.modelId);
+  const handle = host.jobs.enqueue({
+    label: task.label ?? `${task.modelId}: ${task.taskId}`,
+    model: task.modelId,
+    source: 'resume',
+    // It only polls: no submit slot is taken.
+    submitPacing: 'in-run',
+    run: async (ctx) => {
+      const result = await client.resumeTask(task.taskId, task.modelId, {
+        signal: ctx.signal,
+        request,
+        onProgress: (event) => event.type === 'status' && ctx.setProgress(describeProgress({ kind: 'task', taskId: event.taskId, status: event.status, elapsedMs: event.elapsedMs })),
+      });
+      ctx.releaseSlot();
+      if (!destination) throw new Error(`Task ${task.taskId} finished, but where its images go could not be read.`);
+      return keepResult(result, {
+        client,
+        saver: new WorkspaceImageSaver(vscode.Uri.parse(destination.folder)),
+        model: spec.id,
+        request,
+        outputFormat: spec.outputFormat,
+        started,
+        taskId: task.taskId,
+        sources: destination.sources,
+        ...('stem' in destination.naming ? { name: () => (destination.naming as { stem: string }).stem } : { nameTemplate: destination.naming.template }),
+        onProgress: (event) => ctx.setProgress(describeProgress(event)),
+      });
+    },
+  });
+  try {
+    const kept = await handle.result;
+    await host.history.record(folderOf(destination), {
+      kind: destination?.kind ?? 'generate',
+      source: destination?.source ?? 'palette',
+      model: kept.model,
+      request,
+      inputs: destination?.sources ?? [],
+      outputs: kept.images.map((i) => ({ path: workspaceReference(i.file.uri), seed: i.seed, width: i.width, height: i.height })),
+      started,
+      finished: new Date(),
+      outcome: kept.failures.length || kept.lost.length ? 'partial' : 'succeeded',
+      requestId: kept.requestId,
+      taskId: task.taskId,
+      produced: kept.produced,
+    }, host.log);
+    await persistence.settled(task.taskId);
+    host.log.info(`Resumed task ${task.taskId}: saved ${kept.images.map((i) => displayPath(i.file.uri)).join(', ')}`);
+    announceSaved(kept.images.map((i) => i.file.uri), vscode.l10n.t('(A task from before the reload.)'));
+    report.saved.push(task.taskId);
+  } catch (error) {
+    if (isUnknownTask(error)) {
+      await expire(task);
+      return;
+    }
+    const cancelled = isCancellation(error);
+    // Network trouble or a busy service after the client's own retries: the task may be fine; try after the next activation.
+    if (!cancelled && error instanceof DashScopeError && isRetriable(error.code, error.httpStatus)) {
+      host.log.warn(`Task ${task.taskId}: could not resume it now; trying again after the next reload:`, error.message);
+      report.kept.push(task.taskId);
+      return;
+    }
+    await host.history.record(folderOf(destination), {
+      kind: destination?.kind ?? 'generate',
+      source: destination?.source ?? 'palette',
+      model: task.modelId,
+      request,
+      inputs: destination?.sources ?? [],
+      started,
+      finished: new Date(),
+      outcome: cancelled ? 'cancelled' : 'failed',
+      taskId: task.taskId,
+      requestId: (error as { requestId?: string }).requestId,
+      error: cancelled ? undefined : error,
+    }, host.log);
+    await persistence.settled(task.taskId);
+    if (!cancelled) {
+      const summary = summarizeError(error);
+      host.log.warn(`Resumed task ${task.taskId} failed: ${summary.code ?? summary.name}: ${summary.message}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('A task from before the reload ({0}) failed: {1}', task.label ?? task.modelId, summary.message));
+    }
+    report.failed.push(task.taskId);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Agent tools (`languageModelTools` in package.json, registered with `vscode.lm.registerTool`):
+ * `bailian_generate_image` makes an image from a prompt, `bailian_translate_image` translates the
+ * text in a workspace image. Both run through the same runner and job manager as the palette
+ * commands (limits, queue, history, persisted tasks), with source `agent`, and answer with the
+ * saved workspace path and the relative Markdown link to paste into a document.
+ * `prepareInvocation` states what will be sent, and that it is billed, before the user confirms.
+ */
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { modelsForTask, type GenerationRequest } from '../dashscope';
+import { displayPath } from '../host/workspaceFs';
+import { GenerateImageArgs } from './generate';
+import { requireTrust, runWorkspaceImageJob, workspaceReference, type Host, type WorkspaceImageJob } from './host';
+import { imageLinkText } from './links';
+import { scriptedOptions, translateOne, TranslateOptionsArgs } from './translate';
+
+/** Tool names, as package.json declares them. */
+export const Tools = {
+  generateImage: 'bailian_generate_image',
+  translateImage: 'bailian_translate_image',
+} as const;
+
+/** Input of the generate tool: the generate command's scripted argument, the model optional. */
+export const GenerateToolInput = GenerateImageArgs.extend({
+  model: z.string().min(1).optional(),
+  /** Workspace path of the Markdown file the link is for (default: the workspace folder root). */
+  markdownFile: z.string().optional(),
+});
+/** Input of the translate tool. */
+export const TranslateToolInput = TranslateOptionsArgs.extend({
+  /** Workspace path (or Uri) of the image. */
+  image: z.string().min(1),
+  markdownFile: z.string().optional(),
+});
+
+/** What a tool answers (as JSON text), one entry per saved image. */
+export interface ToolAnswer {
+  files: { path: string; uri: string; markdown: string; seed?: number }[];
+  folder: string;
+}
+
+function workspaceUri(ref: string): vscode.Uri {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) return vscode.Uri.parse(ref);
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error(vscode.l10n.t('Open a folder first: generated images are saved into the workspace.'));
+  return vscode.Uri.joinPath(folder.uri, ...ref.split('/').filter(Boolean));
+}
+
+function defaultTextToImageModel(): string {
+  return modelsForTask('text-to-image')[0]!.id;
+}
+
+/** The answer: each saved file's workspace path and its Markdown link relative to `markdownFile` (or the folder root). */
+export function toolAnswer(run: WorkspaceImageJob, markdownFile: string | undefined): ToolAnswer {
+  return {
+    folder: displayPath(run.location.folder),
+    files: run.job.images.map((image) => {
+      const folder = vscode.workspace.getWorkspaceFolder(image.file.uri);
+      const document = markdownFile ? workspaceUri(markdownFile) : folder ? vscode.Uri.joinPath(folder.uri, 'README.md') : vscode.Uri.joinPath(image.file.uri, '..', 'README.md');
+      return {
+        path: workspaceReference(image.file.uri),
+        uri: image.file.uri.toString(),
+        markdown: imageLinkText(document, image.file.uri, 'markdown'),
+        ...(image.seed !== undefined ? { seed: image.seed } : {}),
+      };
+    }),
+  };
+}
+
+function answer(result: ToolAnswer): vscode.LanguageModelToolResult {
+  const lines = result.files.map((f) => `${f.path}\n${f.markdown}`);
+  return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(`${lines.join('\n\n')}\n\n${JSON.stringify(result)}`)]);
+}
+
+function signalOf(token: vscode.CancellationToken): AbortSignal {
+  const abort = new AbortController();
+  if (token.isCancellationRequested) abort.abort(new vscode.CancellationError());
+  token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
+  return abort.signal;
+}
+
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new Error(`Invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** The generate tool. */
+export function generateImageTool(host: Host): vscode.LanguageModelTool<z.input<typeof GenerateToolInput>> {
+  return {
+    prepareInvocation: (options) => {
+      const model = options.input.model ?? defaultTextToImageModel();
+      const n = options.input.n ?? 1;
+      return {
+        invocationMessage: vscode.l10n.t('Generating {0} image(s) with {1}…', n, model),
+        confirmationMessages: {
+          title: vscode.l10n.t('Generate an image with Bailian?'),
+          message: new vscode.MarkdownString(
+            vscode.l10n.t('{0} image(s) with **{1}** from the prompt: "{2}". DashScope bills every image it produces; the files are saved into the workspace.', n, model, options.input.prompt),
+          ),
+        },
+      };
+    },
+    invoke: async (options, token) => {
+      requireTrust();
+      const { markdownFile, nameTemplate, model, ...rest } = parse(GenerateToolInput, options.input);
+      const request: GenerationRequest = { ...rest, model: model ?? defaultTextToImageModel() };
+      const run = await runWorkspaceImageJob(host, request, {
+        kind: 'generate',
+        source: 'agent',
+        signal: signalOf(token),
+        interactive: false,
+        pickAmongFolders: false,
+        nameTemplate,
+      });
+      return answer(toolAnswer(run, markdownFile));
+    },
+  };
+}
+
+/** The translate tool. */
+export function translateImageTool(host: Host): vscode.LanguageModelTool<z.input<typeof TranslateToolInput>> {
+  return {
+    prepareInvocation: (options) => ({
+      invocationMessage: vscode.l10n.t('Translating {0} into {1}…', options.input.image, options.input.to),
+      confirmationMessages: {
+        title: vscode.l10n.t('Translate an image with Bailian?'),
+        message: new vscode.MarkdownString(
+          vscode.l10n.t('The text in **{0}** is translated into {1} with qwen-mt-image. DashScope bills the image (also when it finds no text); the result is saved next to the original.', options.input.image, options.input.to),
+        ),
+      },
+    }),
+    invoke: async (options, token) => {
+      requireTrust();
+      const { markdownFile, image, ...args } = parse(TranslateToolInput, options.input);
+      const uri = workspaceUri(image);
+      const translation = await scriptedOptions(host, args, uri);
+      const run = await translateOne(host, uri, translation, { signal: signalOf(token), source: 'agent', interactive: false });
+      return answer(toolAnswer(run, markdownFile));
+    },
+  };
+}
+
+/** Registers both tools; the API exists from VS Code 1.95 on, so a host without it just gets none. */
+export function registerTools(host: Host): vscode.Disposable[] {
+  if (typeof vscode.lm?.registerTool !== 'function') {
+    host.log.info('This host has no language model tools API; the Bailian agent tools are not registered');
+    return [];
+  }
+  return [vscode.lm.registerTool(Tools.generateImage, generateImageTool(host)), vscode.lm.registerTool(Tools.translateImage, translateImageTool(host))];
+}
