@@ -63,6 +63,7 @@ export async function pickModel(models: readonly ModelSpec[], options: { title: 
   quickPick.title = options.title;
   quickPick.placeholder = options.placeHolder;
   quickPick.items = items;
+  quickPick.matchOnDescription = true;
   quickPick.ignoreFocusOut = true;
   const remembered = items.find((item) => item.spec.id === options.last);
   if (remembered) quickPick.activeItems = [remembered];
@@ -82,6 +83,6 @@ export async function pickModel(models: readonly ModelSpec[], options: { title: 
 export async function pickOne<T extends string>(choices: readonly { value: T; label: string; description?: string }[], options: { title: string; placeHolder: string; last?: string | undefined }): Promise<T | undefined> {
   const items = choices.map((c) => ({ label: c.label, ...(c.description ? { description: c.description } : {}), value: c.value, picked: c.value === options.last }));
   const sorted = options.last ? [...items.filter((i) => i.value === options.last), ...items.filter((i) => i.value !== options.last)] : items;
-  const choice = await vscode.window.showQuickPick(sorted, { title: options.title, placeHolder: options.placeHolder, ignoreFocusOut: true });
+  const choice = await vscode.window.showQuickPick(sorted, { title: options.title, placeHolder: options.placeHolder, ignoreFocusOut: true, matchOnDescription: true });
   return choice?.value;
 }

@@ -31,6 +31,7 @@ import { announceSaved, describeProgress, withJobProgress } from './progress';
 const LAST_SOURCE_KEY = 'bailian.translate.source';
 const LAST_TARGET_KEY = 'bailian.translate.target';
 const LAST_HINT_KEY = 'bailian.translate.domainHint';
+const GLOSSARY_OFFERED_KEY = 'bailian.translate.glossaryOffered';
 
 /** The scripted options of both translate commands. */
 export const TranslateOptionsArgs = z.strictObject({
@@ -82,7 +83,9 @@ export async function readWorkspaceGlossary(host: Host, near?: vscode.Uri): Prom
 /** Offers to create the glossary with its format explained, and opens it. */
 async function offerGlossary(host: Host, near?: vscode.Uri): Promise<void> {
   const uri = glossaryUri(host, near);
-  if (!uri) return;
+  // Offered once per workspace: a tip, not a nag.
+  if (!uri || host.state.get<boolean>(GLOSSARY_OFFERED_KEY)) return;
+  await host.state.update(GLOSSARY_OFFERED_KEY, true);
   const create = vscode.l10n.t('Create Glossary');
   const choice = await vscode.window.showInformationMessage(vscode.l10n.t('No glossary yet. A glossary ({0}) makes qwen-mt-image translate your terms one fixed way.', displayPath(uri)), create);
   if (choice !== create) return;

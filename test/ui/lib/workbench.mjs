@@ -9,21 +9,21 @@
 export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title });
+  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
   for (;;) {
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
     try {
       await row.waitFor({ state: 'visible', timeout: 3_000 });
-      break;
+      await row.click();
+      return;
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`"${title}" never appeared in the command palette`, { cause: error });
       await page.keyboard.press('Escape');
       await input.waitFor({ state: 'hidden' });
     }
   }
-  await page.keyboard.press('Enter');
 }
 
 /** Waits for a quick pick whose placeholder or title contains `hint`, then picks the row with `label`. */
@@ -47,9 +47,28 @@ export async function answerInput(page, text, { hint } = {}) {
   await page.keyboard.press('Enter');
 }
 
-/** Shows the Explorer and returns the row of a file (by its name). */
-export async function explorerRow(page, name) {
-  await runCommand(page, 'View: Show Explorer');
+/** Waits until the extension host has loaded the extensions (our commands are in the palette). */
+export async function whenExtensionsLoaded(page, { timeoutMs = 60_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  const input = page.locator('.quick-input-widget input');
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>Bailian: Open Studio');
+    const found = await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Bailian: Open Studio' }).first().waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden' });
+    if (found) return;
+    if (Date.now() > deadline) throw new Error('the extension never registered its commands');
+  }
+}
+
+/** Shows the Explorer (once the extensions are loaded) and returns the row of a file (by its name). */
+export async function explorerRow(page, name, { show = true } = {}) {
+  if (show) {
+    await whenExtensionsLoaded(page);
+    await runCommand(page, 'View: Show Explorer');
+  }
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ state: 'visible', timeout: 30_000 });
   return row;
@@ -63,8 +82,10 @@ export async function explorerContextMenu(page, rows, path) {
   for (const [i, label] of path.entries()) {
     const item = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).last();
     await item.waitFor({ state: 'visible' });
-    if (i < path.length - 1) await item.hover();
-    else await item.click();
+    await item.hover();
+    // VS Code's menus act on keyboard Enter reliably; a synthetic click right after hover may be ignored.
+    if (i === path.length - 1) await page.keyboard.press('Enter');
+    else await page.keyboard.press('ArrowRight');
   }
 }
 
