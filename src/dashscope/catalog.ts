@@ -1005,6 +1005,9 @@ export function checkSize(rule: SizeRule, size: string, modelId: string): string
     return rule.sizes.includes(normalized) ? undefined : `${modelId} accepts only these sizes: ${rule.sizes.join(', ')}.`;
   }
   const wh = parseSize(size);
+  if (!wh && rule.kind === 'pixels' && rule.presets?.length && /^\s*\d+\s*K\s*$/i.test(size)) {
+    return `${modelId} accepts the presets ${rule.presets.join(', ')} or WIDTH*HEIGHT; "${size}" is not one of them.`;
+  }
   if (!wh) return `Size "${size}" is not of the form WIDTH*HEIGHT (for example ${rule.default ?? rule.recommended[0]}).`;
   if (rule.kind === 'sides') {
     if (wh.width < rule.minSide || wh.width > rule.maxSide || wh.height < rule.minSide || wh.height > rule.maxSide) {

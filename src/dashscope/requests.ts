@@ -76,13 +76,15 @@ export type TranslationOptions = z.infer<typeof TranslationOptionsSchema>;
 /** One wan2.7 `color_palette` colour (N§3): `#RRGGBB` and its share, `"23.51%"` or 23.51. */
 export const PaletteColorSchema = z.strictObject({
   hex: z.string(),
-  ratio: z.union([z.string(), z.number()]),
+  ratio: z.union([z.string(), z.number()], { error: 'A palette ratio is a percentage such as "23.51%" or 23.51.' }),
 });
 /** One `color_palette` entry. */
 export type PaletteColor = z.infer<typeof PaletteColorSchema>;
 
 /** A box `[x1, y1, x2, y2]` in the input image's own pixels, origin top-left (N§3). */
-export const BoundingBoxSchema = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+export const BoundingBoxSchema = z.tuple([z.number(), z.number(), z.number(), z.number()], {
+  error: 'A box is four numbers [x1, y1, x2, y2] in pixels of its image, origin top-left.',
+});
 /** One `bbox_list` box. */
 export type BoundingBox = z.infer<typeof BoundingBoxSchema>;
 
@@ -111,7 +113,7 @@ export const GenerationRequestSchema = z.strictObject({
   /** wan2.7 `bbox_list`: one list of at most 2 boxes per input image (`[]` for an image without boxes). */
   bboxList: z.array(z.array(BoundingBoxSchema)).optional(),
   /** qwen-image-3.0 `prompt_extend_mode`: `direct` (default) or `agent` (text-to-image only). */
-  promptExtendMode: z.enum(['direct', 'agent']).optional(),
+  promptExtendMode: z.enum(['direct', 'agent'], { error: 'promptExtendMode is "direct" or "agent".' }).optional(),
   /** qwen-image-3.0 `enable_thinking` (default on; only with prompt extension). */
   enableThinking: z.boolean().optional(),
   images: z.array(ImageInputSchema).optional(),
@@ -559,6 +561,6 @@ function decodeURIComponentSafe(s: string): string {
 
 function describeZodIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `Unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling.`;
-  if (issue.code === 'invalid_union') return 'An image must be a URL, an oss:// URL, a data: URI, a file path, or {kind, …}.';
+  if (issue.code === 'invalid_union' && issue.path[0] === 'images') return 'An image must be a URL, an oss:// URL, a data: URI, a file path, or {kind, …}.';
   return issue.message;
 }
