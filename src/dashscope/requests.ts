@@ -6,7 +6,7 @@
  * ("wan2.2-t2i-flash accepts n from 1 to 4; you gave 6."), because a 400 from the service costs a
  * round trip and its wording is often vaguer (§1.6 "num_images_per_prompt must be 1").
  *
- * Section numbers refer to ../shared/reference/dashscope-api.md.
+ * Section numbers refer to ../shared/reference/dashscope-api.md; "N§" to newer-models.md.
  */
 import { z } from 'zod';
 import {

@@ -7,7 +7,7 @@
  * that rejects unknown keys breaks the day Alibaba adds one. Fields we only display use `.catch`
  * so a surprising type degrades to "unknown" instead of failing the whole call.
  *
- * Section numbers refer to ../shared/reference/dashscope-api.md.
+ * Section numbers refer to ../shared/reference/dashscope-api.md; "N§" to newer-models.md.
  */
 import { z } from 'zod';
 import { parseSize, type ModelSpec, type ResponseFamily } from './catalog.js';

@@ -185,6 +185,20 @@ describe('wan2.7-image-pro / wan2.7-image', () => {
     assert.equal(requestedImageCount(ok({ model, prompt: 'x', enableSequential: true })), 12);
   });
 
+  test('seed 0..2147483647, watermark and thinking mode are plain switches', () => {
+    for (const model of ['wan2.7-image-pro', 'qwen-image-3.0', 'qwen-image-2.0-pro', 'qwen-image-edit-max']) {
+      const images = model === 'qwen-image-edit-max' ? imgs(1) : undefined;
+      ok({ model, prompt: 'x', seed: 0, images });
+      ok({ model, prompt: 'x', seed: 2147483647, watermark: true, images });
+      assert.equal(issueOf({ model, prompt: 'x', seed: 2147483648, images }).message, 'seed must be a whole number from 0 to 2147483647; you gave 2147483648.');
+      assert.match(issueOf({ model, prompt: 'x', seed: -1, images }).message, /from 0 to 2147483647; you gave -1/);
+    }
+    ok({ model: 'wan2.7-image', prompt: 'x', thinkingMode: false });
+    assert.equal(buildWireBody(ok({ model: 'wan2.7-image', prompt: 'x', thinkingMode: false }), []).parameters!.thinking_mode, false);
+    assert.equal(issueOf({ model: 'qwen-image-2.0', prompt: 'x', thinkingMode: true }).message, 'qwen-image-2.0 does not take thinkingMode; remove it.');
+    assert.equal(issueOf({ model: 'qwen-image-3.0', prompt: 'x', enableSequential: true }).message, 'qwen-image-3.0 does not take image sets (enableSequential); remove it.');
+  });
+
   test('no negative prompt, no prompt extension; prompt up to 5000 characters', () => {
     const issues = issuesOf({ model: 'wan2.7-image', prompt: 'x', negativePrompt: 'y', promptExtend: true });
     assert.deepEqual(issues.map((i) => i.message).sort(), [
@@ -216,6 +230,10 @@ describe('wan2.7-image-pro / wan2.7-image', () => {
     assert.deepEqual(badHex, { path: 'colorPalette.0.hex', message: 'Palette colours are #RRGGBB hex values such as #C2D1E6; "C2D1E6" is not.' });
     const badRatio = issuesOf({ model, prompt: 'x', colorPalette: [{ hex: '#C2D1E6', ratio: 'lots' }, ...three.slice(1)] });
     assert.deepEqual(badRatio.map((i) => i.path), ['colorPalette.0.ratio']);
+    const zero = issuesOf({ model, prompt: 'x', colorPalette: [{ hex: '#C2D1E6', ratio: '0%' }, { hex: '#636574', ratio: '50%' }, { hex: '#FFFFFF', ratio: '50%' }] });
+    assert.deepEqual(zero.map((i) => i.path), ['colorPalette.0.ratio']);
+    assert.match(zero[0]!.message, /percentage above 0 and at most 100/);
+    assert.deepEqual(issuesOf({ model, prompt: 'x', colorPalette: [{ hex: '#C2D1E6', ratio: true }, ...three.slice(1)] }).map((i) => i.message), ['A palette ratio is a percentage such as "23.51%" or 23.51.']);
     assert.match(issueOf({ model, prompt: 'x', colorPalette: three, enableSequential: true }).message, /colour palette only without image sets; remove colorPalette or enableSequential/);
   });
 
