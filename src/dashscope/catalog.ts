@@ -69,8 +69,10 @@ export type InputShape =
 
 /** Which response family a sync/stream response belongs to (§2.3). */
 export type ResponseFamily =
-  /** qwen: no `type` on items, `usage{image_count,width,height}` (qwen-image-3.0: `output_width`…), `output.task_metric`. */
+  /** qwen: no `type` on items, `usage{image_count,width,height}`, `output.task_metric`. */
   | 'qwen'
+  /** qwen-image-3.0: like qwen, plus `output.rewrite_status` and `usage.output_width/output_height/output_image_count` (N§5). */
+  | 'qwen3'
   /** wan: `type` on items, `output.finished`, `usage.size`; image sets = one choice, several items (N§3). */
   | 'wan'
   /** z-image: an extra `{text}` item with the (rewritten) prompt, `reasoning_content`. */
@@ -114,7 +116,7 @@ export type ParamName =
  * Size rules. Sizes are `W*H` strings on the wire.
  * - `list`: only the listed sizes are accepted.
  * - `pixels`: `W*H` whose total pixel count lies in [minPixels, maxPixels] and whose aspect ratio
- *   (W/H) lies in [minAspect, maxAspect]; `presets` are named sizes such as `1K` / `2K`.
+ *   (W/H) lies in [minAspect, maxAspect] when those are given; `presets` are named sizes such as `1K` / `2K`.
  * - `sides`: each of W and H in [minSide, maxSide].
  * - `none`: the model takes no size (output follows the input image).
  */
@@ -124,8 +126,9 @@ export type SizeRule =
       kind: 'pixels';
       minPixels: number;
       maxPixels: number;
-      minAspect: number;
-      maxAspect: number;
+      /** Aspect ratio bounds W/H; absent where the reference states none (qwen-image-2.0). */
+      minAspect?: number;
+      maxAspect?: number;
       /** `null`: when omitted the service derives it (e.g. from the last input image). */
       default: string | null;
       recommended: readonly string[];
@@ -174,8 +177,13 @@ export interface RateLimits {
   requestsPerSecond: number;
   /** Set when the published limit is per minute (qwen-image-max: 2/minute); `requestsPerSecond` is this / 60. */
   requestsPerMinute?: number;
-  /** Async tasks PENDING or RUNNING at once; sync calls in flight for sync models (a client-side cap: sync is "unlimited", N§4). */
+  /**
+   * Calls in flight at once in the model's own mode: sync calls for sync models, tasks PENDING or
+   * RUNNING for async ones. `Infinity` where the service publishes "unlimited" (sync, N§4).
+   */
   concurrent: number;
+  /** Tasks PENDING or RUNNING at once through the async variant, when published and different (qwen-image-plus: 2, N§4). */
+  asyncConcurrent?: number;
   /** `GET /tasks/{id}` queries per second for this model's tasks. */
   queryPerSecond: number;
   /** The submit limit is not published (or not for this model); the figure is the catalog's conservative guess. */
@@ -348,12 +356,15 @@ const ALL_REGIONS: readonly Region[] = ['beijing', 'singapore', 'us'];
 /** Assumed limits for sync models whose numbers are not published (§10). */
 const ASSUMED_SYNC_LIMITS: RateLimits = { requestsPerSecond: 2, concurrent: 2, queryPerSecond: DEFAULT_TASK_QUERY_RPS, assumed: true };
 const ASSUMED_ASYNC_LIMITS: RateLimits = { requestsPerSecond: 2, concurrent: 2, queryPerSecond: DEFAULT_TASK_QUERY_RPS, assumed: true };
-/** N§4 rate-limit table: 2 submits per second (Beijing and Singapore identical). */
-const PUBLISHED_2_PER_SECOND: RateLimits = { requestsPerSecond: 2, concurrent: 2, queryPerSecond: DEFAULT_TASK_QUERY_RPS, assumed: false };
+/** N§4 rate-limit table: 2 submits per second, sync concurrency unlimited (Beijing and Singapore identical). */
+const PUBLISHED_2_PER_SECOND: RateLimits = { requestsPerSecond: 2, concurrent: Infinity, queryPerSecond: DEFAULT_TASK_QUERY_RPS, assumed: false };
 
-/** A per-minute submit limit (N§4: qwen-image-max and qwen-image-edit-max publish 2/minute). */
+/**
+ * A per-minute submit limit (N§4: qwen-image-max and qwen-image-edit-max publish 2/minute, sync
+ * unlimited); an assumed one keeps the cautious concurrency of 2.
+ */
 function perMinute(requests: number, assumed: boolean): RateLimits {
-  return { requestsPerSecond: requests / 60, requestsPerMinute: requests, concurrent: 2, queryPerSecond: DEFAULT_TASK_QUERY_RPS, assumed };
+  return { requestsPerSecond: requests / 60, requestsPerMinute: requests, concurrent: assumed ? 2 : Infinity, queryPerSecond: DEFAULT_TASK_QUERY_RPS, assumed };
 }
 
 /** Beijing + Singapore list prices (prices.md / N§4), CNY per image. */
@@ -402,8 +413,7 @@ function qwenTextToImage(
 
 /**
  * qwen-image-2.0(-pro): text-to-image without images, editing with 1–3, one sync call (§2.2, N§4).
- * Total pixels [512², 2048²] both ways; the aspect bound is not stated for 2.0, so the 1:8–8:1 of
- * the newer models is assumed (it admits every recommended size, 2048*872 included).
+ * Total pixels [512², 2048²] both ways; no aspect bound is stated for 2.0, so none is checked.
  */
 function qwenImage2(
   model: string,
@@ -411,7 +421,7 @@ function qwenImage2(
   zh: string,
   rest: Pick<ModelSpec, 'versions' | 'rateLimits' | 'prices' | 'typicalDurationMs'>,
 ): ModelSpec {
-  const pixels = { kind: 'pixels', minPixels: 512 * 512, maxPixels: 2048 * 2048, minAspect: 1 / 8, maxAspect: 8 } as const;
+  const pixels = { kind: 'pixels', minPixels: 512 * 512, maxPixels: 2048 * 2048 } as const;
   return {
     id: model,
     model,
@@ -543,7 +553,7 @@ function qwenImage3(model: string, en: string, zh: string, rest: Pick<ModelSpec,
     mode: 'sync',
     endpoint: 'multimodalGeneration',
     input: 'messages',
-    response: 'qwen',
+    response: 'qwen3',
     asyncVariant: { endpoint: 'imageGeneration', input: 'messages', response: 'choices' },
     // "推荐不超过4500 Token": a recommendation the service counts; not enforced here.
     prompt: { required: true, maxLength: 4500, unit: 'tokens' },
@@ -558,13 +568,17 @@ function qwenImage3(model: string, en: string, zh: string, rest: Pick<ModelSpec,
     promptExtendModes: ['direct', 'agent'],
     images: { formats: ['jpg', 'png', 'bmp', 'tiff', 'webp', 'gif'], min: 0, max: 3, minSide: 384, maxSide: 2048, maxBytes: 10 * MB, accepts: ['url', 'oss', 'data'] },
     outputFormat: 'png',
-    regions: ALL_REGIONS,
-    regionNotes: { us: 'Documented for US (Virginia) only on the workspace domain {WorkspaceId}.us-east-1.maas.aliyuncs.com (newest page copy, N§5).' },
+    // N§1/§5: the price and rate-limit tables list it nowhere in the US; only the newest page copy
+    // names a US (Virginia) endpoint, on the workspace domain, not on dashscope-us.
+    regions: BOTH_REGIONS,
+    regionNotes: {
+      us: 'Only the newest qwen-image-3.0 page names a US (Virginia) endpoint, on the workspace domain https://{WorkspaceId}.us-east-1.maas.aliyuncs.com/api/v1 (set it as a custom base URL to try it).',
+    },
     access: {
       en: 'May need access first: qwen-image-3.0 started invite-only; if calls are refused, apply for it in the Model Studio model square.',
       'zh-cn': '可能需要先开通：千问图像 3.0 曾为邀测模型；若调用被拒绝，请在百炼模型广场申请开通。',
     },
-    prices: unknownPrices(ALL_REGIONS, 'No official price found (N§6); billing is probably tiered by 1K/2K output (INFERRED).'),
+    prices: unknownPrices(BOTH_REGIONS, 'No official price found (N§6); billing is probably tiered by 1K/2K output (INFERRED).'),
     ...rest,
   };
 }
@@ -607,10 +621,11 @@ export const MODELS: readonly ModelSpec[] = [
   qwenTextToImage('qwen-image-plus', 'Qwen-Image Plus', '千问文生图 Plus', true, {
     // N§2: the snapshot is sync only.
     versions: [{ model: 'qwen-image-plus-2026-01-09', date: '2026-01-09', syncOnly: true }],
-    rateLimits: PUBLISHED_2_PER_SECOND,
+    // N§4: sync unlimited, async 2.
+    rateLimits: { ...PUBLISHED_2_PER_SECOND, asyncConcurrent: 2 },
     prices: cnPrices(0.2, 0.220177),
   }),
-  qwenTextToImage('qwen-image', 'Qwen-Image', '千问文生图', true, { rateLimits: PUBLISHED_2_PER_SECOND, prices: cnPrices(0.25, 0.256873) }),
+  qwenTextToImage('qwen-image', 'Qwen-Image', '千问文生图', true, { rateLimits: { ...PUBLISHED_2_PER_SECOND, asyncConcurrent: 2 }, prices: cnPrices(0.25, 0.256873) }),
   // ── Wan image: generation, image sets and editing in one call ──
   wan27('wan2.7-image-pro', 'Wan 2.7 Image Pro', '万相 2.7 图像 专业版', {
     // N§3: text-to-image up to 4096*4096 (4K); with images or in image sets at most 2048*2048 (2K).
@@ -627,13 +642,13 @@ export const MODELS: readonly ModelSpec[] = [
     editSize: WAN27_SIZE_2K,
     rateLimits: perMinute(2, true),
     prices: cnPrices(0.5, 0.562065),
-    typicalDurationMs: 40_000,
+    typicalDurationMs: 30_000,
   }),
   wan27('wan2.7-image', 'Wan 2.7 Image', '万相 2.7 图像', {
     size: WAN27_SIZE_2K,
     rateLimits: ASSUMED_SYNC_LIMITS,
     prices: cnPrices(0.2, 0.220177),
-    typicalDurationMs: 30_000,
+    typicalDurationMs: 20_000,
   }),
   {
     id: 'wan2.6-t2i',
@@ -1021,8 +1036,8 @@ export function checkSize(rule: SizeRule, size: string, modelId: string): string
     return `${modelId} needs a total pixel count between ${bound(rule.minPixels)} and ${bound(rule.maxPixels)}; ${size} has ${pixels}. Try ${rule.recommended.slice(0, 3).join(', ')}.`;
   }
   const aspect = wh.width / wh.height;
-  if (aspect < rule.minAspect - 1e-9 || aspect > rule.maxAspect + 1e-9) {
-    return `${modelId} needs an aspect ratio between ${describeAspect(rule.minAspect)} and ${describeAspect(rule.maxAspect)}; ${size} is outside.`;
+  if ((rule.minAspect !== undefined && aspect < rule.minAspect - 1e-9) || (rule.maxAspect !== undefined && aspect > rule.maxAspect + 1e-9)) {
+    return `${modelId} needs an aspect ratio between ${describeAspect(rule.minAspect ?? 0)} and ${describeAspect(rule.maxAspect ?? Infinity)}; ${size} is outside.`;
   }
   return undefined;
 }
@@ -1039,6 +1054,8 @@ function describePixels(pixels: number, recommended: readonly string[]): string 
 }
 
 function describeAspect(aspect: number): string {
+  if (aspect === 0) return 'any';
+  if (!Number.isFinite(aspect)) return 'any';
   return aspect >= 1 ? `${aspect}:1` : `1:${Math.round(1 / aspect)}`;
 }
 
@@ -1055,7 +1072,8 @@ export function describeSizeRule(rule: SizeRule): string {
     case 'pixels': {
       const bound = (n: number) => describePixels(n, rule.recommended);
       const presets = rule.presets?.length ? `, or ${rule.presets.join('/')}` : '';
-      return `${bound(rule.minPixels)}…${bound(rule.maxPixels)} pixels, aspect ${describeAspect(rule.minAspect)}–${describeAspect(rule.maxAspect)}${presets}${fallback}`;
+      const aspect = rule.minAspect !== undefined && rule.maxAspect !== undefined ? `, aspect ${describeAspect(rule.minAspect)}–${describeAspect(rule.maxAspect)}` : '';
+      return `${bound(rule.minPixels)}…${bound(rule.maxPixels)} pixels${aspect}${presets}${fallback}`;
     }
   }
 }
@@ -1100,7 +1118,7 @@ export function regionUnavailableReason(spec: Pick<ModelSpec, 'id' | 'regions' |
   const note = spec.regionNotes?.[region];
   const base = `${spec.id} is not served in ${REGION_NAMES[region]}; it is served in ${describeRegions(spec.regions)}.`;
   if (note) return `${base} ${note}`;
-  if (region === 'us') return `${base} The US (Virginia) price and rate-limit tables list only wan2.6-t2i and wan2.6-image (and qwen-image-3.0 on its workspace domain) among image models.`;
+  if (region === 'us') return `${base} The US (Virginia) price and rate-limit tables list only wan2.6-t2i and wan2.6-image among image models.`;
   return base;
 }
 

@@ -163,9 +163,9 @@ describe('regions', () => {
 
   test('regions follow the reference tables', () => {
     const us = ids(MODELS.filter((m) => m.regions.includes('us')));
-    assert.deepEqual(us, ['qwen-image-3.0-pro', 'qwen-image-3.0', 'wan2.6-t2i', 'wan2.6-image', 'wan2.6-image:interleave']);
+    assert.deepEqual(us, ['wan2.6-t2i', 'wan2.6-image', 'wan2.6-image:interleave']);
     assert.deepEqual(getModel('qwen-mt-image').regions, ['beijing']);
-    for (const id of ['qwen-image-2.0-pro', 'qwen-image-2.0', 'qwen-image-edit-max', 'qwen-image-edit-plus', 'z-image-turbo', 'wan2.7-image-pro', 'wan2.7-image']) {
+    for (const id of ['qwen-image-3.0-pro', 'qwen-image-3.0', 'qwen-image-2.0-pro', 'qwen-image-2.0', 'qwen-image-edit-max', 'qwen-image-edit-plus', 'z-image-turbo', 'wan2.7-image-pro', 'wan2.7-image']) {
       assert.deepEqual(getModel(id).regions, ['beijing', 'singapore'], id);
     }
   });
@@ -173,7 +173,7 @@ describe('regions', () => {
   test('regionAvailability: served models, and why the others are missing', () => {
     const us = regionAvailability('us');
     assert.equal(us.region, 'us');
-    assert.deepEqual(ids(us.served), ['qwen-image-3.0-pro', 'qwen-image-3.0', 'wan2.6-t2i', 'wan2.6-image', 'wan2.6-image:interleave']);
+    assert.deepEqual(ids(us.served), ['wan2.6-t2i', 'wan2.6-image', 'wan2.6-image:interleave']);
     assert.equal(us.served.length + us.missing.length, MODELS.length);
     const max = us.missing.find((m) => m.spec.id === 'qwen-image-max')!;
     assert.match(max.reason, /^qwen-image-max is not served in US \(Virginia\); it is served in Beijing and Singapore\. The US \(Virginia\) price and rate-limit tables list only wan2\.6-t2i and wan2\.6-image/);
@@ -182,7 +182,8 @@ describe('regions', () => {
     assert.equal(sg.missing[0]!.reason, 'qwen-mt-image is not served in Singapore; it is served in Beijing. qwen-mt-image is deployed in the Chinese Mainland (Beijing) only.');
     assert.equal(regionAvailability('beijing').missing.length, 0);
     assert.equal(regionUnavailableReason(getModel('wan2.6-t2i'), 'us'), undefined);
-    assert.match(getModel('qwen-image-3.0').regionNotes!.us!, /us-east-1\.maas\.aliyuncs\.com/);
+    const q3 = us.missing.find((m) => m.spec.id === 'qwen-image-3.0')!;
+    assert.match(q3.reason, /^qwen-image-3\.0 is not served in US \(Virginia\); it is served in Beijing and Singapore\. Only the newest qwen-image-3\.0 page names a US \(Virginia\) endpoint, on the workspace domain https:\/\/\{WorkspaceId\}\.us-east-1\.maas\.aliyuncs\.com\/api\/v1/);
   });
 
   test('the key-region hint names all three regions', () => {
@@ -195,6 +196,7 @@ describe('rate limits', () => {
   test('published limits from the rate-limit table; per-minute limits keep requestsPerSecond meaningful', () => {
     for (const id of ['qwen-image-max', 'qwen-image-edit-max']) {
       const rl = getModel(id).rateLimits;
+      assert.equal(rl.concurrent, Infinity, `${id}: sync unlimited`);
       assert.equal(rl.requestsPerMinute, 2, id);
       assert.equal(rl.requestsPerSecond, 2 / 60, id);
       assert.equal(rl.assumed, false, id);
@@ -202,9 +204,11 @@ describe('rate limits', () => {
     }
     for (const id of ['qwen-image-plus', 'qwen-image', 'qwen-image-edit-plus', 'z-image-turbo']) {
       const rl = getModel(id).rateLimits;
-      assert.deepEqual([rl.requestsPerSecond, rl.requestsPerMinute, rl.assumed], [2, undefined, false], id);
+      assert.deepEqual([rl.requestsPerSecond, rl.requestsPerMinute, rl.assumed, rl.concurrent], [2, undefined, false, Infinity], id);
       assert.equal(minSubmitIntervalMs(rl), 500, id);
     }
+    assert.equal(getModel('qwen-image-plus').rateLimits.asyncConcurrent, 2);
+    assert.equal(getModel('qwen-image').rateLimits.asyncConcurrent, 2);
     assert.deepEqual(getModel('qwen-mt-image').rateLimits, { requestsPerSecond: 1, concurrent: 2, queryPerSecond: 1, assumed: false });
   });
 
@@ -213,6 +217,7 @@ describe('rate limits', () => {
       const rl = getModel(id).rateLimits;
       assert.equal(rl.assumed, true, id);
       assert.equal(rl.requestsPerMinute, 2, id);
+      assert.equal(rl.concurrent, 2, id);
     }
     for (const id of ['qwen-image-2.0', 'wan2.7-image', 'qwen-image-3.0']) {
       const rl = getModel(id).rateLimits;
@@ -230,7 +235,8 @@ describe('prices as data', () => {
     assert.deepEqual(getModel('wan2.7-image').prices, { beijing: { perImage: 0.2 }, singapore: { perImage: 0.220177 } });
     assert.deepEqual(getModel('qwen-image-2.0').prices, { beijing: { perImage: 0.2 }, singapore: { perImage: 0.256873 } });
     assert.deepEqual(getModel('wan2.6-t2i').prices.us, { perImage: 0.2 });
-    assert.equal(getModel('qwen-image-3.0-pro').prices.us!.perImage, null);
+    assert.equal(getModel('qwen-image-3.0-pro').prices.singapore!.perImage, null);
+    assert.equal(getModel('qwen-image-3.0-pro').prices.us, undefined);
     assert.match(getModel('qwen-image-3.0-pro').prices.beijing!.note!, /No official price/);
     assert.equal(getModel('qwen-image-2.0-pro').versions!.find((v) => v.date === '2026-04-22')!.priceInferred, true);
     for (const m of MODELS) for (const p of Object.values(m.prices)) assert.ok(p!.perImage === null || p!.perImage > 0, m.id);

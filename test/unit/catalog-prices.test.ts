@@ -75,7 +75,7 @@ describe('estimateCost', () => {
   });
 
   test('unknown prices are unknown, never 0', () => {
-    for (const region of ['beijing', 'singapore', 'us'] as const) {
+    for (const region of ['beijing', 'singapore'] as const) {
       const e = estimateCost({ model: 'qwen-image-3.0-pro', n: 2 }, region);
       assert.equal(e.unknown, true, region);
       assert.equal(e.amount, undefined, region);
@@ -83,6 +83,7 @@ describe('estimateCost', () => {
       assert.equal(e.billableImages, 2, region);
       assert.match(e.note!, /No official price found/);
     }
+    assert.match(estimateCost({ model: 'qwen-image-3.0-pro' }, 'us').note!, /no list price in US \(Virginia\) \(not served there\)/);
     assert.equal(estimateCost({ model: 'qwen-image-max' }, 'us').unknown, true);
     assert.equal(estimateCost({ model: 'dall-e' }, 'beijing').unknown, true);
     // Every model in every region: either a positive amount or unknown.

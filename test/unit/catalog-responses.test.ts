@@ -82,7 +82,7 @@ describe('parsing the newer models’ responses', () => {
   });
 
   test('qwen-image-3.0: output_width / output_height / output_image_count', () => {
-    const r = normalizeResponse(ResponseEnvelopeSchema.parse(JSON.parse(QWEN3_SYNC)), { spec: getModel('qwen-image-3.0-pro'), family: 'qwen' });
+    const r = normalizeResponse(ResponseEnvelopeSchema.parse(JSON.parse(QWEN3_SYNC)), { spec: getModel('qwen-image-3.0-pro'), family: getModel('qwen-image-3.0-pro').response });
     assert.deepEqual(r.images.map((i) => [i.url, i.width, i.height]), [
       ['https://r.example/q3-1.png', 1536, 1024],
       ['https://r.example/q3-2.png', 1536, 1024],

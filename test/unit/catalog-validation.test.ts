@@ -41,6 +41,8 @@ describe('qwen-image-2.0 / 2.0-pro: text-to-image and editing in one sync call',
       ok({ model, prompt: 'x', size: '512*512' });
       ok({ model, prompt: 'x', size: '2048*2048' });
       ok({ model, prompt: 'x', size: '2048*872', images: imgs(1) });
+      // No aspect bound is stated for 2.0: only the pixel count is checked.
+      ok({ model, prompt: 'x', size: '2048*128' });
       assert.match(issueOf({ model, prompt: 'x', size: '511*512' }).message, new RegExp(`${model.replace(/\./g, '\\.')} needs a total pixel count between 512\\*512 and 2048\\*2048; 511\\*512 has 261632`));
       assert.match(issueOf({ model, prompt: 'x', size: '2048*2049' }).message, /between 512\*512 and 2048\*2048/);
       assert.match(issueOf({ model, prompt: 'x', size: '2048*2049', images: imgs(1) }).message, /This limit applies with input images/);
@@ -357,7 +359,7 @@ describe('regions in validation', () => {
     ok({ model: 'wan2.6-t2i', prompt: 'x' }, { region: 'us' });
     ok({ model: 'wan2.6-image', prompt: 'x', images: imgs(1) }, { region: 'us' });
     ok({ model: 'wan2.6-image:interleave', prompt: 'x' }, { region: 'us' });
-    ok({ model: 'qwen-image-3.0-pro', prompt: 'x' }, { region: 'us' });
+    assert.match(issueOf({ model: 'qwen-image-3.0-pro', prompt: 'x' }, { region: 'us' }).message, /served only in Beijing and Singapore, not in US \(Virginia\)/);
     assert.equal(
       issueOf({ model: 'qwen-image-max', prompt: 'x' }, { region: 'us' }).message,
       'qwen-image-max is served only in Beijing and Singapore, not in US (Virginia); switch the region (your key must belong to that region too).',
