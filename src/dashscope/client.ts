@@ -7,7 +7,7 @@
  * {@link DashScopeClient.close} when done.
  */
 import type { Dispatcher } from 'undici';
-import { getModel, type Region } from './catalog.js';
+import { getModel, resolveModel, type Region } from './catalog.js';
 import { CLIENT_ERROR_CODES, DashScopeError } from './errors.js';
 import { downloadImage, type DownloadOptions, type DownloadedImage } from './download.js';
 import { buildWireBody, routeOf, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests.js';
@@ -203,8 +203,10 @@ export class DashScopeClient {
       result = normalizeResponse(parsed.data, contextOf(v, route));
       if (!result.requestId && res.requestId) result.requestId = res.requestId;
     }
+    result.wireModel = v.wireModel;
     this.logger.info(`generated with ${v.spec.id}`, {
       model: v.spec.id,
+      wireModel: v.wireModel,
       mode: route.mode,
       endpoint: route.path,
       requestId: result.requestId,
@@ -324,6 +326,7 @@ export class DashScopeClient {
 
   private async resolveImages(v: ValidatedRequest, options: CallOptions & { forceUpload?: boolean }): Promise<ResolvedImages> {
     return resolveImageInputs(this.transport, v.spec, v.images, {
+      bboxList: v.request.bboxList,
       signal: options.signal,
       forceUpload: options.forceUpload,
       onRetry: this.retryReporter(options),
@@ -377,7 +380,11 @@ export class DashScopeClient {
     if (request?.seed !== undefined) ctx.seed = request.seed;
     if (request?.size !== undefined) ctx.size = request.size;
     if (request?.promptExtend !== undefined) ctx.promptExtend = request.promptExtend;
-    return normalizeResponse(response, ctx);
+    const result = normalizeResponse(response, ctx);
+    // A resumed task knows its snapshot only from the request that created it.
+    const wireModel = request ? resolveModel(request.model, request.version)?.wireModel : undefined;
+    if (wireModel) result.wireModel = wireModel;
+    return result;
   }
 
   private retryReporter(options: CallOptions): ((e: RetryEvent) => void) | undefined {

@@ -161,6 +161,9 @@ export class RequestValidationError extends Error {
   }
 }
 
+/** Keys are region-bound (§1.1, N§1): a key from one region fails with InvalidApiKey on another's host. */
+const REGION_KEYS_SENTENCE = 'keys of Beijing, Singapore and US (Virginia) are not interchangeable, and each region has its own base URL.';
+
 /** Whether a code/status pair is worth retrying automatically. */
 export function isRetriable(code: string, httpStatus?: number): boolean {
   if (NOT_RETRIABLE_429.has(code)) return false;
@@ -176,7 +179,7 @@ export function isRetriable(code: string, httpStatus?: number): boolean {
 export function hintFor(code: string, message = '', httpStatus?: number): string {
   if (code === 'InvalidApiKey' || code === 'invalid_api_key') {
     if (/no api-?key/i.test(message)) return 'Set a DashScope API key (it starts with "sk-").';
-    return 'Check the API key, and that it belongs to the selected region: Beijing and Singapore keys are not interchangeable.';
+    return `Check the API key, and that it belongs to the selected region: ${REGION_KEYS_SENTENCE}`;
   }
   if (code === 'NOT AUTHORIZED') return 'This key cannot use the workspace; check the workspace id or use a key of the main account.';
   if (NOT_RETRIABLE_429.has(code)) {
@@ -213,7 +216,7 @@ export function hintFor(code: string, message = '', httpStatus?: number): string
       return 'The free tier of this model is used up and "free tier only" is on; turn it off in the Model Studio console to pay per image.';
     case 'ModelNotFound':
     case 'model_not_found':
-      return 'The model is not available for this key or region; check the model name and the region.';
+      return 'The model is not available for this key or region; check the model name and the region (Beijing, Singapore and US (Virginia) serve different models).';
     case 'WorkSpaceNotFound':
       return 'The workspace was not found; check the workspace id.';
     case 'NotFound':

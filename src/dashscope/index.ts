@@ -24,19 +24,31 @@ export {
   type ValidationIssue,
 } from './errors.js';
 export {
+  BoundingBoxSchema,
   GenerationRequestSchema,
   ImageInputSchema,
+  PaletteColorSchema,
   TranslationOptionsSchema,
   buildWireBody,
+  checkBoxShape,
+  checkBoxesInImages,
+  checkColorPalette,
+  paletteRatioHundredths,
+  requestedImageCount,
   routeOf,
   toImageInput,
   validateRequest,
+  wirePaletteColor,
+  type BoundingBox,
   type GenerationRequest,
   type ImageInput,
+  type PaletteColor,
   type TranslationOptions,
+  type ValidateOptions,
   type ValidatedRequest,
   type WireBody,
 } from './requests.js';
+export { estimateCost, type CostEstimate, type CostRequest } from './prices.js';
 export {
   GenerationResultSchema,
   TERMINAL_TASK_STATUSES,

@@ -7,7 +7,7 @@
  * that rejects unknown keys breaks the day Alibaba adds one. Fields we only display use `.catch`
  * so a surprising type degrades to "unknown" instead of failing the whole call.
  *
- * Section numbers refer to ../shared/reference/dashscope-api.md.
+ * Section numbers refer to ../shared/reference/dashscope-api.md; "N§" to newer-models.md.
  */
 import { z } from 'zod';
 import { parseSize, type ModelSpec, type ResponseFamily } from './catalog.js';
@@ -51,11 +51,17 @@ export const ChoiceSchema = z.looseObject({
 /** `TOTAL/SUCCEEDED/FAILED`; sync qwen spells the key `task_metric`, tasks `task_metrics` (§2.3, §5.3). */
 export const TaskMetricsSchema = z.looseObject({ TOTAL: optNumber, SUCCEEDED: optNumber, FAILED: optNumber });
 
-/** `usage` of every family: qwen width/height, wan size "W*H" and tokens (§2.3, §3.3). */
+/**
+ * `usage` of every family: qwen width/height, wan size "W*H" and tokens (§2.3, §3.3);
+ * qwen-image-3.0 names them `output_width` / `output_height` / `output_image_count` (N§5).
+ */
 export const UsageSchema = z.looseObject({
   image_count: optNumber,
   width: optNumber,
   height: optNumber,
+  output_width: optNumber,
+  output_height: optNumber,
+  output_image_count: optNumber,
   size: optString,
   input_tokens: optNumber,
   output_tokens: optNumber,
@@ -170,6 +176,8 @@ export type ResultUsage = z.infer<typeof ResultUsageSchema>;
 export const GenerationResultSchema = z.object({
   /** Catalog id of the model (`wan2.6-image:interleave`). */
   model: z.string(),
+  /** The exact `model` sent on the wire (a pinned snapshot such as `qwen-image-2.0-2026-03-03`), when known. */
+  wireModel: z.string().optional(),
   requestId: z.string().optional(),
   taskId: z.string().optional(),
   images: z.array(ResultImageSchema),
@@ -223,6 +231,7 @@ export interface NormalizeContext {
 function sizeFromUsage(usage: ResponseEnvelope['usage']): { width?: number; height?: number } {
   if (!usage) return {};
   if (usage.width && usage.height) return { width: usage.width, height: usage.height };
+  if (usage.output_width && usage.output_height) return { width: usage.output_width, height: usage.output_height };
   if (usage.size) {
     const wh = parseSize(usage.size);
     if (wh && wh.width > 0 && wh.height > 0) return wh;
@@ -234,7 +243,8 @@ function sizeFromUsage(usage: ResponseEnvelope['usage']): { width?: number; heig
 export function normalizeUsage(usage: ResponseEnvelope['usage']): ResultUsage {
   if (!usage) return {};
   const out: ResultUsage = {};
-  if (usage.image_count !== undefined) out.imageCount = usage.image_count;
+  const imageCount = usage.image_count ?? usage.output_image_count;
+  if (imageCount !== undefined) out.imageCount = imageCount;
   if (usage.input_tokens !== undefined) out.inputTokens = usage.input_tokens;
   if (usage.output_tokens !== undefined) out.outputTokens = usage.output_tokens;
   if (usage.total_tokens !== undefined) out.totalTokens = usage.total_tokens;

@@ -15,7 +15,7 @@ import { imageSize } from 'image-size';
 import { FormData } from 'undici';
 import { DATA_URI_MAX_BYTES, UPLOAD_POLICY_PATH, type ImageInputRule, type ModelSpec } from './catalog.js';
 import { CLIENT_ERROR_CODES, DashScopeError, RequestValidationError, type ValidationIssue } from './errors.js';
-import type { ResolvedImageInput } from './requests.js';
+import { checkBoxesInImages, type ResolvedImageInput } from './requests.js';
 import { UploadPolicySchema, type UploadPolicy } from './schemas.js';
 import type { RetryEvent, Transport } from './transport.js';
 
@@ -132,6 +132,8 @@ export interface ResolveImagesOptions {
   onRetry?: (e: RetryEvent) => void;
   /** Always upload local files, even where a data: URI would do (the UI may prefer small requests). */
   forceUpload?: boolean;
+  /** wan2.7 `bbox_list` of the request: boxes are checked to lie inside the local images read here (N§3). */
+  bboxList?: readonly (readonly (readonly number[])[])[];
 }
 
 /** Wire references for the request body, and whether any is an `oss://` URL. */
@@ -154,6 +156,7 @@ export async function resolveImageInputs(
   if (!rule || images.length === 0) return { refs: [], ossResolve: false };
   const issues: ValidationIssue[] = [];
   const loaded: ({ kind: 'ref'; ref: string } | { kind: 'local'; bytes: Uint8Array; name: string; info: ImageInfo })[] = [];
+  const sizes: ({ width: number; height: number } | undefined)[] = images.map(() => undefined);
 
   for (const [i, img] of images.entries()) {
     const path = `images.${i}`;
@@ -196,8 +199,10 @@ export async function resolveImageInputs(
       continue;
     }
     for (const p of checkImageAgainstRule(info, rule, spec.id, name)) issues.push({ path, message: p });
+    sizes[i] = { width: info.width, height: info.height };
     loaded.push({ kind: 'local', bytes, name, info });
   }
+  if (options.bboxList) issues.push(...checkBoxesInImages(options.bboxList, sizes));
   if (issues.length) throw new RequestValidationError(issues, spec.id);
 
   const refs: string[] = [];

@@ -45,7 +45,7 @@ describe('validateRequest', () => {
     assert.equal(issuesOf({ model: 'qwen-image-edit-plus', prompt: 'x', images: four })[0]!.message, 'qwen-image-edit-plus takes 1–3 reference images; you gave 4.');
     assert.match(issuesOf({ model: 'qwen-image-edit-plus', prompt: 'x' })[0]!.message, /takes 1–3 reference images; you gave 0/);
     assert.match(issuesOf({ model: 'wan2.6-image:interleave', prompt: 'x', images: four.slice(0, 2) })[0]!.message, /takes at most 1 image; you gave 2/);
-    assert.match(issuesOf({ model: 'wan2.6-t2i', prompt: 'x', images: four.slice(0, 1) })[0]!.message, /takes no input images; to edit images use qwen-image-edit-plus or wan2.6-image/);
+    assert.match(issuesOf({ model: 'wan2.6-t2i', prompt: 'x', images: four.slice(0, 1) })[0]!.message, /takes no input images; to edit images use an image-edit model such as qwen-image-edit-plus, /);
   });
   test('parameters a model does not take are reported, not dropped', () => {
     const issues = issuesOf({ model: 'z-image-turbo', prompt: 'x', negativePrompt: 'y', watermark: true });
@@ -56,7 +56,7 @@ describe('validateRequest', () => {
     assert.match(issuesOf({ model: 'qwen-image', prompt: 'x', seed: -1 })[0]!.message, /seed must be a whole number from 0 to 2147483647/);
     assert.match(issuesOf({ model: 'qwen-image', prompt: '   ' })[0]!.message, /qwen-image needs a prompt/);
     assert.match(issuesOf({ model: 'wan2.2-t2i-flash', prompt: 'a'.repeat(501) })[0]!.message, /up to 500 characters; yours has 501/);
-    assert.match(issuesOf({ model: 'dall-e', prompt: 'x' })[0]!.message, /Unknown model "dall-e"\. Known models: qwen-image-max/);
+    assert.match(issuesOf({ model: 'dall-e', prompt: 'x' })[0]!.message, /Unknown model "dall-e"\. Known models: qwen-image-3\.0-pro, .*qwen-image-max/);
     assert.match(issuesOf({ model: 'qwen-image', prompt: 'x', negative: 'y' })[0]!.message, /Unknown field\(s\) "negative"/);
   });
   test('every problem is reported at once', () => {
@@ -189,7 +189,7 @@ describe('normalizeResponse edge cases', () => {
 
 describe('errors', () => {
   test('hints per code', () => {
-    assert.match(hintFor('InvalidApiKey', 'Invalid API-key provided.'), /Beijing and Singapore keys are not interchangeable/);
+    assert.match(hintFor('InvalidApiKey', 'Invalid API-key provided.'), /keys of Beijing, Singapore and US \(Virginia\) are not interchangeable/);
     assert.match(hintFor('InvalidApiKey', 'No API-key provided.'), /Set a DashScope API key/);
     assert.match(hintFor('Throttling.RateQuota'), /Rate limited/);
     assert.match(hintFor('Arrearage'), /overdue/);

@@ -227,7 +227,7 @@ describe('service errors', () => {
       assert.ok(e instanceof DashScopeError);
       assert.equal(e.httpStatus, 401);
       assert.equal(e.code, 'InvalidApiKey');
-      assert.match(e.hint, /Beijing and Singapore keys are not interchangeable/);
+      assert.match(e.hint, /keys of Beijing, Singapore and US \(Virginia\) are not interchangeable/);
       assert.ok(!e.message.includes(sim.keys.singapore) && !e.hint.includes(sim.keys.singapore));
       return true;
     });
