@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
   /** Every command, in one table: id → handler (arguments as VS Code passes them). */
   const commands: Record<(typeof Commands)[keyof typeof Commands], (...args: unknown[]) => unknown> = {
     [Commands.openStudio]: () => void StudioPanel.createOrShow(studio),
-    [Commands.openInStudio]: () => void StudioPanel.createOrShow(studio),
+    [Commands.openInStudio]: (argument, selection) => void StudioPanel.createOrShow(studio, { mode: 'edit', uris: [argument, selection] }),
     [Commands.setApiKey]: (argument) => setApiKeyCommand(host, argument),
     [Commands.testApiKey]: (argument) => testApiKeyCommand(host, argument),
     [Commands.clearApiKey]: (argument) => clearApiKeyCommand(host, argument),

@@ -1,253 +1,781 @@
-// The studio webview app. Registers the webview UI toolkit components, completes the
-// `ready`/`init` handshake (src/protocol.ts) and renders the studio from the host's state.
-// Controls are gated by the selected model's catalog entry (sizes, n range, seed, negative
-// prompt), which the host sends in `init`; the host validates every request again.
-import {
-  provideVSCodeDesignSystem,
-  vsCodeButton,
-  vsCodeDropdown,
-  vsCodeOption,
-  vsCodeTextArea,
-  vsCodeTextField,
-  type Button,
-  type Dropdown,
-  type TextArea,
-  type TextField,
-} from '@vscode/webview-ui-toolkit';
-import { z } from 'zod';
-import { HostMessage, StudioViewState, type GenerateParams, type ModelOption, type StudioError, type StudioImage, type WebviewMessage } from '../src/protocol';
+// The studio webview app: completes the `ready`/`init` handshake (src/studio/protocol.ts), then
+// renders the mode tabs, the form of the current mode (controls gated by the selected model's
+// catalog entry), the run cards (newest first, each with its own job id and elapsed timer) and
+// the history. State lives in webview/state.ts and is persisted with vscode.setState.
+import * as z from 'zod/mini';
+import { HostMessage, type HistoryItem, type InitMessage, type JobSnapshot, type ModelOption, type PickerImage, type StudioError, type StudioImage, type StudioMode, type StringKey, type WorkspaceLocation } from '../src/studio/protocol';
+import { button, checkbox, dropdown, registerComponents, setChoices, spinner, textArea, textField, type ValueControl } from './components';
+import { CUSTOM_SIZE, baseName, distinctNames, format, newJobId, reduce, restoreState, runParams, validate, type Action, type Card, type Choices, type Problem, type ViewState } from './state';
 import { vscode } from './vscode-api';
 
 // The CSP forbids eval; tell zod not to probe for it (the probe would log a CSP violation).
 z.config({ jitless: true });
+registerComponents();
 
-provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTextArea(), vsCodeTextField());
-
-type InitMessage = Extract<HostMessage, { type: 'init' }>;
-
-const SEED_MAX = 2147483647;
+const MODES: readonly StudioMode[] = ['generate', 'edit', 'translate', 'guide'];
+const HISTORY_CHUNK = 50;
 const app = document.getElementById('app') as HTMLElement;
-let state: StudioViewState = StudioViewState.catch({ prompt: '' }).parse(vscode.getState() ?? {});
-/** Set by `render`; the handlers below talk to the rendered view through it. */
-let view: StudioView | undefined;
 
-function post(message: WebviewMessage): void {
+let state: ViewState = restoreState(vscode.getState());
+let init: InitMessage | undefined;
+let pickerImages: PickerImage[] | undefined;
+let historyItems: HistoryItem[] | undefined;
+/** Whether the user tried to run with problems (then even the quiet ones show). */
+let attempted = false;
+
+function dispatch(action: Action): ViewState {
+  state = reduce(state, action);
+  vscode.setState(state);
+  return state;
+}
+
+function post(message: import('../src/studio/protocol').WebviewMessage): void {
   vscode.postMessage(message);
 }
 
-function saveState(patch: Partial<StudioViewState>): void {
-  state = { ...state, ...patch };
-  vscode.setState(state);
+function s(key: StringKey, ...args: (string | number)[]): string {
+  const text = init?.strings[key] ?? key;
+  return args.length ? format(text, ...args) : text;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}) {
-  return Object.assign(document.createElement(tag), props);
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string | undefined | false)[]): HTMLElementTagNameMap[K] {
+  const node = Object.assign(document.createElement(tag), props);
+  for (const child of children) if (child) node.append(child);
+  return node;
 }
 
-function toolkit<T extends HTMLElement>(tag: string, id: string): T {
-  const el = document.createElement(tag) as T;
-  el.id = id;
-  return el;
-}
-
-function option(value: string, label = value): HTMLElement {
-  const item = document.createElement('vscode-option');
-  item.setAttribute('value', value);
-  item.textContent = label;
-  return item;
-}
-
-/** A labelled control: `<div class="field"><label>…</label>control</div>`. */
-function field(labelText: string, control: HTMLElement): HTMLDivElement {
-  const wrapper = element('div', { className: 'field' });
-  wrapper.append(element('label', { htmlFor: control.id, textContent: labelText }), control);
+function field(label: string, control: HTMLElement, className = ''): HTMLDivElement {
+  const wrapper = el('div', { className: `field ${className}`.trim() });
+  wrapper.append(el('label', { htmlFor: control.id, textContent: label }), control);
   return wrapper;
 }
 
-/** Handles to the rendered studio. */
-interface StudioView {
-  init: InitMessage;
-  setBusy(busy: boolean): void;
-  showStatus(text: string, level?: 'info' | 'warning' | 'error'): void;
-  showError(error: StudioError | undefined): void;
-  showResults(images: readonly StudioImage[]): void;
+function modelsOf(mode: StudioMode): ModelOption[] {
+  return init?.models.filter((m) => m.mode === mode) ?? [];
 }
 
-function render(init: InitMessage): StudioView {
-  const { strings, models } = init;
-  const title = element('h1', { textContent: strings.title });
+function currentModel(mode: StudioMode): ModelOption {
+  const models = modelsOf(mode);
+  return models.find((m) => m.id === state.models[mode]) ?? models[0]!;
+}
 
-  const prompt = toolkit<TextArea>('vscode-text-area', 'prompt');
-  prompt.setAttribute('rows', '5');
-  prompt.setAttribute('resize', 'vertical');
-  prompt.placeholder = strings.promptPlaceholder;
-  prompt.value = state.prompt;
-  prompt.textContent = strings.promptLabel;
+// ─── Layout ────────────────────────────────────────────────────────────────────────────────
 
-  const model = toolkit<Dropdown>('vscode-dropdown', 'model');
-  model.append(...models.map((m) => option(m.id, m.label)));
-  const size = toolkit<Dropdown>('vscode-dropdown', 'size');
-  const count = toolkit<Dropdown>('vscode-dropdown', 'count');
-  const seed = toolkit<TextField>('vscode-text-field', 'seed');
-  seed.placeholder = strings.seedPlaceholder;
-  seed.value = state.seed ?? '';
-  const negative = toolkit<TextArea>('vscode-text-area', 'negative-prompt');
-  negative.setAttribute('rows', '2');
-  negative.setAttribute('resize', 'vertical');
-  negative.placeholder = strings.negativePromptPlaceholder;
-  negative.value = state.negativePrompt ?? '';
-  negative.textContent = strings.negativePromptLabel;
+const header = el('header', { className: 'studio-header' });
+const tabs = el('nav', { className: 'tabs' });
+tabs.setAttribute('role', 'tablist');
+const notice = el('p', { id: 'notice', className: 'notice' });
+notice.setAttribute('role', 'status');
+const formHost = el('section', { id: 'form', className: 'form' });
+const cardsHost = el('section', { id: 'cards', className: 'cards' });
+const historyHost = el('section', { id: 'history', className: 'history' });
+const overlay = el('div', { id: 'picker', className: 'overlay', hidden: true });
 
-  const sizeField = field(strings.sizeLabel, size);
-  const countField = field(strings.countLabel, count);
-  const seedField = field(strings.seedLabel, seed);
-  const options = element('div', { className: 'controls' });
-  options.append(field(strings.modelLabel, model), sizeField, countField, seedField);
+function renderShell(): void {
+  header.replaceChildren(el('h1', { textContent: s('title') }), tabs);
+  renderTabs();
+  app.replaceChildren(header, notice, formHost, cardsHost, historyHost, overlay);
+  app.removeAttribute('aria-busy');
+}
 
-  const generate = toolkit<Button>('vscode-button', 'generate');
-  generate.textContent = strings.generate;
-  const cancel = toolkit<Button>('vscode-button', 'cancel');
-  cancel.textContent = strings.cancel;
-  cancel.setAttribute('appearance', 'secondary');
-  cancel.hidden = true;
-  const actions = element('div', { className: 'actions' });
-  actions.append(generate, cancel);
+function renderTabs(): void {
+  const all: (StudioMode | 'history')[] = [...MODES, 'history'];
+  const label: Record<StudioMode | 'history', StringKey> = { generate: 'modeGenerate', edit: 'modeEdit', translate: 'modeTranslate', guide: 'modeGuide', history: 'modeHistory' };
+  tabs.replaceChildren(
+    ...all.map((mode) => {
+      const tab = el('button', { className: 'tab', id: `tab-${mode}`, textContent: s(label[mode]), type: 'button' });
+      tab.setAttribute('role', 'tab');
+      tab.setAttribute('aria-selected', String(state.mode === mode));
+      tab.addEventListener('click', () => switchMode(mode));
+      return tab;
+    }),
+  );
+}
 
-  const status = element('p', { id: 'notice', className: 'notice' });
-  status.setAttribute('role', 'status');
-  const errorBox = element('div', { id: 'error', className: 'error' });
-  errorBox.setAttribute('role', 'alert');
-  errorBox.hidden = true;
-  const results = element('section', { id: 'results', className: 'results' });
+function switchMode(mode: StudioMode | 'history'): void {
+  dispatch({ type: 'mode', mode });
+  attempted = false;
+  renderTabs();
+  renderMain();
+}
 
-  let busy = false;
-  const selectedModel = (): ModelOption => models.find((m) => m.id === model.value) ?? models[0]!;
-  const seedValue = (): number | undefined | 'invalid' => {
-    const text = seed.value.trim();
-    if (!text) return undefined;
-    const n = Number(text);
-    return /^\d+$/.test(text) && n <= SEED_MAX ? n : 'invalid';
+function renderMain(): void {
+  const isHistory = state.mode === 'history';
+  formHost.hidden = isHistory;
+  cardsHost.hidden = isHistory;
+  historyHost.hidden = !isHistory;
+  if (isHistory) {
+    renderHistory();
+    if (!historyItems) post({ type: 'loadHistory' });
+  } else {
+    renderForm();
+  }
+}
+
+// ─── The form ──────────────────────────────────────────────────────────────────────────────
+
+let showProblems: () => void = () => undefined;
+
+function renderForm(): void {
+  const mode = state.mode as StudioMode;
+  const model = currentModel(mode);
+  const choices: Choices = state.choices[model.id] ?? {};
+  const setChoice = (patch: Choices) => {
+    dispatch({ type: 'choice', model: model.id, patch });
+    showProblems();
   };
-  const syncButton = () => {
-    generate.disabled = busy || prompt.value.trim().length === 0;
-  };
+  const parts: HTMLElement[] = [];
 
-  /** Rebuilds the model-dependent controls from the catalog entry of the selected model. */
-  const applyModel = () => {
-    const spec = selectedModel();
-    size.replaceChildren(...spec.sizes.map((s) => option(s, s.replace('*', ' × '))));
-    sizeField.hidden = spec.sizes.length === 0;
-    const wantedSize = state.size && spec.sizes.includes(state.size) ? state.size : spec.defaultSize ?? spec.sizes[0];
-    count.replaceChildren(...Array.from({ length: spec.n.max - spec.n.min + 1 }, (_, i) => option(String(spec.n.min + i))));
-    count.disabled = spec.n.min === spec.n.max;
-    // Each image is billed: start from the smallest count unless the user chose one for this model.
-    const wantedCount = state.n !== undefined && state.n >= spec.n.min && state.n <= spec.n.max ? state.n : spec.n.min;
-    seedField.hidden = !spec.seed;
-    negative.hidden = spec.negativePromptMaxLength === undefined;
-    // Options are slotted asynchronously; select once the dropdowns have seen them.
-    queueMicrotask(() => {
-      if (wantedSize) size.value = wantedSize;
-      count.value = String(wantedCount);
-    });
-  };
-
-  prompt.addEventListener('input', () => {
-    saveState({ prompt: prompt.value });
-    syncButton();
+  // Model picker: this mode's models, with the selected one's description below.
+  const modelPicker = dropdown(modelsOf(mode).map((m) => ({ value: m.id, label: m.label })), {
+    id: 'model',
+    value: model.id,
+    label: s('modelLabel'),
+    onChange: (id) => {
+      const next = modelsOf(mode).find((m) => m.id === id);
+      if (!next || next.id === model.id) return;
+      dispatch({ type: 'model', mode, model: next, previous: model });
+      renderForm();
+    },
   });
-  model.addEventListener('change', () => {
-    saveState({ model: model.value, size: undefined });
-    applyModel();
-  });
-  size.addEventListener('change', () => saveState({ size: size.value }));
-  count.addEventListener('change', () => saveState({ n: Number(count.value) }));
-  seed.addEventListener('input', () => saveState({ seed: seed.value }));
-  negative.addEventListener('input', () => saveState({ negativePrompt: negative.value }));
+  const modelRow = el('div', { className: 'model-row' }, field(s('modelLabel'), modelPicker, 'model-field'), el('p', { className: 'description', id: 'model-description', textContent: model.description }));
+  parts.push(modelRow);
 
-  generate.addEventListener('click', () => {
-    if (generate.disabled) return;
-    const spec = selectedModel();
-    const s = spec.seed ? seedValue() : undefined;
-    if (s === 'invalid') {
-      showError({ message: strings.invalidSeed });
-      return;
-    }
-    const params: GenerateParams = { prompt: prompt.value, model: spec.id };
-    if (spec.sizes.length && size.value) params.size = size.value;
-    if (count.value) params.n = Number(count.value);
-    if (s !== undefined) params.seed = s;
-    if (spec.negativePromptMaxLength !== undefined && negative.value.trim()) params.negativePrompt = negative.value;
-    showError(undefined);
-    post({ type: 'generate', params });
-  });
-  cancel.addEventListener('click', () => post({ type: 'cancel' }));
+  // Inputs (edit, translate, guide).
+  if (model.inputs) parts.push(renderInputs(mode, model));
 
-  const showStatus = (text: string, level: 'info' | 'warning' | 'error' = 'info') => {
-    status.textContent = text;
-    status.dataset.level = level;
-  };
-  const showError = (error: StudioError | undefined) => {
-    errorBox.hidden = !error;
-    if (!error) {
-      errorBox.replaceChildren();
-      return;
+  if (mode === 'translate') {
+    parts.push(renderTranslate());
+  } else {
+    const placeholder = mode === 'edit' ? s('editPromptPlaceholder') : mode === 'guide' ? s('guidePromptPlaceholder') : s('promptPlaceholder');
+    const prompt = textArea({ id: 'prompt', rows: 4, label: s('promptLabel'), placeholder, value: state.prompts[mode] ?? '', onInput: (text) => (dispatch({ type: 'prompt', mode, text }), showProblems()) });
+    parts.push(prompt);
+
+    const controls = el('div', { className: 'controls' });
+    if (model.sizeRule.kind !== 'none') {
+      const sizeChoices = [
+        ...(model.defaultSize ? [] : [{ value: '', label: s('sizeAuto') }]),
+        ...model.sizes.map((size) => ({ value: size, label: size.replace('*', ' × ') })),
+        ...(model.sizeRule.kind === 'list' ? [] : [{ value: CUSTOM_SIZE, label: s('sizeCustom') }]),
+      ];
+      const custom = textField({ id: 'custom-size', className: 'custom-size', placeholder: s('customSizePlaceholder'), value: choices.customSize ?? '', label: s('sizeCustom'), onInput: (value) => setChoice({ customSize: value }) });
+      custom.hidden = choices.size !== CUSTOM_SIZE;
+      const size = dropdown(sizeChoices, {
+        id: 'size',
+        value: choices.size ?? model.defaultSize ?? '',
+        onChange: (value) => {
+          custom.hidden = value !== CUSTOM_SIZE;
+          setChoice({ size: value });
+        },
+      });
+      controls.append(field(s('sizeLabel'), size), custom);
     }
-    const parts: HTMLElement[] = [];
-    if (error.issues?.length) {
-      const list = element('ul', { className: 'issues' });
-      list.append(...error.issues.map((issue) => element('li', { textContent: issue.message })));
-      parts.push(list);
-    } else {
-      parts.push(element('p', { className: 'error-message', textContent: error.code ? `${error.message} (${error.code})` : error.message }));
+    if (model.n.max > 1) {
+      const counts = Array.from({ length: model.n.max - model.n.min + 1 }, (_, i) => String(model.n.min + i));
+      controls.append(field(s('countLabel'), dropdown(counts.map((c) => ({ value: c, label: c })), { id: 'count', value: String(choices.n ?? model.n.min), onChange: (v) => setChoice({ n: Number(v) }) })));
     }
-    if (error.hint && error.hint !== error.message) parts.push(element('p', { className: 'hint', textContent: error.hint }));
-    if (error.requestId) parts.push(element('p', { className: 'request-id', textContent: strings.requestId.replace('{0}', error.requestId) }));
-    errorBox.replaceChildren(...parts);
+    if (model.maxImages) {
+      const range = model.maxImages;
+      const counts = Array.from({ length: range.max - range.min + 1 }, (_, i) => String(range.min + i));
+      controls.append(field(s('maxImagesLabel'), dropdown(counts.map((c) => ({ value: c, label: c })), { id: 'max-images', value: String(choices.maxImages ?? range.default), onChange: (v) => setChoice({ maxImages: Number(v) }) })));
+    }
+    if (model.seed) {
+      const seed = textField({ id: 'seed', placeholder: s('seedPlaceholder'), value: choices.seed ?? '', onInput: (value) => setChoice({ seed: value }) });
+      const random = button(s('seedRandomize'), () => {
+        const value = String(Math.floor(Math.random() * 2147483648));
+        seed.value = value;
+        setChoice({ seed: value });
+      }, { id: 'seed-random', secondary: true });
+      const lock = checkbox(s('seedLock'), choices.seedLocked ?? false, (checked) => setChoice({ seedLocked: checked }), { id: 'seed-lock' });
+      const seedField = field(s('seedLabel'), el('div', { className: 'seed-row' }, seed, random, lock));
+      controls.append(seedField);
+    }
+    parts.push(controls);
+
+    const toggles = el('div', { className: 'toggles' });
+    if (model.promptExtend !== undefined) toggles.append(checkbox(s('promptExtend'), choices.promptExtend ?? model.promptExtend, (checked) => setChoice({ promptExtend: checked }), { id: 'prompt-extend' }));
+    if (model.watermark) toggles.append(checkbox(s('watermark'), choices.watermark ?? false, (checked) => setChoice({ watermark: checked }), { id: 'watermark' }));
+    if (toggles.childElementCount) parts.push(toggles);
+
+    if (model.negativePromptMaxLength !== undefined) {
+      parts.push(textArea({ id: 'negative-prompt', rows: 2, label: s('negativePromptLabel'), placeholder: s('negativePromptPlaceholder'), value: choices.negativePrompt ?? '', onInput: (value) => setChoice({ negativePrompt: value }) }));
+    }
+  }
+
+  const runLabel: Record<StudioMode, StringKey> = { generate: 'runGenerate', edit: 'runEdit', translate: 'runTranslate', guide: 'runGuide' };
+  const run = button(s(runLabel[mode]), () => startRun(), { id: 'run', title: s('runHint') });
+  const problems = el('ul', { id: 'problems', className: 'problems' });
+  problems.setAttribute('aria-live', 'polite');
+  parts.push(el('div', { className: 'actions' }, run, el('span', { className: 'hint', textContent: s('runHint') })), problems);
+
+  showProblems = () => {
+    const found = validate(mode, currentModel(mode), state);
+    run.disabled = found.length > 0;
+    const shown = found.filter((p) => attempted || !p.quiet);
+    problems.replaceChildren(...shown.map((p) => el('li', { textContent: s(p.key as StringKey, ...p.args), className: `problem-${p.field}` })));
+    for (const id of ['prompt', 'seed', 'custom-size', 'negative-prompt']) formHost.querySelector(`#${id}`)?.classList.toggle('invalid', shown.some((p) => fieldId(p) === id));
   };
-  const showResults = (images: readonly StudioImage[]) => {
-    results.replaceChildren(
-      ...images.map((image) => {
-        const figure = element('figure', { className: 'result' });
-        const img = element('img', { src: image.src, alt: image.displayPath, width: image.width, height: image.height });
-        const caption = element('figcaption');
-        const path = element('span', { className: 'path', textContent: image.displayPath, title: image.displayPath });
-        caption.append(path);
-        if (image.seed !== undefined) caption.append(element('span', { className: 'seed', textContent: strings.seedValue.replace('{0}', String(image.seed)) }));
-        if (image.location) {
-          const open = document.createElement('vscode-button') as Button;
-          open.className = 'open';
-          open.setAttribute('appearance', 'secondary');
-          open.textContent = strings.open;
-          const location = image.location;
-          open.addEventListener('click', () => post({ type: 'openImage', folderIndex: location.folderIndex, path: location.path }));
-          caption.append(open);
-        }
-        figure.append(img, caption);
-        return figure;
+  formHost.replaceChildren(...parts);
+  showProblems();
+}
+
+function fieldId(p: Problem): string {
+  return p.field === 'size' ? 'custom-size' : p.field === 'negativePrompt' ? 'negative-prompt' : p.field;
+}
+
+function renderInputs(mode: StudioMode, model: ModelOption): HTMLElement {
+  const limits = model.inputs!;
+  const inputs = state.inputs[mode] ?? [];
+  const list = el('ol', { className: 'inputs', id: 'inputs' });
+  inputs.forEach((input, index) => {
+    const item = el('li', { className: 'input', title: input.displayPath });
+    item.dataset.path = input.location.path;
+    const thumb = el('img', { src: input.src, alt: input.displayPath, loading: 'lazy' });
+    const order = el('span', { className: 'order', textContent: String(index + 1) });
+    const tools = el('div', { className: 'input-tools' });
+    const mini = (label: string, text: string, action: () => void, disabled = false) => {
+      const b = el('button', { type: 'button', className: 'mini', title: label, textContent: text, disabled });
+      b.setAttribute('aria-label', label);
+      b.addEventListener('click', action);
+      return b;
+    };
+    tools.append(
+      mini(s('moveUp'), '←', () => (dispatch({ type: 'moveInput', mode, index, by: -1 }), renderForm()), index === 0),
+      mini(s('moveDown'), '→', () => (dispatch({ type: 'moveInput', mode, index, by: 1 }), renderForm()), index === inputs.length - 1),
+      mini(s('remove'), '✕', () => (dispatch({ type: 'removeInput', mode, index }), renderForm())),
+    );
+    item.append(thumb, order, el('span', { className: 'input-name', textContent: baseName(input.location.path) }), tools);
+    list.append(item);
+  });
+  const add = button(s('addImages'), () => openPicker(mode, model), { id: 'add-images', secondary: true });
+  const facts = [
+    s('limitsCount', limits.min, limits.max),
+    s('limitsFormats', limits.formats.map((f) => f.toUpperCase()).join(', ')),
+    s('limitsSides', limits.minSide, limits.maxSide),
+    s('limitsBytes', Math.round(limits.maxBytes / (1024 * 1024))),
+    ...(limits.alphaAllowed ? [] : [s('limitsNoAlpha')]),
+  ];
+  const box = el('div', { className: 'inputs-box' });
+  box.append(
+    el('div', { className: 'inputs-head' }, el('span', { className: 'label', textContent: s('inputsLabel') }), add),
+    inputs.length ? list : el('p', { className: 'empty', textContent: s('noInputs') }),
+    el('p', { className: 'limits', id: 'limits', textContent: facts.join(' · ') }),
+  );
+  return box;
+}
+
+function renderTranslate(): HTMLElement {
+  const languages = init!.languages;
+  const t = state.translate;
+  const box = el('div', { className: 'translate' });
+  const targetsFor = (source: string) => languages.targets.filter((l) => (languages.pairs[source] ?? []).includes(l.code));
+  const target = dropdown(targetsFor(t.sourceLang).map((l) => ({ value: l.code, label: l.label })), { id: 'target-lang', value: t.targetLang, onChange: (code) => dispatch({ type: 'translate', patch: { targetLang: code } }) });
+  const source = dropdown(languages.sources.map((l) => ({ value: l.code, label: l.label })), {
+    id: 'source-lang',
+    value: t.sourceLang,
+    onChange: (code) => {
+      const allowed = targetsFor(code);
+      const keep = allowed.some((l) => l.code === state.translate.targetLang) ? state.translate.targetLang : allowed[0]?.code ?? 'en';
+      dispatch({ type: 'translate', patch: { sourceLang: code, targetLang: keep } });
+      setChoices(target, allowed.map((l) => ({ value: l.code, label: l.label })), keep);
+    },
+  });
+  const hint = textField({ id: 'domain-hint', placeholder: s('domainHintPlaceholder'), value: t.domainHint, onInput: (v) => dispatch({ type: 'translate', patch: { domainHint: v } }) });
+  const sensitives = textField({ id: 'sensitives', placeholder: s('sensitivesPlaceholder'), value: t.sensitives, onInput: (v) => dispatch({ type: 'translate', patch: { sensitives: v } }) });
+  box.append(el('div', { className: 'controls' }, field(s('sourceLang'), source), field(s('targetLang'), target)), field(s('domainHint'), hint, 'wide'), field(s('sensitives'), sensitives, 'wide'));
+
+  // Terminology table, loaded from and saved to the workspace glossary.
+  const table = el('table', { className: 'terms', id: 'terms' });
+  const head = el('thead');
+  head.append(el('tr', {}, el('th', { textContent: s('termSource') }), el('th', { textContent: s('termTarget') }), el('th')));
+  const body = el('tbody');
+  const rows = () => {
+    body.replaceChildren(
+      ...state.translate.terms.map((term, index) => {
+        const update = (patch: Partial<typeof term>) => {
+          const terms = state.translate.terms.map((t2, i) => (i === index ? { ...t2, ...patch } : t2));
+          dispatch({ type: 'translate', patch: { terms } });
+          showProblems();
+        };
+        const src = textField({ className: 'term-src', value: term.src, label: s('termSource'), onInput: (v) => update({ src: v }) });
+        const tgt = textField({ className: 'term-tgt', value: term.tgt, label: s('termTarget'), onInput: (v) => update({ tgt: v }) });
+        const remove = el('button', { type: 'button', className: 'mini', title: s('remove'), textContent: '✕' });
+        remove.setAttribute('aria-label', s('remove'));
+        remove.addEventListener('click', () => {
+          dispatch({ type: 'translate', patch: { terms: state.translate.terms.filter((_, i) => i !== index) } });
+          rows();
+          showProblems();
+        });
+        return el('tr', {}, el('td', {}, src), el('td', {}, tgt), el('td', {}, remove));
       }),
     );
+    empty.hidden = state.translate.terms.length > 0;
   };
+  const empty = el('p', { className: 'empty', textContent: s('noTerms') });
+  table.append(head, body);
+  const add = button(s('addTerm'), () => {
+    dispatch({ type: 'translate', patch: { terms: [...state.translate.terms, { src: '', tgt: '' }] } });
+    rows();
+    (body.lastElementChild?.querySelector('.term-src') as HTMLElement | null)?.focus();
+    showProblems();
+  }, { id: 'add-term', secondary: true });
+  const save = button(s('saveGlossary'), () => post({ type: 'saveGlossary', terms: state.translate.terms.filter((t2) => t2.src.trim() && t2.tgt.trim()) }), { id: 'save-glossary', secondary: true });
+  const glossaryInfo = el('p', { className: 'glossary-path', id: 'glossary-path', textContent: init?.glossary.error ?? init?.glossary.path ?? '' });
+  rows();
+  box.append(el('div', { className: 'terms-box' }, el('div', { className: 'inputs-head' }, el('span', { className: 'label', textContent: s('terms') }), add, save), table, empty, glossaryInfo));
+  return box;
+}
 
-  app.replaceChildren(title, prompt, options, negative, actions, status, errorBox, results);
-  const selected = models.some((m) => m.id === state.model) ? state.model : models[0]?.id;
-  if (selected) model.value = selected;
-  applyModel();
-  syncButton();
-  if (!init.hasApiKey) showStatus(strings.noApiKey, 'warning');
-  app.removeAttribute('aria-busy');
+// ─── The picker over workspace images ──────────────────────────────────────────────────────
 
-  return {
-    init,
-    setBusy(value) {
-      busy = value;
-      cancel.hidden = !value;
-      app.setAttribute('aria-busy', String(value));
-      syncButton();
+function openPicker(mode: StudioMode, model: ModelOption): void {
+  const filter = textField({ id: 'picker-filter', placeholder: s('pickerFilter'), label: s('pickerFilter'), onInput: () => renderGrid() });
+  const grid = el('div', { className: 'picker-grid', id: 'picker-grid' });
+  const done = button(s('pickerDone'), () => close(), { id: 'picker-done' });
+  const dialog = el('div', { className: 'dialog' });
+  dialog.setAttribute('role', 'dialog');
+  dialog.setAttribute('aria-label', s('pickerTitle'));
+  dialog.append(el('div', { className: 'dialog-head' }, el('h2', { textContent: s('pickerTitle') }), filter, done), grid);
+  overlay.replaceChildren(dialog);
+  overlay.hidden = false;
+  const close = () => {
+    overlay.hidden = true;
+    overlay.replaceChildren();
+    renderForm();
+  };
+  overlay.onkeydown = (event) => {
+    if (event.key === 'Escape') close();
+  };
+  const renderGrid = () => {
+    if (!pickerImages) {
+      grid.replaceChildren(spinner());
+      return;
+    }
+    const query = filter.value.trim().toLowerCase();
+    const shown = pickerImages.filter((i) => !query || i.displayPath.toLowerCase().includes(query));
+    const chosen = state.inputs[mode] ?? [];
+    grid.replaceChildren(
+      ...(shown.length
+        ? shown.map((image) => {
+            const at = chosen.findIndex((c) => c.location.folderIndex === image.location.folderIndex && c.location.path === image.location.path);
+            const tile = el('button', { type: 'button', className: `tile${at >= 0 ? ' chosen' : ''}`, title: image.displayPath });
+            tile.dataset.path = image.location.path;
+            tile.append(el('img', { src: image.src, alt: '', loading: 'lazy' }), el('span', { className: 'tile-name', textContent: baseName(image.location.path) }));
+            if (at >= 0) tile.append(el('span', { className: 'order', textContent: String(at + 1) }));
+            tile.addEventListener('click', () => {
+              if (at >= 0) dispatch({ type: 'removeInput', mode, index: at });
+              else dispatch({ type: 'addInputs', mode, images: [image], max: model.inputs?.max ?? 1 });
+              renderGrid();
+            });
+            return tile;
+          })
+        : [el('p', { className: 'empty', textContent: s('pickerEmpty') })]),
+    );
+  };
+  refreshPicker = renderGrid;
+  renderGrid();
+  post({ type: 'listImages' });
+  queueMicrotask(() => filter.focus());
+}
+
+let refreshPicker: () => void = () => undefined;
+
+// ─── Runs and cards ────────────────────────────────────────────────────────────────────────
+
+function startRun(): void {
+  if (state.mode === 'history') return;
+  const mode = state.mode;
+  const model = currentModel(mode);
+  const problems = validate(mode, model, state);
+  if (problems.length) {
+    attempted = true;
+    showProblems();
+    return;
+  }
+  const params = runParams(mode, model, state);
+  const jobId = newJobId(Date.now());
+  const card: Card = { jobId, mode, model: model.id, modelLabel: model.label, params, startedAt: Date.now(), job: { jobId, status: 'running', text: '', images: [] } };
+  dispatch({ type: 'start', card });
+  // An unlocked seed is used once: the next run gets a new random one.
+  const choices = state.choices[model.id];
+  if (model.seed && choices?.seed && !choices.seedLocked) {
+    dispatch({ type: 'choice', model: model.id, patch: { seed: '' } });
+    const seed = formHost.querySelector<ValueControl>('#seed');
+    if (seed) seed.value = '';
+  }
+  attempted = false;
+  post({ type: 'run', jobId, params });
+  renderCards();
+}
+
+const cardElements = new Map<string, HTMLElement>();
+
+function renderCards(): void {
+  const wanted = new Set(state.cards.map((c) => c.jobId));
+  for (const [id, node] of cardElements) {
+    if (!wanted.has(id)) {
+      node.remove();
+      cardElements.delete(id);
+    }
+  }
+  const clear = button(s('clearCards'), () => {
+    const finished = state.cards.filter((c) => c.job.status !== 'running').map((c) => c.jobId);
+    dispatch({ type: 'clearFinished' });
+    post({ type: 'forgetJobs', jobIds: finished });
+    renderCards();
+  }, { id: 'clear-cards', secondary: true });
+  const toolbar = el('div', { className: 'cards-toolbar' }, clear);
+  toolbar.hidden = !state.cards.some((c) => c.job.status !== 'running');
+  const nodes = state.cards.map((card) => {
+    const node = renderCard(card);
+    const old = cardElements.get(card.jobId);
+    if (old) old.replaceWith(node);
+    cardElements.set(card.jobId, node);
+    return node;
+  });
+  cardsHost.replaceChildren(toolbar, ...nodes);
+  tick();
+}
+
+function updateCard(job: JobSnapshot): void {
+  dispatch({ type: 'job', job });
+  const card = state.cards.find((c) => c.jobId === job.jobId);
+  const old = cardElements.get(job.jobId);
+  if (!card || !old) {
+    renderCards();
+    return;
+  }
+  const node = renderCard(card);
+  old.replaceWith(node);
+  cardElements.set(job.jobId, node);
+  cardsHost.querySelector<HTMLElement>('.cards-toolbar')!.hidden = !state.cards.some((c) => c.job.status !== 'running');
+  tick();
+}
+
+const STATUS_KEYS: Record<JobSnapshot['status'], StringKey> = {
+  running: 'statusRunning',
+  done: 'statusDone',
+  failed: 'statusFailed',
+  cancelled: 'statusCancelled',
+  stopped: 'statusStopped',
+  interrupted: 'statusInterrupted',
+};
+const MODE_KEYS: Record<StudioMode, StringKey> = { generate: 'modeGenerate', edit: 'modeEdit', translate: 'modeTranslate', guide: 'modeGuide' };
+
+function renderCard(card: Card): HTMLElement {
+  const { job, params } = card;
+  const node = el('article', { className: `card status-${job.status}` });
+  node.dataset.jobId = card.jobId;
+  node.dataset.status = job.status;
+  const status = el('span', { className: 'status' });
+  if (job.status === 'running') status.append(spinner());
+  status.append(el('span', { className: 'status-label', textContent: s(STATUS_KEYS[job.status]) }), el('span', { className: 'elapsed' }));
+  status.querySelector<HTMLElement>('.elapsed')!.dataset.start = String(card.startedAt);
+  if (job.endedAt) status.querySelector<HTMLElement>('.elapsed')!.dataset.end = String(job.endedAt);
+  const head = el('header', { className: 'card-head' }, el('span', { className: 'badge', textContent: s(MODE_KEYS[card.mode]) }), el('strong', { className: 'card-model', textContent: card.modelLabel }), status);
+  if (job.status === 'running') head.append(button(card.mode === 'guide' ? s('stop') : s('cancel'), () => post({ type: 'cancel', jobId: card.jobId }), { className: 'cancel', secondary: true }));
+  node.append(head);
+  if (params.prompt) node.append(el('p', { className: 'card-prompt', textContent: params.prompt }));
+  const facts = paramFacts(card);
+  if (facts) node.append(el('p', { className: 'card-params', textContent: facts }));
+  if (job.text) node.append(el('p', { className: `card-text${job.status === 'cancelled' || job.mayBeBilled ? ' warning' : ''}`, textContent: job.text }));
+  if (job.actualPrompt) node.append(el('p', { className: 'rewritten', textContent: s('rewrittenPrompt', job.actualPrompt) }));
+  if (job.error) node.append(renderError(job.error));
+  if (card.mode === 'guide') {
+    node.append(renderGuide(card));
+  } else {
+    if (job.inputs?.length && job.images.length && (card.mode === 'edit' || card.mode === 'translate')) {
+      node.append(el('div', { className: 'before-after' }, el('span', { className: 'label', textContent: s('before') }), thumbs(job.inputs), el('span', { className: 'label', textContent: s('after') })));
+    }
+    if (job.images.length) node.append(renderGrid(card, job.images));
+  }
+  return node;
+}
+
+function thumbs(images: readonly StudioImage[]): HTMLElement {
+  const row = el('div', { className: 'thumbs' });
+  row.append(...images.map((image) => el('img', { src: image.src, alt: image.displayPath, title: image.displayPath, loading: 'lazy' })));
+  return row;
+}
+
+function paramFacts(card: Card): string {
+  const p = card.params;
+  const parts: string[] = [];
+  if (p.size) parts.push(p.size.replace('*', '×'));
+  const n = p.n ?? 1;
+  if (card.mode !== 'translate' && card.mode !== 'guide') parts.push(n === 1 ? s('imagesOne') : s('imagesMany', n));
+  if (p.maxImages) parts.push(`${s('maxImagesLabel')} ${p.maxImages}`);
+  const seed = p.seed ?? card.job.seed;
+  if (seed !== undefined) parts.push(s('seedValue', seed));
+  if (p.negativePrompt) parts.push(`${s('negativePromptLabel')}: ${p.negativePrompt}`);
+  if (p.translation) parts.push(`${p.translation.sourceLang} → ${p.translation.targetLang}${p.translation.terms?.length ? ` · ${s('terms')} ${p.translation.terms.length}` : ''}`);
+  return parts.join(' · ');
+}
+
+function renderGrid(card: Card, images: readonly StudioImage[]): HTMLElement {
+  const grid = el('div', { className: 'results' });
+  const captions = distinctNames(images.map((i) => i.displayPath));
+  images.forEach((image, index) => grid.append(renderFigure(card, image, captions[index]!)));
+  return grid;
+}
+
+function renderFigure(card: Card, image: StudioImage, caption: string): HTMLElement {
+  const figure = el('figure', { className: 'result' });
+  const img = el('img', { src: image.src, alt: image.displayPath, title: image.displayPath, loading: 'lazy' });
+  if (image.width && image.height) {
+    img.width = image.width;
+    img.height = image.height;
+  }
+  img.addEventListener('click', () => showLarge(image));
+  const cap = el('figcaption');
+  cap.append(el('span', { className: 'path', textContent: caption, title: image.displayPath }));
+  if (image.seed !== undefined) cap.append(el('span', { className: 'seed', textContent: s('seedValue', image.seed) }));
+  const actions = el('div', { className: 'figure-actions' });
+  const location = image.location;
+  if (location) {
+    actions.append(
+      button(s('open'), () => post({ type: 'file', action: 'open', location }), { className: 'open', secondary: true }),
+      button(s('reveal'), () => post({ type: 'file', action: 'reveal', location }), { className: 'reveal', secondary: true }),
+      button(s('insertLink'), () => post({ type: 'file', action: 'insertLink', location }), { className: 'insert-link', secondary: true }),
+      button(s('useAsReference'), () => useAsReference(image, location), { className: 'use-reference', secondary: true }),
+    );
+  }
+  if (image.seed !== undefined && card.mode !== 'translate') actions.append(button(s('rerunSeed'), () => rerunWithSeed(card, image.seed!), { className: 'rerun-seed', secondary: true }));
+  if (card.params.prompt) actions.append(button(s('copyPrompt'), () => (post({ type: 'copyText', text: card.params.prompt! }), showNotice(s('copied'))), { className: 'copy-prompt', secondary: true }));
+  figure.append(img, cap, actions);
+  return figure;
+}
+
+function renderGuide(card: Card): HTMLElement {
+  const box = el('div', { className: 'guide' });
+  for (const segment of card.job.segments ?? []) {
+    if (segment.kind === 'text') box.append(...markdownBlocks(segment.text));
+    else box.append(renderFigure(card, segment.image, baseName(segment.image.displayPath)));
+  }
+  const document = card.job.document?.location;
+  if (document && card.job.status !== 'running') box.append(button(s('openDocument'), () => post({ type: 'file', action: 'open', location: document }), { className: 'open-document', secondary: true }));
+  return box;
+}
+
+/** A light rendering of streamed Markdown text: headings, list items and paragraphs (no HTML). */
+function markdownBlocks(text: string): HTMLElement[] {
+  return text
+    .split(/\n{2,}/)
+    .filter((block) => block.trim())
+    .map((block) => {
+      const heading = /^(#{1,6})\s+(.*)$/s.exec(block.trim());
+      if (heading) return el(heading[1]!.length <= 2 ? 'h3' : 'h4', { textContent: heading[2]!.replace(/\*\*/g, '') });
+      return el('p', { className: 'guide-text', textContent: block.replace(/\*\*/g, '') });
+    });
+}
+
+function renderError(error: StudioError): HTMLElement {
+  const box = el('div', { className: 'error' });
+  box.setAttribute('role', 'alert');
+  if (error.issues?.length) box.append(el('ul', { className: 'issues' }, ...error.issues.map((issue) => el('li', { textContent: issue.message }))));
+  else box.append(el('p', { className: 'error-message', textContent: error.code ? `${error.message} (${error.code})` : error.message }));
+  if (error.hint && error.hint !== error.message) box.append(el('p', { className: 'hint', textContent: error.hint }));
+  if (error.requestId) box.append(el('p', { className: 'request-id', textContent: s('requestId', error.requestId) }));
+  if (error.taskId) box.append(el('p', { className: 'request-id', textContent: s('taskId', error.taskId) }));
+  const labels: Record<string, StringKey> = { setApiKey: 'actionSetApiKey', switchRegion: 'actionSwitchRegion', openSettings: 'actionOpenSettings', showLog: 'actionShowLog' };
+  const buttons = error.actions
+    .filter((a) => labels[a])
+    .map((action, i) =>
+      button(s(labels[action]!, error.switchTo ?? ''), () => post({ type: 'errorAction', action, ...(error.switchTo ? { switchTo: error.switchTo } : {}) }), { className: `error-action action-${action}`, secondary: i > 0 }),
+    );
+  if (buttons.length) box.append(el('div', { className: 'error-actions' }, ...buttons));
+  return box;
+}
+
+function useAsReference(image: StudioImage, location: WorkspaceLocation): void {
+  const target: StudioMode = state.mode === 'translate' || state.mode === 'guide' ? state.mode : 'edit';
+  const model = currentModel(target);
+  dispatch({ type: 'addInputs', mode: target, images: [{ src: image.src, displayPath: image.displayPath, location }], max: model.inputs?.max ?? 1 });
+  switchMode(target);
+  window.scrollTo({ top: 0 });
+}
+
+function rerunWithSeed(card: Card, seed: number): void {
+  const model = modelsOf(card.mode).find((m) => m.id === card.model);
+  if (!model) return;
+  applyParams(card.mode, model, { ...card.params, seed });
+  startRun();
+}
+
+/** Fills the form of `mode` from earlier parameters (history reuse, re-run). */
+function applyParams(mode: StudioMode, model: ModelOption, p: Partial<import('../src/studio/protocol').RunParams>, inputs?: readonly PickerImage[]): void {
+  const previous = currentModel(mode);
+  dispatch({ type: 'model', mode, model, previous });
+  dispatch({ type: 'prompt', mode, text: p.prompt ?? '' });
+  const patch: Choices = {};
+  if (p.size) {
+    if (model.sizes.includes(p.size)) patch.size = p.size;
+    else if (model.sizeRule.kind !== 'list') Object.assign(patch, { size: CUSTOM_SIZE, customSize: p.size });
+  }
+  if (p.n !== undefined) patch.n = p.n;
+  patch.seed = p.seed !== undefined ? String(p.seed) : '';
+  patch.seedLocked = p.seed !== undefined;
+  if (p.negativePrompt !== undefined) patch.negativePrompt = p.negativePrompt;
+  if (p.promptExtend !== undefined) patch.promptExtend = p.promptExtend;
+  if (p.watermark !== undefined) patch.watermark = p.watermark;
+  if (p.maxImages !== undefined) patch.maxImages = p.maxImages;
+  dispatch({ type: 'choice', model: model.id, patch });
+  if (inputs) dispatch({ type: 'setInputs', mode, images: inputs });
+  if (p.translation) {
+    const t = p.translation;
+    dispatch({ type: 'translate', patch: { sourceLang: t.sourceLang, targetLang: t.targetLang, domainHint: t.domainHint ?? '', sensitives: (t.sensitives ?? []).join(', '), ...(t.terms ? { terms: t.terms } : {}) } });
+  }
+  dispatch({ type: 'mode', mode });
+  renderTabs();
+  renderMain();
+}
+
+function showLarge(image: StudioImage): void {
+  const big = el('img', { src: image.src, alt: image.displayPath, className: 'large' });
+  const dialog = el('div', { className: 'dialog large-view' }, big, el('p', { className: 'path', textContent: image.displayPath }));
+  dialog.setAttribute('role', 'dialog');
+  overlay.replaceChildren(dialog);
+  overlay.hidden = false;
+  const close = () => {
+    overlay.hidden = true;
+    overlay.replaceChildren();
+  };
+  overlay.onclick = (event) => {
+    if (event.target === overlay || event.target === big) close();
+  };
+  overlay.onkeydown = (event) => event.key === 'Escape' && close();
+}
+
+/** Updates the elapsed time of every card (running ones count up; ended ones show their total). */
+function tick(): void {
+  for (const span of cardsHost.querySelectorAll<HTMLElement>('.elapsed')) {
+    const start = Number(span.dataset.start);
+    const end = span.dataset.end ? Number(span.dataset.end) : Date.now();
+    span.textContent = s('elapsed', Math.max(0, Math.round((end - start) / 1000)));
+  }
+}
+setInterval(() => {
+  if (state.cards.some((c) => c.job.status === 'running')) tick();
+}, 1000);
+
+// ─── History ───────────────────────────────────────────────────────────────────────────────
+
+let historyShown = HISTORY_CHUNK;
+let historyObserver: IntersectionObserver | undefined;
+
+function historyHaystack(item: HistoryItem): string {
+  return `${item.prompt ?? ''} ${item.model} ${item.kind} ${item.outcome} ${item.outputs.map((o) => o.displayPath).join(' ')}`.toLowerCase();
+}
+
+const haystacks = new WeakMap<HistoryItem, string>();
+
+function renderHistory(): void {
+  const search = textField({ id: 'history-search', placeholder: s('historySearch'), label: s('historySearch'), value: state.historyQuery, onInput: (q) => (dispatch({ type: 'historyQuery', query: q }), (historyShown = HISTORY_CHUNK), renderHistoryList()) });
+  const count = el('p', { className: 'history-count', id: 'history-count' });
+  const list = el('ol', { className: 'history-list', id: 'history-list' });
+  const sentinel = el('div', { className: 'sentinel' });
+  historyHost.replaceChildren(search, count, list, sentinel);
+  historyObserver?.disconnect();
+  historyObserver = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && historyItems) {
+      historyShown += HISTORY_CHUNK;
+      renderHistoryList(true);
+    }
+  });
+  historyObserver.observe(sentinel);
+  renderHistoryList();
+}
+
+/** Renders the matching entries in chunks: only the first `historyShown` are in the DOM. */
+function renderHistoryList(append = false): void {
+  const list = historyHost.querySelector<HTMLElement>('#history-list');
+  const count = historyHost.querySelector<HTMLElement>('#history-count');
+  if (!list || !count) return;
+  if (!historyItems) {
+    list.replaceChildren(spinner());
+    return;
+  }
+  const query = state.historyQuery.trim().toLowerCase();
+  const matching = query
+    ? historyItems.filter((item) => {
+        let hay = haystacks.get(item);
+        if (hay === undefined) haystacks.set(item, (hay = historyHaystack(item)));
+        return hay.includes(query);
+      })
+    : historyItems;
+  count.textContent = historyItems.length ? s('historyCount', matching.length, historyItems.length) : s('historyEmpty');
+  const from = append ? list.childElementCount : 0;
+  const rows = matching.slice(from, historyShown).map(renderHistoryItem);
+  if (append) list.append(...rows);
+  else list.replaceChildren(...rows);
+}
+
+function renderHistoryItem(item: HistoryItem): HTMLElement {
+  const row = el('li', { className: `history-item outcome-${item.outcome}` });
+  row.dataset.id = item.id;
+  const first = item.outputs[0];
+  const thumb = first ? el('img', { src: first.src, alt: '', loading: 'lazy', className: 'history-thumb' }) : el('div', { className: 'history-thumb none' });
+  const model = init?.models.find((m) => m.id === item.model);
+  const when = new Date(item.started);
+  const meta = `${model?.label ?? item.model} · ${when.toLocaleString()} · ${item.outcome}${item.outputs.length ? ` · ${item.outputs.length === 1 ? s('imagesOne') : s('imagesMany', item.outputs.length)}` : ''}`;
+  const body = el('div', { className: 'history-body' }, el('p', { className: 'history-prompt', textContent: item.prompt ?? baseName(item.inputs[0]?.displayPath ?? '') }), el('p', { className: 'history-meta', textContent: meta }));
+  if (item.error) body.append(el('p', { className: 'history-error', textContent: item.error }));
+  const actions = el('div', { className: 'history-actions' });
+  if (model) actions.append(button(s('historyReuse'), () => reuse(item, model), { className: 'reuse', secondary: true }));
+  const files = [...(item.document?.location ? [item.document.location] : []), ...item.outputs.flatMap((o) => (o.location ? [o.location] : []))];
+  if (files.length) actions.append(button(s('historyOpenFiles'), () => files.slice(0, 8).forEach((location) => post({ type: 'file', action: 'open', location })), { className: 'open-files', secondary: true }));
+  row.append(thumb, body, actions);
+  return row;
+}
+
+function reuse(item: HistoryItem, model: ModelOption): void {
+  const p = item.parameters;
+  const inputs = item.inputs.flatMap((i) => (i.location ? [{ src: i.src, displayPath: i.displayPath, location: i.location }] : []));
+  const translation =
+    model.mode === 'translate'
+      ? {
+          sourceLang: String(p['source_lang'] ?? 'auto'),
+          targetLang: String(p['target_lang'] ?? 'en'),
+          ...(typeof p['domain_hint'] === 'string' ? { domainHint: p['domain_hint'] } : {}),
+        }
+      : undefined;
+  applyParams(
+    model.mode,
+    model,
+    {
+      ...(item.prompt ? { prompt: item.prompt } : {}),
+      ...(item.size ? { size: item.size } : {}),
+      ...(item.n !== undefined ? { n: item.n } : {}),
+      ...(item.seed !== undefined ? { seed: item.seed } : {}),
+      ...(item.negativePrompt ? { negativePrompt: item.negativePrompt } : {}),
+      ...(typeof p['prompt_extend'] === 'boolean' ? { promptExtend: p['prompt_extend'] } : {}),
+      ...(typeof p['watermark'] === 'boolean' ? { watermark: p['watermark'] } : {}),
+      ...(typeof p['max_images'] === 'number' ? { maxImages: p['max_images'] } : {}),
+      ...(translation ? { translation } : {}),
     },
-    showStatus,
-    showError,
-    showResults,
-  };
+    inputs,
+  );
+}
+
+// ─── Messages from the host ────────────────────────────────────────────────────────────────
+
+function showNotice(text: string, level: 'info' | 'warning' | 'error' = 'info'): void {
+  notice.textContent = text;
+  notice.dataset.level = level;
+}
+
+function onInit(message: InitMessage): void {
+  init = message;
+  dispatch({ type: 'hostJobs', jobs: message.jobs, now: Date.now() });
+  dispatch({ type: 'glossary', terms: message.glossary.terms });
+  if (message.open) {
+    dispatch({ type: 'addInputs', mode: message.open.mode, images: message.open.inputs, max: currentModel(message.open.mode).inputs?.max ?? 1 });
+    dispatch({ type: 'mode', mode: message.open.mode });
+  }
+  renderShell();
+  renderMain();
+  renderCards();
+  if (!message.hasApiKey) showNotice(s('noApiKey'), 'warning');
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -258,35 +786,48 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   const message = parsed.data;
   if (message.type === 'init') {
-    view = render(message);
+    onInit(message);
     return;
   }
-  if (!view) return;
+  if (!init) return;
   switch (message.type) {
     case 'apiKey':
-      view.showStatus(message.hasApiKey ? '' : view.init.strings.noApiKey, message.hasApiKey ? 'info' : 'warning');
+      showNotice(message.hasApiKey ? '' : s('noApiKey'), message.hasApiKey ? 'info' : 'warning');
       return;
     case 'notice':
-      view.showStatus(message.text, message.level);
+      showNotice(message.text, message.level);
       return;
-    case 'progress':
-      view.setBusy(true);
-      view.showStatus(message.text);
+    case 'job':
+      updateCard(message.job);
       return;
-    case 'result':
-      view.setBusy(false);
-      view.showStatus(message.text);
-      view.showResults(message.images);
+    case 'images':
+      pickerImages = message.images;
+      refreshPicker();
       return;
-    case 'error':
-      view.setBusy(false);
-      view.showStatus('');
-      view.showError(message.error);
+    case 'open': {
+      const model = currentModel(message.mode);
+      dispatch({ type: 'addInputs', mode: message.mode, images: message.inputs, max: model.inputs?.max ?? 1 });
+      switchMode(message.mode);
       return;
-    case 'cancelled':
-      view.setBusy(false);
-      view.showStatus(message.text, 'warning');
+    }
+    case 'glossary':
+      init.glossary = { terms: message.terms, ...(message.path ? { path: message.path } : {}), ...(message.error ? { error: message.error } : {}) };
+      if (message.saved) showNotice(s('glossarySaved', message.path ?? ''));
+      else dispatch({ type: 'glossary', terms: message.terms, force: true });
+      if (state.mode === 'translate') renderForm();
       return;
+    case 'history':
+      historyItems = message.items;
+      if (state.mode === 'history') renderHistoryList();
+      return;
+  }
+});
+
+// Ctrl/Cmd+Enter runs the current mode from anywhere in the form.
+window.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && state.mode !== 'history' && overlay.hidden) {
+    event.preventDefault();
+    startRun();
   }
 });
 

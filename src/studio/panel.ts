@@ -1,15 +1,32 @@
 import * as vscode from 'vscode';
-import { runWorkspaceImageJob, type Host, type WorkspaceImageJob } from '../commands/host';
-import { summarizeWithRegionHint } from '../commands/outcome';
-import { describeProgress } from '../commands/progress';
-import { ViewTypes } from '../constants';
-import type { GenerationRequest } from '../dashscope';
-import { isCancellation } from '../host/errors';
-import { displayPath, resolveInsideWorkspace } from '../host/workspaceFs';
-import { CancelledJobError } from '../pipeline/images';
-import { WebviewMessage, type GenerateParams, type HostMessage, type StudioError, type StudioImage, type StudioStrings } from '../protocol';
+import { findWorkspaceImages, isImageUri } from '../commands/pickers';
+import { activeLinkTarget } from '../commands/progress';
+import { glossaryUri, readWorkspaceGlossary } from '../commands/translate';
+import type { Host } from '../commands/host';
+import { Commands, ViewTypes } from '../constants';
+import { MT_LANGUAGES, type MtLanguage } from '../dashscope';
+import { runErrorAction } from '../host/errors';
+import { displayPath, resolveInsideWorkspace, workspaceFileSystem } from '../host/workspaceFs';
+import { replaceAtomically, readIfExists } from '../pipeline/files';
+import { GLOSSARY_TEMPLATE, formatGlossary } from '../pipeline/glossary';
+import { mtSources, mtTargetsFor } from '../pipeline/translate';
 import { buildStudioHtml } from './html';
-import { textToImageOptions } from './models';
+import { studioModelOptions } from './models';
+import {
+  WebviewMessage,
+  type HistoryItem,
+  type HostMessage,
+  type InitMessage,
+  type JobSnapshot,
+  type PickerImage,
+  type StudioError,
+  type StudioImage,
+  type StudioMode,
+  type Term,
+  type WorkspaceLocation,
+} from './protocol';
+import { runStudioJob, studioImageOf } from './runs';
+import { modelDescription, studioStrings } from './strings';
 
 /** What the studio needs from the extension; owned by the composition root. */
 export interface StudioServices extends Host {
@@ -18,10 +35,21 @@ export interface StudioServices extends Host {
   readonly onDidChangeApiKey: vscode.Event<void>;
 }
 
+/** "Open in Studio": the mode to start in and the Explorer selection (Uris; anything else is ignored). */
+export interface StudioOpenRequest {
+  readonly mode: StudioMode;
+  readonly uris?: unknown;
+}
+
+/** Most history entries sent to the webview (newest first). */
+const HISTORY_LIMIT = 5000;
+
 /**
  * The studio webview panel: at most one per window. Created by `bailian.openStudio`, or
- * revived by the serializer after a reload. Disposing the panel disposes everything it owns,
- * including a running job (which is aborted).
+ * revived by the serializer after a reload. Several jobs may run at once, each under its own id;
+ * the panel keeps every job's latest snapshot so a webview that was hidden (its document is
+ * dropped without retainContextWhenHidden) gets them back with `init`. Disposing the panel
+ * aborts the running jobs.
  */
 export class StudioPanel implements vscode.Disposable {
   /** The panel's view type, also registered as `onWebviewPanel:` activation event. */
@@ -33,14 +61,18 @@ export class StudioPanel implements vscode.Disposable {
   private readonly jobEmitter = new vscode.EventEmitter<StudioJobOutcome>();
   private isReady = false;
   private isDisposed = false;
-  /** The running job's abort handle (one job at a time per studio). */
-  private job: AbortController | undefined;
+  /** Every job of this panel: the abort handle while it runs, and its latest snapshot. */
+  private readonly jobs = new Map<string, { abort?: AbortController; snapshot: JobSnapshot }>();
   /** Folders outside the workspace that received images (no folder open): readable by the webview too. */
   private readonly extraRoots: vscode.Uri[] = [];
+  /** "Open in Studio" waiting for the next `init`. */
+  private pendingOpen: { mode: StudioMode; inputs: PickerImage[] } | undefined;
+  /** Whether the webview shows the history (it then gets updates when the manifest grows). */
+  private historyWanted = false;
 
   /** Fires each time the webview finished its handshake (after `init` was posted). */
   readonly onDidBecomeReady = this.readyEmitter.event;
-  /** Fires when a studio job ended (for tests and future history views). */
+  /** Fires when a studio job ended (for tests and automation). */
   readonly onDidFinishJob = this.jobEmitter.event;
 
   /** The open studio, if any. */
@@ -48,20 +80,18 @@ export class StudioPanel implements vscode.Disposable {
     return StudioPanel.current;
   }
 
-  /** Reveals the open studio, or opens a new one in the active column. */
-  static createOrShow(services: StudioServices): StudioPanel {
+  /** Reveals the open studio, or opens a new one in the active column; `open` preselects a mode and input images. */
+  static createOrShow(services: StudioServices, open?: StudioOpenRequest): StudioPanel {
     const column = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
-    if (StudioPanel.current) {
-      StudioPanel.current.panel.reveal(column);
-      return StudioPanel.current;
+    let studio = StudioPanel.current;
+    if (studio) {
+      studio.panel.reveal(column);
+    } else {
+      const panel = vscode.window.createWebviewPanel(StudioPanel.viewType, vscode.l10n.t('Bailian Studio'), column, { ...StudioPanel.webviewOptions(services.extensionUri), retainContextWhenHidden: false });
+      studio = new StudioPanel(panel, services);
     }
-    const panel = vscode.window.createWebviewPanel(
-      StudioPanel.viewType,
-      vscode.l10n.t('Bailian Studio'),
-      column,
-      { ...StudioPanel.webviewOptions(services.extensionUri), retainContextWhenHidden: false },
-    );
-    return new StudioPanel(panel, services);
+    if (open) studio.openWith(open);
+    return studio;
   }
 
   /** Adopts a panel VS Code restored after a reload (see registerWebviewPanelSerializer). */
@@ -99,10 +129,13 @@ export class StudioPanel implements vscode.Disposable {
       this.readyEmitter,
       this.jobEmitter,
       panel.onDidDispose(() => this.dispose()),
-      webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      webview.onDidReceiveMessage((message: unknown) => void this.receive(message).catch((error: unknown) => services.log.error('Studio message failed:', error))),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshResourceRoots()),
       services.onDidChangeApiKey(async () => {
         if (this.isReady) await this.post({ type: 'apiKey', hasApiKey: await services.clients.hasApiKey() });
+      }),
+      services.history.onDidAppend(() => {
+        if (this.historyWanted && this.isReady) void this.sendHistory();
       }),
     );
     services.log.debug('Studio panel opened');
@@ -126,7 +159,7 @@ export class StudioPanel implements vscode.Disposable {
     if (StudioPanel.current === this) {
       StudioPanel.current = undefined;
     }
-    this.job?.abort(new vscode.CancellationError());
+    for (const job of this.jobs.values()) job.abort?.abort(new vscode.CancellationError());
     // Disposing the panel fires onDidDispose again; the guard above makes that a no-op.
     const disposables = this.disposables.splice(0);
     this.panel.dispose();
@@ -150,6 +183,21 @@ export class StudioPanel implements vscode.Disposable {
     this.panel.webview.options = StudioPanel.webviewOptions(this.services.extensionUri, this.extraRoots);
   }
 
+  private toImage = (uri: vscode.Uri, facts?: { width?: number; height?: number; seed?: number | undefined }): StudioImage => studioImageOf(this.panel.webview, uri, facts);
+
+  private pickerImage(uri: vscode.Uri): PickerImage | undefined {
+    const image = this.toImage(uri);
+    return image.location ? { src: image.src, displayPath: image.displayPath, location: image.location } : undefined;
+  }
+
+  private openWith(open: StudioOpenRequest): void {
+    const flat = (Array.isArray(open.uris) ? open.uris.flat() : [open.uris]).filter((u): u is vscode.Uri => u instanceof vscode.Uri && isImageUri(u));
+    const unique = [...new Map(flat.map((u) => [u.toString(), u])).values()];
+    const inputs = unique.flatMap((uri) => this.pickerImage(uri) ?? []);
+    if (this.isReady) void this.post({ type: 'open', mode: open.mode, inputs });
+    else this.pendingOpen = { mode: open.mode, inputs };
+  }
+
   private async receive(raw: unknown): Promise<void> {
     const parsed = WebviewMessage.safeParse(raw);
     if (!parsed.success) {
@@ -159,101 +207,199 @@ export class StudioPanel implements vscode.Disposable {
     const message = parsed.data;
     switch (message.type) {
       case 'ready':
-        await this.post({
-          type: 'init',
-          strings: studioStrings(),
-          models: textToImageOptions(vscode.env.language),
-          hasApiKey: await this.services.clients.hasApiKey(),
-        });
+        this.isReady = false;
+        await this.post(await this.initMessage());
+        this.pendingOpen = undefined;
         this.isReady = true;
         this.readyEmitter.fire();
         return;
-      case 'generate':
-        await this.generate(message.params);
+      case 'run':
+        await this.run(message.jobId, message.params);
         return;
       case 'cancel':
-        this.job?.abort(new vscode.CancellationError());
+        this.jobs.get(message.jobId)?.abort?.abort(new vscode.CancellationError());
         return;
-      case 'openImage': {
-        const uri = resolveInsideWorkspace(message.folderIndex, message.path);
-        if (!uri) {
-          this.services.log.warn('Ignored a request to open a file outside the workspace folders');
-          return;
-        }
-        await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
+      case 'file':
+        await this.fileAction(message.action, message.location);
+        return;
+      case 'copyText':
+        await vscode.env.clipboard.writeText(message.text);
+        return;
+      case 'errorAction': {
+        const summary: StudioError = { name: 'StudioError', message: '', actions: [message.action], ...(message.switchTo ? { switchTo: message.switchTo } : {}) };
+        await runErrorAction(message.action, this.services.log, summary);
         return;
       }
+      case 'listImages': {
+        const images = (await findWorkspaceImages()).flatMap((uri) => this.pickerImage(uri) ?? []);
+        await this.post({ type: 'images', images });
+        return;
+      }
+      case 'saveGlossary':
+        await this.saveGlossary(message.terms);
+        return;
+      case 'loadHistory':
+        this.historyWanted = true;
+        await this.sendHistory();
+        return;
+      case 'forgetJobs':
+        for (const id of message.jobIds) if (this.jobs.get(id)?.snapshot.status !== 'running') this.jobs.delete(id);
+        return;
     }
   }
 
-  private async generate(params: GenerateParams): Promise<void> {
-    if (this.job) {
-      await this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('A generation is already running.') });
+  private async initMessage(): Promise<InitMessage> {
+    const language = vscode.env.language;
+    const label = (code: MtLanguage | 'auto') => (code === 'auto' ? vscode.l10n.t('Detect automatically') : `${MT_LANGUAGES[code]} (${code})`);
+    const sources = mtSources();
+    const targets = [...new Set(sources.flatMap((s) => mtTargetsFor(s)))];
+    return {
+      type: 'init',
+      strings: studioStrings(),
+      models: studioModelOptions(language, modelDescription),
+      hasApiKey: await this.services.clients.hasApiKey(),
+      languages: {
+        sources: sources.map((code) => ({ code, label: label(code) })),
+        targets: targets.map((code) => ({ code, label: label(code) })),
+        pairs: Object.fromEntries(sources.map((s) => [s, mtTargetsFor(s)])),
+      },
+      jobs: [...this.jobs.values()].map((job) => job.snapshot),
+      glossary: await this.readGlossary(),
+      ...(this.pendingOpen ? { open: this.pendingOpen } : {}),
+    };
+  }
+
+  private async run(jobId: string, params: Parameters<typeof runStudioJob>[0]['params']): Promise<void> {
+    if (this.jobs.has(jobId)) {
+      this.services.log.warn(`Ignored a second run with job id ${jobId}`);
       return;
     }
     const abort = new AbortController();
-    this.job = abort;
-    const request: GenerationRequest = { ...params, prompt: params.prompt.trim() };
-    if (!request.negativePrompt?.trim()) delete request.negativePrompt;
-    let outcome: StudioJobOutcome;
-    try {
-      await this.post({ type: 'progress', text: vscode.l10n.t('Checking the request…') });
-      const generation = await runWorkspaceImageJob(this.services, request, {
-        kind: 'generate',
-        source: 'studio',
-        signal: abort.signal,
-        interactive: true,
-        pickAmongFolders: false,
-        onProgress: (event) => void this.post({ type: 'progress', text: describeProgress(event) }),
-      });
-      const images = this.studioImages(generation);
-      await this.post({
-        type: 'result',
-        text: vscode.l10n.t('Saved {0} image(s) to {1}.', images.length, displayPath(generation.location.folder)),
-        images,
-      });
-      outcome = { status: 'saved', images };
-    } catch (error) {
-      if (isCancellation(error)) {
-        this.services.log.info('Studio generation cancelled');
-        const started = error instanceof CancelledJobError && (error.taskOutcome === 'started' || error.taskOutcome === 'failed');
-        await this.post({
-          type: 'cancelled',
-          text: started ? vscode.l10n.t('Cancelled. The task had started; DashScope may still finish and bill it.') : vscode.l10n.t('Cancelled. Nothing was produced or saved.'),
-        });
-        outcome = { status: 'cancelled' };
-      } else {
-        const studioError: StudioError = await summarizeWithRegionHint(this.services, error);
-        this.services.log.error('Studio generation failed:', error);
-        await this.post({ type: 'error', error: studioError });
-        outcome = { status: 'failed', error: studioError };
-      }
-    } finally {
-      this.job = undefined;
-    }
-    this.jobEmitter.fire(outcome);
+    const entry: { abort?: AbortController; snapshot: JobSnapshot } = { abort, snapshot: { jobId, status: 'running', text: '', images: [] } };
+    this.jobs.set(jobId, entry);
+    const snapshot = await runStudioJob({
+      host: this.services,
+      jobId,
+      params,
+      signal: abort.signal,
+      toImage: this.toImage,
+      update: (next) => {
+        entry.snapshot = next;
+        void this.post({ type: 'job', job: next });
+      },
+      allowFolder: (folder) => {
+        if (!this.extraRoots.some((root) => root.toString() === folder.toString())) {
+          this.extraRoots.push(folder);
+          this.refreshResourceRoots();
+        }
+      },
+    });
+    delete entry.abort;
+    this.jobEmitter.fire(
+      snapshot.status === 'done'
+        ? { status: 'saved', images: snapshot.images }
+        : snapshot.status === 'failed' && snapshot.error
+          ? { status: 'failed', error: snapshot.error }
+          : { status: 'cancelled' },
+    );
   }
 
-  /** Saved files as the webview shows them; widens localResourceRoots for a folder outside the workspace. */
-  private studioImages(generation: WorkspaceImageJob): StudioImage[] {
-    const { location, job } = generation;
-    if (!location.workspaceFolder && !this.extraRoots.some((root) => root.toString() === location.folder.toString())) {
-      this.extraRoots.push(location.folder);
-      this.refreshResourceRoots();
+  private async fileAction(action: 'open' | 'reveal' | 'insertLink' | 'copyPath', location: WorkspaceLocation): Promise<void> {
+    const uri = resolveInsideWorkspace(location.folderIndex, location.path);
+    if (!uri) {
+      this.services.log.warn('Ignored a request for a file outside the workspace folders');
+      return;
     }
-    const webview = this.panel.webview;
-    return job.images.map((image) => {
-      const folder = vscode.workspace.getWorkspaceFolder(image.file.uri);
-      const rootPath = folder ? (folder.uri.path.endsWith('/') ? folder.uri.path : `${folder.uri.path}/`) : undefined;
-      return {
-        src: webview.asWebviewUri(image.file.uri).toString(),
-        displayPath: displayPath(image.file.uri),
-        ...(folder && rootPath && image.file.uri.path.startsWith(rootPath) ? { location: { folderIndex: folder.index, path: image.file.uri.path.slice(rootPath.length) } } : {}),
-        width: image.width,
-        height: image.height,
-        ...(image.seed !== undefined ? { seed: image.seed } : {}),
-      } satisfies StudioImage;
-    });
+    switch (action) {
+      case 'open':
+        await vscode.commands.executeCommand('vscode.open', uri, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+        return;
+      case 'reveal':
+        await vscode.commands.executeCommand('revealInExplorer', uri);
+        return;
+      case 'copyPath':
+        await vscode.env.clipboard.writeText(displayPath(uri));
+        return;
+      case 'insertLink': {
+        // The studio has the focus, so there is no active text editor: link into a visible Markdown/HTML one.
+        const editor = activeLinkTarget() ?? vscode.window.visibleTextEditors.find((e) => ['markdown', 'html'].includes(e.document.languageId));
+        await vscode.commands.executeCommand(Commands.insertImageLink, { image: uri.toString(), ...(editor ? { editor: editor.document.uri.toString() } : {}) });
+        return;
+      }
+    }
+  }
+
+  private async readGlossary(): Promise<{ terms: Term[]; path?: string; error?: string }> {
+    const uri = glossaryUri(this.services);
+    const path = uri ? displayPath(uri) : undefined;
+    try {
+      const terms = (await readWorkspaceGlossary(this.services)) ?? [];
+      return { terms: terms.map((t) => ({ src: t.src, tgt: t.tgt })), ...(path ? { path } : {}) };
+    } catch (error) {
+      return { terms: [], ...(path ? { path } : {}), error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** Writes the terminology table to the workspace glossary, keeping the file's leading comments. */
+  private async saveGlossary(terms: readonly Term[]): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const uri = glossaryUri(this.services);
+    if (!folder || !uri) {
+      await this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Open a folder first: the glossary is saved in the workspace.') });
+      return;
+    }
+    const fs = workspaceFileSystem(folder.uri);
+    const relative = this.services.config.read().glossaryFile;
+    try {
+      const old = await readIfExists(fs, relative);
+      const comments = old ? new TextDecoder().decode(old).split(/\r?\n/).filter((line) => line.trim().startsWith('#')).join('\n') : '';
+      const text = formatGlossary(terms, comments ? `${comments}\n` : GLOSSARY_TEMPLATE);
+      await replaceAtomically(fs, relative, new TextEncoder().encode(text));
+      this.services.log.info(`Glossary saved: ${displayPath(uri)} (${terms.length} term(s))`);
+      await this.post({ type: 'glossary', ...(await this.readGlossary()), saved: true });
+    } catch (error) {
+      this.services.log.error('Saving the glossary failed:', error);
+      await this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not save the glossary: {0}', error instanceof Error ? error.message : String(error)) });
+    }
+  }
+
+  private async sendHistory(): Promise<void> {
+    const items: HistoryItem[] = [];
+    let badLines = 0;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      try {
+        const { entries, badLines: bad } = await this.services.history.of(folder).read();
+        badLines += bad.length;
+        const image = (path: string, facts?: { width?: number; height?: number; seed?: number }) => {
+          const uri = resolveInsideWorkspace(folder.index, path);
+          return uri ? this.toImage(uri, facts) : undefined;
+        };
+        for (const entry of entries) {
+          const document = entry.document ? image(entry.document) : undefined;
+          items.push({
+            id: entry.id,
+            kind: entry.kind,
+            model: entry.model,
+            ...(entry.prompt ? { prompt: entry.prompt } : {}),
+            ...(entry.negativePrompt ? { negativePrompt: entry.negativePrompt } : {}),
+            ...(entry.size ? { size: entry.size } : {}),
+            ...(entry.n !== undefined ? { n: entry.n } : {}),
+            ...(entry.seed !== undefined ? { seed: entry.seed } : {}),
+            started: entry.started,
+            outcome: entry.outcome,
+            parameters: entry.parameters,
+            inputs: entry.inputs.flatMap((path) => image(path) ?? []),
+            outputs: entry.outputs.flatMap((o) => image(o.path, { ...(o.width ? { width: o.width } : {}), ...(o.height ? { height: o.height } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }) ?? []),
+            ...(document ? { document } : {}),
+            ...(entry.error ? { error: `${entry.error.code ? `${entry.error.code}: ` : ''}${entry.error.message}` } : {}),
+          });
+        }
+      } catch (error) {
+        this.services.log.warn(`Could not read the history of ${folder.name}:`, error);
+      }
+    }
+    items.sort((a, b) => b.started.localeCompare(a.started));
+    await this.post({ type: 'history', items: items.slice(0, HISTORY_LIMIT), badLines });
   }
 
   /** Posts to the webview; a no-op once the panel is gone (a job may end after its panel closed). */
@@ -272,25 +418,3 @@ export type StudioJobOutcome =
   | { readonly status: 'saved'; readonly images: readonly StudioImage[] }
   | { readonly status: 'cancelled' }
   | { readonly status: 'failed'; readonly error: StudioError };
-
-function studioStrings(): StudioStrings {
-  return {
-    title: vscode.l10n.t('Bailian Studio'),
-    promptLabel: vscode.l10n.t('Prompt'),
-    promptPlaceholder: vscode.l10n.t('Describe the image you want…'),
-    modelLabel: vscode.l10n.t('Model'),
-    sizeLabel: vscode.l10n.t('Size'),
-    countLabel: vscode.l10n.t('Images'),
-    seedLabel: vscode.l10n.t('Seed'),
-    seedPlaceholder: vscode.l10n.t('Random'),
-    negativePromptLabel: vscode.l10n.t('Negative prompt'),
-    negativePromptPlaceholder: vscode.l10n.t('What the image should not contain (optional)'),
-    generate: vscode.l10n.t('Generate'),
-    cancel: vscode.l10n.t('Cancel'),
-    open: vscode.l10n.t('Open'),
-    seedValue: vscode.l10n.t('Seed {0}'),
-    noApiKey: vscode.l10n.t('Set your DashScope API key first (Bailian: Set API Key).'),
-    invalidSeed: vscode.l10n.t('The seed must be a whole number from 0 to 2147483647.'),
-    requestId: vscode.l10n.t('Request id: {0}'),
-  };
-}

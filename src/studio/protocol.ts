@@ -1,0 +1,306 @@
+// The studio's host ⇄ webview message contract. Both sides import this module (the webview
+// bundle included), so it must not import `vscode` or Node built-ins, and it uses `zod/mini`
+// (tree-shakable; the full zod would be most of the webview bundle). Every inbound message is
+// `safeParse`d by its receiver; senders build messages that `satisfies` the inferred types.
+//
+// Handshake: the webview posts `ready` once its script runs (and again after a reload or a tab
+// switch, since the studio does not use retainContextWhenHidden); the host answers with one
+// `init` that carries all state the webview needs, including a snapshot of every job this panel
+// ran, so results that arrived while the tab was hidden are not lost.
+//
+// A run: the webview picks a job id and posts `run`; the host answers with `job` messages that
+// each carry the job's full snapshot (status, progress text, images, guide segments, error).
+// `cancel` names the job. Results carry webview URIs of the SAVED local files (never
+// DashScope's expiring URLs) and workspace-relative locations the host resolves again.
+import * as z from 'zod/mini';
+
+/** The studio's modes; each lists the catalog models of one task. */
+export const StudioMode = z.enum(['generate', 'edit', 'translate', 'guide']);
+export type StudioMode = z.infer<typeof StudioMode>;
+
+/** Keys of the localized UI strings (the host fills each with `vscode.l10n.t`). */
+export const STRING_KEYS = [
+  'title', 'modeGenerate', 'modeEdit', 'modeTranslate', 'modeGuide', 'modeHistory',
+  'promptLabel', 'promptPlaceholder', 'editPromptPlaceholder', 'guidePromptPlaceholder', 'modelLabel', 'sizeLabel', 'sizeCustom', 'sizeAuto', 'customSizePlaceholder',
+  'countLabel', 'seedLabel', 'seedPlaceholder', 'seedLock', 'seedRandomize', 'negativePromptLabel', 'negativePromptPlaceholder',
+  'promptExtend', 'watermark', 'maxImagesLabel', 'run', 'runGenerate', 'runEdit', 'runTranslate', 'runGuide', 'runHint', 'cancel', 'stop',
+  'inputsLabel', 'addImages', 'noInputs', 'remove', 'moveUp', 'moveDown', 'pickerTitle', 'pickerEmpty', 'pickerDone', 'pickerFilter',
+  'limitsCount', 'limitsFormats', 'limitsSides', 'limitsBytes', 'limitsNoAlpha',
+  'sourceLang', 'targetLang', 'domainHint', 'domainHintPlaceholder', 'sensitives', 'sensitivesPlaceholder',
+  'terms', 'termSource', 'termTarget', 'addTerm', 'saveGlossary', 'glossarySaved', 'noTerms',
+  'open', 'reveal', 'insertLink', 'useAsReference', 'rerunSeed', 'copyPrompt', 'copied', 'openDocument',
+  'seedValue', 'rewrittenPrompt', 'noApiKey', 'requestId', 'taskId', 'elapsed',
+  'statusRunning', 'statusDone', 'statusFailed', 'statusCancelled', 'statusStopped', 'statusInterrupted', 'clearCards',
+  'imagesOne', 'imagesMany', 'before', 'after',
+  'errInvalidSeed', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm',
+  'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog',
+  'historySearch', 'historyEmpty', 'historyReuse', 'historyOpenFiles', 'historyMore', 'historyCount',
+] as const;
+export type StringKey = (typeof STRING_KEYS)[number];
+
+/** Localized UI strings, computed by the host and sent in `init`. */
+export const StudioStrings = z.record(z.string(), z.string());
+export type StudioStrings = Record<StringKey, string>;
+
+/** The catalog's size rule, as plain data (the webview checks custom sizes with it). */
+export const SizeRuleData = z.union([
+  z.object({ kind: z.literal('list'), sizes: z.array(z.string()), default: z.string() }),
+  z.object({
+    kind: z.literal('pixels'),
+    minPixels: z.number(),
+    maxPixels: z.number(),
+    minAspect: z.optional(z.number()),
+    maxAspect: z.optional(z.number()),
+    default: z.nullable(z.string()),
+    recommended: z.array(z.string()),
+    presets: z.optional(z.array(z.string())),
+  }),
+  z.object({ kind: z.literal('sides'), minSide: z.number(), maxSide: z.number(), default: z.nullable(z.string()), recommended: z.array(z.string()) }),
+  z.object({ kind: z.literal('none') }),
+]);
+export type SizeRuleData = z.infer<typeof SizeRuleData>;
+
+/** A model's input-image limits (catalog `images` rule). */
+export const InputLimits = z.object({
+  min: z.number(),
+  max: z.number(),
+  formats: z.array(z.string()),
+  minSide: z.number(),
+  maxSide: z.number(),
+  maxBytes: z.number(),
+  /** false for wan2.6-image: PNGs with an alpha channel are refused. */
+  alphaAllowed: z.boolean(),
+});
+export type InputLimits = z.infer<typeof InputLimits>;
+
+const IntRange = z.object({ min: z.number(), max: z.number() });
+
+/** A model the studio offers, with the controls the catalog allows for it. */
+export const ModelOption = z.object({
+  id: z.string().check(z.minLength(1)),
+  label: z.string().check(z.minLength(1)),
+  /** One line on what the model is good at. */
+  description: z.string(),
+  mode: StudioMode,
+  /** Sizes to offer (`W*H` or presets); empty when the model takes no size. */
+  sizes: z.array(z.string()),
+  defaultSize: z.optional(z.string()),
+  sizeRule: SizeRuleData,
+  n: IntRange,
+  /** Whether the model takes a seed. */
+  seed: z.boolean(),
+  /** Present when the model takes a negative prompt. */
+  negativePromptMaxLength: z.optional(z.number()),
+  promptMaxLength: z.number(),
+  promptRequired: z.boolean(),
+  /** Present when the model takes prompt_extend: its default. */
+  promptExtend: z.optional(z.boolean()),
+  watermark: z.boolean(),
+  /** Interleave: the max_images range and default. */
+  maxImages: z.optional(z.object({ min: z.number(), max: z.number(), default: z.number() })),
+  inputs: z.optional(InputLimits),
+});
+export type ModelOption = z.infer<typeof ModelOption>;
+
+/** Largest seed any model accepts (catalog SEED_MAX). */
+export const SEED_LIMIT = 2147483647;
+
+/** A file inside a workspace folder, as the webview names it (resolved again by the host). */
+export const WorkspaceLocation = z.object({
+  folderIndex: z.number().check(z.int(), z.minimum(0)),
+  path: z.string().check(z.minLength(1), z.maxLength(4000)),
+});
+export type WorkspaceLocation = z.infer<typeof WorkspaceLocation>;
+
+/** One glossary term. */
+export const Term = z.object({ src: z.string().check(z.maxLength(500)), tgt: z.string().check(z.maxLength(500)) });
+export type Term = z.infer<typeof Term>;
+
+/** Translate mode's options. */
+export const TranslateParams = z.object({
+  sourceLang: z.string().check(z.minLength(1), z.maxLength(20)),
+  targetLang: z.string().check(z.minLength(1), z.maxLength(20)),
+  domainHint: z.optional(z.string().check(z.maxLength(2000))),
+  sensitives: z.optional(z.array(z.string().check(z.maxLength(200))).check(z.maxLength(200))),
+  terms: z.optional(z.array(Term).check(z.maxLength(2000))),
+});
+export type TranslateParams = z.infer<typeof TranslateParams>;
+
+/** What the studio asks the host to run; the host validates it again against the catalog. */
+export const RunParams = z.object({
+  mode: StudioMode,
+  model: z.string().check(z.minLength(1), z.maxLength(100)),
+  prompt: z.optional(z.string().check(z.maxLength(8000))),
+  size: z.optional(z.string().check(z.minLength(1), z.maxLength(20))),
+  n: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(16))),
+  seed: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(SEED_LIMIT))),
+  negativePrompt: z.optional(z.string().check(z.maxLength(8000))),
+  promptExtend: z.optional(z.boolean()),
+  watermark: z.optional(z.boolean()),
+  maxImages: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(16))),
+  /** Input images in order (edit, translate, guide). */
+  inputs: z.optional(z.array(WorkspaceLocation).check(z.maxLength(16))),
+  translation: z.optional(TranslateParams),
+});
+export type RunParams = z.infer<typeof RunParams>;
+
+/** A job id the webview picks (unique per panel). */
+export const JobId = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/));
+
+/** What the user can do about an error, offered as a button (notifications and the studio alike). */
+export const ErrorAction = z.enum(['setApiKey', 'switchRegion', 'openSettings', 'showLog', 'saveAs']);
+export type ErrorAction = z.infer<typeof ErrorAction>;
+
+/** Actions on one saved file. */
+export const FileAction = z.enum(['open', 'reveal', 'insertLink', 'copyPath']);
+export type FileAction = z.infer<typeof FileAction>;
+
+/** Messages from the webview to the extension host. */
+export const WebviewMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('run'), jobId: JobId, params: RunParams }),
+  z.object({ type: z.literal('cancel'), jobId: JobId }),
+  /** Open / reveal / link a saved file. */
+  z.object({ type: z.literal('file'), action: FileAction, location: WorkspaceLocation }),
+  z.object({ type: z.literal('copyText'), text: z.string().check(z.maxLength(20000)) }),
+  /** One of an error's buttons; `switchTo` for switchRegion. */
+  z.object({ type: z.literal('errorAction'), action: ErrorAction, switchTo: z.optional(z.string().check(z.maxLength(40))) }),
+  z.object({ type: z.literal('listImages') }),
+  z.object({ type: z.literal('saveGlossary'), terms: z.array(Term).check(z.maxLength(2000)) }),
+  z.object({ type: z.literal('loadHistory') }),
+  /** Forget the snapshots of finished jobs (the user cleared the cards). */
+  z.object({ type: z.literal('forgetJobs'), jobIds: z.array(JobId).check(z.maxLength(1000)) }),
+]);
+export type WebviewMessage = z.infer<typeof WebviewMessage>;
+
+/** One saved image as the studio shows it. */
+export const StudioImage = z.object({
+  /** `webview.asWebviewUri` of the saved file (served from localResourceRoots). */
+  src: z.string(),
+  /** Path for display, workspace-relative where possible. */
+  displayPath: z.string(),
+  /** Where to find it again; absent for files outside the workspace. */
+  location: z.optional(WorkspaceLocation),
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
+  seed: z.optional(z.number()),
+});
+export type StudioImage = z.infer<typeof StudioImage>;
+
+/**
+ * An error as plain data — the ONE summary type for notifications, the studio and tests: what
+ * happened, what to do, the request id for support, and the buttons that fix it. Never contains
+ * the key (DashScope messages never echo it, and ours are built from constants).
+ */
+export const ErrorSummary = z.object({
+  /** `DashScopeError`, `RequestValidationError`, `MissingApiKeyError` … */
+  name: z.string(),
+  /** DashScope's code (`InvalidApiKey`), when there is one. */
+  code: z.optional(z.string()),
+  message: z.string(),
+  /** What to do next. */
+  hint: z.optional(z.string()),
+  requestId: z.optional(z.string()),
+  taskId: z.optional(z.string()),
+  /** Validation problems, one sentence each, with the field they concern. */
+  issues: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
+  actions: z.array(ErrorAction),
+  /** For `switchRegion`: the region the key belongs to. */
+  switchTo: z.optional(z.string()),
+});
+export type ErrorSummary = z.infer<typeof ErrorSummary>;
+/** The studio's name for {@link ErrorSummary}. */
+export const StudioError = ErrorSummary;
+export type StudioError = ErrorSummary;
+
+/** A piece of a streaming guide: text as it arrived, or an image in place. */
+export const GuideSegment = z.union([
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({ kind: z.literal('image'), image: StudioImage }),
+]);
+export type GuideSegment = z.infer<typeof GuideSegment>;
+
+/** How a job stands. */
+export const JobStatus = z.enum(['running', 'done', 'failed', 'cancelled', 'stopped', 'interrupted']);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+/** Everything the host knows about one job: each `job` message carries the whole of it. */
+export const JobSnapshot = z.object({
+  jobId: JobId,
+  status: JobStatus,
+  /** Progress or outcome line. */
+  text: z.string(),
+  /** When the job ended (epoch ms), for the frozen elapsed time. */
+  endedAt: z.optional(z.number()),
+  images: z.array(StudioImage),
+  /** Edit and translate: the input images (before/after). */
+  inputs: z.optional(z.array(StudioImage)),
+  /** Guide: text and images in order. */
+  segments: z.optional(z.array(GuideSegment)),
+  /** Guide: the saved Markdown document. */
+  document: z.optional(StudioImage),
+  /** The prompt after prompt_extend rewrote it. */
+  actualPrompt: z.optional(z.string()),
+  /** The seed the request was sent with (filled in when the user left it empty). */
+  seed: z.optional(z.number()),
+  error: z.optional(ErrorSummary),
+  /** A cancel after the task had started: DashScope may still finish and bill it. */
+  mayBeBilled: z.optional(z.boolean()),
+});
+export type JobSnapshot = z.infer<typeof JobSnapshot>;
+
+/** A workspace image the picker offers. */
+export const PickerImage = z.object({ src: z.string(), displayPath: z.string(), location: WorkspaceLocation });
+export type PickerImage = z.infer<typeof PickerImage>;
+
+/** One past job from the history manifest, as the history view lists it. */
+export const HistoryItem = z.object({
+  id: z.string(),
+  kind: z.string(),
+  model: z.string(),
+  prompt: z.optional(z.string()),
+  negativePrompt: z.optional(z.string()),
+  size: z.optional(z.string()),
+  n: z.optional(z.number()),
+  seed: z.optional(z.number()),
+  started: z.string(),
+  outcome: z.string(),
+  parameters: z.record(z.string(), z.unknown()),
+  inputs: z.array(StudioImage),
+  outputs: z.array(StudioImage),
+  document: z.optional(StudioImage),
+  error: z.optional(z.string()),
+});
+export type HistoryItem = z.infer<typeof HistoryItem>;
+
+/** A language the translate pickers offer. */
+export const Language = z.object({ code: z.string(), label: z.string() });
+
+/** Messages from the extension host to the webview. */
+export const HostMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('init'),
+    strings: StudioStrings,
+    models: z.array(ModelOption).check(z.minLength(1)),
+    /** Whether an API key is configured. The key itself never crosses into the webview. */
+    hasApiKey: z.boolean(),
+    /** Translate: sources (auto first) and the targets each source may go to. */
+    languages: z.object({ sources: z.array(Language), targets: z.array(Language), pairs: z.record(z.string(), z.array(z.string())) }),
+    /** Every job this panel ran (the webview may have missed their last messages while hidden). */
+    jobs: z.array(JobSnapshot),
+    /** The workspace glossary, when there is one (translate's terminology table). */
+    glossary: z.object({ terms: z.array(Term), path: z.optional(z.string()), error: z.optional(z.string()) }),
+    /** "Open in Studio": start in this mode with these inputs. */
+    open: z.optional(z.object({ mode: StudioMode, inputs: z.array(PickerImage) })),
+  }),
+  z.object({ type: z.literal('apiKey'), hasApiKey: z.boolean() }),
+  z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), text: z.string() }),
+  z.object({ type: z.literal('job'), job: JobSnapshot }),
+  z.object({ type: z.literal('images'), images: z.array(PickerImage) }),
+  /** "Open in Studio" while the studio is open. */
+  z.object({ type: z.literal('open'), mode: StudioMode, inputs: z.array(PickerImage) }),
+  z.object({ type: z.literal('glossary'), terms: z.array(Term), path: z.optional(z.string()), error: z.optional(z.string()), saved: z.optional(z.boolean()) }),
+  z.object({ type: z.literal('history'), items: z.array(HistoryItem), badLines: z.number() }),
+]);
+export type HostMessage = z.infer<typeof HostMessage>;
+export type InitMessage = Extract<HostMessage, { type: 'init' }>;

@@ -1,0 +1,248 @@
+/**
+ * The studio's jobs: each run goes through the SAME shared runners as the commands —
+ * {@link runWorkspaceImageJob} for generate, edit and translate, {@link runGuide} for the
+ * illustrated guide — and reports its whole state as a {@link JobSnapshot} after every change.
+ * The studio only turns requests from the webview into runner calls and runner events into
+ * snapshots; it never talks to DashScope or writes files itself.
+ */
+import * as vscode from 'vscode';
+import { runWorkspaceImageJob, readInputImages, requireTrust, workspaceReference, type Host } from '../commands/host';
+import { summarizeWithRegionHint } from '../commands/outcome';
+import { describeProgress } from '../commands/progress';
+import { getModel, type GenerationRequest, type TranslationOptions } from '../dashscope';
+import { isCancellation } from '../host/errors';
+import { WorkspaceImageSaver, displayPath, resolveInsideWorkspace, resolveOutputLocation, workspaceFileSystem, workspacePathOf } from '../host/workspaceFs';
+import { appendFile, saveAtomically } from '../pipeline/files';
+import { runGuide } from '../pipeline/guide';
+import { CancelledJobError } from '../pipeline/images';
+import { renderName } from '../pipeline/naming';
+import { translatedStem } from '../pipeline/translate';
+import type { JobSnapshot, RunParams, StudioImage } from './protocol';
+
+/** File name template of a studio guide (the same as the guide command's). */
+const GUIDE_NAME = '${date}-${time}-guide-${prompt}';
+
+/** Turns a saved file into what the webview shows (a webview URI and a workspace location). */
+export type ToStudioImage = (uri: vscode.Uri, facts?: { width?: number; height?: number; seed?: number | undefined }) => StudioImage;
+
+/** Builds the StudioImage of a file for a webview. */
+export function studioImageOf(webview: vscode.Webview, uri: vscode.Uri, facts: { width?: number; height?: number; seed?: number | undefined } = {}): StudioImage {
+  const where = workspacePathOf(uri);
+  return {
+    src: webview.asWebviewUri(uri).toString(),
+    displayPath: displayPath(uri),
+    ...(where && where.path ? { location: { folderIndex: where.folder.index, path: where.path } } : {}),
+    ...(facts.width ? { width: facts.width } : {}),
+    ...(facts.height ? { height: facts.height } : {}),
+    ...(facts.seed !== undefined ? { seed: facts.seed } : {}),
+  };
+}
+
+/** Thrown when the webview names a file outside the workspace folders. */
+export class OutsideWorkspaceError extends Error {
+  override readonly name = 'OutsideWorkspaceError';
+  constructor() {
+    super(vscode.l10n.t('Input images must be files inside the workspace folders.'));
+  }
+}
+
+/** Options of {@link runStudioJob}. */
+export interface StudioJobContext {
+  readonly host: Host;
+  readonly jobId: string;
+  readonly params: RunParams;
+  readonly signal: AbortSignal;
+  readonly toImage: ToStudioImage;
+  /** Called with the job's full state after each change. */
+  readonly update: (snapshot: JobSnapshot) => void;
+  /** A folder outside the workspace received files (no folder open): the webview must be able to read it. */
+  readonly allowFolder: (folder: vscode.Uri) => void;
+}
+
+/** The request of an image run (generate, edit, translate), without its input images. */
+export function imageRequestOf(params: RunParams): GenerationRequest {
+  if (params.mode === 'translate') {
+    const t = params.translation;
+    const terms = (t?.terms ?? []).map((term) => ({ src: term.src.trim(), tgt: term.tgt.trim() })).filter((term) => term.src && term.tgt);
+    const sensitives = (t?.sensitives ?? []).map((s) => s.trim()).filter(Boolean);
+    const translation: TranslationOptions = {
+      sourceLang: t?.sourceLang ?? 'auto',
+      targetLang: t?.targetLang ?? 'en',
+      ...(t?.domainHint?.trim() ? { domainHint: t.domainHint.trim() } : {}),
+      ...(sensitives.length ? { sensitives } : {}),
+      ...(terms.length ? { terminologies: terms } : {}),
+    };
+    return { model: params.model, translation };
+  }
+  const request: GenerationRequest = { model: params.model };
+  if (params.prompt?.trim()) request.prompt = params.prompt.trim();
+  if (params.negativePrompt?.trim()) request.negativePrompt = params.negativePrompt.trim();
+  if (params.size) request.size = params.size;
+  if (params.n !== undefined) request.n = params.n;
+  if (params.seed !== undefined) request.seed = params.seed;
+  if (params.promptExtend !== undefined) request.promptExtend = params.promptExtend;
+  if (params.watermark !== undefined) request.watermark = params.watermark;
+  if (params.mode === 'guide' && params.maxImages !== undefined) request.maxImages = params.maxImages;
+  return request;
+}
+
+/** Resolves the webview's input locations inside the workspace; throws for anything else. */
+export function resolveInputs(params: RunParams): vscode.Uri[] {
+  return (params.inputs ?? []).map((location) => {
+    const uri = resolveInsideWorkspace(location.folderIndex, location.path);
+    if (!uri) throw new OutsideWorkspaceError();
+    return uri;
+  });
+}
+
+/** Runs one studio job to its end; never throws (failures end up in the snapshot). */
+export async function runStudioJob(context: StudioJobContext): Promise<JobSnapshot> {
+  const { params, jobId } = context;
+  let snapshot: JobSnapshot = { jobId, status: 'running', text: vscode.l10n.t('Checking the request…'), images: [] };
+  const set = (patch: Partial<JobSnapshot>): JobSnapshot => {
+    snapshot = { ...snapshot, ...patch };
+    context.update(snapshot);
+    return snapshot;
+  };
+  set({});
+  try {
+    const inputs = resolveInputs(params);
+    if (inputs.length) set({ inputs: inputs.map((uri) => context.toImage(uri)) });
+    if (params.mode === 'guide') return await runGuideJob(context, inputs, set);
+    return await runImageRun(context, inputs, set);
+  } catch (error) {
+    if (isCancellation(error)) {
+      const started = error instanceof CancelledJobError && (error.taskOutcome === 'started' || error.taskOutcome === 'failed');
+      context.host.log.info('Studio job cancelled');
+      return set({
+        status: 'cancelled',
+        endedAt: Date.now(),
+        text: started ? vscode.l10n.t('Cancelled. The task had started; DashScope may still finish and bill it.') : vscode.l10n.t('Cancelled. Nothing was produced or saved.'),
+        ...(started ? { mayBeBilled: true } : {}),
+      });
+    }
+    context.host.log.error('Studio job failed:', error);
+    const summary = await summarizeWithRegionHint(context.host, error);
+    return set({ status: 'failed', endedAt: Date.now(), text: '', error: summary });
+  }
+}
+
+async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set: (patch: Partial<JobSnapshot>) => JobSnapshot): Promise<JobSnapshot> {
+  const { params, host } = context;
+  const request = imageRequestOf(params);
+  const kind = params.mode === 'edit' ? 'edit' : params.mode === 'translate' ? 'translate' : 'generate';
+  const translation = request.translation;
+  const first = inputs[0];
+  const translateOptions =
+    kind === 'translate' && translation && first
+      ? {
+          lang: translation.targetLang,
+          template: { value: host.config.read(first).translationOutputFolder, setting: 'bailian.translationOutputFolder' },
+          name: () => translatedStem(first.path, translation.targetLang),
+        }
+      : {};
+  const run = await runWorkspaceImageJob(host, request, {
+    kind,
+    source: 'studio',
+    signal: context.signal,
+    interactive: true,
+    pickAmongFolders: false,
+    inputs,
+    ...translateOptions,
+    onProgress: (event) => set({ text: describeProgress(event) }),
+  });
+  if (!run.location.workspaceFolder) context.allowFolder(run.location.folder);
+  const images = run.job.images.map((image) => context.toImage(image.file.uri, { width: image.width, height: image.height, seed: image.seed }));
+  const failed = run.job.failures.length + run.job.lost.length;
+  const text =
+    (images.length === 1 ? vscode.l10n.t('Saved 1 image to {0}.', displayPath(run.location.folder)) : vscode.l10n.t('Saved {0} images to {1}.', images.length, displayPath(run.location.folder))) +
+    (failed ? ` ${vscode.l10n.t('{0} more could not be produced or kept (see the log).', failed)}` : '') +
+    (run.job.cancelledAfterGeneration ? ` ${vscode.l10n.t('The cancel came after the images were made, so they were kept.')}` : '');
+  return set({
+    status: 'done',
+    endedAt: Date.now(),
+    text,
+    images,
+    ...(run.job.actualPrompt ? { actualPrompt: run.job.actualPrompt } : {}),
+    ...(run.job.request.seed !== undefined ? { seed: run.job.request.seed } : {}),
+  });
+}
+
+async function runGuideJob(context: StudioJobContext, inputs: vscode.Uri[], set: (patch: Partial<JobSnapshot>) => JobSnapshot): Promise<JobSnapshot> {
+  const { host, params } = context;
+  requireTrust();
+  const spec = getModel(params.model);
+  const lease = await host.clients.acquire();
+  const started = new Date();
+  try {
+    const request: GenerationRequest = { ...imageRequestOf(params), ...(inputs.length ? { images: await readInputImages(inputs) } : {}) };
+    lease.client.validate(request);
+    const location = await resolveOutputLocation({ template: host.config.read().outputFolder, settingName: 'bailian.outputFolder', model: spec.id, date: started, interactive: true, pickAmongFolders: false });
+    if (!location) throw new vscode.CancellationError();
+    if (!location.workspaceFolder) context.allowFolder(location.folder);
+    const fs = workspaceFileSystem(location.folder);
+    const segments: NonNullable<JobSnapshot['segments']> = [];
+    let documentUri: vscode.Uri | undefined;
+    const encoder = new TextEncoder();
+    const result = await runGuide(request, {
+      client: lease.client,
+      saver: new WorkspaceImageSaver(location.folder),
+      signal: context.signal,
+      started,
+      sources: inputs.map(workspaceReference),
+      onProgress: (event) => set({ text: describeProgress(event) }),
+      onText: (text) => {
+        const last = segments.at(-1);
+        if (last?.kind === 'text') segments[segments.length - 1] = { kind: 'text', text: last.text + text };
+        else segments.push({ kind: 'text', text });
+        set({ text: vscode.l10n.t('Writing…'), segments: [...segments] });
+      },
+      onImage: (image) => {
+        const shown = context.toImage(image.file.uri, { width: image.width, height: image.height, seed: image.seed });
+        segments.push({ kind: 'image', image: shown });
+        set({ segments: [...segments], images: [...(snapshotImages(segments))] });
+      },
+      openDocument: async (header) => {
+        // The guide is a new file (never overwriting); later text is appended to it.
+        const name = await saveAtomically(fs, { stem: renderName(GUIDE_NAME, { date: started, prompt: params.prompt ?? '' }), ext: 'md', bytes: encoder.encode(header) });
+        documentUri = vscode.Uri.joinPath(location.folder, ...name.split('/'));
+        set({ document: context.toImage(documentUri) });
+        return { name, sink: { append: (text) => appendFile(fs, name, encoder.encode(text)) } };
+      },
+    });
+    const docUri = documentUri ?? vscode.Uri.joinPath(location.folder, ...result.document.name.split('/'));
+    await host.history.record(location.workspaceFolder, {
+      kind: 'guide',
+      source: 'studio',
+      model: spec.id,
+      request: result.request,
+      inputs: inputs.map(workspaceReference),
+      outputs: result.images.map((i) => ({ path: workspaceReference(i.file.uri), seed: i.seed, width: i.width, height: i.height })),
+      document: workspaceReference(docUri),
+      started,
+      finished: new Date(),
+      outcome: result.outcome === 'completed' ? 'succeeded' : result.outcome === 'stopped' ? 'stopped' : 'failed',
+      requestId: result.requestId,
+      error: result.error,
+      produced: result.images.length + result.lost.length,
+    }, host.log);
+    host.log.info(`Studio guide ${displayPath(docUri)}: ${result.outcome}, ${result.images.length} image(s), ${result.textLength} characters`);
+    const base = {
+      endedAt: Date.now(),
+      images: snapshotImages(segments),
+      segments: [...segments],
+      document: context.toImage(docUri),
+      ...(result.request.seed !== undefined ? { seed: result.request.seed } : {}),
+    };
+    if (result.outcome === 'completed') return set({ ...base, status: 'done', text: vscode.l10n.t('The guide is saved as {0}.', displayPath(docUri)) });
+    if (result.outcome === 'stopped') return set({ ...base, status: 'stopped', text: vscode.l10n.t('Stopped. Everything that arrived is kept in {0}.', displayPath(docUri)) });
+    const summary = await summarizeWithRegionHint(host, result.error);
+    return set({ ...base, status: 'failed', text: vscode.l10n.t('The stream broke off; everything that arrived is kept in {0}.', displayPath(docUri)), error: summary });
+  } finally {
+    lease.release();
+  }
+}
+
+function snapshotImages(segments: NonNullable<JobSnapshot['segments']>): StudioImage[] {
+  return segments.flatMap((s) => (s.kind === 'image' ? [s.image] : []));
+}
