@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { MT_LANGUAGES, MT_TARGET_LANGUAGES, findModel, modelsForTask, type GenerationRequest, type ModelSpec, type Task, type TranslationOptions } from '../dashscope/index.js';
+import { MT_LANGUAGES, MT_TARGET_LANGUAGES, findModel, findVersion, modelDoes, modelsForTask, type GenerationRequest, type ModelSpec, type Task, type TranslationOptions } from '../dashscope/index.js';
 import { GlossaryError, parseGlossary, type GlossaryTerm } from '../pipeline/glossary.js';
 import { PROGRAM, UsageError } from './context.js';
 
@@ -60,6 +60,19 @@ export const COMMAND_OPTIONS: Record<string, Options> = {
   interleave: { ...CONNECTION, ...OUTPUT, ...PROMPTED, image: { type: 'string', short: 'i', multiple: true }, 'max-images': { type: 'string' } },
   task: { ...CONNECTION, ...OUTPUT, model: { type: 'string', short: 'm' } },
   models: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  history: {
+    out: { type: 'string', short: 'o' },
+    model: { type: 'string', short: 'm' },
+    kind: { type: 'string' },
+    outcome: { type: 'string' },
+    since: { type: 'string' },
+    grep: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  regenerate: { ...CONNECTION, ...OUTPUT, async: { type: 'boolean' } },
 };
 
 /** Which catalog task each generating verb runs, and back. */
@@ -147,9 +160,9 @@ export function resolveModel(command: string, raw: string | undefined): ModelSpe
   const candidates = modelsForTask(task);
   if (!raw) return candidates[0]!;
   let spec = findModel(raw.trim());
-  if (spec && task === 'interleave' && spec.task !== 'interleave') spec = findModel(`${spec.model}:interleave`) ?? spec;
+  if (spec && task === 'interleave' && !modelDoes(spec, 'interleave')) spec = findModel(`${spec.model}:interleave`) ?? spec;
   if (!spec) throw new UsageError(`Unknown model "${raw}". Models for ${command}: ${candidates.map((m) => m.id).join(', ')} (see \`${PROGRAM} models\`).`);
-  if (spec.task !== task) {
+  if (!modelDoes(spec, task)) {
     throw new UsageError(`${spec.id} is a ${spec.task} model; use \`${PROGRAM} ${COMMAND_OF_TASK[spec.task]}\`, or for ${command} one of: ${candidates.map((m) => m.id).join(', ')}.`);
   }
   return spec;
@@ -178,8 +191,10 @@ async function readGlossary(path: string): Promise<GlossaryTerm[]> {
 
 /** A verb's flags as a request, plus the text the `${prompt}` name variable is made of. */
 export async function buildRequest(command: string, values: Values, positionals: string[]): Promise<{ spec: ModelSpec; request: GenerationRequest; nameText?: string }> {
-  const spec = resolveModel(command, str(values, 'model'));
-  const request: GenerationRequest = { model: spec.id };
+  const rawModel = str(values, 'model')?.trim();
+  const spec = resolveModel(command, rawModel);
+  // A dated snapshot (`--model qwen-image-2.0-2026-03-03`) is sent as given, so runs are reproducible.
+  const request: GenerationRequest = { model: rawModel && findVersion(spec, rawModel) ? rawModel : spec.id };
   if (command === 'translate') {
     if (positionals.length) throw new UsageError(`translate takes no prompt; unexpected "${positionals.join(' ')}".`);
     const to = str(values, 'to');

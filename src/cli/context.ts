@@ -6,7 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { DashScopeClient, describeRetry, type ProgressEvent, type Region } from '../dashscope/index.js';
+import { DashScopeClient, REGIONS, describeRetry, type ProgressEvent, type Region } from '../dashscope/index.js';
 import { saveAtomically } from '../pipeline/files.js';
 import { HISTORY_PATH, HistoryLog } from '../pipeline/history.js';
 import type { ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images.js';
@@ -23,7 +23,7 @@ export const KEY_ENV = 'DASHSCOPE_API_KEY';
 /** Multiplies every model's typical duration in the poll schedule; for simulators with scaled timing. */
 export const POLL_SCALE_ENV = 'BAILIAN_POLL_SCALE';
 /** The regions `--region` accepts. */
-export const CLI_REGIONS: readonly Region[] = ['beijing', 'singapore'];
+export const CLI_REGIONS: readonly Region[] = REGIONS;
 
 /** A problem with the command line itself: exit 2, nothing was sent. */
 export class UsageError extends Error {

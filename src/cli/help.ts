@@ -1,5 +1,6 @@
 /** `--help` texts of the CLI, generated from the catalog so they never drift from it. */
 import { MT_SOURCE_LANGUAGES, MT_TARGET_LANGUAGES, SEED_MAX, modelsForTask, type Task } from '../dashscope/index.js';
+import { HISTORY_PATH } from '../pipeline/history.js';
 import { DEFAULT_NAME_TEMPLATE } from '../pipeline/naming.js';
 import { DEFAULT_OUT, KEY_ENV, POLL_SCALE_ENV, PROGRAM } from './context.js';
 
@@ -10,7 +11,7 @@ function modelList(task: Task): string {
 }
 
 const COMMON_HELP = `Connection and output:
-  --region beijing|singapore  service region of your key (default beijing)
+  --region beijing|singapore|us  service region of your key (default beijing; us serves wan2.6 only)
   --base-url <url>            custom API base URL ending in /api/v1 (overrides --region)
   --out, -o <dir>             output folder (default ./${DEFAULT_OUT}); created when missing
   --template <t>              file name template (default ${DEFAULT_NAME_TEMPLATE})
@@ -114,6 +115,39 @@ Options:
 ${COMMON_HELP}
 
 ${ENV_HELP}`;
+    case 'history':
+      return `Usage: ${PROGRAM} history [options]
+
+Lists the jobs recorded in the workspace history (${HISTORY_PATH}, written by the extension and by
+this tool), newest first: id, start time, kind, model, outcome, first output, prompt. The manifest
+is looked up in --out (or the current folder) and every folder above it.
+
+Options:
+  --model, -m <id>            only this model
+  --kind <k>                  generate, edit, translate or guide
+  --outcome <o>               succeeded, partial, failed, cancelled, stopped or expired
+  --since <when>              a date (2026-05-01), a time, or an age (12h, 7d)
+  --grep <text>               prompt, id, task id or path contains the text
+  --limit <n>                 at most n entries
+  --out, -o <dir>             where to start looking (default: the current folder)
+  --json                      one JSON object with every matching entry`;
+    case 'regenerate':
+      return `Usage: ${PROGRAM} regenerate <file | history-entry-id> [options]
+
+Runs a job again with the same model, prompt, negative prompt, seed, size, parameters and input
+images, and writes a new file (never over the original).
+  <file>       a PNG with embedded provenance, or a JPG with its .json sidecar: that one image
+               (its own seed, one image)
+  <entry-id>   an id from \`${PROGRAM} history\` (or a unique prefix): the whole job as recorded
+Input images are found relative to the workspace root (the folder holding ${HISTORY_PATH})
+or to the original file's folder. Output goes next to the original unless --out is given.
+
+Options:
+  --async                     use the model's async task variant
+
+${COMMON_HELP}
+
+${ENV_HELP}`;
     case 'models':
       return `Usage: ${PROGRAM} models [--json]
 
@@ -130,6 +164,8 @@ Commands:
   interleave   stream text and images into a Markdown file (wan2.6-image)
   task         status | wait | cancel <task-id>
   models       list the models, their sizes and limits
+  history      list and filter the workspace history (${HISTORY_PATH})
+  regenerate   re-run a job from a file's provenance or a history entry
 
 Run \`${PROGRAM} <command> --help\` for the options of a command.
 

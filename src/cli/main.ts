@@ -8,6 +8,8 @@
  *   bailian-image interleave "a 3-step recipe for dumplings" --max-images 3
  *   bailian-image task status|wait|cancel <task-id> [--model m]
  *   bailian-image models
+ *   bailian-image history [--model m] [--since 7d]
+ *   bailian-image regenerate <file-or-history-entry-id>
  *
  * Contract: saved paths (or one JSON object with --json) on stdout, everything else (progress,
  * retries, warnings, errors with their hint) on stderr. Exit 0 on success, 1 on a failure of the
@@ -23,7 +25,9 @@ import { EXIT, InterruptedError, KEY_ENV, PROGRAM, UsageError, type Io, type Run
 import { runGeneration } from './generate.js';
 import { runInterleave } from './guide.js';
 import { helpFor } from './help.js';
+import { runHistory } from './history.js';
 import { runModels } from './models.js';
+import { runRegenerate } from './regenerate.js';
 import { runTask } from './task.js';
 
 export { EXIT };
@@ -72,7 +76,7 @@ export async function main(argv: string[], io: Io, controller = new AbortControl
   }
   const options = COMMAND_OPTIONS[command];
   if (!options) {
-    io.err(`error: unknown command "${command}". Commands: generate, edit, translate, interleave, task, models.`);
+    io.err(`error: unknown command "${command}". Commands: generate, edit, translate, interleave, task, models, history, regenerate.`);
     io.err(`(run \`${PROGRAM} --help\` for usage)`);
     return EXIT.usage;
   }
@@ -99,6 +103,10 @@ export async function main(argv: string[], io: Io, controller = new AbortControl
         return await runTask(values, positionals, io, state);
       case 'interleave':
         return await runInterleave(values, positionals, io, state);
+      case 'history':
+        return await runHistory(values, positionals, io);
+      case 'regenerate':
+        return await runRegenerate(values, positionals, io, state);
       default:
         return await runGeneration(command, values, positionals, io, state);
     }

@@ -137,7 +137,7 @@ async function askForRequest(host: Host): Promise<GenerateImageArgs | undefined>
     validateInput: (text) => (text.trim() ? undefined : vscode.l10n.t('The prompt cannot be empty.')),
   });
   if (!prompt?.trim()) return undefined;
-  const spec = await pickModel(modelsForTask('text-to-image'), { title, placeHolder: vscode.l10n.t('Choose a text-to-image model'), last: host.state.get<string>(LAST_MODEL_KEY) });
+  const spec = await pickModel(modelsForTask('text-to-image'), { title, placeHolder: vscode.l10n.t('Choose a text-to-image model'), last: host.state.get<string>(LAST_MODEL_KEY), region: host.config.read().region });
   if (!spec) return undefined;
   await host.state.update(LAST_MODEL_KEY, spec.id);
   const rest = await askSizeCountSeed(getModel(spec.id), title);

@@ -1,7 +1,7 @@
 /** Quick picks shared by the commands: workspace images (in the user's order), models, languages. */
 import * as vscode from 'vscode';
 import { IMAGE_EXTENSIONS } from '../constants';
-import { modelLabel, type ModelSpec } from '../dashscope';
+import { REGION_NAMES, modelLabel, regionUnavailableReason, type ModelSpec, type Region } from '../dashscope';
 import { displayPath } from '../host/workspaceFs';
 
 /** The workspace's image files (at most `limit`), newest first is not known cheaply: sorted by path. */
@@ -55,21 +55,36 @@ export async function pickImagesInOrder(options: { title: string; min: number; m
   return picked;
 }
 
-/** A model pick with the last choice preselected. */
-export async function pickModel(models: readonly ModelSpec[], options: { title: string; placeHolder: string; last?: string | undefined }): Promise<ModelSpec | undefined> {
-  if (models.length === 1) return models[0];
-  const items = models.map((spec) => ({ label: modelLabel(spec, vscode.env.language), description: spec.id, spec }));
-  const quickPick = vscode.window.createQuickPick<(typeof items)[number]>();
+/**
+ * A model pick with the last choice preselected. With a service region, only the models that
+ * region serves are offered; one last row says which are missing there and why.
+ */
+export async function pickModel(models: readonly ModelSpec[], options: { title: string; placeHolder: string; last?: string | undefined; region?: string | undefined }): Promise<ModelSpec | undefined> {
+  const region = options.region && options.region in REGION_NAMES ? (options.region as Region) : undefined;
+  const served = region ? models.filter((m) => !regionUnavailableReason(m, region)) : [...models];
+  const missing = region ? models.flatMap((m) => regionUnavailableReason(m, region) ?? []) : [];
+  if (served.length === 1 && missing.length === 0) return served[0];
+  type Item = vscode.QuickPickItem & { spec?: ModelSpec };
+  const items: Item[] = served.map((spec) => ({ label: modelLabel(spec, vscode.env.language), description: spec.id, ...(spec.access ? { detail: spec.access[vscode.env.language.startsWith('zh') ? 'zh-cn' : 'en'] } : {}), spec }));
+  if (missing.length) {
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(info) ${vscode.l10n.t('{0} more not served in {1}', missing.length, region ? REGION_NAMES[region] : '')}`, detail: missing.join(' '), alwaysShow: true });
+  }
+  const quickPick = vscode.window.createQuickPick<Item>();
   quickPick.title = options.title;
   quickPick.placeholder = options.placeHolder;
   quickPick.items = items;
   quickPick.matchOnDescription = true;
   quickPick.ignoreFocusOut = true;
-  const remembered = items.find((item) => item.spec.id === options.last);
+  const remembered = items.find((item) => item.spec?.id === options.last);
   if (remembered) quickPick.activeItems = [remembered];
   const spec = await new Promise<ModelSpec | undefined>((resolve) => {
     quickPick.onDidAccept(() => {
-      resolve(quickPick.selectedItems[0]?.spec ?? quickPick.activeItems[0]?.spec);
+      const item = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
+      if (!item?.spec) {
+        void vscode.window.showInformationMessage(missing.join(' '));
+        return;
+      }
+      resolve(item.spec);
       quickPick.hide();
     });
     quickPick.onDidHide(() => resolve(undefined));

@@ -18,6 +18,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import {
   SEED_MAX,
+  findModel,
   getModel,
   isAbortError,
   type DashScopeClient,
@@ -260,6 +261,8 @@ export async function keepResult<T extends SavedFileRef>(result: GenerationResul
   const name: NameImage = options.name ?? ((image) => renderName(template, image));
   const total = result.images.length;
   const taskId = result.taskId ?? options.taskId;
+  // A dated snapshot is recorded by its exact id, so the file says which version made it.
+  const snapshot = result.wireModel && result.wireModel !== findModel(options.model)?.model ? result.wireModel : undefined;
   let downloaded = 0;
   let savedCount = 0;
   onProgress?.({ kind: 'download', done: 0, total });
@@ -283,7 +286,7 @@ export async function keepResult<T extends SavedFileRef>(result: GenerationResul
         width: file.width,
         height: file.height,
         seed: image.seed,
-        parameters: provenanceParameters(request),
+        parameters: provenanceParameters({ ...request, ...(snapshot ? { wireModel: snapshot } : {}) }),
         requestId: result.requestId,
         taskId,
         created: started,

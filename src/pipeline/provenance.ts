@@ -367,6 +367,12 @@ export interface RequestLike {
   promptExtend?: boolean | undefined;
   watermark?: boolean | undefined;
   maxImages?: number | undefined;
+  enableSequential?: boolean | undefined;
+  thinkingMode?: boolean | undefined;
+  colorPalette?: readonly unknown[] | undefined;
+  bboxList?: readonly unknown[] | undefined;
+  promptExtendMode?: string | undefined;
+  enableThinking?: boolean | undefined;
   translation?: {
     sourceLang: string;
     targetLang: string;
@@ -379,17 +385,25 @@ export interface RequestLike {
 
 /**
  * The request parameters worth keeping with a file and in the history (snake_case, as on the
- * wire): size, n, seed, prompt_extend, watermark, max_images and the translation options. The
+ * wire): the exact model id sent when it is a dated snapshot, size, n, seed, prompt_extend,
+ * watermark, max_images, the wan2.7 / qwen-image-3.0 options and the translation options. The
  * CLI and the extension both use this one builder.
  */
-export function provenanceParameters(request: RequestLike): Record<string, unknown> {
+export function provenanceParameters(request: RequestLike & { wireModel?: string | undefined }): Record<string, unknown> {
   const parameters: Record<string, unknown> = {};
+  if (request.wireModel) parameters.model_version = request.wireModel;
   if (request.size !== undefined) parameters.size = request.size;
   if (request.n !== undefined) parameters.n = request.n;
   if (request.seed !== undefined) parameters.seed = request.seed;
   if (request.promptExtend !== undefined) parameters.prompt_extend = request.promptExtend;
   if (request.watermark !== undefined) parameters.watermark = request.watermark;
   if (request.maxImages !== undefined) parameters.max_images = request.maxImages;
+  if (request.enableSequential !== undefined) parameters.enable_sequential = request.enableSequential;
+  if (request.thinkingMode !== undefined) parameters.thinking_mode = request.thinkingMode;
+  if (request.colorPalette?.length) parameters.color_palette = request.colorPalette;
+  if (request.bboxList?.length) parameters.bbox_list = request.bboxList;
+  if (request.promptExtendMode !== undefined) parameters.prompt_extend_mode = request.promptExtendMode;
+  if (request.enableThinking !== undefined) parameters.enable_thinking = request.enableThinking;
   const t = request.translation;
   if (t) {
     parameters.source_lang = t.sourceLang;

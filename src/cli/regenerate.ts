@@ -1,0 +1,256 @@
+/**
+ * `regenerate <file-or-history-entry-id>`: re-runs a job with the same model, prompt, negative
+ * prompt, seed, size, parameters and input images, and writes a NEW file (saves never overwrite).
+ *
+ * - A PNG carries its provenance in a text chunk, a JPG in its `<file>.json` sidecar: that one
+ *   image is regenerated (its own seed, one image).
+ * - A history entry id (or a unique prefix of one, see `history`) re-runs the whole job as the
+ *   manifest recorded it (its seed and n).
+ *
+ * Input images are looked up relative to the workspace root (the folder holding
+ * `.bailian/history.jsonl`), then relative to the file's folder. Works in CI with
+ * DASHSCOPE_API_KEY like every other verb.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { DashScopeError, getModel, type GenerationRequest, type TranslationOptions } from '../dashscope/index.js';
+import { historyEntry, type HistoryEntry } from '../pipeline/history.js';
+import { runImageJob, type ImageJobResult } from '../pipeline/images.js';
+import { pathExists } from '../pipeline/nodeFs.js';
+import { renderName } from '../pipeline/naming.js';
+import { isPng, readProvenance, type ProvenanceRecord } from '../pipeline/provenance.js';
+import { bool, seconds, str, type Values } from './args.js';
+import { DEFAULT_OUT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, type CliSavedFile, type Io, type RunState } from './context.js';
+import { printImageResult, templateOf } from './generate.js';
+import { findEntry, findHistoryRoot, readWorkspaceHistory } from './history.js';
+
+/** What a regeneration re-runs, and where its files go by default. */
+export interface Regeneration {
+  request: GenerationRequest;
+  kind: 'generate' | 'edit' | 'translate';
+  /** What it came from, for the progress line. */
+  origin: string;
+  /** Default output folder (relative to the cwd or absolute): where the original is. */
+  outDir: string;
+}
+
+type Parameters = Record<string, unknown>;
+
+function num(p: Parameters, key: string): number | undefined {
+  return typeof p[key] === 'number' ? (p[key] as number) : undefined;
+}
+function text(p: Parameters, key: string): string | undefined {
+  return typeof p[key] === 'string' ? (p[key] as string) : undefined;
+}
+function flag(p: Parameters, key: string): boolean | undefined {
+  return typeof p[key] === 'boolean' ? (p[key] as boolean) : undefined;
+}
+
+/** The translation options back from their snake_case parameters; undefined for other jobs. */
+export function translationOf(p: Parameters): TranslationOptions | undefined {
+  const targetLang = text(p, 'target_lang');
+  if (!targetLang) return undefined;
+  const t: TranslationOptions = { sourceLang: text(p, 'source_lang') ?? 'auto', targetLang };
+  const hint = text(p, 'domain_hint');
+  if (hint) t.domainHint = hint;
+  if (Array.isArray(p.terminologies)) t.terminologies = (p.terminologies as { src: string; tgt: string }[]).filter((x) => typeof x?.src === 'string' && typeof x?.tgt === 'string');
+  if (Array.isArray(p.sensitives)) t.sensitives = (p.sensitives as unknown[]).filter((s): s is string => typeof s === 'string');
+  const segment = flag(p, 'image_segment');
+  if (segment !== undefined) t.imageSegment = segment;
+  return t;
+}
+
+/** The request parts every source shares: parameters as sent (snake_case) back to request fields. */
+function requestOf(model: string, prompt: string | undefined, negative: string | undefined, p: Parameters): GenerationRequest {
+  const request: GenerationRequest = { model };
+  const translation = translationOf(p);
+  if (translation) request.translation = translation;
+  if (prompt !== undefined && !translation) request.prompt = prompt;
+  if (negative) request.negativePrompt = negative;
+  const size = text(p, 'size');
+  if (size !== undefined) request.size = size;
+  const n = num(p, 'n');
+  if (n !== undefined) request.n = n;
+  const seed = num(p, 'seed');
+  if (seed !== undefined) request.seed = seed;
+  const extend = flag(p, 'prompt_extend');
+  if (extend !== undefined) request.promptExtend = extend;
+  const watermark = flag(p, 'watermark');
+  if (watermark !== undefined) request.watermark = watermark;
+  return request;
+}
+
+function kindOf(request: GenerationRequest): Regeneration['kind'] {
+  if (request.translation) return 'translate';
+  return request.images?.length ? 'edit' : 'generate';
+}
+
+function refuseStreams(model: string): void {
+  let spec;
+  try {
+    spec = getModel(model);
+  } catch {
+    throw new UsageError(`The recorded model "${model}" is not in this version's catalog (see \`${PROGRAM} models\`).`, 'regenerate', false);
+  }
+  if (spec.mode === 'stream') throw new UsageError(`${spec.id} wrote an illustrated guide; run it again with \`${PROGRAM} interleave\` (a stream cannot be regenerated image by image).`, 'regenerate', false);
+}
+
+/** Resolves recorded input images: URLs as they are, paths against each base folder in turn. */
+async function resolveInputs(sources: readonly string[], bases: readonly string[], cwd: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const source of sources) {
+    if (/^https?:\/\//i.test(source)) {
+      out.push(source);
+      continue;
+    }
+    let found: string | undefined;
+    for (const base of isAbsolute(source) ? [''] : bases) {
+      const candidate = resolve(base, source);
+      if (await pathExists(candidate)) {
+        found = candidate;
+        break;
+      }
+    }
+    if (!found) throw new UsageError(`The input image "${source}" of the original job is not there any more (looked in ${bases.join(', ')}).`, 'regenerate', false);
+    const rel = relative(cwd, found);
+    out.push(rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : found);
+  }
+  return out;
+}
+
+/** The provenance of an image file: embedded (PNG) or in its sidecar (`photo.jpg.json`). */
+export async function provenanceOfFile(path: string): Promise<ProvenanceRecord | undefined> {
+  const bytes = new Uint8Array(await readFile(path));
+  if (isPng(bytes)) {
+    const embedded = readProvenance(bytes);
+    if (embedded) return embedded;
+  }
+  for (const sidecar of [`${path}.json`, path.replace(/\.[^./\\]+$/, '.json')]) {
+    if (sidecar === path || !(await pathExists(sidecar))) continue;
+    try {
+      const record = JSON.parse(await readFile(sidecar, 'utf8')) as ProvenanceRecord;
+      if (record && typeof record.model === 'string') return record;
+    } catch {
+      // Not a provenance sidecar; try the next name.
+    }
+  }
+  return undefined;
+}
+
+/** What regenerating one image file re-runs: its own seed, one image. */
+export async function regenerationOfFile(path: string, io: Io): Promise<Regeneration> {
+  const record = await provenanceOfFile(path);
+  if (!record) throw new UsageError(`${path} has no Bailian provenance (a PNG text chunk or a .json sidecar), so it cannot be regenerated.`, 'regenerate', false);
+  refuseStreams(record.model);
+  const request = requestOf(record.model, record.prompt, record.negative_prompt, record.parameters ?? {});
+  // This one image: its seed (image i of a job got seed + i − 1) and a single image.
+  if (record.seed !== undefined) request.seed = record.seed;
+  if (request.n !== undefined) request.n = 1;
+  const folder = dirname(path);
+  const root = await findHistoryRoot(folder);
+  const sources = record.sources ?? [];
+  if (sources.length) request.images = await resolveInputs(sources, [...(root ? [root] : []), folder], io.cwd);
+  return { request, kind: kindOf(request), origin: path, outDir: folder };
+}
+
+/** What re-running a history entry sends: the job as recorded. */
+export async function regenerationOfEntry(entry: HistoryEntry, root: string, io: Io): Promise<Regeneration> {
+  if (entry.kind === 'guide') throw new UsageError(`Entry ${entry.id} is an illustrated guide; run it again with \`${PROGRAM} interleave\`.`, 'regenerate', false);
+  refuseStreams(entry.model);
+  const request = requestOf(entry.model, entry.prompt, entry.negativePrompt, entry.parameters);
+  if (entry.size !== undefined) request.size = entry.size;
+  if (entry.n !== undefined) request.n = entry.n;
+  if (entry.seed !== undefined) request.seed = entry.seed;
+  if (entry.inputs.length) request.images = await resolveInputs(entry.inputs, [root], io.cwd);
+  const first = entry.outputs[0]?.path;
+  const outDir = first ? dirname(join(root, ...first.split('/'))) : DEFAULT_OUT;
+  return { request, kind: kindOf(request), origin: `history entry ${entry.id}`, outDir };
+}
+
+/** Runs `regenerate`. */
+export async function runRegenerate(values: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
+  const [target, ...rest] = positionals;
+  if (!target) throw new UsageError(`regenerate needs an image file or a history entry id (see \`${PROGRAM} history\`).`, 'regenerate');
+  if (rest.length) throw new UsageError(`Unexpected argument(s): ${rest.join(' ')}.`, 'regenerate');
+  const path = resolve(io.cwd, target);
+  let regeneration: Regeneration;
+  if (await pathExists(path)) {
+    regeneration = await regenerationOfFile(path, io);
+  } else {
+    const { root, entries } = await readWorkspaceHistory(values, io, 'regenerate');
+    const entry = findEntry(entries, target);
+    if (!entry) throw new UsageError(`"${target}" is neither a file nor the id of an entry in ${join(root, '.bailian/history.jsonl')}.`, 'regenerate', false);
+    regeneration = await regenerationOfEntry(entry, root, io);
+  }
+  const { request, kind } = regeneration;
+  const quiet = bool(values, 'quiet') === true;
+  const useAsync = bool(values, 'async') === true;
+  const template = templateOf(values);
+  const timeoutMs = seconds(values, 'timeout');
+  state.timeoutMs = timeoutMs;
+  const client = createClient(values, io);
+  const outValues: Values = { ...values, out: str(values, 'out') ?? relativeOrAbsolute(io.cwd, regeneration.outDir) };
+  let result: ImageJobResult<CliSavedFile> | undefined;
+  let failure: unknown;
+  const started = new Date();
+  const output = await cliOutput(outValues, io);
+  const sources = (request.images ?? []).filter((i): i is string => typeof i === 'string').map(output.reference);
+  try {
+    client.validate(request, { async: useAsync });
+    if (!quiet) io.err(`regenerating ${regeneration.origin} with ${request.model}${request.seed !== undefined ? ` (seed ${request.seed})` : ''}…`);
+    const asyncRun = useAsync || getModel(request.model).mode === 'async';
+    const signal = timeoutMs !== undefined && !asyncRun ? AbortSignal.any([state.signal, AbortSignal.timeout(timeoutMs)]) : state.signal;
+    result = await runImageJob(request, {
+      client,
+      saver: output.saver,
+      rescue: output.rescue,
+      signal,
+      async: useAsync,
+      started,
+      sources,
+      // The seed is the original's; no new random one where the original had none.
+      randomizeSeed: false,
+      name: (image) => renderName(template, { ...image, prompt: request.prompt ?? (request.translation ? `regenerated ${request.translation.targetLang}` : undefined) }),
+      ...(timeoutMs !== undefined && asyncRun ? { waitTimeoutMs: timeoutMs } : {}),
+      onClientProgress: progressPrinter(io, quiet, state),
+      onSubmitted: (task) => {
+        state.task = { taskId: task.taskId, model: task.model, status: task.status };
+        if (!quiet) io.err(`resume later with: ${PROGRAM} task wait ${task.taskId} --model ${task.model}`);
+      },
+    });
+    return printImageResult(io, values, result, request.prompt);
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    await client.close();
+    if (output.history && (result || failure instanceof DashScopeError || state.interrupted())) {
+      await output.history.log
+        .append(
+          historyEntry({
+            kind,
+            source: 'cli',
+            model: result?.model ?? request.model,
+            request: result?.request ?? request,
+            inputs: sources,
+            outputs: (result?.images ?? []).map((i) => ({ path: output.historyPath(i.file.path), seed: i.seed, width: i.width, height: i.height })),
+            started,
+            finished: new Date(),
+            outcome: result ? (result.failures.length || result.lost.length ? 'partial' : 'succeeded') : state.interrupted() ? 'cancelled' : 'failed',
+            requestId: result?.requestId ?? (failure instanceof DashScopeError ? failure.requestId : undefined),
+            taskId: result?.taskId ?? state.task?.taskId,
+            error: failure,
+            produced: result?.produced,
+          }),
+        )
+        .catch((err: unknown) => io.err(`warning: could not append to the history ${output.history!.log.path}: ${(err as Error).message}`));
+    }
+  }
+}
+
+function relativeOrAbsolute(cwd: string, dir: string): string {
+  const abs = resolve(cwd, dir);
+  const rel = relative(cwd, abs);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+}
+
