@@ -80,7 +80,7 @@ Options:
   --domain-hint <text>        English description of the domain ("e-commerce product poster")
   --sensitive <word>          word to remove before translating, repeatable
   --term <src=tgt>            glossary entry, repeatable
-  --glossary <file.json>      glossary file: {"src": "tgt", …} or [{"src": …, "tgt": …}, …]
+  --glossary <file>           glossary: one "source = target" per line (# comments), or JSON {"src": "tgt", …}
   --keep-subjects             leave text on people, products and logos untranslated
 
 ${COMMON_HELP}
