@@ -1,0 +1,217 @@
+/**
+ * `regenerate` and `history` end to end, in the style of cli.test.ts: the esbuild bundle run as a
+ * child process against a simulator. A small recording proxy in front of the simulator keeps
+ * every request body (the simulator's own log has method, path and status only), so the test
+ * can show that regenerating from a PNG's provenance, or from a history line, sends the very
+ * request the original job sent — and writes a new file instead of touching the original.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import * as esbuild from 'esbuild';
+import { PNG } from 'pngjs';
+import { readProvenance } from '../../src/pipeline/provenance';
+import { startSimulator, type Simulator } from '../sim/index';
+
+const repoRoot = resolve(__dirname, '..', '..');
+
+let work: string;
+let cliJs: string;
+let sim: Simulator;
+/** Request lines the simulator logged (`[sim beijing] POST /api/v1/… → 200 …`). */
+const simLog: string[] = [];
+let proxy: Server;
+let proxyUrl: string;
+/** Every request that went through the proxy, in order. */
+const recorded: { method: string; path: string; body: string }[] = [];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  lines: string[];
+}
+
+function runCli(args: string[], cwd: string): Promise<Run> {
+  const env: Record<string, string | undefined> = { ...process.env, DASHSCOPE_API_KEY: sim.keys.beijing, BAILIAN_POLL_SCALE: '0.005' };
+  for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete env[k];
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [cliJs, ...args], { cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, stdout, stderr, lines: stdout.split('\n').filter(Boolean) }));
+    child.stdin.end('');
+  });
+}
+
+function describeRun(run: Run): string {
+  return `exit ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
+}
+
+function pngFile(width: number, height: number): Buffer {
+  const p = new PNG({ width, height });
+  for (let i = 0; i < p.data.length; i += 4) {
+    p.data[i] = ((i / 4) % width) % 256;
+    p.data[i + 1] = 90;
+    p.data[i + 2] = 160;
+    p.data[i + 3] = 255;
+  }
+  return PNG.sync.write(p, { colorType: 2 });
+}
+
+/** Forwards everything to the simulator's Beijing endpoint and records method, path and body. */
+function startRecordingProxy(target: URL): Promise<Server> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      recorded.push({ method: req.method ?? 'GET', path: req.url ?? '/', body: body.toString('utf8') });
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      upstream.end(body);
+    });
+  });
+  return new Promise((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen(server)));
+}
+
+/** The generation requests (POSTs that are not uploads) recorded since `from`, bodies parsed. */
+function generationBodies(from: number): unknown[] {
+  return recorded
+    .slice(from)
+    .filter((r) => r.method === 'POST' && !r.path.includes('/uploads'))
+    .map((r) => JSON.parse(r.body) as unknown);
+}
+
+/** A workspace folder that keeps a history manifest (so the CLI appends to it). */
+async function workspace(name: string): Promise<string> {
+  const dir = join(work, name);
+  await mkdir(join(dir, '.bailian'), { recursive: true });
+  await writeFile(join(dir, '.bailian', 'history.jsonl'), '');
+  return dir;
+}
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'bailian-cli-regenerate-'));
+  cliJs = join(work, 'cli.js');
+  await esbuild.build({ entryPoints: [join(repoRoot, 'src/cli/main.ts')], outfile: cliJs, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent', banner: { js: '#!/usr/bin/env node' } });
+  sim = await startSimulator({ rateLimits: false, timing: { scale: 0.002, pendingMs: 30, runningMs: 60, streamEventMs: 5 }, log: (line) => simLog.push(line) });
+  const target = new URL(sim.urls.beijing);
+  proxy = await startRecordingProxy(target);
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${target.pathname}`;
+});
+
+after(async () => {
+  await new Promise<void>((done) => {
+    proxy?.close(() => done());
+    proxy?.closeAllConnections();
+  });
+  await sim?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('cli: regenerate and history', () => {
+  test('regenerate from a PNG provenance sends the same request and writes a new file', async () => {
+    const cwd = await workspace('from-png');
+    const first = await runCli(['generate', 'a lighthouse at dawn', '--model', 'qwen-image', '--seed', '4242', '--size', '1328*1328', '--negative', 'blurry', '--out', 'art', '--base-url', proxyUrl], cwd);
+    assert.equal(first.code, 0, describeRun(first));
+    assert.equal(first.lines.length, 1);
+    const original = first.lines[0]!;
+    const originalBytes = readFileSync(join(cwd, original));
+    const sent = generationBodies(0);
+    assert.equal(sent.length, 1, 'one generation request');
+
+    const mark = recorded.length;
+    const logMark = simLog.length;
+    const again = await runCli(['regenerate', original, '--base-url', proxyUrl], cwd);
+    assert.equal(again.code, 0, describeRun(again));
+    assert.equal(again.lines.length, 1);
+    const copy = again.lines[0]!;
+    assert.notEqual(copy, original, 'a new file');
+    assert.ok(copy.startsWith('art/'), `next to the original: ${copy}`);
+    assert.deepEqual(generationBodies(mark), sent, 'the same request body');
+    // The simulator saw the same call: same method and endpoint.
+    const endpoint = (lines: string[]): string[] => lines.filter((l) => / POST /.test(l)).map((l) => l.replace(/ → .*$/, ''));
+    assert.deepEqual(endpoint(simLog.slice(logMark)), endpoint(simLog.slice(0, logMark)).slice(-1));
+    assert.deepEqual(readFileSync(join(cwd, original)), originalBytes, 'the original is untouched');
+    const record = readProvenance(readFileSync(join(cwd, copy)))!;
+    assert.equal(record.model, 'qwen-image');
+    assert.equal(record.prompt, 'a lighthouse at dawn');
+    assert.equal(record.seed, 4242);
+  });
+
+  test('regenerate an edit from its provenance sends the same input images', async () => {
+    const cwd = await workspace('edit');
+    await mkdir(join(cwd, 'in'));
+    await writeFile(join(cwd, 'in', 'a.png'), pngFile(512, 512));
+    const first = await runCli(['edit', '--image', 'in/a.png', 'make it a watercolour', '--model', 'qwen-image-edit-plus', '--seed', '77', '--n', '1', '--out', 'edits', '--base-url', proxyUrl], cwd);
+    assert.equal(first.code, 0, describeRun(first));
+    const mark = recorded.length;
+    const sent = generationBodies(recorded.findIndex((r) => r.method === 'POST' && r.body.includes('make it a watercolour')));
+    assert.equal(sent.length, 1);
+    const again = await runCli(['regenerate', first.lines[0]!, '--base-url', proxyUrl], cwd);
+    assert.equal(again.code, 0, describeRun(again));
+    assert.deepEqual(generationBodies(mark), sent, 'same prompt, seed and image bytes');
+    assert.deepEqual(readProvenance(readFileSync(join(cwd, again.lines[0]!)))!.sources, ['in/a.png'], 'inputs relative to the workspace root');
+  });
+
+  test('history lists the manifest from a subfolder; regenerate <entry id> re-runs the job as recorded', async () => {
+    const cwd = await workspace('by-id');
+    const first = await runCli(['generate', 'two paper cranes', '--model', 'wan2.2-t2i-flash', '--n', '2', '--seed', '7', '--out', 'cranes', '--base-url', proxyUrl], cwd);
+    assert.equal(first.code, 0, describeRun(first));
+    assert.equal(first.lines.length, 2);
+    const sent = generationBodies(recorded.findIndex((r) => r.method === 'POST' && r.body.includes('two paper cranes')));
+    assert.equal(sent.length, 1);
+
+    const listed = await runCli(['history', '--json'], join(cwd, 'cranes'));
+    assert.equal(listed.code, 0, describeRun(listed));
+    const manifest = JSON.parse(listed.stdout) as { root: string; entries: { id: string; model: string; seed?: number; n?: number; outputs: { path: string }[] }[] };
+    assert.equal(manifest.root, cwd);
+    assert.equal(manifest.entries.length, 1);
+    const entry = manifest.entries[0]!;
+    assert.equal(entry.model, 'wan2.2-t2i-flash');
+    assert.deepEqual(entry.outputs.map((o) => o.path), first.lines);
+
+    const mark = recorded.length;
+    const again = await runCli(['regenerate', entry.id.slice(0, 10), '--base-url', proxyUrl], cwd);
+    assert.equal(again.code, 0, describeRun(again));
+    assert.equal(again.lines.length, 2, 'both images again');
+    assert.deepEqual(generationBodies(mark), sent, 'the same request body (seed 7, n 2)');
+    for (const line of again.lines) assert.ok(!first.lines.includes(line), `${line} is a new file`);
+
+    const filtered = await runCli(['history', '--model', 'qwen-image'], cwd);
+    assert.equal(filtered.code, 0, describeRun(filtered));
+    assert.equal(filtered.lines.length, 0, 'no qwen-image jobs here');
+    const all = await runCli(['history'], cwd);
+    assert.equal(all.lines.length, 2, 'the original and the regeneration');
+    assert.match(all.lines[0]!, /\twan2\.2-t2i-flash\tsucceeded\t/);
+  });
+
+  test('regenerate refuses a file without provenance and an unknown id (exit 2, nothing sent)', async () => {
+    const cwd = await workspace('refuse');
+    await writeFile(join(cwd, 'plain.png'), pngFile(64, 64));
+    const mark = recorded.length;
+    const plain = await runCli(['regenerate', 'plain.png', '--base-url', proxyUrl], cwd);
+    assert.equal(plain.code, 2, describeRun(plain));
+    assert.match(plain.stderr, /no Bailian provenance/);
+    const unknown = await runCli(['regenerate', 'no-such-id', '--base-url', proxyUrl], cwd);
+    assert.equal(unknown.code, 2, describeRun(unknown));
+    assert.match(unknown.stderr, /neither a file nor the id/);
+    assert.equal(recorded.length, mark, 'nothing was sent');
+  });
+});
