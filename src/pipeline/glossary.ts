@@ -49,9 +49,16 @@ export function parseGlossary(text: string): GlossaryTerm[] {
   body.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
-    const at = line.includes('\t') ? line.indexOf('\t') : line.indexOf('=');
-    const src = at > 0 ? line.slice(0, at).trim() : '';
-    const tgt = at > 0 ? line.slice(at + 1).trim() : '';
+    // A tab separates when there is one (so a source may contain "="), with an "=" next to it
+    // belonging to the separator (aligned columns: `千问<TAB>= Qwen`); else the first "=".
+    const tab = line.indexOf('\t');
+    const at = tab >= 0 ? tab : line.indexOf('=');
+    let src = at > 0 ? line.slice(0, at).trim() : '';
+    let tgt = at > 0 ? line.slice(at + 1).trim() : '';
+    if (tab >= 0) {
+      src = src.replace(/\s*=$/, '');
+      tgt = tgt.replace(/^=\s*/, '');
+    }
     if (!src || !tgt) throw new GlossaryError(`Line ${i + 1}: expected "source = target", got "${line}".`, i + 1);
     terms.push({ src, tgt });
   });
@@ -63,28 +70,117 @@ function parseJsonGlossary(text: string): GlossaryTerm[] {
   try {
     data = JSON.parse(text);
   } catch (error) {
+    // Some engines say "at position N", others (V8 for an unexpected token) do not: find it ourselves then.
     const position = /position (\d+)/.exec(error instanceof Error ? error.message : '');
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
+    const offset = position ? Number(position[1]) : jsonErrorOffset(text);
+    const line = offset !== undefined ? lineAt(text, offset) : undefined;
     throw new GlossaryError(`${line ? `Line ${line}: ` : ''}the glossary is not valid JSON (${error instanceof Error ? error.message : String(error)}).`, line);
   }
-  const bad = (): never => {
-    throw new GlossaryError('A JSON glossary must be {"source": "target", …} or [{"src": "…", "tgt": "…"}, …].', undefined);
+  const bad = (entry: string, near: string | undefined): never => {
+    const at = near === undefined ? -1 : text.indexOf(JSON.stringify(near));
+    const line = at >= 0 ? lineAt(text, at) : undefined;
+    throw new GlossaryError(`${line ? `Line ${line}: ` : ''}${entry} is not a term: a JSON glossary must be {"source": "target", …} or [{"src": "…", "tgt": "…"}, …], with text on both sides.`, line);
   };
   const source = data && typeof data === 'object' && !Array.isArray(data) && 'terminologies' in data ? (data as { terminologies: unknown }).terminologies : data;
   if (Array.isArray(source)) {
-    return source.map((e: unknown) => {
+    return source.map((e: unknown, i) => {
       const o = e as { src?: unknown; tgt?: unknown } | null;
-      return typeof o?.src === 'string' && typeof o.tgt === 'string' && o.src.trim() && o.tgt.trim() ? { src: o.src.trim(), tgt: o.tgt.trim() } : bad();
+      return typeof o?.src === 'string' && typeof o.tgt === 'string' && o.src.trim() && o.tgt.trim()
+        ? { src: o.src.trim(), tgt: o.tgt.trim() }
+        : bad(`entry ${i + 1}`, typeof o?.src === 'string' && o.src ? o.src : undefined);
     });
   }
   if (source && typeof source === 'object') {
-    return Object.entries(source as Record<string, unknown>).map(([src, tgt]) => (typeof tgt === 'string' && src.trim() && tgt.trim() ? { src: src.trim(), tgt: tgt.trim() } : bad()));
+    return Object.entries(source as Record<string, unknown>).map(([src, tgt]) => (typeof tgt === 'string' && src.trim() && tgt.trim() ? { src: src.trim(), tgt: tgt.trim() } : bad(JSON.stringify(src), src)));
   }
-  return bad();
+  return bad('the whole file', undefined);
+}
+
+/** The 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}
+
+/**
+ * The offset where JSON text stops being valid (a small scanner, only for error messages), or
+ * undefined when the scanner finds no error.
+ */
+function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const fail = (): never => {
+    throw i;
+  };
+  const ws = (): void => {
+    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  };
+  const literal = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = (): void => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') {
+      string();
+    } else if (c !== undefined && /[-0-9]/.test(c)) {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+      if (!m) fail();
+      i += m![0].length;
+    } else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else fail();
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : undefined;
+  } catch (offset) {
+    return typeof offset === 'number' ? offset : undefined;
+  }
 }
 
 /** Glossary text in the line format (the studio saves its terminology table with this). */
 export function formatGlossary(terms: readonly GlossaryTerm[], header: string = GLOSSARY_TEMPLATE): string {
-  const lines = terms.filter((t) => t.src.trim() && t.tgt.trim()).map((t) => `${t.src.trim()} = ${t.tgt.trim()}`);
+  // A source containing "=" is written with a tab, so it parses back the same.
+  const lines = terms.filter((t) => t.src.trim() && t.tgt.trim()).map((t) => `${t.src.trim()}${t.src.includes('=') ? '\t' : ' = '}${t.tgt.trim()}`);
   return `${header}${lines.join('\n')}${lines.length ? '\n' : ''}`;
 }

@@ -16,7 +16,11 @@ export interface MarkdownSink {
 /** A Markdown link target from the document `fromName` to the file `toName` (both relative to one folder). */
 export function markdownLink(fromName: string, toName: string): string {
   const rel = posix.relative(posix.dirname(fromName), toName);
-  return rel.split('/').map(encodeURIComponent).join('/');
+  // encodeURIComponent leaves ( and ) alone; an unbalanced one would end the link early (`shot).png`).
+  return rel
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
 }
 
 /** Text that starts a new Markdown block after whatever was written last. */
