@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { MODELS } from '../../src/dashscope/catalog';
+import { MODELS, findModel, findVersion } from '../../src/dashscope/catalog';
 import { SIM_MODELS, requestsPerSecond, type FactName, type SimModel } from '../sim/models';
 
 type Data = Record<string, unknown>;
@@ -136,14 +136,25 @@ function simFacts(m: SimModel): Fact[] {
 
 const show = (v: Value): string => (v === undefined ? '(absent)' : JSON.stringify(v));
 
-/** Every disagreement between the two entries of one model, one line each. */
+/** Rate-limit facts where an unconfirmed figure only has to be no looser on the client than in the simulator. */
+const CONSERVATIVE_WHEN_ASSUMED = new Set(['rateLimits.requestsPerSecond', 'rateLimits.concurrent', 'rateLimits.queryPerSecond', 'rateLimits.assumed']);
+
+/**
+ * Every disagreement between the two entries of one model, one line each. Where BOTH sides mark
+ * the rate limits as unconfirmed (the reference publishes none), the client may be stricter than
+ * the simulator (the issue asks it to be conservative) but never looser, so it never trips the
+ * service's real limit; `assumed` itself must still agree.
+ */
 export function disagreements(client: unknown, sim: SimModel): string[] {
-  const theirs = new Map(clientFacts(client).map((f) => [f.name, f]));
+  const clientList = clientFacts(client);
+  const theirs = new Map(clientList.map((f) => [f.name, f]));
+  const bothAssumed = sim.rateLimits.assumed && clientList.find((f) => f.name === 'rateLimits.assumed')?.value === true;
   const out: string[] = [];
   for (const mine of simFacts(sim)) {
     const other = theirs.get(mine.name);
     theirs.delete(mine.name);
     if (JSON.stringify(other?.value) === JSON.stringify(mine.value)) continue;
+    if (bothAssumed && CONSERVATIVE_WHEN_ASSUMED.has(mine.name) && typeof other?.value === 'number' && typeof mine.value === 'number' && other.value <= mine.value) continue;
     const section = sim.refs[mine.group] ?? sim.refs.default;
     out.push(`${sim.id} ${mine.name}: client catalog ${show(other?.value)} ≠ simulator ${show(mine.value)} (reference: ${section})`);
   }
@@ -152,10 +163,33 @@ export function disagreements(client: unknown, sim: SimModel): string[] {
   return out;
 }
 
+/**
+ * The client entry a simulator entry stands for: the same id, or — for a dated snapshot, which
+ * the simulator lists on its own and the catalog as a version of its family — the family.
+ */
+function clientEntryOf(simId: string): (typeof MODELS)[number] | undefined {
+  const same = MODELS.find((m) => m.id === simId);
+  if (same) return same;
+  const family = findModel(simId);
+  const version = family ? findVersion(family, simId) : undefined;
+  if (!family || !version) return undefined;
+  // A version states where it differs from its family (a snapshot without the async variant).
+  return version.syncOnly ? { ...family, asyncVariant: undefined } : family;
+}
+
 const clientIds = MODELS.map((m) => m.id);
 const simIds = SIM_MODELS.map((m) => m.id);
 
 describe('client catalog ⇄ simulator model table', () => {
+  test('an unconfirmed limit may be stricter on the client, never looser', () => {
+    const sim = SIM_MODELS.find((m) => m.rateLimits.assumed)!;
+    const client = clientEntryOf(sim.id)!;
+    const stricter = { ...client, rateLimits: { ...client.rateLimits, assumed: true, requestsPerSecond: 0.0001 } };
+    assert.ok(!disagreements(stricter, sim).some((l) => l.includes('requestsPerSecond')), 'stricter is fine');
+    const looser = { ...client, rateLimits: { ...client.rateLimits, assumed: true, requestsPerSecond: 1000 } };
+    assert.ok(disagreements(looser, sim).some((l) => l.includes('requestsPerSecond')), 'looser is a disagreement');
+  });
+
   test('the comparison itself finds a disagreement and names both values and the section', () => {
     const sim = SIM_MODELS.find((m) => m.id === 'qwen-mt-image')!;
     const client = MODELS.find((m) => m.id === 'qwen-mt-image') ?? {};
@@ -175,7 +209,7 @@ describe('client catalog ⇄ simulator model table', () => {
 
   test('every model is on both sides', () => {
     const onlyClient = clientIds.filter((id) => !simIds.includes(id));
-    const onlySim = simIds.filter((id) => !clientIds.includes(id));
+    const onlySim = simIds.filter((id) => !clientEntryOf(id));
     const lines = [
       ...onlyClient.map((id) => `${id}: in the client catalog only (add it to test/sim/models.ts, or remove it from the catalog)`),
       ...onlySim.map((id) => `${id}: in the simulator's model table only (add it to src/dashscope/catalog.ts)`),
@@ -184,7 +218,7 @@ describe('client catalog ⇄ simulator model table', () => {
   });
 
   for (const sim of SIM_MODELS) {
-    const client = MODELS.find((m) => m.id === sim.id);
+    const client = clientEntryOf(sim.id);
     if (!client) continue;
     test(`${sim.id}: every fact agrees`, () => {
       const lines = disagreements(client, sim);
