@@ -1,172 +1,63 @@
 // UI flows for the studio, run by test/runner/run-ui.mjs against code-server in chromium.
 // Each flow gets a fresh page with the workbench loaded and the extension under development.
+// Flows share one workspace and one code-server, so a studio reopened by the workbench may
+// still show earlier cards: assertions look at the newest card (cards are listed newest first).
 import assert from 'node:assert/strict';
+import { answerInput, pickQuickItem, runCommand } from './lib/workbench.mjs';
+
+export { runCommand };
 
 /** The studio's own DOM: two iframes below the workbench (host frame, then content frame). */
 export function studioFrame(page) {
   return page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
 }
 
-/**
- * Runs a command from the command palette (F1) by its title. The palette lists only commands
- * known when it opened, and the extension host registers ours a moment after the workbench
- * appears, so reopen the palette until the command shows up (or `timeoutMs` passes).
- */
-export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title });
-  for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ state: 'visible', timeout: 3_000 });
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) {
-        throw new Error(`"${title}" never appeared in the command palette`, { cause: error });
-      }
-      await page.keyboard.press('Escape');
-      await input.waitFor({ state: 'hidden' });
-    }
-  }
-  await page.keyboard.press('Enter');
-}
-
-/** Opens the studio from the palette and waits until the toolkit rendered the Generate button. */
+/** Opens the studio from the palette and waits until the toolkit rendered the Run button. */
 async function openStudio(page) {
   await runCommand(page, 'Bailian: Open Studio');
   const studio = studioFrame(page);
-  await studio.locator('vscode-button#generate').waitFor({ state: 'visible', timeout: 60_000 });
+  await studio.locator('vscode-button#run').waitFor({ state: 'visible', timeout: 60_000 });
   return studio;
 }
 
-/**
- * @typedef {object} FlowContext
- * @property {(name: string) => Promise<void>} screenshot saves test-results/screenshots/NN-name.png
- * @property {() => string[]} cspViolations CSP reports so far, minus the workbench's own
- */
+/** Switches the studio to a mode tab and waits for its form. */
+async function mode(studio, name) {
+  await studio.locator(`#tab-${name}`).click();
+  await studio.locator(`#tab-${name}[aria-selected="true"]`).waitFor();
+  await studio.locator('vscode-dropdown#model').waitFor({ state: 'visible' });
+}
 
-/** @type {{ name: string, run: (page: import('playwright-core').Page, context: FlowContext) => Promise<void> }[]} */
-export const flows = [
-  {
-    name: 'Bailian: Open Studio from the command palette renders the toolkit components',
-    async run(page, { screenshot, cspViolations }) {
-      const studio = await openStudio(page);
-      await assert.doesNotReject(studio.locator('h1', { hasText: 'Bailian Studio' }).waitFor());
-      for (const tag of ['vscode-text-area#prompt', 'vscode-dropdown#model', 'vscode-button#generate']) {
-        const component = studio.locator(tag);
-        await component.waitFor({ state: 'visible' });
-        // A registered FAST element renders into its shadow root; an unregistered one stays empty.
-        const rendered = await component.evaluate((element) => (element.shadowRoot?.childElementCount ?? 0) > 0);
-        assert.ok(rendered, `${tag} rendered its shadow root`);
-      }
-      const box = await studio.locator('vscode-button#generate').boundingBox();
-      assert.ok(box && box.width > 20 && box.height > 10, 'the Generate button has a visible size');
-      assert.deepEqual(cspViolations(), [], 'the studio loads without CSP violations');
-      await screenshot('studio-opened');
-    },
-  },
-  {
-    name: 'Generate saves the image into the workspace and shows it from the saved file',
-    async run(page, { screenshot }) {
-      const studio = await openStudio(page);
-      const generate = studio.locator('vscode-button#generate');
-      assert.equal(await generate.getAttribute('disabled'), '', 'Generate starts disabled without a prompt');
+/** Types a prompt into the prompt area (replacing what is there). */
+async function typePrompt(page, studio, text) {
+  await studio.locator('vscode-text-area#prompt').evaluate((el) => {
+    el.value = '';
+    el.dispatchEvent(new el.ownerDocument.defaultView.Event('input'));
+  });
+  await studio.locator('vscode-text-area#prompt').click();
+  await page.keyboard.type(text);
+}
 
-      await studio.locator('vscode-text-area#prompt').click();
-      await page.keyboard.type('A red lantern over a misty West Lake at dawn');
-      await studio.locator('vscode-button#generate:not([disabled])').waitFor();
+/** The newest card, once it left the running state. */
+async function finishedCard(studio, { timeout = 90_000 } = {}) {
+  await studio.locator('#cards > article.card:nth-of-type(1):not([data-status="running"])').waitFor({ timeout });
+  return studio.locator('#cards > article.card').first();
+}
 
-      // The model list is the catalog's text-to-image models; the size list follows the model.
-      await pickOption(studio, 'model', 'wan2.2-t2i-flash');
-      assert.equal(await studio.locator('vscode-dropdown#size').evaluate((el) => el.value), '1024*1024', 'the default size is preselected');
-      await pickOption(studio, 'model', 'qwen-image');
-      assert.equal(await studio.locator('vscode-dropdown#size').evaluate((el) => el.value), '1664*928');
-      assert.equal(await studio.locator('vscode-dropdown#count').getAttribute('disabled'), '', 'qwen-image makes exactly one image');
-      await studio.locator('vscode-text-field#seed').waitFor({ state: 'visible' });
-      await studio.locator('vscode-text-area#negative-prompt').waitFor({ state: 'visible' });
-      await pickOption(studio, 'size', '1328*1328');
-
-      await generate.click();
-      const image = studio.locator('#results figure.result img').first();
-      await image.waitFor({ state: 'visible', timeout: 60_000 });
-      // Loaded from the saved file through the webview resource origin (a DashScope URL would be blocked by the CSP).
-      await studio.locator('#results img').first().evaluate(
-        (img) => img.complete && img.naturalWidth > 0 ? true : new Promise((resolve, reject) => {
-          img.addEventListener('load', () => resolve(true), { once: true });
-          img.addEventListener('error', () => reject(new Error(`the thumbnail failed to load: ${img.src}`)), { once: true });
-        }),
-      );
-      assert.ok((await image.evaluate((img) => img.naturalWidth)) > 0, 'the thumbnail decoded');
-      const src = await image.getAttribute('src');
-      assert.ok(!/dashscope|127\.0\.0\.1:\d+\/results/i.test(src ?? ''), `the thumbnail is the saved local file, not a result URL: ${src}`);
-      const caption = await studio.locator('#results figcaption').first().innerText();
-      assert.match(caption, /generated-images\/.+\.png/);
-      assert.match(caption, /Seed \d+/);
-      await studio.locator('#notice', { hasText: 'Saved 1 image(s) to generated-images' }).waitFor();
-      await screenshot('studio-generated-image');
-
-      // "Open" asks the host to open the saved file in an editor tab.
-      await studio.locator('#results vscode-button.open').first().click();
-      const fileName = caption.match(/generated-images\/(\S+\.png)/)[1];
-      await page.locator('.tabs-container .tab', { hasText: fileName }).waitFor({ timeout: 30_000 });
-    },
-  },
-  {
-    name: 'errors show inline with the hint: a failed task and a request the catalog rejects',
-    async run(page, { screenshot, sim }) {
-      const studio = await openStudio(page);
-      await studio.locator('vscode-text-area#prompt').click();
-      await page.keyboard.type('A lantern the moderation will not like');
-
-      // The simulator fails the next wan2.2-t2i-flash task with a moderation error.
-      sim.faults.add({ model: 'wan2.2-t2i-flash', kind: 'taskFail', code: 'DataInspectionFailed', message: 'Input data may contain inappropriate content.', times: 1 });
-      await pickOption(studio, 'model', 'wan2.2-t2i-flash');
-      await studio.locator('vscode-button#generate:not([disabled])').click();
-      const error = studio.locator('#error');
-      await error.locator('.hint', { hasText: 'Content moderation rejected' }).waitFor({ timeout: 60_000 });
-      assert.match(await error.locator('.error-message').innerText(), /inappropriate content.*DataInspectionFailed/);
-      await screenshot('studio-task-failed-inline');
-
-      // Too long a negative prompt: refused by the host's catalog check, before any request.
-      await pickOption(studio, 'model', 'qwen-image');
-      await studio.locator('vscode-text-area#negative-prompt').evaluate((el) => {
-        el.value = 'blurry, '.repeat(70);
-        el.dispatchEvent(new el.ownerDocument.defaultView.Event('input'));
-      });
-      await studio.locator('vscode-button#generate:not([disabled])').click();
-      await error.locator('.issues li', { hasText: 'negative prompts up to 500 characters' }).waitFor({ timeout: 30_000 });
-      assert.equal(await studio.locator('vscode-button#generate').getAttribute('disabled'), null, 'Generate is usable again');
-      await screenshot('studio-validation-inline');
-    },
-  },
-  {
-    name: 'Cancel aborts a running generation and nothing is saved',
-    async run(page, { screenshot, sim }) {
-      const studio = await openStudio(page);
-      await studio.locator('vscode-text-area#prompt').click();
-      await page.keyboard.type('A download slow enough to cancel');
-      await pickOption(studio, 'model', 'z-image-turbo');
-      // Results trickle in at 2 kB/s while this rule exists, so the job is still downloading.
-      const removeSlowDownload = sim.faults.add({ kind: 'slowDownload', bytesPerSecond: 2_000 });
-      try {
-        await studio.locator('vscode-button#generate:not([disabled])').click();
-        await studio.locator('#notice', { hasText: 'Downloading images (0/1)' }).waitFor({ timeout: 30_000 });
-        const cancel = studio.locator('vscode-button#cancel');
-        await cancel.waitFor({ state: 'visible' });
-        await screenshot('studio-running-with-cancel');
-        await cancel.click();
-        await studio.locator('#notice[data-level="warning"]', { hasText: 'Cancelled. Nothing was saved.' }).waitFor({ timeout: 15_000 });
-        await cancel.waitFor({ state: 'hidden' });
-        assert.equal(await studio.locator('#results img').count(), 0, 'no result is shown');
-      } finally {
-        removeSlowDownload();
-      }
-    },
-  },
-];
+/** Waits until every image in `scope` decoded (thumbnails are the saved files). */
+async function imagesLoaded(scope) {
+  const images = scope.locator('img');
+  const count = await images.count();
+  for (let i = 0; i < count; i++) {
+    await images.nth(i).evaluate((img) =>
+      img.complete && img.naturalWidth > 0
+        ? true
+        : new Promise((resolve, reject) => {
+            img.addEventListener('load', () => resolve(true), { once: true });
+            img.addEventListener('error', () => reject(new Error(`an image failed to load: ${img.src}`)), { once: true });
+          }),
+    );
+  }
+}
 
 /** Picks an option of a toolkit dropdown by its value, the way a user does (open, click). */
 async function pickOption(studio, id, value) {
@@ -177,3 +68,264 @@ async function pickOption(studio, id, value) {
     assert.equal(await dropdown.evaluate((el) => el.value), value, `${id} is ${value}`);
   });
 }
+
+/** Adds workspace images through the studio's picker, in this order. */
+async function pickInputs(studio, names) {
+  await studio.locator('vscode-button#add-images').click();
+  const grid = studio.locator('#picker-grid');
+  for (const name of names) {
+    await grid.locator('.tile', { hasText: name }).first().click();
+    await grid.locator('.tile.chosen', { hasText: name }).first().waitFor();
+  }
+  await studio.locator('vscode-button#picker-done').click();
+  await studio.locator('#picker').waitFor({ state: 'hidden' });
+}
+
+async function inputNames(studio) {
+  return studio.locator('#inputs .input-name').allInnerTexts();
+}
+
+/**
+ * @typedef {object} FlowContext
+ * @property {(name: string) => Promise<void>} screenshot saves test-results/screenshots/NN-name.png
+ * @property {() => string[]} cspViolations CSP reports so far, minus the workbench's own
+ */
+
+/** @type {{ name: string, run: (page: import('playwright-core').Page, context: FlowContext & { sim: any }) => Promise<void> }[]} */
+export const flows = [
+  {
+    name: 'Studio: opens with the four mode tabs and the history, toolkit components rendered, no CSP violations',
+    async run(page, { screenshot, cspViolations }) {
+      const studio = await openStudio(page);
+      await studio.locator('h1', { hasText: 'Bailian Studio' }).waitFor();
+      for (const tab of ['generate', 'edit', 'translate', 'guide', 'history']) await studio.locator(`#tab-${tab}`).waitFor();
+      await mode(studio, 'generate');
+      for (const tag of ['vscode-text-area#prompt', 'vscode-dropdown#model', 'vscode-button#run']) {
+        const rendered = await studio.locator(tag).evaluate((element) => (element.shadowRoot?.childElementCount ?? 0) > 0);
+        assert.ok(rendered, `${tag} rendered its shadow root`);
+      }
+      assert.equal(await studio.locator('vscode-button#run').getAttribute('disabled'), '', 'Run starts disabled without a prompt');
+      assert.notEqual((await studio.locator('#model-description').innerText()).trim(), '', 'the model has a one-line description');
+      assert.deepEqual(cspViolations(), [], 'the studio loads without CSP violations');
+      await screenshot('studio-opened');
+    },
+  },
+  {
+    name: 'Generate: two images with their seeds in one card, distinct captions; the size is kept across models; results survive a tab switch',
+    async run(page, { screenshot }) {
+      const studio = await openStudio(page);
+      await mode(studio, 'generate');
+      await pickOption(studio, 'model', 'wan2.6-t2i');
+      await pickOption(studio, 'size', '1280*1280');
+      // wan2.5 lists the same size: switching keeps it instead of resetting to the default.
+      await pickOption(studio, 'model', 'wan2.5-t2i-preview');
+      assert.equal(await studio.locator('vscode-dropdown#size').evaluate((el) => el.value), '1280*1280', 'a valid size is kept when switching models');
+      await pickOption(studio, 'model', 'wan2.6-t2i');
+      await pickOption(studio, 'count', '2');
+      await typePrompt(page, studio, 'A red lantern over a misty West Lake at dawn');
+      // Inline validation: a bad seed is reported before anything is sent.
+      await studio.locator('vscode-text-field#seed').click();
+      await page.keyboard.type('12x');
+      await studio.locator('#problems li', { hasText: 'whole number' }).waitFor();
+      assert.equal(await studio.locator('vscode-button#run').getAttribute('disabled'), '');
+      await page.keyboard.press('Backspace');
+      await studio.locator('#problems li').waitFor({ state: 'detached' });
+      await page.keyboard.press('Control+Enter');
+
+      const card = studio.locator('article.card').first();
+      await card.locator('.elapsed').waitFor();
+      await screenshot('generate-running-with-timer');
+      await finishedCard(studio);
+      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      const figures = card.locator('figure.result');
+      assert.equal(await figures.count(), 2, 'two images in the card');
+      await imagesLoaded(card);
+      const seeds = await card.locator('figcaption .seed').allInnerTexts();
+      assert.equal(seeds.length, 2, 'every image shows its seed');
+      for (const seed of seeds) assert.match(seed, /^Seed \d+$/);
+      const captions = await card.locator('figcaption .path').allInnerTexts();
+      assert.notEqual(captions[0], captions[1], `captions show the distinct part: ${captions}`);
+      assert.match(await card.locator('.card-text').innerText(), /Saved 2 images to/);
+      assert.doesNotMatch(await card.innerText(), /image\(s\)/);
+      assert.match(await card.locator('.card-params').innerText(), /1280×1280 · 2 images/);
+      const src = await figures.first().locator('img').getAttribute('src');
+      assert.ok(!/dashscope|127\.0\.0\.1:\d+\/results/i.test(src ?? ''), `thumbnails are the saved files: ${src}`);
+      await screenshot('generate-two-images-with-seeds');
+
+      // Another editor takes the tab; coming back restores the card from the webview state.
+      await runCommand(page, 'File: New Untitled Text File');
+      await page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
+      await page.locator('.tabs-container .tab', { hasText: 'Bailian Studio' }).click();
+      const again = studioFrame(page).locator('article.card').first();
+      await again.locator('figure.result').nth(1).waitFor({ timeout: 30_000 });
+      assert.deepEqual(await again.locator('figcaption .seed').allInnerTexts(), seeds, 'the same results after the tab switch');
+      await imagesLoaded(again);
+      await screenshot('generate-results-after-tab-switch');
+    },
+  },
+  {
+    name: 'Edit: two references added with the picker, reordered, limits shown; the result card shows before and after',
+    async run(page, { screenshot }) {
+      const studio = await openStudio(page);
+      await mode(studio, 'edit');
+      await pickOption(studio, 'model', 'wan2.6-image');
+      assert.match(await studio.locator('#limits').innerText(), /1–4 images.*no alpha/);
+      await pickInputs(studio, ['checker.png', 'sunset.png']);
+      assert.deepEqual(await inputNames(studio), ['checker.png', 'sunset.png']);
+      // Move the first one later: the order is what the prompt calls image 1 and image 2.
+      await studio.locator('#inputs .input').first().locator('button[aria-label="Move later"]').click();
+      assert.deepEqual(await inputNames(studio), ['sunset.png', 'checker.png']);
+      await screenshot('edit-two-references-reordered');
+      await typePrompt(page, studio, 'Paint the pattern of image 2 onto the sky of image 1');
+      await pickOption(studio, 'count', '1');
+      await studio.locator('vscode-button#run:not([disabled])').click();
+      const card = await finishedCard(studio);
+      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      await card.locator('.before-after .thumbs img').nth(1).waitFor();
+      assert.equal(await card.locator('figure.result').count(), 1);
+      await imagesLoaded(card);
+      await screenshot('edit-before-after');
+
+      // "Use as Reference" puts a result back into the inputs.
+      await card.locator('vscode-button.use-reference').first().click();
+      await studio.locator('#tab-edit[aria-selected="true"]').waitFor();
+      assert.equal((await inputNames(studio)).length, 3, 'the result joined the inputs');
+    },
+  },
+  {
+    name: 'Translate: only valid language pairs, a terminology row saved to the glossary, the translated copy in a card',
+    async run(page, { screenshot }) {
+      const studio = await openStudio(page);
+      await mode(studio, 'translate');
+      await pickInputs(studio, ['sunset.png']);
+      await pickOption(studio, 'source-lang', 'ja');
+      const targets = await studio.locator('vscode-dropdown#target-lang vscode-option').evaluateAll((options) => options.map((o) => o.getAttribute('value')));
+      assert.deepEqual(targets.sort(), ['en', 'zh'], `from Japanese only Chinese or English: ${targets}`);
+      await pickOption(studio, 'source-lang', 'zh');
+      await pickOption(studio, 'target-lang', 'en');
+      await studio.locator('vscode-button#add-term').click();
+      const row = studio.locator('#terms tbody tr').last();
+      await row.locator('vscode-text-field.term-src').click();
+      await page.keyboard.type('千问');
+      await row.locator('vscode-text-field.term-tgt').click();
+      await page.keyboard.type('Qwen');
+      await studio.locator('vscode-button#save-glossary').click();
+      await studio.locator('#notice', { hasText: 'glossary.txt' }).waitFor({ timeout: 15_000 });
+      await studio.locator('vscode-text-field#domain-hint').click();
+      await page.keyboard.type('travel poster');
+      await screenshot('translate-with-terminology');
+      await studio.locator('vscode-button#run:not([disabled])').click();
+      const card = await finishedCard(studio);
+      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      assert.match(await card.locator('.card-params').innerText(), /zh → en · Terminology 1/);
+      assert.match(await card.locator('figcaption .path').first().innerText(), /sunset\.en(-\d+)?\.jpg/);
+      await imagesLoaded(card);
+      await screenshot('translate-result');
+    },
+  },
+  {
+    name: 'Illustrated guide: text and pictures stream into the card, Stop keeps what arrived, the guide is saved as Markdown',
+    async run(page, { screenshot, sim }) {
+      const studio = await openStudio(page);
+      await mode(studio, 'guide');
+      await typePrompt(page, studio, 'A three step guide to folding a paper crane');
+      await pickOption(studio, 'max-images', '3');
+      // Slow downloads hold the text after each picture until it landed: the card is visibly half written.
+      const removeSlow = sim.faults.add({ kind: 'slowDownload', bytesPerSecond: 20_000 });
+      let card;
+      try {
+        await studio.locator('vscode-button#run:not([disabled])').click();
+        card = studio.locator('article.card').first();
+        await card.locator('.guide .guide-text').first().waitFor({ timeout: 60_000 });
+        await screenshot('guide-mid-stream');
+        assert.equal(await card.getAttribute('data-status'), 'running');
+        await card.locator('vscode-button.cancel', { hasText: 'Stop' }).click();
+      } finally {
+        removeSlow();
+      }
+      await finishedCard(studio);
+      const status = await card.getAttribute('data-status');
+      // Stop ends the stream; if the model had already finished sending, the guide is complete.
+      assert.ok(['stopped', 'done'].includes(status), `${status}: ${await card.innerText()}`);
+      assert.ok((await card.locator('.guide .guide-text').count()) > 0, 'the text that arrived is kept');
+      assert.match(await card.locator('.card-text').innerText(), /guide-.*\.md/);
+      await imagesLoaded(card);
+      await screenshot('guide-after-stop');
+      await card.locator('vscode-button.open-document').click();
+      await page.locator('.tabs-container .tab', { hasText: '.md' }).first().waitFor({ timeout: 30_000 });
+    },
+  },
+  {
+    name: 'History: past jobs listed from the manifest, searchable; Reuse Settings fills the form',
+    async run(page, { screenshot }) {
+      const studio = await openStudio(page);
+      await studio.locator('#tab-history').click();
+      const items = studio.locator('#history-list .history-item');
+      await items.first().waitFor({ timeout: 30_000 });
+      await studio.locator('vscode-text-field#history-search').click();
+      await page.keyboard.type('West Lake');
+      const match = items.first();
+      await studio.locator('#history-count', { hasText: /^\d+ of \d+ jobs$/ }).waitFor();
+      assert.match(await match.innerText(), /West Lake/);
+      await imagesLoaded(match);
+      await screenshot('history-search');
+      await match.locator('vscode-button.reuse').click();
+      await studio.locator('#tab-generate[aria-selected="true"]').waitFor();
+      assert.equal(await studio.locator('vscode-text-area#prompt').evaluate((el) => el.value), 'A red lantern over a misty West Lake at dawn');
+      assert.match(await studio.locator('vscode-text-field#seed').evaluate((el) => el.value), /^\d+$/, 'the seed is reused');
+      assert.equal(await studio.locator('vscode-dropdown#model').evaluate((el) => el.value), 'wan2.6-t2i');
+      await screenshot('history-reused');
+    },
+  },
+  {
+    name: 'Errors: a refused key shows inline with its code and request id, and Set API Key opens the key prompt',
+    async run(page, { screenshot, sim }) {
+      // Store a key the simulator refuses, for the custom region the tests use.
+      await runCommand(page, 'Bailian: Set API Key');
+      await pickQuickItem(page, 'Custom base URL', { hint: 'Which region' });
+      await answerInput(page, 'sk-sim-not-a-valid-key');
+      try {
+        const studio = await openStudio(page);
+        await mode(studio, 'generate');
+        await pickOption(studio, 'model', 'z-image-turbo');
+        await typePrompt(page, studio, 'A lantern that never gets made');
+        await studio.locator('vscode-button#run:not([disabled])').click();
+        const card = await finishedCard(studio);
+        assert.equal(await card.getAttribute('data-status'), 'failed');
+        const error = card.locator('.error');
+        assert.match(await error.locator('.error-message').innerText(), /InvalidApiKey/);
+        await error.locator('.request-id').first().waitFor();
+        await screenshot('error-invalid-key-inline');
+        await error.locator('vscode-button.action-setApiKey').click();
+        // The same command as the notification's button: it asks for the region, then the key.
+        await pickQuickItem(page, 'Custom base URL', { hint: 'Which region' });
+      } finally {
+        await page.keyboard.press('Escape').catch(() => undefined);
+        await runCommand(page, 'Bailian: Set API Key');
+        await pickQuickItem(page, 'Custom base URL', { hint: 'Which region' });
+        await answerInput(page, sim.keys.beijing);
+      }
+    },
+  },
+  {
+    name: 'Light theme: the generate form and a result card read well',
+    async run(page, { screenshot }) {
+      await runCommand(page, 'Preferences: Color Theme');
+      await pickQuickItem(page, 'Light Modern');
+      try {
+        const studio = await openStudio(page);
+        await mode(studio, 'generate');
+        await pickOption(studio, 'model', 'z-image-turbo');
+        await typePrompt(page, studio, 'A paper crane on a white desk');
+        await studio.locator('vscode-button#run:not([disabled])').click();
+        const card = await finishedCard(studio);
+        assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+        await imagesLoaded(card);
+        await screenshot('light-theme-generate');
+      } finally {
+        await runCommand(page, 'Preferences: Color Theme');
+        await pickQuickItem(page, 'Dark Modern');
+      }
+    },
+  },
+];
