@@ -32,6 +32,7 @@ export const ConfigKeys = {
   translationOutputFolder: 'translationOutputFolder',
   regionBaseUrls: 'regionBaseUrls',
   glossaryFile: 'glossaryFile',
+  agentToolsConfirm: 'agentTools.confirm',
 } as const;
 
 /** The regions `bailian.region` accepts, in the order package.json lists them. */

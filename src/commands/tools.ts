@@ -4,10 +4,13 @@
  * text in a workspace image. Both run through the same runner and job manager as the palette
  * commands (limits, queue, history, persisted tasks), with source `agent`, and answer with the
  * saved workspace path and the relative Markdown link to paste into a document.
- * `prepareInvocation` states what will be sent, and that it is billed, before the user confirms.
+ * `prepareInvocation` states what will be sent, and that it is billed, and asks the user to
+ * confirm unless `bailian.agentTools.confirm` is off (outside chat VS Code asks in a modal dialog,
+ * which nobody answers in automated runs).
  */
 import * as vscode from 'vscode';
 import { z } from 'zod';
+import { ConfigKeys } from '../constants';
 import { modelsForTask, type GenerationRequest } from '../dashscope';
 import { displayPath } from '../host/workspaceFs';
 import { GenerateImageArgs } from './generate';
@@ -73,6 +76,11 @@ function answer(result: ToolAnswer): vscode.LanguageModelToolResult {
   return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(`${lines.join('\n\n')}\n\n${JSON.stringify(result)}`)]);
 }
 
+/** Whether the tools ask before they spend (`bailian.agentTools.confirm`, default true). */
+function confirmationWanted(): boolean {
+  return vscode.workspace.getConfiguration(ConfigKeys.section).get<boolean>(ConfigKeys.agentToolsConfirm, true);
+}
+
 function signalOf(token: vscode.CancellationToken): AbortSignal {
   const abort = new AbortController();
   if (token.isCancellationRequested) abort.abort(new vscode.CancellationError());
@@ -94,12 +102,16 @@ export function generateImageTool(host: Host): vscode.LanguageModelTool<z.input<
       const n = options.input.n ?? 1;
       return {
         invocationMessage: vscode.l10n.t('Generating {0} image(s) with {1}…', n, model),
-        confirmationMessages: {
-          title: vscode.l10n.t('Generate an image with Bailian?'),
-          message: new vscode.MarkdownString(
-            vscode.l10n.t('{0} image(s) with **{1}** from the prompt: "{2}". DashScope bills every image it produces; the files are saved into the workspace.', n, model, options.input.prompt),
-          ),
-        },
+        ...(confirmationWanted()
+          ? {
+              confirmationMessages: {
+                title: vscode.l10n.t('Generate an image with Bailian?'),
+                message: new vscode.MarkdownString(
+                  vscode.l10n.t('{0} image(s) with **{1}** from the prompt: "{2}". DashScope bills every image it produces; the files are saved into the workspace.', n, model, options.input.prompt),
+                ),
+              },
+            }
+          : {}),
       };
     },
     invoke: async (options, token) => {
@@ -124,12 +136,16 @@ export function translateImageTool(host: Host): vscode.LanguageModelTool<z.input
   return {
     prepareInvocation: (options) => ({
       invocationMessage: vscode.l10n.t('Translating {0} into {1}…', options.input.image, options.input.to),
-      confirmationMessages: {
-        title: vscode.l10n.t('Translate an image with Bailian?'),
-        message: new vscode.MarkdownString(
-          vscode.l10n.t('The text in **{0}** is translated into {1} with qwen-mt-image. DashScope bills the image (also when it finds no text); the result is saved next to the original.', options.input.image, options.input.to),
-        ),
-      },
+      ...(confirmationWanted()
+        ? {
+            confirmationMessages: {
+              title: vscode.l10n.t('Translate an image with Bailian?'),
+              message: new vscode.MarkdownString(
+                vscode.l10n.t('The text in **{0}** is translated into {1} with qwen-mt-image. DashScope bills the image (also when it finds no text); the result is saved next to the original.', options.input.image, options.input.to),
+              ),
+            },
+          }
+        : {}),
     }),
     invoke: async (options, token) => {
       requireTrust();
