@@ -7,7 +7,7 @@
  * place. Written files are fsynced, and so is their folder where the OS allows it.
  */
 import { constants } from 'node:fs';
-import { appendFile, copyFile, link, lstat, mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { FileSystem } from './files.js';
 
@@ -80,7 +80,15 @@ export function nodeFileSystem(root: string, hooks: NodeFileSystemHooks = {}): F
       }
     },
     append: async (path, bytes) => {
-      await appendFile(at(path), bytes);
+      // O_APPEND: each write lands at the end, also with another process (the CLI) appending.
+      const handle = await open(at(path), 'a');
+      try {
+        await handle.writeFile(bytes);
+        // The history promises "on disk when it resolves", like writeFile.
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     },
   };
 }
