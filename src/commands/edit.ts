@@ -13,6 +13,7 @@ import { modelsForTask, type ModelSpec } from '../dashscope';
 import { MissingApiKeyError } from '../host/clients';
 import { askSizeCountSeed, parseArgs } from './generate';
 import { requireTrust, runWorkspaceImageJob, type Host } from './host';
+import { confirmCost } from './cost';
 import { failedOutcome, outcomeFile, type CommandOutcome } from './outcome';
 import { isImageUri, pickImagesInOrder, pickModel } from './pickers';
 import { announceSaved, describeProgress, withJobProgress } from './progress';
@@ -67,6 +68,8 @@ export async function editImageCommand(host: Host, argument?: unknown, selection
       if (!asked) return { status: 'cancelled' };
       ({ images, request } = asked);
     }
+    const cost = await confirmCost(host, [request], { interactive: !scripted, what: vscode.l10n.t('This edit') });
+    if (!cost.proceed) return { status: 'cancelled' };
     const run = await withJobProgress(vscode.l10n.t('Bailian: editing'), (signal, report) =>
       runWorkspaceImageJob(host, request, {
         kind: 'edit',

@@ -14,6 +14,7 @@ import { MissingApiKeyError } from '../host/clients';
 import { unknownTemplateVariables } from '../pipeline/naming';
 import { sizeChoices } from '../studio/models';
 import { requireTrust, runWorkspaceImageJob, type Host } from './host';
+import { confirmCost } from './cost';
 import { failedOutcome, outcomeFile, type CommandOutcome } from './outcome';
 import { pickModel, pickOne } from './pickers';
 import { announceSaved, describeProgress, withJobProgress } from './progress';
@@ -61,6 +62,8 @@ export async function generateImageCommand(host: Host, argument?: unknown): Prom
       if (!args) return { status: 'cancelled' };
     }
     const { nameTemplate, ...request } = args;
+    const cost = await confirmCost(host, [request], { interactive: argument === undefined, what: vscode.l10n.t('This generation') });
+    if (!cost.proceed) return { status: 'cancelled' };
     const run = await withJobProgress(vscode.l10n.t('Bailian: generating'), (signal, report) =>
       runWorkspaceImageJob(host, request satisfies GenerationRequest, {
         kind: 'generate',
