@@ -16,6 +16,7 @@ export const Commands = {
   generateGuide: 'bailian.generateGuide',
   insertImageLink: 'bailian.insertImageLink',
   showJobs: 'bailian.showJobs',
+  showSpend: 'bailian.showSpend',
 } as const;
 
 /** Webview panel view types (also the `onWebviewPanel:` activation event). */

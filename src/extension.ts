@@ -6,6 +6,7 @@ import { generateImageCommand } from './commands/generate';
 import { generateGuideCommand } from './commands/guide';
 import { WorkspaceHistory, type Host } from './commands/host';
 import { JobFiles, createJobsStatusBar, showJobsCommand } from './commands/jobs';
+import { showSpendCommand } from './commands/spend';
 import { TaskPersistence, mementoStateFile, resumePersistedTasks, type ResumeReport } from './commands/resume';
 import { registerTools } from './commands/tools';
 import { clearApiKeyCommand, setApiKeyCommand, switchRegionCommand, testApiKeyCommand } from './commands/keys';
@@ -90,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
     [Commands.generateGuide]: (argument) => generateGuideCommand(host, argument),
     [Commands.insertImageLink]: (argument) => insertImageLinkCommand(argument),
     [Commands.showJobs]: () => showJobsCommand(jobs, jobFiles, log),
+    [Commands.showSpend]: () => showSpendCommand(host),
   };
 
   context.subscriptions.push(
