@@ -86,8 +86,16 @@ export async function runGuide<T extends SavedFileRef>(input: GenerationRequest,
       writer = new MarkdownWriter(document.sink, document.name);
       return writer;
     })());
+  // The chain never rejects: a failing document (disk full, closed editor) must neither leave an
+  // unhandled rejection while the stream goes on nor stop the bookkeeping of the images still
+  // being saved. The first such error ends the guide as failed.
+  let documentError: unknown;
   const enqueue = (step: (w: MarkdownWriter) => Promise<void>): void => {
-    chain = chain.then(async () => step(await ensureDocument()));
+    chain = chain
+      .then(async () => step(await ensureDocument()))
+      .catch((error: unknown) => {
+        documentError ??= error;
+      });
   };
 
   let failure: unknown;
@@ -116,14 +124,20 @@ export async function runGuide<T extends SavedFileRef>(input: GenerationRequest,
         })();
         saving.catch(() => undefined);
         enqueue(async (w) => {
+          let saved: SavedImage<T>;
           try {
-            const saved = await saving;
-            images.push(saved);
-            await w.image(saved.file.name, index);
-            options.onImage?.(saved);
+            saved = await saving;
           } catch (error) {
             lost.push({ index, error });
             await w.missingImage(index, error instanceof Error ? error.message : String(error));
+            return;
+          }
+          // Saved is kept, even if the link cannot be written.
+          images.push(saved);
+          try {
+            await w.image(saved.file.name, index);
+          } finally {
+            options.onImage?.(saved);
           }
         });
       } else if (delta.type === 'done') {
@@ -135,11 +149,8 @@ export async function runGuide<T extends SavedFileRef>(input: GenerationRequest,
   }
 
   // Everything that arrived is written (and every announced image saved) before we finish.
-  try {
-    await chain;
-  } catch (error) {
-    failure ??= error;
-  }
+  await chain;
+  failure ??= documentError;
   if (!writer || !document) {
     if (failure !== undefined) throw failure;
     throw new DashScopeError({ code: 'NoContent', message: 'The stream ended without any text or image.', retriable: true, hint: 'Try again, or with another prompt.' });

@@ -221,6 +221,49 @@ describe('runGuide: incomplete guides keep what arrived', () => {
     });
   });
 
+  test('a document that stops accepting text (disk full, editor closed): every saved image is still reported, the guide fails', async () => {
+    await withEachSaver(async (s) => {
+      const expected = expectedStream(3);
+      let appends = 0;
+      const texts: string[] = [];
+      const reported: number[] = [];
+      // The sink fails from the second paragraph on; the stream and the image saves go on.
+      const failFrom = expected.eventsBeforeImage[0]! + 3;
+      const result = await runGuide(
+        { model: MODEL, prompt: PROMPT, maxImages: 3, seed: SEED },
+        {
+          client,
+          saver: s.saver,
+          openDocument: async () => ({
+            name: 'closed.md',
+            sink: {
+              append: async (text) => {
+                if (++appends > failFrom) throw new Error('the document was closed');
+                texts.push(text);
+              },
+            },
+          }),
+          onImage: (image) => reported.push(image.index),
+        },
+      );
+      assert.equal(result.outcome, 'failed');
+      assert.match(String(result.error), /the document was closed/);
+      assert.deepEqual(result.images.map((i) => i.index), [1, 2, 3]);
+      assert.deepEqual(reported, [1, 2, 3]);
+      assert.deepEqual(result.lost, []);
+      assert.deepEqual(await s.list(), ['closed-images/image-1.png', 'closed-images/image-2.png', 'closed-images/image-3.png']);
+      assert.ok(texts.join('').includes('![image 1](closed-images/image-1.png)'));
+    });
+  });
+
+  test('a document that cannot be opened: runGuide rejects with that error', async () => {
+    const s = await SAVERS[0]!.make();
+    await assert.rejects(
+      runGuide({ model: MODEL, prompt: PROMPT, maxImages: 1, seed: SEED }, { client, saver: s.saver, openDocument: async () => Promise.reject(new Error('EACCES: read-only folder')) }),
+      /EACCES: read-only folder/,
+    );
+  });
+
   test('an image that cannot be saved leaves a visible note in its place; the others are kept', async () => {
     await withEachSaver(async (s) => {
       s.failWritesOf(/image-1\.png\.tmp-/);
