@@ -8,6 +8,9 @@
  *     一体化 = unified
  *     通义	Tongyi          (a tab works as the separator too)
  *
+ * A line with a tab is split at the tab (so a source may contain "="; an "=" next to the tab is
+ * part of the separator, for aligned columns), any other line at its first "=".
+ *
  * JSON is accepted as well (`{"src": "tgt", …}`, `[{"src": …, "tgt": …}, …]`, or
  * `{"terminologies": [...]}`), for files made by other tools. Errors name the line to fix.
  *
