@@ -304,12 +304,14 @@ describe('input images', () => {
       const recorder = recordingDispatcher();
       const c = simClient(sim, { dispatcher: recorder.dispatcher });
       try {
-        for (const order of [
+        const orders = [
           [a, b],
           [b, a],
-        ]) {
+        ];
+        for (const [k, order] of orders.entries()) {
           recorder.sent.length = 0;
-          const s = await SAVERS[0]!.make();
+          // Each order with the other saver, so both write what the order test reads back.
+          const s = await SAVERS[k % SAVERS.length]!.make();
           const sources = order.map((p) => (p === a ? 'in/a.png' : 'in/b.png'));
           const result = await runImageJob({ model, prompt: 'put the first into the second', images: order, n: 1 }, { client: c, saver: s.saver, sources });
           const generation = recorder.sent.filter((r) => r.method === 'POST' && dataUris(r.body).length > 0);
@@ -320,6 +322,7 @@ describe('input images', () => {
           assert.ok(sent[0]!.equals(expected[0]!) && sent[1]!.equals(expected[1]!), `sent in the order ${sources.join(', ')}`);
           const record = readProvenance(await s.read(result.images[0]!.file.name));
           assert.deepEqual(record?.sources, sources);
+          await s.dispose();
         }
       } finally {
         await c.close();
