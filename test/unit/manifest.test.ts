@@ -1,7 +1,7 @@
 // package.json `contributes` and src/constants.ts must agree: a typo in either leaves a
 // command that never runs or a setting the code never reads.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Commands, ConfigKeys, Regions, ViewTypes } from '../../src/constants';
@@ -59,15 +59,72 @@ describe('package.json manifest', () => {
     assert.deepEqual(Object.keys(chinese).sort(), Object.keys(english).sort());
   });
 
-  test('every vscode.l10n.t string in src/ has a Simplified Chinese translation', () => {
-    const bundle = nls(`${manifest.l10n.replace(/^\.\//, '')}/bundle.l10n.zh-cn.json`);
-    const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.ts'))
-      .map((file) => readFileSync(join(root, 'src', file), 'utf8'));
-    const messages = sources.flatMap((source) => [...source.matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1]));
-    assert.ok(messages.length > 5);
-    for (const message of messages) {
-      assert.ok(bundle[message], `l10n/bundle.l10n.zh-cn.json lacks "${message}"`);
+  test('every vscode.l10n.t string in src/ has a Simplified Chinese translation', async () => {
+    // The same extraction as scripts/l10n-missing.mjs (which lists what this test would report).
+    const { collectMessages, compareWithBundle, readBundle, zhCnBundlePath } = await import('../../scripts/lib/l10n.mjs');
+    const { messages, dynamic } = collectMessages(root);
+    assert.ok(messages.size > 5);
+    assert.deepEqual(dynamic, [], 'l10n.t needs a literal message, or no bundle key can be checked for it');
+    const { missing } = compareWithBundle(messages, readBundle(zhCnBundlePath(root)));
+    assert.deepEqual(missing, [], 'run `node scripts/l10n-missing.mjs` and translate what it lists');
+  });
+
+  test('every zh-cn translation keeps the placeholders of its message', async () => {
+    const { placeholders, readBundle, zhCnBundlePath } = await import('../../scripts/lib/l10n.mjs');
+    for (const [message, translation] of Object.entries(readBundle(zhCnBundlePath(root)))) {
+      assert.deepEqual(placeholders(translation), placeholders(message), `"${message}" → "${translation}"`);
     }
+  });
+});
+
+// The extraction itself: the shapes src/ uses or may use, and what it must not take for a message.
+describe('l10n message extraction', () => {
+  const extract = async (source: string) => (await import('../../scripts/lib/l10n.mjs')).extractMessages(source);
+  const messagesOf = async (source: string) => (await extract(source)).messages.map((m) => m.message);
+
+  test('takes direct calls in any quotes, with arguments, across lines', async () => {
+    const source = [
+      "import * as vscode from 'vscode';",
+      "vscode.l10n.t('Saved {0}.', path);",
+      'vscode.l10n.t("Double quoted");',
+      'vscode.l10n.t(`Template`);',
+      "vscode.l10n.t(\n  'On the next line',\n  1,\n);",
+    ].join('\n');
+    assert.deepEqual(await messagesOf(source), ['Saved {0}.', 'Double quoted', 'Template', 'On the next line']);
+  });
+
+  test('takes l10n imported by name, aliases of l10n.t and destructured t', async () => {
+    const source = [
+      "import { l10n } from 'vscode';",
+      "l10n.t('Named import');",
+      'const t = vscode.l10n.t;',
+      "t('Aliased');",
+      'const { t: translate } = vscode.l10n;',
+      "translate('Destructured');",
+    ].join('\n');
+    assert.deepEqual(await messagesOf(source), ['Named import', 'Aliased', 'Destructured']);
+  });
+
+  test('keys are the cooked strings VS Code looks up, concatenations joined, comments appended', async () => {
+    const source = [
+      "vscode.l10n.t('Don\\'t \\u00e9');",
+      "vscode.l10n.t('Long ' +\n  'message');",
+      "vscode.l10n.t({ message: 'With {0}', args: [1], comment: ['a ', 'note'] });",
+      "vscode.l10n.t({ message: 'No comment', args: [1] });",
+    ].join('\n');
+    assert.deepEqual(await messagesOf(source), ["Don't \u00e9", 'Long message', 'With {0}/a note', 'No comment']);
+  });
+
+  test('ignores comments and strings that mention l10n.t, reports messages it cannot read', async () => {
+    const source = [
+      "// vscode.l10n.t('In a comment')",
+      "const doc = \"vscode.l10n.t('In a string')\";",
+      'vscode.l10n.t(message);',
+      "vscode.l10n.t(`Hello ${name}`);",
+      'labels.map(vscode.l10n.t);',
+    ].join('\n');
+    const { messages, dynamic } = await extract(source);
+    assert.deepEqual(messages, []);
+    assert.deepEqual(dynamic.map((d) => d.line), [3, 4, 5]);
   });
 });
