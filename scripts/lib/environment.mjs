@@ -21,8 +21,8 @@ export const CODE_SERVER_VERSION = '4.100.3';
 /** Where code-server is installed (git-ignored, reused across runs). */
 export const codeServerHome = join(repoRoot, '.vscode-test', 'code-server');
 
-/** code-server's native modules build against these; chromium drives the UI tests. */
-export const DEBIAN_PACKAGES = ['libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'ripgrep', 'chromium'];
+/** code-server's native modules build against these; chromium drives the UI tests; a CJK font so the Chinese UI and prompts render in screenshots. */
+export const DEBIAN_PACKAGES = ['libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'ripgrep', 'chromium', 'fonts-wqy-zenhei'];
 
 /** Debian's chromium, used by playwright-core (no browser download). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
