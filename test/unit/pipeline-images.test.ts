@@ -12,10 +12,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DashScopeError, type DashScopeClient, type GenerationResult } from '../../src/dashscope';
+import { DashScopeError, type DashScopeClient, type GenerationRequest, type GenerationResult } from '../../src/dashscope';
 import { decodeDataUri } from '../../src/dashscope/upload';
 import { isTemporaryName } from '../../src/pipeline/files';
-import { CancelledJobError, NoImagesError, keepResult, runImageJob, type JobProgress, type OutputFile, type SavedFileRef } from '../../src/pipeline/images';
+import { CancelledJobError, NoImagesError, cancelPendingTask, jobProgressOf, keepResult, runImageJob, type JobProgress, type OutputFile, type SavedFileRef } from '../../src/pipeline/images';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
 import { makePng } from './dashscope-helpers';
@@ -369,12 +369,18 @@ describe('keepResult (task wait, resumed tasks)', () => {
     });
   });
 
+  // One translation (qwen-mt-image is polled at most once a second) for every JPG test: its URL stays valid.
+  const translation = async (): Promise<{ request: GenerationRequest; result: GenerationResult }> => {
+    const menu = join(dir, 'menu.png');
+    await writeFile(menu, makePng(320, 200));
+    const request: GenerationRequest = { model: 'qwen-mt-image', images: [menu], translation: { sourceLang: 'zh', targetLang: 'en' } };
+    return { request, result: await client.generate(request) };
+  };
+  let translated: Promise<{ request: GenerationRequest; result: GenerationResult }> | undefined;
+
   test('a JPG result gets its provenance in a .json sidecar next to it', async () => {
     await withEachSaver(async (s) => {
-      const menu = join(dir, 'menu.png');
-      await writeFile(menu, makePng(320, 200));
-      const request = { model: 'qwen-mt-image', images: [menu], translation: { sourceLang: 'zh' as const, targetLang: 'en' as const } };
-      const result = await client.generate(request);
+      const { request, result } = await (translated ??= translation());
       const kept = await keepResult(result, { client, saver: s.saver, model: 'qwen-mt-image', request, outputFormat: 'jpg', started: new Date(), name: () => 'menu.en' });
       const [image] = kept.images;
       assert.equal(image!.file.name, 'menu.en.jpg');
@@ -389,10 +395,7 @@ describe('keepResult (task wait, resumed tasks)', () => {
   test('an image saved whose sidecar cannot be written is still kept (the file is there)', async () => {
     await withEachSaver(async (s) => {
       s.failWritesOf(/\.json\.tmp-/);
-      const menu = join(dir, 'menu2.png');
-      await writeFile(menu, makePng(320, 200));
-      const request = { model: 'qwen-mt-image', images: [menu], translation: { sourceLang: 'zh' as const, targetLang: 'en' as const } };
-      const result = await client.generate(request);
+      const { request, result } = await (translated ??= translation());
       const kept = await keepResult(result, { client, saver: s.saver, model: 'qwen-mt-image', request, outputFormat: 'jpg', started: new Date(), name: () => 'menu.en' });
       assert.deepEqual(kept.images.map((i) => i.file.name), ['menu.en.jpg']);
       assert.equal(kept.images[0]!.sidecar, undefined);
@@ -411,5 +414,38 @@ describe('keepResult (task wait, resumed tasks)', () => {
       assert.match(error.message, /Every image failed: DataInspectionFailed/);
       return true;
     });
+  });
+});
+
+describe('cancelPendingTask and jobProgressOf', () => {
+  /** A client whose cancelTask does what the test says, counting calls. */
+  function cancelling(behaviour: () => Promise<{ requestId?: string }>): { client: DashScopeClient; calls: string[] } {
+    const calls: string[] = [];
+    const fake = { cancelTask: async (taskId: string) => (calls.push(taskId), behaviour()) } as unknown as DashScopeClient;
+    return { client: fake, calls };
+  }
+
+  test('only a PENDING task is cancelled; a refused cancel means it started, any other failure is reported as such', async () => {
+    const events: JobProgress[] = [];
+    const ok = cancelling(async () => ({ requestId: 'r' }));
+    assert.equal(await cancelPendingTask(ok.client, 't1', 'PENDING', (e) => events.push(e)), 'cancelled');
+    assert.equal(await cancelPendingTask(ok.client, 't2', 'RUNNING', (e) => events.push(e)), 'started');
+    assert.deepEqual(ok.calls, ['t1'], 'a RUNNING task is not even asked');
+    const started = cancelling(async () => Promise.reject(new DashScopeError({ httpStatus: 400, code: 'UnsupportedOperation', message: 'Failed to cancel the task, please confirm if the task is in PENDING status.', retriable: false })));
+    assert.equal(await cancelPendingTask(started.client, 't3', 'PENDING'), 'started');
+    const down = cancelling(async () => Promise.reject(new Error('connect ECONNREFUSED')));
+    assert.equal(await cancelPendingTask(down.client, 't4', 'PENDING', (e) => events.push(e)), 'failed');
+    assert.deepEqual(events, [
+      { kind: 'cancelTask', taskId: 't1', outcome: 'cancelled' },
+      { kind: 'cancelTask', taskId: 't2', outcome: 'started' },
+      { kind: 'cancelTask', taskId: 't4', outcome: 'failed' },
+    ]);
+  });
+
+  test('client progress becomes job progress; upload phases other than the upload itself are dropped', () => {
+    assert.deepEqual(jobProgressOf({ type: 'request', model: 'qwen-image', mode: 'sync', endpoint: '/x' }), { kind: 'request', model: 'qwen-image', mode: 'sync' });
+    assert.deepEqual(jobProgressOf({ type: 'status', taskId: 't', status: 'RUNNING', elapsedMs: 5, queries: 1 }), { kind: 'task', taskId: 't', status: 'RUNNING', elapsedMs: 5 });
+    assert.deepEqual(jobProgressOf({ type: 'upload', index: 0, phase: 'upload', name: 'a.png', bytes: 10 }), { kind: 'upload', name: 'a.png', bytes: 10 });
+    assert.equal(jobProgressOf({ type: 'upload', index: 0, phase: 'done', name: 'a.png', bytes: 10 }), undefined);
   });
 });
