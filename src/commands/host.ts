@@ -270,7 +270,9 @@ export async function runWorkspaceImageJob(host: Host, request: GenerationReques
   } catch (error) {
     const folder = location?.workspaceFolder ?? (inputs[0] ? vscode.workspace.getWorkspaceFolder(inputs[0]) : vscode.workspace.workspaceFolders?.[0]);
     const cancelled = (error as { name?: string }).name === 'AbortError';
-    if (ran) {
+    // A job cancelled while queued, or refused before sending (an input the upload step rejects), sent nothing.
+    const sent = ran && !(error instanceof Error && ['RequestValidationError', 'MissingApiKeyError', 'InvalidBaseUrlError', 'OutputTemplateError', 'UntrustedWorkspaceError', 'Canceled'].includes(error.name));
+    if (sent) {
       await host.history.record(folder, {
         kind: options.kind,
         source: options.source,

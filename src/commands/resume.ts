@@ -275,6 +275,7 @@ async function resumeOne(
   });
   try {
     const kept = await handle.result;
+    if (kept.images[0]) host.jobFiles?.set(handle.id, kept.images[0].file.uri);
     await host.history.record(folderOf(destination), {
       kind: destination?.kind ?? 'generate',
       source: destination?.source ?? 'palette',

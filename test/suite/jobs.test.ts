@@ -73,7 +73,7 @@ suite('Jobs: resume, expiry, agent tools (against the DashScope simulator)', () 
 
   test('a task persisted by an earlier session is resumed: its image is saved where it was going, with a history line', async () => {
     const client = simulatorClient();
-    const request = { model: 'wan2.2-t2i-flash', prompt: 'a paper boat on a pond', seed: 31 };
+    const request = { model: 'wan2.2-t2i-flash', prompt: 'a paper boat on a pond', seed: 31, n: 1 };
     try {
       const task = await client.submitTask(request);
       await api.persistTask({
