@@ -11,7 +11,8 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { ConfigKeys } from '../constants';
-import { modelsForTask, type GenerationRequest } from '../dashscope';
+import { estimateCost, modelsForTask, type GenerationRequest } from '../dashscope';
+import { describeCost, pricingRegion, totalOf } from './cost';
 import { displayPath } from '../host/workspaceFs';
 import { GenerateImageArgs } from './generate';
 import { requireTrust, runWorkspaceImageJob, workspaceReference, type Host, type WorkspaceImageJob } from './host';
@@ -76,6 +77,15 @@ function answer(result: ToolAnswer): vscode.LanguageModelToolResult {
   return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(`${lines.join('\n\n')}\n\n${JSON.stringify(result)}`)]);
 }
 
+/** "1 image, ≈ CNY 0.20 (estimate from list prices, …)" for a request, or undefined when it cannot be estimated. */
+function costText(host: Host, request: GenerationRequest): string | undefined {
+  try {
+    return describeCost(totalOf([estimateCost(request, pricingRegion(host))]));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether the tools ask before they spend (`bailian.agentTools.confirm`, default true). */
 function confirmationWanted(): boolean {
   return vscode.workspace.getConfiguration(ConfigKeys.section).get<boolean>(ConfigKeys.agentToolsConfirm, true);
@@ -100,14 +110,16 @@ export function generateImageTool(host: Host): vscode.LanguageModelTool<z.input<
     prepareInvocation: (options) => {
       const model = options.input.model ?? defaultTextToImageModel();
       const n = options.input.n ?? 1;
+      const cost = costText(host, { model, prompt: options.input.prompt, ...(options.input.n !== undefined ? { n: options.input.n } : {}), ...(options.input.promptExtend !== undefined ? { promptExtend: options.input.promptExtend } : {}) });
       return {
-        invocationMessage: vscode.l10n.t('Generating {0} image(s) with {1}…', n, model),
+        invocationMessage: cost ? vscode.l10n.t('Generating with {0}: {1}…', model, cost) : vscode.l10n.t('Generating {0} image(s) with {1}…', n, model),
         ...(confirmationWanted()
           ? {
               confirmationMessages: {
                 title: vscode.l10n.t('Generate an image with Bailian?'),
                 message: new vscode.MarkdownString(
-                  vscode.l10n.t('{0} image(s) with **{1}** from the prompt: "{2}". DashScope bills every image it produces; the files are saved into the workspace.', n, model, options.input.prompt),
+                  vscode.l10n.t('{0} image(s) with **{1}** from the prompt: "{2}". DashScope bills every image it produces; the files are saved into the workspace.', n, model, options.input.prompt) +
+                    (cost ? `\n\n${vscode.l10n.t('Estimate: {0}.', cost)}` : ''),
                 ),
               },
             }
@@ -134,19 +146,23 @@ export function generateImageTool(host: Host): vscode.LanguageModelTool<z.input<
 /** The translate tool. */
 export function translateImageTool(host: Host): vscode.LanguageModelTool<z.input<typeof TranslateToolInput>> {
   return {
-    prepareInvocation: (options) => ({
-      invocationMessage: vscode.l10n.t('Translating {0} into {1}…', options.input.image, options.input.to),
-      ...(confirmationWanted()
-        ? {
-            confirmationMessages: {
-              title: vscode.l10n.t('Translate an image with Bailian?'),
-              message: new vscode.MarkdownString(
-                vscode.l10n.t('The text in **{0}** is translated into {1} with qwen-mt-image. DashScope bills the image (also when it finds no text); the result is saved next to the original.', options.input.image, options.input.to),
-              ),
-            },
-          }
-        : {}),
-    }),
+    prepareInvocation: (options) => {
+      const cost = costText(host, { model: modelsForTask('translate')[0]!.id, translation: { sourceLang: options.input.from ?? 'auto', targetLang: options.input.to } });
+      return {
+        invocationMessage: vscode.l10n.t('Translating {0} into {1}…', options.input.image, options.input.to),
+        ...(confirmationWanted()
+          ? {
+              confirmationMessages: {
+                title: vscode.l10n.t('Translate an image with Bailian?'),
+                message: new vscode.MarkdownString(
+                  vscode.l10n.t('The text in **{0}** is translated into {1} with qwen-mt-image. DashScope bills the image (also when it finds no text); the result is saved next to the original.', options.input.image, options.input.to) +
+                    (cost ? `\n\n${vscode.l10n.t('Estimate: {0}.', cost)}` : ''),
+                ),
+              },
+            }
+          : {}),
+      };
+    },
     invoke: async (options, token) => {
       requireTrust();
       const { markdownFile, image, ...args } = parse(TranslateToolInput, options.input);
