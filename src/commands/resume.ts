@@ -214,7 +214,13 @@ export async function resumePersistedTasks(host: Host, persistence: TaskPersiste
             report.kept.push(task.taskId);
             continue;
           }
-          runs.push(resumeOne(host, persistence, client, task, report, expire));
+          runs.push(
+            resumeOne(host, persistence, client, task, report, expire).catch((error: unknown) => {
+              // A record this version cannot handle (a model no longer in the catalog): keep it until it expires.
+              host.log.warn(`Could not resume task ${task.taskId}:`, error);
+              report.kept.push(task.taskId);
+            }),
+          );
         }
         void Promise.allSettled(runs).finally(() => lease.release());
       }
