@@ -30,7 +30,7 @@ export function compareKeys(a: string, b: string): number;
 /** Writes a bundle sorted by compareKeys, atomically. */
 export function writeBundle(path: string, bundle: Record<string, string>): void;
 
-/** The sorted `{n}` placeholders of a message. */
+/** The sorted `{0}` / `{name}` placeholders of a message. */
 export function placeholders(text: string): string[];
 
 /** Messages without a bundle entry, and bundle keys no longer used. */

@@ -50,10 +50,12 @@ function messageKey(argument) {
   const comment = property('comment');
   if (comment === undefined) return messageText;
   // VS Code's extHostLocalization: key = message + '/' + comment (an array of comments joined with '').
-  const parts = ts.isArrayLiteralExpression(comment.initializer) ? comment.initializer.elements.map(literalText) : [literalText(comment.initializer)];
+  // No suffix for an empty string or an empty array (`comment.length > 0` there).
+  const isArray = ts.isArrayLiteralExpression(comment.initializer);
+  const parts = isArray ? comment.initializer.elements.map(literalText) : [literalText(comment.initializer)];
   if (parts.some((part) => part === undefined)) return undefined;
-  const joined = parts.join('');
-  return joined.length > 0 ? `${messageText}/${joined}` : messageText;
+  const present = isArray ? parts.length > 0 : parts[0].length > 0;
+  return present ? `${messageText}/${parts.join('')}` : messageText;
 }
 
 /**
@@ -160,9 +162,9 @@ export function writeBundle(path, bundle) {
   renameSync(temporary, path);
 }
 
-/** The `{n}` placeholders of a message, sorted (a translation must keep exactly these). */
+/** The `{0}` / `{name}` placeholders of a message, sorted (a translation must keep exactly these). */
 export function placeholders(text) {
-  return [...text.matchAll(/\{(\d+)\}/g)].map((m) => m[0]).sort();
+  return [...text.matchAll(/\{\w+\}/g)].map((m) => m[0]).sort();
 }
 
 /** Messages of src/ without a (non-empty) bundle entry, and bundle keys src/ no longer uses. */

@@ -111,8 +111,16 @@ describe('l10n message extraction', () => {
       "vscode.l10n.t('Long ' +\n  'message');",
       "vscode.l10n.t({ message: 'With {0}', args: [1], comment: ['a ', 'note'] });",
       "vscode.l10n.t({ message: 'No comment', args: [1] });",
+      "vscode.l10n.t({ message: 'Empty comment', comment: [] });",
+      "vscode.l10n.t({ message: 'Empty part', comment: [''] });",
     ].join('\n');
-    assert.deepEqual(await messagesOf(source), ["Don't \u00e9", 'Long message', 'With {0}/a note', 'No comment']);
+    assert.deepEqual(await messagesOf(source), ["Don't \u00e9", 'Long message', 'With {0}/a note', 'No comment', 'Empty comment', 'Empty part/']);
+  });
+
+  test('placeholders are the numbered and named tokens format2 fills, in any order', async () => {
+    const { placeholders } = await import('../../scripts/lib/l10n.mjs');
+    assert.deepEqual(placeholders('{1} of {0}, {name}'), placeholders('{name}：{0} 中的 {1}'));
+    assert.notDeepEqual(placeholders('{0} of {1}'), placeholders('{0} 中的 {0}'));
   });
 
   test('ignores comments and strings that mention l10n.t, reports messages it cannot read', async () => {
