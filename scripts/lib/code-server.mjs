@@ -174,7 +174,7 @@ export function createSandbox(name, { settings = {}, persistentDir } = {}) {
  * extension host inherits it). The process runs in its own process group so stopping it also
  * stops its extension hosts.
  */
-export async function startCodeServer({ sandbox, port, env = {}, logFile, extraArgs = [] }) {
+export async function startCodeServer({ sandbox, port, env = {}, logFile, extraArgs = [], workspaceTrust = false }) {
   port ??= await freePort();
   const log = logFile ? createWriteStream(logFile) : undefined;
   const child = spawn(
@@ -191,7 +191,8 @@ export async function startCodeServer({ sandbox, port, env = {}, logFile, extraA
       sandbox.extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      // Trust is off unless a test needs restricted mode (the untrusted-workspace suite).
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       ...extraArgs,
       sandbox.workspace,

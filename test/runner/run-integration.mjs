@@ -29,36 +29,18 @@ try {
 
   const simulator = await startTestSimulator();
   console.log(`integration: DashScope simulator on ${simulator.sim.urls.beijing}`);
-  const sandbox = createSandbox('integration', { settings: simulator.settings });
-  const reportFile = join(sandbox.dir, 'report.json');
-  const server = await startCodeServer({
-    sandbox,
-    env: integrationEnv(reportFile, simulator.env),
-    logFile: join(resultsDir, 'integration-code-server.log'),
-  });
-  console.log(`integration: code-server ${server.origin} (pid ${server.pid})`);
-
   const browser = await launchChromium();
-  const page = await browser.newPage();
-  page.on('pageerror', (error) => console.error(`integration: page error: ${error.message}`));
-  await page.goto(
-    workbenchUrl(server, {
-      folder: sandbox.workspace,
-      extensionTestsPath: join(repoRoot, 'out', 'test', 'suite', 'index.js'),
-    }),
-  );
-
-  // The extension host logs its exit; a non-zero exit before a report means run() crashed.
-  const hostCrashed = () => {
-    const exit = /Extension Host Process exited with code: (\d+)/.exec(server.output());
-    return exit && !existsSync(reportFile) && exit[1] !== '0' ? `the extension host exited with code ${exit[1]}` : undefined;
-  };
-  await waitFor('the integration suite report', () => existsSync(reportFile), {
-    timeoutMs: TIMEOUT_MS,
-    intervalMs: 500,
-    abortIf: () => (server.exitReason() && `code-server stopped (${server.exitReason()})`) || hostCrashed(),
+  // Pass 1: a trusted workspace, every suite but the restricted-mode one.
+  const trusted = await runPass('integration', { browser, simulator, skip: 'untrusted' });
+  // Pass 2: a workspace nobody trusted (workspace trust on), only the restricted-mode suite.
+  const untrusted = await runPass('integration-untrusted', {
+    browser,
+    simulator,
+    only: 'untrusted',
+    trust: true,
+    settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' },
   });
-  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  const report = { passed: trusted.passed + untrusted.passed, failed: trusted.failed + untrusted.failed, tests: [...trusted.tests, ...untrusted.tests] };
   exitCode = printReport('integration', report);
 } catch (error) {
   console.error(`integration: ${error instanceof Error ? error.message : error}`);
@@ -69,3 +51,36 @@ try {
   await runCleanups();
 }
 process.exit(exitCode);
+
+/** Runs the suite once in its own code-server and sandbox; resolves with its report. */
+async function runPass(name, { browser, simulator, only, skip, trust = false, settings = {} }) {
+  const sandbox = createSandbox(name, { settings: { ...simulator.settings, ...settings } });
+  const reportFile = join(sandbox.dir, 'report.json');
+  const server = await startCodeServer({
+    sandbox,
+    workspaceTrust: trust,
+    env: { ...integrationEnv(reportFile, simulator.env), ...(only ? { BAILIAN_SUITE_ONLY: only } : {}), ...(skip ? { BAILIAN_SUITE_SKIP: skip } : {}) },
+    logFile: join(resultsDir, `${name}-code-server.log`),
+  });
+  console.log(`${name}: code-server ${server.origin} (pid ${server.pid})`);
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => console.error(`${name}: page error: ${error.message}`));
+  await page.goto(
+    workbenchUrl(server, {
+      folder: sandbox.workspace,
+      extensionTestsPath: join(repoRoot, 'out', 'test', 'suite', 'index.js'),
+    }),
+  );
+  // The extension host logs its exit; a non-zero exit before a report means run() crashed.
+  const hostCrashed = () => {
+    const exit = /Extension Host Process exited with code: (\d+)/.exec(server.output());
+    return exit && !existsSync(reportFile) && exit[1] !== '0' ? `the extension host exited with code ${exit[1]}` : undefined;
+  };
+  await waitFor(`the ${name} suite report`, () => existsSync(reportFile), {
+    timeoutMs: TIMEOUT_MS,
+    intervalMs: 500,
+    abortIf: () => (server.exitReason() && `code-server stopped (${server.exitReason()})`) || hostCrashed(),
+  });
+  await page.close().catch(() => undefined);
+  return JSON.parse(readFileSync(reportFile, 'utf8'));
+}

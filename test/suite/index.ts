@@ -25,7 +25,11 @@ export interface SuiteReport {
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
-  for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
+  // The runner runs the suite twice: trusted (every file but the restricted-mode one) and untrusted (only it).
+  const only = process.env.BAILIAN_SUITE_ONLY;
+  const skip = process.env.BAILIAN_SUITE_SKIP;
+  const files = readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && (!only || name.includes(only)) && (!skip || !name.includes(skip)));
+  for (const file of files.sort()) {
     mocha.addFile(join(__dirname, file));
   }
 
