@@ -4,7 +4,7 @@
 // the history. State lives in webview/state.ts and is persisted with vscode.setState.
 import * as z from 'zod/mini';
 import { HostMessage, type HistoryItem, type InitMessage, type JobSnapshot, type ModelOption, type PickerImage, type StudioError, type StudioImage, type StudioMode, type StringKey, type WorkspaceLocation } from '../src/studio/protocol';
-import { button, checkbox, dropdown, registerComponents, setChoices, spinner, textArea, textField, type ValueControl } from './components';
+import { button, checkbox, dropdown, linkButton, registerComponents, setChoices, spinner, textArea, textField, type ValueControl } from './components';
 import { CUSTOM_SIZE, baseName, distinctNames, format, newJobId, reduce, restoreState, runParams, validate, type Action, type Card, type Choices, type Problem, type ViewState } from './state';
 import { vscode } from './vscode-api';
 
@@ -249,7 +249,7 @@ function renderInputs(mode: StudioMode, model: ModelOption): HTMLElement {
   });
   const add = button(s('addImages'), () => openPicker(mode, model), { id: 'add-images', secondary: true });
   const facts = [
-    s('limitsCount', limits.min, limits.max),
+    limits.min === limits.max ? (limits.max === 1 ? s('imagesOne') : s('imagesMany', limits.max)) : s('limitsCount', limits.min, limits.max),
     s('limitsFormats', limits.formats.map((f) => f.toUpperCase()).join(', ')),
     s('limitsSides', limits.minSide, limits.maxSide),
     s('limitsBytes', Math.round(limits.maxBytes / (1024 * 1024))),
@@ -534,14 +534,14 @@ function renderFigure(card: Card, image: StudioImage, caption: string): HTMLElem
   const location = image.location;
   if (location) {
     actions.append(
-      button(s('open'), () => post({ type: 'file', action: 'open', location }), { className: 'open', secondary: true }),
-      button(s('reveal'), () => post({ type: 'file', action: 'reveal', location }), { className: 'reveal', secondary: true }),
-      button(s('insertLink'), () => post({ type: 'file', action: 'insertLink', location }), { className: 'insert-link', secondary: true }),
-      button(s('useAsReference'), () => useAsReference(image, location), { className: 'use-reference', secondary: true }),
+      linkButton(s('open'), () => post({ type: 'file', action: 'open', location }), { className: 'open' }),
+      linkButton(s('reveal'), () => post({ type: 'file', action: 'reveal', location }), { className: 'reveal' }),
+      linkButton(s('insertLink'), () => post({ type: 'file', action: 'insertLink', location }), { className: 'insert-link' }),
+      linkButton(s('useAsReference'), () => useAsReference(image, location), { className: 'use-reference' }),
     );
   }
-  if (image.seed !== undefined && card.mode !== 'translate') actions.append(button(s('rerunSeed'), () => rerunWithSeed(card, image.seed!), { className: 'rerun-seed', secondary: true }));
-  if (card.params.prompt) actions.append(button(s('copyPrompt'), () => (post({ type: 'copyText', text: card.params.prompt! }), showNotice(s('copied'))), { className: 'copy-prompt', secondary: true }));
+  if (image.seed !== undefined && card.mode !== 'translate') actions.append(linkButton(s('rerunSeed'), () => rerunWithSeed(card, image.seed!), { className: 'rerun-seed' }));
+  if (card.params.prompt) actions.append(linkButton(s('copyPrompt'), () => (post({ type: 'copyText', text: card.params.prompt! }), showNotice(s('copied'))), { className: 'copy-prompt' }));
   figure.append(img, cap, actions);
   return figure;
 }
@@ -710,6 +710,8 @@ function renderHistoryList(append = false): void {
   else list.replaceChildren(...rows);
 }
 
+const OUTCOME_KEYS: Record<string, StringKey> = { succeeded: 'statusDone', failed: 'statusFailed', cancelled: 'statusCancelled', stopped: 'statusStopped', partial: 'statusPartial' };
+
 function renderHistoryItem(item: HistoryItem): HTMLElement {
   const row = el('li', { className: `history-item outcome-${item.outcome}` });
   row.dataset.id = item.id;
@@ -717,7 +719,8 @@ function renderHistoryItem(item: HistoryItem): HTMLElement {
   const thumb = first ? el('img', { src: first.src, alt: '', loading: 'lazy', className: 'history-thumb' }) : el('div', { className: 'history-thumb none' });
   const model = init?.models.find((m) => m.id === item.model);
   const when = new Date(item.started);
-  const meta = `${model?.label ?? item.model} · ${when.toLocaleString()} · ${item.outcome}${item.outputs.length ? ` · ${item.outputs.length === 1 ? s('imagesOne') : s('imagesMany', item.outputs.length)}` : ''}`;
+  const outcome = OUTCOME_KEYS[item.outcome] ? s(OUTCOME_KEYS[item.outcome]!) : item.outcome;
+  const meta = `${model?.label ?? item.model} · ${when.toLocaleString()} · ${outcome}${item.outputs.length ? ` · ${item.outputs.length === 1 ? s('imagesOne') : s('imagesMany', item.outputs.length)}` : ''}`;
   const body = el('div', { className: 'history-body' }, el('p', { className: 'history-prompt', textContent: item.prompt ?? baseName(item.inputs[0]?.displayPath ?? '') }), el('p', { className: 'history-meta', textContent: meta }));
   if (item.error) body.append(el('p', { className: 'history-error', textContent: item.error }));
   const actions = el('div', { className: 'history-actions' });

@@ -319,21 +319,37 @@ export function baseName(path: string): string {
  * `…lantern-1.png` and `…lantern-2.png` instead of the same truncated prefix. A single file keeps
  * its whole name.
  */
-export function distinctNames(paths: readonly string[]): string[] {
+export function distinctNames(paths: readonly string[], maxLength = CAPTION_MAX): string[] {
   const names = paths.map(baseName);
-  if (names.length < 2) return names;
-  let common = names[0]!;
-  for (const name of names.slice(1)) {
-    let i = 0;
-    while (i < common.length && i < name.length && common[i] === name[i]) i++;
-    common = common.slice(0, i);
+  let from = 0;
+  if (names.length > 1) {
+    let common = names[0]!;
+    for (const name of names.slice(1)) {
+      let i = 0;
+      while (i < common.length && i < name.length && common[i] === name[i]) i++;
+      common = common.slice(0, i);
+    }
+    // Cut at a separator inside the shared part, keeping some words of context before the difference.
+    from = startAtSeparator(common, Math.max(0, common.length - CAPTION_CONTEXT));
   }
-  // Cut at the last separator inside the shared part, keeping one word of context.
-  const cut = Math.max(common.lastIndexOf('-'), common.lastIndexOf('_'), common.lastIndexOf('.'), common.lastIndexOf(' '));
-  const context = cut > 0 ? Math.max(common.lastIndexOf('-', cut - 1), common.lastIndexOf('_', cut - 1)) : -1;
-  const from = context >= 0 ? context + 1 : cut > 0 ? cut + 1 : 0;
-  if (from < 8) return names;
-  return names.map((name) => `…${name.slice(from)}`);
+  return names.map((name) => {
+    let start = from;
+    // Still too long (one long name): keep its end, where the index and extension are.
+    if (name.length - start > maxLength) start = startAtSeparator(name, name.length - maxLength);
+    return start > 0 ? `…${name.slice(start)}` : name;
+  });
+}
+
+/** Longest caption before it is shortened from the start. */
+export const CAPTION_MAX = 32;
+/** Characters of the shared part kept before the part that differs. */
+const CAPTION_CONTEXT = 12;
+
+/** The first position at or after `at` that follows a separator (`-`, `_`, `.`, space), else `at`. */
+function startAtSeparator(text: string, at: number): number {
+  if (at <= 0) return 0;
+  for (let i = at; i < Math.min(text.length, at + 12); i++) if ('-_. '.includes(text[i - 1]!)) return i;
+  return at;
 }
 
 /** Fills `{0}`, `{1}` … in a localized string. */

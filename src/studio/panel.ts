@@ -84,13 +84,16 @@ export class StudioPanel implements vscode.Disposable {
   static createOrShow(services: StudioServices, open?: StudioOpenRequest): StudioPanel {
     const column = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
     let studio = StudioPanel.current;
+    // A hidden studio has no document (no retainContextWhenHidden): revealing it reloads the page,
+    // which then asks for `init`; the selection must ride on that instead of a message now.
+    const live = studio?.panel.visible === true;
     if (studio) {
       studio.panel.reveal(column);
     } else {
       const panel = vscode.window.createWebviewPanel(StudioPanel.viewType, vscode.l10n.t('Bailian Studio'), column, { ...StudioPanel.webviewOptions(services.extensionUri), retainContextWhenHidden: false });
       studio = new StudioPanel(panel, services);
     }
-    if (open) studio.openWith(open);
+    if (open) studio.openWith(open, live);
     return studio;
   }
 
@@ -190,11 +193,11 @@ export class StudioPanel implements vscode.Disposable {
     return image.location ? { src: image.src, displayPath: image.displayPath, location: image.location } : undefined;
   }
 
-  private openWith(open: StudioOpenRequest): void {
+  private openWith(open: StudioOpenRequest, live: boolean): void {
     const flat = (Array.isArray(open.uris) ? open.uris.flat() : [open.uris]).filter((u): u is vscode.Uri => u instanceof vscode.Uri && isImageUri(u));
     const unique = [...new Map(flat.map((u) => [u.toString(), u])).values()];
     const inputs = unique.flatMap((uri) => this.pickerImage(uri) ?? []);
-    if (this.isReady) void this.post({ type: 'open', mode: open.mode, inputs });
+    if (this.isReady && live) void this.post({ type: 'open', mode: open.mode, inputs });
     else this.pendingOpen = { mode: open.mode, inputs };
   }
 

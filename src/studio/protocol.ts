@@ -30,7 +30,7 @@ export const STRING_KEYS = [
   'terms', 'termSource', 'termTarget', 'addTerm', 'saveGlossary', 'glossarySaved', 'noTerms',
   'open', 'reveal', 'insertLink', 'useAsReference', 'rerunSeed', 'copyPrompt', 'copied', 'openDocument',
   'seedValue', 'rewrittenPrompt', 'noApiKey', 'requestId', 'taskId', 'elapsed',
-  'statusRunning', 'statusDone', 'statusFailed', 'statusCancelled', 'statusStopped', 'statusInterrupted', 'clearCards',
+  'statusRunning', 'statusDone', 'statusFailed', 'statusCancelled', 'statusStopped', 'statusInterrupted', 'statusPartial', 'clearCards',
   'imagesOne', 'imagesMany', 'before', 'after',
   'errInvalidSeed', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm',
   'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog',

@@ -90,6 +90,7 @@ export function studioStrings(): StudioStrings {
     statusCancelled: t('Cancelled'),
     statusStopped: t('Stopped'),
     statusInterrupted: t('Interrupted'),
+    statusPartial: t('Partly done'),
     clearCards: t('Clear Finished'),
     imagesOne: t('1 image'),
     imagesMany: t('{0} images'),

@@ -3,7 +3,7 @@
 // Flows share one workspace and one code-server, so a studio reopened by the workbench may
 // still show earlier cards: assertions look at the newest card (cards are listed newest first).
 import assert from 'node:assert/strict';
-import { answerInput, pickQuickItem, runCommand } from './lib/workbench.mjs';
+import { explorerContextMenu, explorerRow, notification, pickQuickItem, runCommand } from './lib/workbench.mjs';
 
 export { runCommand };
 
@@ -81,6 +81,20 @@ async function pickInputs(studio, names) {
   await studio.locator('#picker').waitFor({ state: 'hidden' });
 }
 
+/**
+ * Answers the Set API Key box. The box validates as you type (an empty key is refused) and Enter
+ * is ignored while the last verdict stands, so wait for the empty-key message to go first.
+ */
+async function answerKey(page, key) {
+  const widget = page.locator('.quick-input-widget');
+  await widget.filter({ hasText: 'Paste your DashScope API key' }).waitFor();
+  await page.locator('.quick-input-widget input').fill(key);
+  await widget.filter({ hasText: 'cannot be empty' }).waitFor({ state: 'hidden' });
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden' });
+  await notification(page, 'API key for', { timeout: 15_000 });
+}
+
 async function inputNames(studio) {
   return studio.locator('#inputs .input-name').allInnerTexts();
 }
@@ -116,11 +130,11 @@ export const flows = [
       const studio = await openStudio(page);
       await mode(studio, 'generate');
       await pickOption(studio, 'model', 'wan2.6-t2i');
-      await pickOption(studio, 'size', '1280*1280');
-      // wan2.5 lists the same size: switching keeps it instead of resetting to the default.
+      await pickOption(studio, 'size', '1104*1472');
+      // wan2.5 accepts the same size: switching keeps it instead of resetting to its default (1280*1280).
       await pickOption(studio, 'model', 'wan2.5-t2i-preview');
-      assert.equal(await studio.locator('vscode-dropdown#size').evaluate((el) => el.value), '1280*1280', 'a valid size is kept when switching models');
-      await pickOption(studio, 'model', 'wan2.6-t2i');
+      assert.equal(await studio.locator('vscode-dropdown#size').evaluate((el) => el.value), '1104*1472', 'a valid size is kept when switching models');
+      // wan2.5 runs as a text2image task, whose images carry seed, seed+1 (§4.1).
       await pickOption(studio, 'count', '2');
       await typePrompt(page, studio, 'A red lantern over a misty West Lake at dawn');
       // Inline validation: a bad seed is reported before anything is sent.
@@ -147,9 +161,11 @@ export const flows = [
       assert.notEqual(captions[0], captions[1], `captions show the distinct part: ${captions}`);
       assert.match(await card.locator('.card-text').innerText(), /Saved 2 images to/);
       assert.doesNotMatch(await card.innerText(), /image\(s\)/);
-      assert.match(await card.locator('.card-params').innerText(), /1280×1280 · 2 images/);
+      assert.match(await card.locator('.card-params').innerText(), /1104×1472 · 2 images · Seed 12/);
+      assert.deepEqual(seeds, ['Seed 12', 'Seed 13']);
       const src = await figures.first().locator('img').getAttribute('src');
       assert.ok(!/dashscope|127\.0\.0\.1:\d+\/results/i.test(src ?? ''), `thumbnails are the saved files: ${src}`);
+      await card.scrollIntoViewIfNeeded();
       await screenshot('generate-two-images-with-seeds');
 
       // Another editor takes the tab; coming back restores the card from the webview state.
@@ -160,7 +176,22 @@ export const flows = [
       await again.locator('figure.result').nth(1).waitFor({ timeout: 30_000 });
       assert.deepEqual(await again.locator('figcaption .seed').allInnerTexts(), seeds, 'the same results after the tab switch');
       await imagesLoaded(again);
+      await again.scrollIntoViewIfNeeded();
       await screenshot('generate-results-after-tab-switch');
+    },
+  },
+  {
+    name: 'Open in Studio from the Explorer: the studio opens in Edit mode with the selected images as inputs',
+    async run(page, { screenshot }) {
+      const first = await explorerRow(page, 'street.png');
+      const second = await explorerRow(page, 'pattern.png');
+      await explorerContextMenu(page, [first, second], ['Bailian', 'Open in Studio']);
+      const studio = studioFrame(page);
+      await studio.locator('#tab-edit[aria-selected="true"]').waitFor({ timeout: 60_000 });
+      await studio.locator('#inputs .input').nth(1).waitFor();
+      assert.deepEqual((await inputNames(studio)).sort(), ['pattern.png', 'street.png'], 'the selection became the inputs');
+      await imagesLoaded(studio.locator('#inputs'));
+      await screenshot('open-in-studio-edit');
     },
   },
   {
@@ -170,11 +201,13 @@ export const flows = [
       await mode(studio, 'edit');
       await pickOption(studio, 'model', 'wan2.6-image');
       assert.match(await studio.locator('#limits').innerText(), /1–4 images.*no alpha/);
-      await pickInputs(studio, ['checker.png', 'sunset.png']);
-      assert.deepEqual(await inputNames(studio), ['checker.png', 'sunset.png']);
+      // Start from no inputs (Open in Studio left some): remove each one.
+      while ((await studio.locator('#inputs .input').count()) > 0) await studio.locator('#inputs .input').first().locator('button[aria-label="Remove"]').click();
+      await pickInputs(studio, ['pattern.png', 'street.png']);
+      assert.deepEqual(await inputNames(studio), ['pattern.png', 'street.png']);
       // Move the first one later: the order is what the prompt calls image 1 and image 2.
       await studio.locator('#inputs .input').first().locator('button[aria-label="Move later"]').click();
-      assert.deepEqual(await inputNames(studio), ['sunset.png', 'checker.png']);
+      assert.deepEqual(await inputNames(studio), ['street.png', 'pattern.png']);
       await screenshot('edit-two-references-reordered');
       await typePrompt(page, studio, 'Paint the pattern of image 2 onto the sky of image 1');
       await pickOption(studio, 'count', '1');
@@ -184,10 +217,11 @@ export const flows = [
       await card.locator('.before-after .thumbs img').nth(1).waitFor();
       assert.equal(await card.locator('figure.result').count(), 1);
       await imagesLoaded(card);
+      await card.scrollIntoViewIfNeeded();
       await screenshot('edit-before-after');
 
       // "Use as Reference" puts a result back into the inputs.
-      await card.locator('vscode-button.use-reference').first().click();
+      await card.locator('button.use-reference').first().click();
       await studio.locator('#tab-edit[aria-selected="true"]').waitFor();
       assert.equal((await inputNames(studio)).length, 3, 'the result joined the inputs');
     },
@@ -220,6 +254,7 @@ export const flows = [
       assert.match(await card.locator('.card-params').innerText(), /zh → en · Terminology 1/);
       assert.match(await card.locator('figcaption .path').first().innerText(), /sunset\.en(-\d+)?\.jpg/);
       await imagesLoaded(card);
+      await card.scrollIntoViewIfNeeded();
       await screenshot('translate-result');
     },
   },
@@ -237,6 +272,7 @@ export const flows = [
         await studio.locator('vscode-button#run:not([disabled])').click();
         card = studio.locator('article.card').first();
         await card.locator('.guide .guide-text').first().waitFor({ timeout: 60_000 });
+        await card.scrollIntoViewIfNeeded();
         await screenshot('guide-mid-stream');
         assert.equal(await card.getAttribute('data-status'), 'running');
         await card.locator('vscode-button.cancel', { hasText: 'Stop' }).click();
@@ -250,6 +286,7 @@ export const flows = [
       assert.ok((await card.locator('.guide .guide-text').count()) > 0, 'the text that arrived is kept');
       assert.match(await card.locator('.card-text').innerText(), /guide-.*\.md/);
       await imagesLoaded(card);
+      await card.scrollIntoViewIfNeeded();
       await screenshot('guide-after-stop');
       await card.locator('vscode-button.open-document').click();
       await page.locator('.tabs-container .tab', { hasText: '.md' }).first().waitFor({ timeout: 30_000 });
@@ -273,7 +310,8 @@ export const flows = [
       await studio.locator('#tab-generate[aria-selected="true"]').waitFor();
       assert.equal(await studio.locator('vscode-text-area#prompt').evaluate((el) => el.value), 'A red lantern over a misty West Lake at dawn');
       assert.match(await studio.locator('vscode-text-field#seed').evaluate((el) => el.value), /^\d+$/, 'the seed is reused');
-      assert.equal(await studio.locator('vscode-dropdown#model').evaluate((el) => el.value), 'wan2.6-t2i');
+      assert.equal(await studio.locator('vscode-dropdown#model').evaluate((el) => el.value), 'wan2.5-t2i-preview');
+      assert.equal(await studio.locator('vscode-dropdown#size').evaluate((el) => el.value), '1104*1472');
       await screenshot('history-reused');
     },
   },
@@ -283,7 +321,7 @@ export const flows = [
       // Store a key the simulator refuses, for the custom region the tests use.
       await runCommand(page, 'Bailian: Set API Key');
       await pickQuickItem(page, 'Custom base URL', { hint: 'Which region' });
-      await answerInput(page, 'sk-sim-not-a-valid-key');
+      await answerKey(page, 'sk-sim-not-a-valid-key');
       try {
         const studio = await openStudio(page);
         await mode(studio, 'generate');
@@ -295,6 +333,7 @@ export const flows = [
         const error = card.locator('.error');
         assert.match(await error.locator('.error-message').innerText(), /InvalidApiKey/);
         await error.locator('.request-id').first().waitFor();
+        await card.scrollIntoViewIfNeeded();
         await screenshot('error-invalid-key-inline');
         await error.locator('vscode-button.action-setApiKey').click();
         // The same command as the notification's button: it asks for the region, then the key.
@@ -303,28 +342,33 @@ export const flows = [
         await page.keyboard.press('Escape').catch(() => undefined);
         await runCommand(page, 'Bailian: Set API Key');
         await pickQuickItem(page, 'Custom base URL', { hint: 'Which region' });
-        await answerInput(page, sim.keys.beijing);
+        await answerKey(page, sim.keys.beijing);
       }
     },
   },
   {
-    name: 'Light theme: the generate form and a result card read well',
+    name: 'Themes: a result card in Dark Modern and in High Contrast (the other flows run in the default light theme)',
     async run(page, { screenshot }) {
-      await runCommand(page, 'Preferences: Color Theme');
-      await pickQuickItem(page, 'Light Modern');
       try {
-        const studio = await openStudio(page);
-        await mode(studio, 'generate');
-        await pickOption(studio, 'model', 'z-image-turbo');
-        await typePrompt(page, studio, 'A paper crane on a white desk');
-        await studio.locator('vscode-button#run:not([disabled])').click();
-        const card = await finishedCard(studio);
-        assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
-        await imagesLoaded(card);
-        await screenshot('light-theme-generate');
+        for (const theme of ['Dark Modern', 'Dark High Contrast']) {
+          await runCommand(page, 'Preferences: Color Theme');
+          await pickQuickItem(page, theme);
+          const studio = await openStudio(page);
+          await mode(studio, 'generate');
+          await pickOption(studio, 'model', 'z-image-turbo');
+          await typePrompt(page, studio, `A paper crane on a desk (${theme})`);
+          await studio.locator('vscode-button#run:not([disabled])').click();
+          const card = await finishedCard(studio);
+          assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+          await imagesLoaded(card);
+          await screenshot(`theme-${theme}-form`);
+          await card.scrollIntoViewIfNeeded();
+          await screenshot(`theme-${theme}-card`);
+        }
       } finally {
+        await page.keyboard.press('Escape').catch(() => undefined);
         await runCommand(page, 'Preferences: Color Theme');
-        await pickQuickItem(page, 'Dark Modern');
+        await pickQuickItem(page, 'Light Modern');
       }
     },
   },

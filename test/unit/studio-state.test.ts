@@ -108,8 +108,9 @@ describe('studio webview state', () => {
   });
 
   test('captions show the distinct part of the names, not a shared truncated prefix', () => {
-    assert.deepEqual(distinctNames(['generated-images/20261201-073012-wan2.6-t2i-a-red-lantern-1.png', 'generated-images/20261201-073012-wan2.6-t2i-a-red-lantern-2.png']), ['…lantern-1.png', '…lantern-2.png']);
-    assert.deepEqual(distinctNames(['out/poster.en.jpg']), ['poster.en.jpg'], 'one file keeps its whole name');
+    assert.deepEqual(distinctNames(['generated-images/20261201-073012-wan2.6-t2i-a-red-lantern-1.png', 'generated-images/20261201-073012-wan2.6-t2i-a-red-lantern-2.png']), ['…red-lantern-1.png', '…red-lantern-2.png']);
+    assert.deepEqual(distinctNames(['out/poster.en.jpg']), ['poster.en.jpg'], 'a short name stays whole');
+    assert.deepEqual(distinctNames(['generated-images/20261201-090631-wan2.6-image-paint-the-pattern-of-image-1.png']), ['…paint-the-pattern-of-image-1.png'], 'a long one keeps its end, where the index is');
     assert.deepEqual(distinctNames(['a-1.png', 'b-2.png']), ['a-1.png', 'b-2.png'], 'nothing shared: whole names');
   });
 

@@ -62,6 +62,16 @@ export function button(label: string, onClick: () => void, options: Common & { s
   return el;
 }
 
+/** A compact text-style action (many per image would crowd the grid as full buttons). */
+export function linkButton(label: string, onClick: () => void, options: Common = {}): HTMLButtonElement {
+  const el = apply(document.createElement('button'), options);
+  el.type = 'button';
+  el.classList.add('link-button');
+  el.textContent = label;
+  el.addEventListener('click', onClick);
+  return el;
+}
+
 /** A single-line text field. */
 export function textField(options: Common & { value?: string; placeholder?: string; onInput?: (value: string) => void; label?: string }): ValueControl {
   const el = apply(document.createElement('vscode-text-field') as ValueControl & { placeholder: string }, options);
