@@ -57,11 +57,13 @@ export async function showSpendCommand(host: Host): Promise<string> {
       const estimate = estimateCost({ model: entry.model, producedImages: entry.produced ?? entry.outputs.length }, region);
       return estimate.unknown ? undefined : estimate.amount;
     });
-    parts.push(`${vscode.l10n.t('Workspace folder {0}: {1} jobs in .bailian/history.jsonl.', folder.name, entries.length)}`, '', table(vscode.l10n.t('By day'), byDay, currency), '', table(vscode.l10n.t('By model'), byModel, currency), '');
+    const jobs = entries.length === 1 ? vscode.l10n.t('Workspace folder {0}: 1 job in .bailian/history.jsonl.', folder.name) : vscode.l10n.t('Workspace folder {0}: {1} jobs in .bailian/history.jsonl.', folder.name, entries.length);
+    parts.push(jobs, '', table(vscode.l10n.t('By day'), byDay, currency), '', table(vscode.l10n.t('By model'), byModel, currency), '');
   }
   parts.push(vscode.l10n.t('Figures are estimates from list prices; your bill is what Alibaba Cloud charges.'));
   const text = parts.join('\n');
+  // Shown rendered (tables), not as an untitled editor the user would be asked to save.
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-  await vscode.window.showTextDocument(doc, { preview: true });
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
   return text;
 }
