@@ -39,8 +39,8 @@ describe('package.json manifest', () => {
     assert.equal(properties[key(ConfigKeys.outputFolder)]?.default, 'generated-images');
   });
 
-  test('activates on the studio serializer only (commands imply their own events)', () => {
-    assert.deepEqual(manifest.activationEvents, [`onWebviewPanel:${ViewTypes.studio}`]);
+  test('activates on the studio serializer, and after startup (to resume persisted tasks); commands imply their own events', () => {
+    assert.deepEqual(manifest.activationEvents, [`onWebviewPanel:${ViewTypes.studio}`, 'onStartupFinished']);
   });
 
   test('stays loadable in code-server 4.100 (VS Code 1.100)', () => {
