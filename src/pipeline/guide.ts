@@ -10,7 +10,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { DashScopeError, isAbortError, type DashScopeClient, type GenerationRequest, type ProgressEvent } from '../dashscope/index.js';
-import { withSeed, type ImageSaver, type JobProgress, type SavedFileRef, type SavedImage } from './images.js';
+import { withSeed, type ImageJobOptions, type ImageSaver, type JobProgress, type OutputFile, type SavedFileRef, type SavedImage } from './images.js';
 import { MarkdownWriter, guideHeader, type MarkdownSink } from './markdown.js';
 import { buildProvenance, embedProvenance, provenanceParameters } from './provenance.js';
 
@@ -38,6 +38,11 @@ export interface GuideOptions<T extends SavedFileRef> {
   readonly onText?: ((text: string) => void) | undefined;
   /** Every image once it is saved and linked. */
   readonly onImage?: ((image: SavedImage<T>) => void) | undefined;
+  /**
+   * Last chance for an image whose save failed (unwritable folder, full disk), as in
+   * {@link ImageJobOptions.rescue}: the image is billed, so it goes somewhere else before it is given up.
+   */
+  readonly rescue?: ImageJobOptions<T>['rescue'];
 }
 
 /** How a guide ended. */
@@ -75,6 +80,8 @@ export async function runGuide<T extends SavedFileRef>(input: GenerationRequest,
   let chain: Promise<void> = Promise.resolve();
   const images: SavedImage<T>[] = [];
   const lost: { index: number; error: unknown }[] = [];
+  /** Every image save started; awaited before the guide ends, also when the document never opened. */
+  const savings: Promise<unknown>[] = [];
   let textLength = 0;
   let requestId: string | undefined;
 
@@ -119,10 +126,13 @@ export async function runGuide<T extends SavedFileRef>(input: GenerationRequest,
         const index = delta.index + 1;
         // Start the download now, so it overlaps the rest of the stream; link it in order.
         const saving = (async (): Promise<SavedImage<T>> => {
-          const mdStem = (await ensureDocument()).documentName.replace(/\.md$/i, '');
+          // A document that cannot be created (the folder refuses it) must not cost the billed image: it is still saved, or rescued.
+          const opened = await ensureDocument().catch(() => undefined);
+          const mdStem = opened ? opened.documentName.replace(/\.md$/i, '') : `guide-${started.getTime()}`;
           return saveGuideImage(options, { url: delta.url, index, stem: `${mdStem}-images/image-${index}`, seed: delta.index === 0 ? validated.request.seed : undefined, request: validated.request, model: spec.id, started, expectedFormat: spec.outputFormat });
         })();
         saving.catch(() => undefined);
+        savings.push(saving);
         enqueue(async (w) => {
           let saved: SavedImage<T>;
           try {
@@ -150,6 +160,7 @@ export async function runGuide<T extends SavedFileRef>(input: GenerationRequest,
 
   // Everything that arrived is written (and every announced image saved) before we finish.
   await chain;
+  await Promise.allSettled(savings);
   failure ??= documentError;
   if (!writer || !document) {
     if (failure !== undefined) throw failure;
@@ -204,8 +215,17 @@ async function saveGuideImage<T extends SavedFileRef>(
     ...(options.sources ? { sources: options.sources } : {}),
   });
   const embedded = embedProvenance(bytes, file.format, record);
-  const saved = await options.saver.save({ stem: image.stem, ext: file.format, bytes: embedded.bytes });
-  const sidecar = embedded.sidecar === undefined ? undefined : await options.saver.save({ stem: saved.name, ext: 'json', bytes: new TextEncoder().encode(embedded.sidecar) });
+  const save = async (out: OutputFile): Promise<T> => {
+    try {
+      return await options.saver.save(out);
+    } catch (error) {
+      const rescued = options.rescue ? await options.rescue(out, error).catch(() => undefined) : undefined;
+      if (rescued) return rescued;
+      throw error;
+    }
+  };
+  const saved = await save({ stem: image.stem, ext: file.format, bytes: embedded.bytes });
+  const sidecar = embedded.sidecar === undefined ? undefined : await save({ stem: saved.name, ext: 'json', bytes: new TextEncoder().encode(embedded.sidecar) });
   return {
     index: image.index,
     file: saved,
