@@ -71,4 +71,32 @@ export const flows = [
       await screenshot('guide-preview-with-images');
     },
   },
+  {
+    name: 'Jobs: two generations at once show in the status bar, and its quick pick lists both with Cancel',
+    async run(page, { screenshot, sim }) {
+      // Slow downloads keep both jobs running long enough to look at them.
+      const removeSlow = sim.faults.add({ kind: 'slowDownload', bytesPerSecond: 15_000 });
+      try {
+        for (const prompt of ['A lighthouse at dusk', 'A paper boat on a pond']) {
+          await runCommand(page, 'Bailian: Generate Image…');
+          await answerInput(page, prompt, { hint: 'Describe the image' });
+          await pickQuickItem(page, 'z-image-turbo', { hint: 'text-to-image model' });
+          await pickQuickItem(page, '1024', { hint: 'Image size' });
+          await answerInput(page, '', { hint: 'Seed' });
+        }
+        const item = page.locator('.statusbar-item', { hasText: '2 running' }).first();
+        await item.waitFor({ state: 'visible', timeout: 30_000 });
+        await screenshot('jobs-status-bar');
+        await item.click();
+        const rows = page.locator('.quick-input-list .monaco-list-row');
+        await rows.nth(1).waitFor({ state: 'visible' });
+        assert.ok((await rows.count()) >= 2, 'both jobs are listed');
+        await screenshot('jobs-quick-pick');
+        await page.keyboard.press('Escape');
+      } finally {
+        removeSlow();
+      }
+      await notification(page, 'Saved', { timeout: 120_000 });
+    },
+  },
 ];
