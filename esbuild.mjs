@@ -24,9 +24,20 @@ const common = {
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
   {
+    // The activation shim: vscode and the constants only; the rest loads on first use.
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', './services.js'],
+  },
+  {
+    // Everything else of the extension host: the client (undici, zod), the pipeline, the commands.
+    ...common,
+    entryPoints: ['src/services.ts'],
+    outfile: 'dist/services.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',

@@ -61,3 +61,12 @@ export const ENV_API_KEY = 'DASHSCOPE_API_KEY';
 
 /** Name of the extension's single log output channel. */
 export const LOG_CHANNEL_NAME = 'Bailian Image Studio';
+
+/** Agent tool names, as package.json `languageModelTools` declares them. */
+export const Tools = {
+  generateImage: 'bailian_generate_image',
+  translateImage: 'bailian_translate_image',
+} as const;
+
+/** workspaceState key of the persisted async tasks (read at activation to decide whether to resume). */
+export const TASKS_STATE_KEY = 'bailian.tasks';

@@ -1,147 +1,69 @@
-// Composition root: builds the services and registers one table of commands and the studio
-// serializer. Nothing here touches the network or the disk; real work starts when a command runs.
+// The activation shim: all that loads when VS Code activates the extension. It registers every
+// command id, the studio serializer and the agent tools with handlers that load the real
+// composition root (src/services.ts, bundled separately as dist/services.js with the client, zod
+// and the pipeline) on first use, so activation costs next to nothing. Only vscode and the
+// constants module are imported at run time here.
 import * as vscode from 'vscode';
-import { editImageCommand } from './commands/edit';
-import { generateImageCommand } from './commands/generate';
-import { generateGuideCommand } from './commands/guide';
-import { WorkspaceHistory, type Host } from './commands/host';
-import { JobFiles, createJobsStatusBar, showJobsCommand } from './commands/jobs';
-import { showSpendCommand } from './commands/spend';
-import { TaskPersistence, mementoStateFile, resumePersistedTasks, type ResumeReport } from './commands/resume';
-import { registerTools } from './commands/tools';
-import { clearApiKeyCommand, setApiKeyCommand, switchRegionCommand, testApiKeyCommand } from './commands/keys';
-import { insertImageLinkCommand } from './commands/links';
-import { translateFolderCommand, translateImageCommand } from './commands/translate';
-import { Commands } from './constants';
-import { systemClock } from './dashscope';
-import { JobManager, type JobInfo } from './jobs/manager';
-import { PersistedTaskStore, type NewPersistedTask, type PersistedTask } from './jobs/persisted';
-import { DashScopeClientProvider } from './host/clients';
-import { Config } from './host/config';
-import { registerCommand } from './host/errors';
-import { createLog } from './host/log';
-import { ApiKeyStore, type ApiKeySource } from './host/secrets';
-import { StudioPanel, type StudioJobOutcome, type StudioServices } from './studio/panel';
+import { Commands, TASKS_STATE_KEY, Tools, ViewTypes } from './constants';
+import type { BailianExtensionApi, Services } from './services';
 
-/**
- * What `activate` returns (`extension.exports`). Deliberately small and key-free: other
- * extensions can read it, so it reports only where a key comes from, never the key.
- */
-export interface BailianExtensionApi {
-  /** Where the effective API key (for the current region) comes from, or undefined when none is configured. */
-  apiKeySource(): Promise<ApiKeySource | undefined>;
-  /** Resolves when the open studio finished its webview handshake; rejects if none is open. */
-  whenStudioReady(): Promise<void>;
-  /** Resolves with the outcome of the open studio's next generation (tests, automation). */
-  whenStudioJobFinished(): Promise<StudioJobOutcome>;
-  /** The jobs of this window (snapshots; no request, no key). */
-  jobs(): JobInfo[];
-  /** The persisted async tasks of this workspace (what a reload resumes; never holds the key). */
-  persistedTasks(): Promise<PersistedTask[]>;
-  /** Records a task to resume (tests, tools that submitted one themselves). */
-  persistTask(task: NewPersistedTask): Promise<void>;
-  /** Resumes the persisted tasks now (also done once after activation); resolves when each was saved, expired or kept. */
-  resumeTasks(): Promise<ResumeReport>;
-}
+export type { BailianExtensionApi };
 
-/** Called from {@link deactivate}, before the subscriptions are disposed. */
-let onDeactivate: (() => void) | undefined;
+let loaded: Services | undefined;
 
 export function activate(context: vscode.ExtensionContext): BailianExtensionApi {
-  const log = createLog();
-  const config = new Config();
-  const apiKeys = new ApiKeyStore(context.secrets);
-  const version = (context.extension.packageJSON as { version?: string }).version ?? '0';
-  // One manager, hence one set of account limits, for every run and every client of the window.
-  const jobs = new JobManager({ clock: systemClock, onListenerError: (error) => log.warn('A job listener failed:', error) });
-  const clients = new DashScopeClientProvider(config, apiKeys, log, `bailian-image-studio/${version} vscode/${vscode.version}`, jobs.limits);
-  const history = new WorkspaceHistory();
-  const store = new PersistedTaskStore(mementoStateFile(context.workspaceState), {
-    onProblem: (problem) => {
-      log.warn(problem.message);
-      if (problem.kind === 'unreadable') void vscode.window.showWarningMessage(vscode.l10n.t('Bailian could not read its list of running tasks; it was set aside and the readable entries kept. See the log for details.'));
-    },
-  });
-  const tasks = new TaskPersistence(store, log);
-  const jobFiles = new JobFiles(jobs);
-  const host: Host = { clients, config, log, apiKeys, state: context.workspaceState, history, jobs, tasks, jobFiles };
-  let resuming: Promise<ResumeReport> | undefined;
-  const resume = (): Promise<ResumeReport> =>
-    (resuming ??= resumePersistedTasks(host, tasks)
-      .catch((error: unknown): ResumeReport => {
-        log.error('Resuming the tasks of the last session failed:', error);
-        return { saved: [], expired: [], failed: [], kept: [] };
-      })
-      .finally(() => (resuming = undefined)));
-  onDeactivate = () => tasks.suspend();
-  const studio: StudioServices = { ...host, extensionUri: context.extensionUri, onDidChangeApiKey: apiKeys.onDidChange };
+  let loading: Promise<Services> | undefined;
+  const services = (): Promise<Services> =>
+    (loading ??= Promise.resolve().then(() => {
+      // A separate bundle, required at run time (esbuild leaves './services.js' external).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const module = require('./services.js') as typeof import('./services');
+      loaded = module.startExtension(context);
+      return loaded;
+    }));
 
-  /** Every command, in one table: id → handler (arguments as VS Code passes them). */
-  const commands: Record<(typeof Commands)[keyof typeof Commands], (...args: unknown[]) => unknown> = {
-    [Commands.openStudio]: () => void StudioPanel.createOrShow(studio),
-    [Commands.openInStudio]: (argument, selection) => void StudioPanel.createOrShow(studio, { mode: 'edit', uris: [argument, selection] }),
-    [Commands.setApiKey]: (argument) => setApiKeyCommand(host, argument),
-    [Commands.testApiKey]: (argument) => testApiKeyCommand(host, argument),
-    [Commands.clearApiKey]: (argument) => clearApiKeyCommand(host, argument),
-    [Commands.switchRegion]: (argument) => switchRegionCommand(host, argument),
-    [Commands.generateImage]: (argument) => generateImageCommand(host, argument),
-    [Commands.editImage]: (argument, selection) => editImageCommand(host, argument, selection),
-    [Commands.translateImage]: (argument, selection) => translateImageCommand(host, argument, selection),
-    [Commands.translateFolder]: (argument) => translateFolderCommand(host, argument),
-    [Commands.generateGuide]: (argument) => generateGuideCommand(host, argument),
-    [Commands.insertImageLink]: (argument) => insertImageLinkCommand(argument),
-    [Commands.showJobs]: () => showJobsCommand(jobs, jobFiles, log),
-    [Commands.showSpend]: () => showSpendCommand(host),
-  };
-
+  for (const id of Object.values(Commands)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await services()).run(id, args)));
+  }
   context.subscriptions.push(
-    log,
-    config,
-    apiKeys,
-    clients,
-    history,
-    jobFiles,
-    createJobsStatusBar(jobs),
-    ...registerTools(host),
-    ...Object.entries(commands).map(([id, handler]) => registerCommand(id, log, handler)),
-    vscode.window.registerWebviewPanelSerializer(StudioPanel.viewType, {
+    vscode.window.registerWebviewPanelSerializer(ViewTypes.studio, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-        StudioPanel.revive(panel, studio);
+        (await services()).revive(panel);
       },
     }),
-    { dispose: () => StudioPanel.currentPanel?.dispose() },
-    config.onDidChange((settings) => log.info(`Settings changed: region=${settings.region}`)),
   );
-  log.info(`Activated in ${vscode.env.appName} ${vscode.version} (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
-  // Tasks of an earlier session (a reload, a restarted extension host): after activation, never in its way.
-  // The job manager is deliberately not disposed on deactivation: cancelling its jobs would cancel
-  // their PENDING tasks upstream; the process ends anyway and the persisted records resume them.
-  const startup = setTimeout(() => void resume(), 0);
-  context.subscriptions.push({ dispose: () => clearTimeout(startup) });
+  // The API exists from VS Code 1.95 on; a host without it just gets no tools.
+  if (typeof vscode.lm?.registerTool === 'function') {
+    for (const name of Object.values(Tools)) {
+      context.subscriptions.push(
+        vscode.lm.registerTool<never>(name, {
+          prepareInvocation: async (options, token) => (await services()).tools[name]?.prepareInvocation?.(options, token),
+          invoke: async (options, token) => {
+            const tool = (await services()).tools[name];
+            if (!tool) throw new Error(`Unknown tool ${name}`);
+            return tool.invoke(options, token);
+          },
+        }),
+      );
+    }
+  }
+  // Tasks submitted before a reload (DashScope keeps them 24 h): resumed after activation, never in its way.
+  if (context.workspaceState.get(TASKS_STATE_KEY) !== undefined) {
+    const timer = setTimeout(() => void services().then((s) => s.resume()), 0);
+    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  }
 
   return {
-    apiKeySource: async () => (await apiKeys.get(config.read().region))?.source,
-    whenStudioReady: () => StudioPanel.currentPanel?.whenReady() ?? Promise.reject(new Error('The studio is not open')),
-    whenStudioJobFinished: () => {
-      const panel = StudioPanel.currentPanel;
-      if (!panel) return Promise.reject(new Error('The studio is not open'));
-      return new Promise((resolve) => {
-        const subscription = panel.onDidFinishJob((outcome) => {
-          subscription.dispose();
-          resolve(outcome);
-        });
-      });
-    },
-    jobs: () => jobs.list(),
-    persistedTasks: () => store.list(),
-    persistTask: async (task) => {
-      await store.add(task);
-    },
-    resumeTasks: resume,
+    apiKeySource: async () => (await services()).api.apiKeySource(),
+    whenStudioReady: async () => (await services()).api.whenStudioReady(),
+    whenStudioJobFinished: async () => (await services()).api.whenStudioJobFinished(),
+    jobs: async () => (await services()).api.jobs(),
+    persistedTasks: async () => (await services()).api.persistedTasks(),
+    persistTask: async (task) => (await services()).api.persistTask(task),
+    resumeTasks: async () => (await services()).api.resumeTasks(),
   };
 }
 
 export function deactivate(): void {
-  // Records of running tasks stay for the next activation; everything else is disposed through context.subscriptions.
-  onDeactivate?.();
+  loaded?.deactivate();
 }

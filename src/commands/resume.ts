@@ -9,6 +9,7 @@
  * current settings, whose key comes from SecretStorage.
  */
 import * as vscode from 'vscode';
+import { TASKS_STATE_KEY } from '../constants';
 import { z } from 'zod';
 import { CLIENT_ERROR_CODES, DashScopeError, GenerationRequestSchema, getModel, isRetriable, type DashScopeClient, type GenerationRequest, type SubmittedTask } from '../dashscope';
 import { summarizeError, isCancellation } from '../host/errors';
@@ -21,7 +22,7 @@ import { workspaceReference, type Host } from './host';
 import { announceSaved, describeProgress } from './progress';
 
 /** The workspace-state key of the persisted task list. */
-export const TASKS_STATE_KEY = 'bailian.tasks';
+export { TASKS_STATE_KEY };
 
 /** Where a persisted task's images go (the record's `destination`). */
 export const TaskDestinationSchema = z.object({

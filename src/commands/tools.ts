@@ -10,7 +10,7 @@
  */
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { ConfigKeys } from '../constants';
+import { ConfigKeys, Tools } from '../constants';
 import { estimateCost, modelsForTask, type GenerationRequest } from '../dashscope';
 import { describeCost, pricingRegion, totalOf } from './cost';
 import { displayPath } from '../host/workspaceFs';
@@ -19,11 +19,7 @@ import { requireTrust, runWorkspaceImageJob, workspaceReference, type Host, type
 import { imageLinkText } from './links';
 import { scriptedOptions, translateOne, TranslateOptionsArgs } from './translate';
 
-/** Tool names, as package.json declares them. */
-export const Tools = {
-  generateImage: 'bailian_generate_image',
-  translateImage: 'bailian_translate_image',
-} as const;
+export { Tools };
 
 /** Input of the generate tool: the generate command's scripted argument, the model optional. */
 export const GenerateToolInput = GenerateImageArgs.extend({
@@ -174,11 +170,7 @@ export function translateImageTool(host: Host): vscode.LanguageModelTool<z.input
   };
 }
 
-/** Registers both tools; the API exists from VS Code 1.95 on, so a host without it just gets none. */
-export function registerTools(host: Host): vscode.Disposable[] {
-  if (typeof vscode.lm?.registerTool !== 'function') {
-    host.log.info('This host has no language model tools API; the Bailian agent tools are not registered');
-    return [];
-  }
-  return [vscode.lm.registerTool(Tools.generateImage, generateImageTool(host)), vscode.lm.registerTool(Tools.translateImage, translateImageTool(host))];
+/** The tools by name, for the activation shim that registers them before this bundle loads. */
+export function toolsByName(host: Host): Record<string, vscode.LanguageModelTool<never>> {
+  return { [Tools.generateImage]: generateImageTool(host) as vscode.LanguageModelTool<never>, [Tools.translateImage]: translateImageTool(host) as vscode.LanguageModelTool<never> };
 }

@@ -27,14 +27,19 @@ export class ActionableError extends Error {
  * tests and other commands can await it.
  */
 export function registerCommand(id: string, log: Log, handler: (...args: unknown[]) => unknown): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+  return vscode.commands.registerCommand(id, guarded(id, log, handler));
+}
+
+/** A command handler whose failures are logged and shown (see {@link registerCommand}). */
+export function guarded(id: string, log: Log, handler: (...args: unknown[]) => unknown): (...args: unknown[]) => Promise<unknown> {
+  return async (...args: unknown[]) => {
     try {
       return await handler(...args);
     } catch (error) {
       reportError(log, id, error);
       return undefined;
     }
-  });
+  };
 }
 
 /** Whether an error means "the user cancelled" (an aborted request or a cancellation). */

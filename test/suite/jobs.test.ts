@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { Commands, ConfigKeys, ENV_API_KEY } from '../../src/constants';
 import type { CommandOutcome } from '../../src/commands/outcome';
 import type { TaskDestination } from '../../src/commands/resume';
-import { Tools } from '../../src/commands/tools';
+import { Tools } from '../../src/constants';
 import { DashScopeClient } from '../../src/dashscope';
 import type { BailianExtensionApi } from '../../src/extension';
 import { HISTORY_PATH, parseHistory, type HistoryEntry } from '../../src/pipeline/history';
@@ -135,7 +135,7 @@ suite('Jobs: resume, expiry, agent tools (against the DashScope simulator)', () 
     const line = (await history()).filter((e) => e.model === 'wan2.2-t2i-flash' && e.prompt === 'a kite over dunes').at(-1);
     assert.ok(line?.taskId, 'the task id is recorded');
     assert.ok(!(await api.persistedTasks()).some((t) => t.taskId === line.taskId), 'saved, so nothing is left to resume');
-    const job = api.jobs().filter((j) => j.model === 'wan2.2-t2i-flash' && j.source === 'palette').at(-1);
+    const job = (await api.jobs()).filter((j) => j.model === 'wan2.2-t2i-flash' && j.source === 'palette').at(-1);
     assert.ok(job, 'the job is in the manager');
     assert.equal(job.state, 'succeeded');
   });

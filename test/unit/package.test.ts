@@ -64,6 +64,7 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
       'readme.md', // vsce stores README.md under this name
       'LICENSE.txt',
       'dist/extension.js',
+      'dist/services.js',
       'dist/webview/main.js',
       'media/icon.png',
       'media/icon.svg',
@@ -87,7 +88,7 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
   });
 
   test('ships nothing outside the allowlist', () => {
-    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|dist\/extension\.js|dist\/webview\/[^/]+\.js|media\/.+|package\.nls(\.[a-z-]+)?\.json|l10n\/.+\.json)$/;
+    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|services)\.js|dist\/webview\/[^/]+\.js|media\/.+|package\.nls(\.[a-z-]+)?\.json|l10n\/.+\.json)$/;
     assert.deepEqual(
       files.filter((file) => !allowed.test(file)),
       [],

@@ -1,0 +1,159 @@
+// Composition root, loaded on first use (src/extension.ts is the activation shim): builds the
+// services and the one table of commands, the studio reviver and the agent tools. Loading it
+// touches neither the network nor the disk; real work starts when a command runs.
+import * as vscode from 'vscode';
+import { editImageCommand } from './commands/edit';
+import { generateImageCommand } from './commands/generate';
+import { generateGuideCommand } from './commands/guide';
+import { WorkspaceHistory, type Host } from './commands/host';
+import { JobFiles, createJobsStatusBar, showJobsCommand } from './commands/jobs';
+import { showSpendCommand } from './commands/spend';
+import { TaskPersistence, mementoStateFile, resumePersistedTasks, type ResumeReport } from './commands/resume';
+import { toolsByName } from './commands/tools';
+import { clearApiKeyCommand, setApiKeyCommand, switchRegionCommand, testApiKeyCommand } from './commands/keys';
+import { insertImageLinkCommand } from './commands/links';
+import { translateFolderCommand, translateImageCommand } from './commands/translate';
+import { Commands } from './constants';
+import { systemClock } from './dashscope';
+import { JobManager, type JobInfo } from './jobs/manager';
+import { PersistedTaskStore, type NewPersistedTask, type PersistedTask } from './jobs/persisted';
+import { DashScopeClientProvider } from './host/clients';
+import { Config } from './host/config';
+import { guarded } from './host/errors';
+import { createLog } from './host/log';
+import { ApiKeyStore, type ApiKeySource } from './host/secrets';
+import { StudioPanel, type StudioJobOutcome, type StudioServices } from './studio/panel';
+
+/**
+ * What `activate` returns (`extension.exports`). Deliberately small and key-free: other
+ * extensions can read it, so it reports only where a key comes from, never the key.
+ */
+export interface BailianExtensionApi {
+  /** Where the effective API key (for the current region) comes from, or undefined when none is configured. */
+  apiKeySource(): Promise<ApiKeySource | undefined>;
+  /** Resolves when the open studio finished its webview handshake; rejects if none is open. */
+  whenStudioReady(): Promise<void>;
+  /** Resolves with the outcome of the open studio's next generation (tests, automation). */
+  whenStudioJobFinished(): Promise<StudioJobOutcome>;
+  /** The jobs of this window (snapshots; no request, no key). */
+  jobs(): Promise<JobInfo[]>;
+  /** The persisted async tasks of this workspace (what a reload resumes; never holds the key). */
+  persistedTasks(): Promise<PersistedTask[]>;
+  /** Records a task to resume (tests, tools that submitted one themselves). */
+  persistTask(task: NewPersistedTask): Promise<void>;
+  /** Resumes the persisted tasks now (also done once after activation); resolves when each was saved, expired or kept. */
+  resumeTasks(): Promise<ResumeReport>;
+}
+
+/** What the activation shim hands work to. */
+export interface Services {
+  /** Runs a command (failures are logged and shown once, with the buttons that fix them). */
+  run(id: string, args: unknown[]): Promise<unknown>;
+  /** Revives a studio panel after a reload (the serializer). */
+  revive(panel: vscode.WebviewPanel): void;
+  /** The agent tools by name. */
+  readonly tools: Readonly<Record<string, vscode.LanguageModelTool<never>>>;
+  readonly api: BailianExtensionApi;
+  /** Resumes the tasks of an earlier session. */
+  resume(): Promise<ResumeReport>;
+  /** Called on deactivation, before the subscriptions are disposed. */
+  deactivate(): void;
+}
+
+/** Builds every service; everything it creates is owned by `context.subscriptions`. */
+export function startExtension(context: vscode.ExtensionContext): Services {
+  const log = createLog();
+  const config = new Config();
+  const apiKeys = new ApiKeyStore(context.secrets);
+  const version = (context.extension.packageJSON as { version?: string }).version ?? '0';
+  // One manager, hence one set of account limits, for every run and every client of the window.
+  const jobs = new JobManager({ clock: systemClock, onListenerError: (error) => log.warn('A job listener failed:', error) });
+  const clients = new DashScopeClientProvider(config, apiKeys, log, `bailian-image-studio/${version} vscode/${vscode.version}`, jobs.limits);
+  const history = new WorkspaceHistory();
+  const store = new PersistedTaskStore(mementoStateFile(context.workspaceState), {
+    onProblem: (problem) => {
+      log.warn(problem.message);
+      if (problem.kind === 'unreadable') void vscode.window.showWarningMessage(vscode.l10n.t('Bailian could not read its list of running tasks; it was set aside and the readable entries kept. See the log for details.'));
+    },
+  });
+  const tasks = new TaskPersistence(store, log);
+  const jobFiles = new JobFiles(jobs);
+  const host: Host = { clients, config, log, apiKeys, state: context.workspaceState, history, jobs, tasks, jobFiles };
+  let resuming: Promise<ResumeReport> | undefined;
+  const resume = (): Promise<ResumeReport> =>
+    (resuming ??= resumePersistedTasks(host, tasks)
+      .catch((error: unknown): ResumeReport => {
+        log.error('Resuming the tasks of the last session failed:', error);
+        return { saved: [], expired: [], failed: [], kept: [] };
+      })
+      .finally(() => (resuming = undefined)));
+  const studio: StudioServices = { ...host, extensionUri: context.extensionUri, onDidChangeApiKey: apiKeys.onDidChange };
+
+  /** Every command, in one table: id → handler (arguments as VS Code passes them). */
+  const commands: Record<(typeof Commands)[keyof typeof Commands], (...args: unknown[]) => unknown> = {
+    [Commands.openStudio]: () => void StudioPanel.createOrShow(studio),
+    [Commands.openInStudio]: (argument, selection) => void StudioPanel.createOrShow(studio, { mode: 'edit', uris: [argument, selection] }),
+    [Commands.setApiKey]: (argument) => setApiKeyCommand(host, argument),
+    [Commands.testApiKey]: (argument) => testApiKeyCommand(host, argument),
+    [Commands.clearApiKey]: (argument) => clearApiKeyCommand(host, argument),
+    [Commands.switchRegion]: (argument) => switchRegionCommand(host, argument),
+    [Commands.generateImage]: (argument) => generateImageCommand(host, argument),
+    [Commands.editImage]: (argument, selection) => editImageCommand(host, argument, selection),
+    [Commands.translateImage]: (argument, selection) => translateImageCommand(host, argument, selection),
+    [Commands.translateFolder]: (argument) => translateFolderCommand(host, argument),
+    [Commands.generateGuide]: (argument) => generateGuideCommand(host, argument),
+    [Commands.insertImageLink]: (argument) => insertImageLinkCommand(argument),
+    [Commands.showJobs]: () => showJobsCommand(jobs, jobFiles, log),
+    [Commands.showSpend]: () => showSpendCommand(host),
+  };
+
+  context.subscriptions.push(
+    log,
+    config,
+    apiKeys,
+    clients,
+    history,
+    jobFiles,
+    createJobsStatusBar(jobs),
+    { dispose: () => StudioPanel.currentPanel?.dispose() },
+    config.onDidChange((settings) => log.info(`Settings changed: region=${settings.region}`)),
+  );
+  const guardedCommands = new Map(Object.entries(commands).map(([id, handler]) => [id, guarded(id, log, handler)]));
+  log.info(`Started in ${vscode.env.appName} ${vscode.version} (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
+  // The job manager is deliberately not disposed on deactivation: cancelling its jobs would cancel
+  // their PENDING tasks upstream; the process ends anyway and the persisted records resume them.
+
+  const api: BailianExtensionApi = {
+    apiKeySource: async () => (await apiKeys.get(config.read().region))?.source,
+    whenStudioReady: () => StudioPanel.currentPanel?.whenReady() ?? Promise.reject(new Error('The studio is not open')),
+    whenStudioJobFinished: () => {
+      const panel = StudioPanel.currentPanel;
+      if (!panel) return Promise.reject(new Error('The studio is not open'));
+      return new Promise((resolve) => {
+        const subscription = panel.onDidFinishJob((outcome) => {
+          subscription.dispose();
+          resolve(outcome);
+        });
+      });
+    },
+    jobs: async () => jobs.list(),
+    persistedTasks: () => store.list(),
+    persistTask: async (task) => {
+      await store.add(task);
+    },
+    resumeTasks: resume,
+  };
+  return {
+    run: async (id, args) => {
+      const handler = guardedCommands.get(id);
+      if (!handler) throw new Error(`Unknown command ${id}`);
+      return handler(...args);
+    },
+    revive: (panel) => void StudioPanel.revive(panel, studio),
+    tools: toolsByName(host),
+    api,
+    resume,
+    // Records of running tasks stay for the next activation.
+    deactivate: () => tasks.suspend(),
+  };
+}
