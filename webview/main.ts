@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { HostMessage, type HistoryItem, type InitMessage, type JobSnapshot, type ModelOption, type PickerImage, type StudioError, type StudioImage, type StudioMode, type StringKey, type WorkspaceLocation } from '../src/studio/protocol';
 import { button, checkbox, dropdown, linkButton, registerComponents, setChoices, spinner, textArea, textField, type ValueControl } from './components';
-import { CUSTOM_SIZE, baseName, distinctNames, format, newJobId, reduce, restoreState, runParams, validate, type Action, type Card, type Choices, type Problem, type ViewState } from './state';
+import { CUSTOM_SIZE, baseName, distinctNames, format, newJobId, reduce, restoreState, runParams, searchHistory, validate, type Action, type Card, type Choices, type Problem, type ViewState } from './state';
 import { vscode } from './vscode-api';
 
 // The CSP forbids eval; tell zod not to probe for it (the probe would log a CSP violation).
@@ -446,8 +446,19 @@ function updateCard(job: JobSnapshot): void {
     return;
   }
   const node = renderCard(card);
-  old.replaceWith(node);
-  cardElements.set(job.jobId, node);
+  // Keep the images already shown (a streaming guide re-renders its card on every piece of text).
+  const shown = new Map([...old.querySelectorAll('img')].map((img) => [img.src, img]));
+  for (const img of node.querySelectorAll('img')) {
+    const kept = shown.get(img.src);
+    if (kept) {
+      img.replaceWith(kept);
+      shown.delete(img.src);
+    }
+  }
+  // The card element stays (focus, scroll position and anything holding it); only its content changes.
+  old.className = node.className;
+  old.dataset.status = node.dataset.status;
+  old.replaceChildren(...node.childNodes);
   cardsHost.querySelector<HTMLElement>('.cards-toolbar')!.hidden = !state.cards.some((c) => c.job.status !== 'running');
   tick();
 }
@@ -581,10 +592,15 @@ function renderError(error: StudioError): HTMLElement {
   const buttons = error.actions
     .filter((a) => labels[a])
     .map((action, i) =>
-      button(s(labels[action]!, error.switchTo ?? ''), () => post({ type: 'errorAction', action, ...(error.switchTo ? { switchTo: error.switchTo } : {}) }), { className: `error-action action-${action}`, secondary: i > 0 }),
+      button(s(labels[action]!, regionName(error.switchTo)), () => post({ type: 'errorAction', action, ...(error.switchTo ? { switchTo: error.switchTo } : {}) }), { className: `error-action action-${action}`, secondary: i > 0 }),
     );
   if (buttons.length) box.append(el('div', { className: 'error-actions' }, ...buttons));
   return box;
+}
+
+function regionName(region: string | undefined): string {
+  const keys: Record<string, StringKey> = { beijing: 'regionBeijing', singapore: 'regionSingapore', us: 'regionUs' };
+  return region && keys[region] ? s(keys[region]!) : region ?? '';
 }
 
 function useAsReference(image: StudioImage, location: WorkspaceLocation): void {
@@ -598,7 +614,8 @@ function useAsReference(image: StudioImage, location: WorkspaceLocation): void {
 function rerunWithSeed(card: Card, seed: number): void {
   const model = modelsOf(card.mode).find((m) => m.id === card.model);
   if (!model) return;
-  applyParams(card.mode, model, { ...card.params, seed });
+  // One image, with the seed that made this one.
+  applyParams(card.mode, model, { ...card.params, seed, n: 1 }, card.job.inputs?.flatMap((i) => (i.location ? [{ src: i.src, displayPath: i.displayPath, location: i.location }] : [])));
   startRun();
 }
 
@@ -663,12 +680,6 @@ setInterval(() => {
 let historyShown = HISTORY_CHUNK;
 let historyObserver: IntersectionObserver | undefined;
 
-function historyHaystack(item: HistoryItem): string {
-  return `${item.prompt ?? ''} ${item.model} ${item.kind} ${item.outcome} ${item.outputs.map((o) => o.displayPath).join(' ')}`.toLowerCase();
-}
-
-const haystacks = new WeakMap<HistoryItem, string>();
-
 function renderHistory(): void {
   const search = textField({ id: 'history-search', placeholder: s('historySearch'), label: s('historySearch'), value: state.historyQuery, onInput: (q) => (dispatch({ type: 'historyQuery', query: q }), (historyShown = HISTORY_CHUNK), renderHistoryList()) });
   const count = el('p', { className: 'history-count', id: 'history-count' });
@@ -695,14 +706,7 @@ function renderHistoryList(append = false): void {
     list.replaceChildren(spinner());
     return;
   }
-  const query = state.historyQuery.trim().toLowerCase();
-  const matching = query
-    ? historyItems.filter((item) => {
-        let hay = haystacks.get(item);
-        if (hay === undefined) haystacks.set(item, (hay = historyHaystack(item)));
-        return hay.includes(query);
-      })
-    : historyItems;
+  const matching = searchHistory(historyItems, state.historyQuery);
   count.textContent = historyItems.length ? s('historyCount', matching.length, historyItems.length) : s('historyEmpty');
   const from = append ? list.childElementCount : 0;
   const rows = matching.slice(from, historyShown).map(renderHistoryItem);

@@ -33,7 +33,7 @@ export const STRING_KEYS = [
   'statusRunning', 'statusDone', 'statusFailed', 'statusCancelled', 'statusStopped', 'statusInterrupted', 'statusPartial', 'clearCards',
   'imagesOne', 'imagesMany', 'before', 'after',
   'errInvalidSeed', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm',
-  'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog',
+  'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog', 'regionBeijing', 'regionSingapore', 'regionUs',
   'historySearch', 'historyEmpty', 'historyReuse', 'historyOpenFiles', 'historyMore', 'historyCount',
 ] as const;
 export type StringKey = (typeof STRING_KEYS)[number];

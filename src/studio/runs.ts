@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { runWorkspaceImageJob, readInputImages, requireTrust, workspaceReference, type Host } from '../commands/host';
 import { summarizeWithRegionHint } from '../commands/outcome';
 import { describeProgress } from '../commands/progress';
-import { getModel, type GenerationRequest, type TranslationOptions } from '../dashscope';
+import { getModel, modelsForTask, type GenerationRequest, type TranslationOptions } from '../dashscope';
 import { isCancellation } from '../host/errors';
 import { WorkspaceImageSaver, displayPath, resolveInsideWorkspace, resolveOutputLocation, workspaceFileSystem, workspacePathOf } from '../host/workspaceFs';
 import { appendFile, saveAtomically } from '../pipeline/files';
@@ -17,6 +17,7 @@ import { runGuide } from '../pipeline/guide';
 import { CancelledJobError } from '../pipeline/images';
 import { renderName } from '../pipeline/naming';
 import { translatedStem } from '../pipeline/translate';
+import { MODE_TASKS } from './models';
 import type { JobSnapshot, RunParams, StudioImage } from './protocol';
 
 /** File name template of a studio guide (the same as the guide command's). */
@@ -36,6 +37,12 @@ export function studioImageOf(webview: vscode.Webview, uri: vscode.Uri, facts: {
     ...(facts.height ? { height: facts.height } : {}),
     ...(facts.seed !== undefined ? { seed: facts.seed } : {}),
   };
+}
+
+/** A folder for people: its workspace-relative path, the workspace folder's name for its root, else the full path. */
+export function folderLabel(uri: vscode.Uri): string {
+  const root = vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === uri.toString());
+  return root ? root.name : displayPath(uri);
 }
 
 /** Thrown when the webview names a file outside the workspace folders. */
@@ -95,6 +102,14 @@ export function resolveInputs(params: RunParams): vscode.Uri[] {
   });
 }
 
+/** The webview asked for a model outside the mode's list (the catalog groups models by task). */
+export class WrongModeError extends Error {
+  override readonly name = 'WrongModeError';
+  constructor(mode: string, model: string) {
+    super(vscode.l10n.t('{0} is not a model for this mode ({1}).', model, mode));
+  }
+}
+
 /** Runs one studio job to its end; never throws (failures end up in the snapshot). */
 export async function runStudioJob(context: StudioJobContext): Promise<JobSnapshot> {
   const { params, jobId } = context;
@@ -106,6 +121,7 @@ export async function runStudioJob(context: StudioJobContext): Promise<JobSnapsh
   };
   set({});
   try {
+    if (!modelsForTask(MODE_TASKS[params.mode]).some((m) => m.id === params.model)) throw new WrongModeError(params.mode, params.model);
     const inputs = resolveInputs(params);
     if (inputs.length) set({ inputs: inputs.map((uri) => context.toImage(uri)) });
     if (params.mode === 'guide') return await runGuideJob(context, inputs, set);
@@ -155,7 +171,7 @@ async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set:
   const images = run.job.images.map((image) => context.toImage(image.file.uri, { width: image.width, height: image.height, seed: image.seed }));
   const failed = run.job.failures.length + run.job.lost.length;
   const text =
-    (images.length === 1 ? vscode.l10n.t('Saved 1 image to {0}.', displayPath(run.location.folder)) : vscode.l10n.t('Saved {0} images to {1}.', images.length, displayPath(run.location.folder))) +
+    (images.length === 1 ? vscode.l10n.t('Saved 1 image to {0}.', folderLabel(run.location.folder)) : vscode.l10n.t('Saved {0} images to {1}.', images.length, folderLabel(run.location.folder))) +
     (failed ? ` ${vscode.l10n.t('{0} more could not be produced or kept (see the log).', failed)}` : '') +
     (run.job.cancelledAfterGeneration ? ` ${vscode.l10n.t('The cancel came after the images were made, so they were kept.')}` : '');
   return set({

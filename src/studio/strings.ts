@@ -3,6 +3,7 @@
  * (the webview has no l10n of its own). Placeholders `{0}` are filled in by the webview.
  */
 import * as vscode from 'vscode';
+import { regionLabel } from '../host/errors';
 import type { StudioStrings } from './protocol';
 
 /** Every string the webview shows. */
@@ -108,6 +109,9 @@ export function studioStrings(): StudioStrings {
     actionSwitchRegion: t('Switch to {0}'),
     actionOpenSettings: t('Open Settings'),
     actionShowLog: t('Show Log'),
+    regionBeijing: regionLabel('beijing'),
+    regionSingapore: regionLabel('singapore'),
+    regionUs: regionLabel('us'),
     historySearch: t('Search prompts, models, files…'),
     historyEmpty: t('No jobs in this workspace yet.'),
     historyReuse: t('Reuse Settings'),

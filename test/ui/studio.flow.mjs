@@ -95,6 +95,27 @@ async function answerKey(page, key) {
   await notification(page, 'API key for', { timeout: 15_000 });
 }
 
+/** Picks a color theme from "Preferences: Color Theme", making sure that is the picker that opened. */
+async function pickTheme(page, theme) {
+  const picker = page.locator('.quick-input-widget input[placeholder*="Color Theme"]');
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Preferences: Color Theme');
+    try {
+      await picker.waitFor({ timeout: 5_000 });
+      break;
+    } catch (error) {
+      // Another entry matched the title ("Browse Color Themes…"): close it and try again.
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await picker.fill(theme);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first();
+  await row.waitFor();
+  await row.click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
 async function inputNames(studio) {
   return studio.locator('#inputs .input-name').allInnerTexts();
 }
@@ -351,8 +372,7 @@ export const flows = [
     async run(page, { screenshot }) {
       try {
         for (const theme of ['Dark Modern', 'Dark High Contrast']) {
-          await runCommand(page, 'Preferences: Color Theme');
-          await pickQuickItem(page, theme);
+          await pickTheme(page, theme);
           const studio = await openStudio(page);
           await mode(studio, 'generate');
           await pickOption(studio, 'model', 'z-image-turbo');
@@ -367,8 +387,7 @@ export const flows = [
         }
       } finally {
         await page.keyboard.press('Escape').catch(() => undefined);
-        await runCommand(page, 'Preferences: Color Theme');
-        await pickQuickItem(page, 'Light Modern');
+        await pickTheme(page, 'Light Modern');
       }
     },
   },

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { JobSnapshot, PickerImage } from '../../src/studio/protocol';
 import { modeOptions } from '../../src/studio/models';
-import { CUSTOM_SIZE, checkSize, distinctNames, initialState, keepSize, reduce, restoreState, runParams, validate, type Card } from '../../webview/state';
+import type { HistoryItem } from '../../src/studio/protocol';
+import { CUSTOM_SIZE, checkSize, distinctNames, initialState, keepSize, reduce, restoreState, runParams, searchHistory, validate, type Card } from '../../webview/state';
 
 const generate = modeOptions('generate', 'en');
 const edit = modeOptions('edit', 'en');
@@ -119,5 +120,23 @@ describe('studio webview state', () => {
     assert.equal(checkSize(wan26.sizeRule, '1280*1280'), undefined);
     assert.notEqual(checkSize(wan26.sizeRule, '100*100'), undefined);
     assert.notEqual(checkSize(model(generate, 'qwen-image').sizeRule, '1280*1280'), undefined, 'qwen-image takes only its listed sizes');
+  });
+
+  test('history search over 1,000 entries: every word must match, in prompts, models and file names', () => {
+    const items: HistoryItem[] = Array.from({ length: 1000 }, (_, i) => ({
+      id: `h${i}`,
+      kind: i % 2 ? 'generate' : 'edit',
+      model: i % 3 ? 'wan2.6-t2i' : 'qwen-image',
+      prompt: i === 500 ? 'A red lantern over West Lake' : `prompt number ${i}`,
+      started: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+      outcome: 'succeeded',
+      parameters: {},
+      inputs: [],
+      outputs: [{ src: `s${i}`, displayPath: `generated-images/image-${i}.png` }],
+    }));
+    assert.deepEqual(searchHistory(items, 'west lantern').map((i) => i.id), ['h500']);
+    assert.deepEqual(searchHistory(items, 'image-999.png').map((i) => i.id), ['h999']);
+    assert.equal(searchHistory(items, 'qwen-image').length, 334);
+    assert.equal(searchHistory(items, '  '), items, 'no query: everything, same order');
   });
 });
