@@ -70,3 +70,6 @@ export const Tools = {
 
 /** workspaceState key of the persisted async tasks (read at activation to decide whether to resume). */
 export const TASKS_STATE_KEY = 'bailian.tasks';
+
+/** workspaceState key of the guide documents still being streamed (marked interrupted after a reload). */
+export const STREAMS_STATE_KEY = 'bailian.streams';

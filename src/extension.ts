@@ -4,7 +4,7 @@
 // and the pipeline) on first use, so activation costs next to nothing. Only vscode and the
 // constants module are imported at run time here.
 import * as vscode from 'vscode';
-import { Commands, TASKS_STATE_KEY, Tools, ViewTypes } from './constants';
+import { Commands, STREAMS_STATE_KEY, TASKS_STATE_KEY, Tools, ViewTypes } from './constants';
 import type { BailianExtensionApi, Services } from './services';
 
 export type { BailianExtensionApi };
@@ -47,8 +47,9 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
       );
     }
   }
-  // Tasks submitted before a reload (DashScope keeps them 24 h): resumed after activation, never in its way.
-  if (context.workspaceState.get(TASKS_STATE_KEY) !== undefined) {
+  // Tasks submitted before a reload (DashScope keeps them 24 h) are resumed, and guides cut by it
+  // marked: after activation, never in its way, and only when there is something to do.
+  if (context.workspaceState.get(TASKS_STATE_KEY) !== undefined || context.workspaceState.get(STREAMS_STATE_KEY) !== undefined) {
     const timer = setTimeout(() => void services().then((s) => s.resume()), 0);
     context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   }
@@ -61,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
     persistedTasks: async () => (await services()).api.persistedTasks(),
     persistTask: async (task) => (await services()).api.persistTask(task),
     resumeTasks: async () => (await services()).api.resumeTasks(),
+    persistStream: async (uri) => (await services()).api.persistStream(uri),
   };
 }
 

@@ -8,6 +8,7 @@ import { generateGuideCommand } from './commands/guide';
 import { WorkspaceHistory, type Host } from './commands/host';
 import { JobFiles, createJobsStatusBar, showJobsCommand } from './commands/jobs';
 import { showSpendCommand } from './commands/spend';
+import { OpenStreams } from './commands/streams';
 import { TaskPersistence, mementoStateFile, resumePersistedTasks, type ResumeReport } from './commands/resume';
 import { toolsByName } from './commands/tools';
 import { clearApiKeyCommand, setApiKeyCommand, switchRegionCommand, testApiKeyCommand } from './commands/keys';
@@ -43,6 +44,8 @@ export interface BailianExtensionApi {
   persistTask(task: NewPersistedTask): Promise<void>;
   /** Resumes the persisted tasks now (also done once after activation); resolves when each was saved, expired or kept. */
   resumeTasks(): Promise<ResumeReport>;
+  /** Records a guide document as streaming, as an interrupted session would have left it (tests). */
+  persistStream(uri: string): Promise<void>;
 }
 
 /** What the activation shim hands work to. */
@@ -78,10 +81,13 @@ export function startExtension(context: vscode.ExtensionContext): Services {
   });
   const tasks = new TaskPersistence(store, log);
   const jobFiles = new JobFiles(jobs);
-  const host: Host = { clients, config, log, apiKeys, state: context.workspaceState, history, jobs, tasks, jobFiles };
+  const streams = new OpenStreams(context.workspaceState);
+  const host: Host = { clients, config, log, apiKeys, state: context.workspaceState, history, jobs, tasks, jobFiles, streams };
   let resuming: Promise<ResumeReport> | undefined;
   const resume = (): Promise<ResumeReport> =>
-    (resuming ??= resumePersistedTasks(host, tasks)
+    (resuming ??= streams
+      .markInterrupted(log)
+      .then(() => resumePersistedTasks(host, tasks))
       .catch((error: unknown): ResumeReport => {
         log.error('Resuming the tasks of the last session failed:', error);
         return { saved: [], expired: [], failed: [], kept: [] };
@@ -142,6 +148,7 @@ export function startExtension(context: vscode.ExtensionContext): Services {
       await store.add(task);
     },
     resumeTasks: resume,
+    persistStream: async (uri) => streams.add(vscode.Uri.parse(uri)),
   };
   return {
     run: async (id, args) => {

@@ -36,14 +36,25 @@ export const GenerateGuideArgs = z.strictObject({
 /** File name template of a guide: date, time, model and the prompt's first words. */
 const GUIDE_NAME = '${date}-${time}-guide-${prompt}';
 
-/** A sink that appends to an open TextDocument (what the user watches) and saves it at the end. */
+/** How long text may sit unsaved in the document while it streams (a reload then loses at most this much). */
+const SAVE_EVERY_MS = 1000;
+
+/**
+ * A sink that appends to an open TextDocument (what the user watches), saving it at most every
+ * second, so what arrived is on disk even if the window is reloaded mid-stream.
+ */
 export function documentSink(document: vscode.TextDocument): MarkdownSink {
+  let lastSave = 0;
   return {
     append: async (text) => {
       const edit = new vscode.WorkspaceEdit();
       const last = document.lineAt(document.lineCount - 1);
       edit.insert(document.uri, last.range.end, text);
       if (!(await vscode.workspace.applyEdit(edit))) throw new Error(vscode.l10n.t('Could not write into {0}.', displayPath(document.uri)));
+      if (Date.now() - lastSave >= SAVE_EVERY_MS) {
+        lastSave = Date.now();
+        await document.save();
+      }
     },
   };
 }
@@ -124,6 +135,7 @@ export async function generateGuideCommand(host: Host, argument?: unknown): Prom
                     const name = await saveAtomically(workspaceFileSystem(location.folder), { stem: renderName(GUIDE_NAME, { date: started, prompt: args.prompt }), ext: 'md', bytes: new TextEncoder().encode(header) });
                     const uri = vscode.Uri.joinPath(location.folder, ...name.split('/'));
                     document = await vscode.workspace.openTextDocument(uri);
+                    await host.streams?.add(uri);
                     await vscode.window.showTextDocument(document, { preview: false });
                     return { name, sink: documentSink(document) };
                   },
@@ -138,6 +150,7 @@ export async function generateGuideCommand(host: Host, argument?: unknown): Prom
       );
       await document?.save();
       const docUri = vscode.Uri.joinPath(location.folder, ...result.document.name.split('/'));
+      await host.streams?.remove(docUri);
       if (jobId) host.jobFiles?.set(jobId, docUri);
       await host.history.record(location.workspaceFolder, {
         kind: 'guide',

@@ -5,6 +5,7 @@
  * the job in the workspace history and logs what happened (never the key).
  */
 import * as vscode from 'vscode';
+import type { OpenStreams } from './streams';
 import type { GenerationRequest, ImageInput } from '../dashscope';
 import type { ClientLease, DashScopeClientProvider } from '../host/clients';
 import type { Config } from '../host/config';
@@ -35,6 +36,8 @@ export interface Host {
   readonly tasks?: TaskPersistence | undefined;
   /** The file each job saved, for the jobs list's Show. */
   readonly jobFiles?: JobFiles | undefined;
+  /** Guide documents being streamed (marked interrupted after a reload). */
+  readonly streams?: OpenStreams;
 }
 
 /** The history manifests of the open workspace folders, one log each (appends serialized per folder). */
