@@ -32,8 +32,12 @@ export interface SimulatorOptions {
   port?: number;
   /** Singapore port; default port+1 when `port` is set, else a free port. */
   singaporePort?: number;
-  /** `scale` multiplies the catalog's typicalDurationMs (default 1); the others override durations in ms. */
-  timing?: { scale?: number; pendingMs?: number; runningMs?: number; streamEventMs?: number };
+  /**
+   * `scale` multiplies the catalog's typicalDurationMs (default 1); the others override durations in ms.
+   * `taskDurationMs(model)`, called once per submitted task, gives that task's whole duration
+   * (unscaled ms, queue included) instead of the catalog's typical one (benchmarks draw it at random).
+   */
+  timing?: { scale?: number; pendingMs?: number; runningMs?: number; streamEventMs?: number; taskDurationMs?: (model: string) => number | undefined };
   faults?: FaultRule[];
   /** Result URL lifetime (default 24 h). */
   resultTtlMs?: number;
