@@ -4,6 +4,7 @@
  * sim-process.ts. Task durations come from the parent, one per submit (the simulator's
  * `timing.taskDurationMs` hook); task queries are timed on arrival, from the request log.
  */
+import { readFile } from 'node:fs/promises';
 import { startSimulator, type Simulator } from '../../test/sim/index';
 
 interface TaskView {
@@ -45,6 +46,14 @@ async function handle(msg: { id: number; type: string; [k: string]: unknown }): 
       list.push(msg.ms as number);
       nextDuration.set(msg.model as string, list);
       return true;
+    }
+    case 'hostFile': {
+      // A result URL serving this file's bytes (memory benchmark: downloads of a chosen size).
+      return sim!.assets.putResultBytes(await readFile(msg.path as string), msg.ext as 'png' | 'jpg');
+    }
+    case 'render': {
+      // A rendered result of this size, as a task would produce it.
+      return sim!.assets.putResult({ model: 'z-image-turbo', prompt: 'a harbour at dawn', seed: 7, width: msg.width as number, height: msg.height as number, format: 'png', index: 1 });
     }
     case 'report': {
       const tasks: Record<string, TaskView & { queries: number[] }> = {};

@@ -1,6 +1,6 @@
 /** The benchmark side of sim-child.ts: start a simulator in a child process and talk to it. */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 /** What the child knows about one task: times in epoch ms, query arrivals in epoch ms. */
 export interface TaskReport {
@@ -19,12 +19,16 @@ export interface SimProcess {
   /** The next submitted task of `model` lasts `ms` (unscaled, queue included). */
   setNextDuration(model: string, ms: number): Promise<void>;
   report(ids: readonly string[]): Promise<Record<string, TaskReport>>;
+  /** A result URL serving the bytes of a local file. */
+  hostFile(path: string, ext: 'png' | 'jpg'): Promise<string>;
+  /** A result URL of a freshly rendered PNG of this size. */
+  render(width: number, height: number): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** Starts the simulator (rate limits off: the benchmark counts queries itself) at `scale`. */
 export async function startSimProcess(opts: { scale: number; keys?: string[] }): Promise<SimProcess> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./sim-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(join(__dirname, 'sim-child.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let seq = 0;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   child.on('message', (m: { id: number; result?: unknown; error?: string }) => {
@@ -51,6 +55,8 @@ export async function startSimProcess(opts: { scale: number; keys?: string[] }):
       await call('duration', { model, ms });
     },
     report: (ids) => call('report', { ids }),
+    hostFile: (path, ext) => call('hostFile', { path, ext }),
+    render: (width, height) => call('render', { width, height }),
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       await call('stop').catch(() => undefined);
