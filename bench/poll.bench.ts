@@ -34,7 +34,7 @@ const LABEL: Record<Schedule, string> = { ours: 'ours', sdk: 'SDK 1,1,2,2,2,4,4,
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN']);
 
 /** Tasks per model and schedule (the same drawn durations for each schedule). */
-const TASKS = Number(process.env.BENCH_POLL_TASKS ?? 40);
+const TASKS = Number(process.env.BENCH_POLL_TASKS ?? 50);
 /** Real time per unscaled ms in the lag run; small enough to keep it short, large enough that ms jitter stays small. */
 const LAG_SCALE = 0.25;
 /** The budget run: 10 tasks at once per account, at this scale. */

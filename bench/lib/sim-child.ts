@@ -72,6 +72,9 @@ async function handle(msg: { id: number; type: string; [k: string]: unknown }): 
   }
 }
 
+// The benchmark went away (finished, crashed or timed out): so does its simulator.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (msg: { id: number; type: string }) => {
   handle(msg).then(
     (result) => process.send!({ id: msg.id, result }),

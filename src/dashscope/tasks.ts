@@ -21,7 +21,7 @@ import {
   type TaskResponse,
   type TaskSnapshot,
 } from './schemas.js';
-import type { Clock, RetryEvent, Transport } from './transport.js';
+import { abortReason, type Clock, type RetryEvent, type Transport } from './transport.js';
 
 /** Inputs of {@link nextPollDelay}. All times are ms since the task was submitted. */
 export interface PollState {
@@ -92,25 +92,64 @@ export function sdkPollDelay(pollIndex: number): number {
 }
 
 /**
- * Slots are this much wider than 1/rate: the service counts arrivals, and queries sent exactly
- * 1 s apart can arrive a few ms closer (timers, the network), which is 2 in one second at 1/s.
+ * Queries per model, shared by every wait in one client (the rate is per account): at most
+ * `perSecond` queries in any second as the service counts them, on arrival. A query counts from
+ * when it is sent until a second after its answer came back: it arrived somewhere in between, so
+ * spacing by answers (not by when the queries were meant to go) still holds when this process or
+ * the network delays a query. Queries may overlap when the rate allows more than one per second.
  */
-const RATE_MARGIN = 1.03;
-
-/** Spacing of queries per model, shared by every wait in one client (the rate is per account). */
 export class QueryRateLimiter {
-  private readonly nextSlot = new Map<string, number>();
+  private readonly keys = new Map<string, { inFlight: number; done: number[]; changed: Promise<void>; signal: () => void }>();
 
   constructor(private readonly clock: Clock) {}
 
-  /** Waits until a query of `key` at `perSecond` is allowed, and books it. */
-  async acquire(key: string, perSecond: number, signal?: AbortSignal): Promise<void> {
-    const interval = (1000 / Math.max(perSecond, 0.001)) * RATE_MARGIN;
-    const now = this.clock.now();
-    const slot = Math.max(now, this.nextSlot.get(key) ?? 0);
-    this.nextSlot.set(key, slot + interval);
-    if (slot > now) await this.clock.sleep(slot - now, signal);
+  /** Waits until a query of `key` at `perSecond` is allowed and books it; call the returned function when its answer (or error) is in. */
+  async acquire(key: string, perSecond: number, signal?: AbortSignal): Promise<() => void> {
+    // perSecond < 1 (say 0.5): one query per 1/perSecond seconds.
+    const limit = Math.max(1, Math.floor(perSecond));
+    const windowMs = (limit * 1000) / Math.max(perSecond, 0.001);
+    const st = this.keys.get(key) ?? this.fresh();
+    this.keys.set(key, st);
+    for (;;) {
+      if (signal?.aborted) throw abortReason(signal);
+      const now = this.clock.now();
+      while (st.done.length > 0 && st.done[0]! <= now - windowMs) st.done.shift();
+      if (st.inFlight + st.done.length < limit) break;
+      if (st.done.length > 0) await this.clock.sleep(st.done[0]! + windowMs - now, signal);
+      else await abortable(st.changed, signal); // all in flight: wait for an answer
+    }
+    st.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      st.inFlight--;
+      st.done.push(this.clock.now());
+      const wake = st.signal;
+      const next = this.fresh();
+      st.changed = next.changed;
+      st.signal = next.signal;
+      wake();
+    };
   }
+
+  private fresh(): { inFlight: number; done: number[]; changed: Promise<void>; signal: () => void } {
+    let signal!: () => void;
+    const changed = new Promise<void>((r) => (signal = r));
+    return { inFlight: 0, done: [], changed, signal };
+  }
+}
+
+function abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return p;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }
 
 /** Reported after every query of a waited-for task. */
@@ -240,13 +279,15 @@ export async function waitForTask(
     }
     if (delay > 0) await clock.sleep(delay, options.signal);
     if (options.timeoutMs !== undefined && clock.now() - startedWaiting >= options.timeoutMs) throw waitTimeout(taskId, options.timeoutMs);
-    await options.limiter?.acquire(spec.id, spec.rateLimits.queryPerSecond, options.signal);
+    const release = await options.limiter?.acquire(spec.id, spec.rateLimits.queryPerSecond, options.signal);
 
     let result: { snapshot: TaskSnapshot; response: TaskResponse };
     try {
       result = await getTask(transport, taskId, { signal: options.signal, onRetry: options.onRetry });
+      release?.();
       failures = 0;
     } catch (err) {
+      release?.();
       // The transport already retried; a still-retriable failure (503 storm, reset) is tolerated a
       // few times more, like the SDKs that keep polling through 503/504 (§6).
       if (err instanceof DashScopeError && err.retriable && ++failures <= maxFailures) {

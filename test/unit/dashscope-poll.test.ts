@@ -145,13 +145,47 @@ describe('poll schedule', () => {
     }
   });
 
-  test('the per-model limiter spaces queries of concurrent waits at least 1/rate apart (qwen-mt-image 1/s)', async () => {
-    const fake = new FakeClock(false);
-    const limiter = new QueryRateLimiter(fake);
-    await Promise.all([limiter.acquire('qwen-mt-image', 1), limiter.acquire('qwen-mt-image', 1), limiter.acquire('qwen-mt-image', 1), limiter.acquire('other', 20)]);
-    // The first query of a key goes at once; the others wait their slot, each a little over 1 s after the previous one.
-    assert.equal(fake.sleeps.length, 2);
-    assert.ok(fake.sleeps[0]! >= 1000 && fake.sleeps[0]! <= 1100, `${fake.sleeps}`);
-    assert.ok(fake.sleeps[1]! - fake.sleeps[0]! >= 1000 && fake.sleeps[1]! <= 2200, `${fake.sleeps}`);
+  test('the per-model limiter: each query of a 1/s model goes a second after the previous answer, whatever the delays', async () => {
+    const clock = new FakeClock();
+    const limiter = new QueryRateLimiter(clock);
+    const spans: { sent: number; answered: number }[] = [];
+    await Promise.all(
+      [40, 300, 10].map(async (roundTripMs) => {
+        const release = await limiter.acquire('qwen-mt-image', 1);
+        const sent = clock.now();
+        clock.time += roundTripMs; // the query is out; its answer takes this long
+        spans.push({ sent, answered: clock.now() });
+        release();
+      }),
+    );
+    spans.sort((a, b) => a.sent - b.sent);
+    for (let i = 1; i < spans.length; i++) assert.ok(spans[i]!.sent - spans[i - 1]!.answered >= 1000, `query ${i} sent ${spans[i]!.sent - spans[i - 1]!.answered} ms after the previous answer`);
+  });
+
+  test('the per-model limiter lets queries of a 20/s model overlap, up to 20 in a second', async () => {
+    const clock = new FakeClock();
+    const limiter = new QueryRateLimiter(clock);
+    const releases = await Promise.all(Array.from({ length: 20 }, () => limiter.acquire('wan2.2-t2i-flash', 20)));
+    assert.deepEqual(clock.sleeps, [], 'the first 20 go at once');
+    let grantedAt: number | undefined;
+    const twentyFirst = limiter.acquire('wan2.2-t2i-flash', 20).then((r) => {
+      grantedAt = clock.now();
+      return r;
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(grantedAt, undefined, 'the 21st waits while 20 are in flight');
+    const answeredAt = clock.now();
+    for (const r of releases) r();
+    (await twentyFirst)();
+    assert.ok(grantedAt !== undefined && grantedAt - answeredAt >= 1000, `the 21st went ${grantedAt! - answeredAt} ms after the answers`);
+  });
+
+  test('a wait for the limiter ends with the abort signal', async () => {
+    const limiter = new QueryRateLimiter(new FakeClock(false));
+    await limiter.acquire('qwen-mt-image', 1);
+    const ctl = new AbortController();
+    const waiting = limiter.acquire('qwen-mt-image', 1, ctl.signal);
+    ctl.abort(new Error('stop'));
+    await assert.rejects(waiting, /stop/);
   });
 });
