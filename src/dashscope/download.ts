@@ -8,13 +8,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { readFile, rename, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CLIENT_ERROR_CODES, DashScopeError, isAbortError, networkError } from './errors.js';
 import { backoffDelay, DEFAULT_RETRY, abortReason, type RetryEvent, type Transport } from './transport.js';
-import { inspectImage } from './upload.js';
+import { inspectImageFile } from './upload.js';
 
 /** Options of {@link downloadImage}. */
 export interface DownloadOptions {
@@ -76,11 +76,12 @@ export async function downloadImage(transport: Transport, url: string, options: 
     }
   }
 
-  const bytes = await readFile(part);
-  const info = inspectImage(bytes);
+  // Verified from the file's head (headers come first), so a large result is never held in memory.
+  const size = (await stat(part)).size;
+  const info = await inspectImageFile(part, size);
   if (!info || (options.expectedFormat && normalizeFormat(info.format) !== normalizeFormat(options.expectedFormat))) {
+    const what = info ? `a ${info.format.toUpperCase()} image` : `not an image (${describeStart(await readStart(part), size)})`;
     await unlink(part).catch(() => undefined);
-    const what = info ? `a ${info.format.toUpperCase()} image` : `not an image (${describeStart(bytes)})`;
     throw new DashScopeError({
       code: CLIENT_ERROR_CODES.invalidResult,
       message: `The downloaded result is ${what}${options.expectedFormat ? `; expected ${options.expectedFormat.toUpperCase()}` : ''}.`,
@@ -89,8 +90,8 @@ export async function downloadImage(transport: Transport, url: string, options: 
   }
   const finalPath = options.filePath ?? `${target}.${info.format === 'jpg' ? 'jpg' : info.format}`;
   await rename(part, finalPath);
-  transport.logger.debug('downloaded result', { bytes: bytes.byteLength, format: info.format, width: info.width, height: info.height });
-  return { path: finalPath, bytes: bytes.byteLength, format: info.format, width: info.width, height: info.height };
+  transport.logger.debug('downloaded result', { bytes: size, format: info.format, width: info.width, height: info.height });
+  return { path: finalPath, bytes: size, format: info.format, width: info.width, height: info.height };
 }
 
 function normalizeFormat(f: string): string {
@@ -98,8 +99,20 @@ function normalizeFormat(f: string): string {
   return l === 'jpeg' ? 'jpg' : l;
 }
 
-function describeStart(bytes: Uint8Array): string {
-  if (bytes.byteLength === 0) return 'empty';
-  const head = Buffer.from(bytes.subarray(0, 16)).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
-  return `${bytes.byteLength} bytes starting "${head}"`;
+/** The first 16 bytes of a file, for the error message. */
+async function readStart(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    const { bytesRead } = await handle.read(buf, 0, 16, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function describeStart(start: Uint8Array, size: number): string {
+  if (size === 0) return 'empty';
+  const head = Buffer.from(start.subarray(0, 16)).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+  return `${size} bytes starting "${head}"`;
 }

@@ -4,9 +4,10 @@
  * The official SDKs sleep 1, 1, 2, 2, 2, 4, 4, 4, 5, 5 … s whatever the model (§6): a 6 s
  * wan2.2-t2i-flash task is found up to 4 s late, a 40 s task costs a dozen useless queries. Here
  * the schedule reads the model's `typicalDurationMs` and the reported state: sparse while the task
- * cannot be done yet, dense around its expected end, backing off again if it runs long, and never
- * above the model's `rateLimits.queryPerSecond` (qwen-mt-image: 1/s, §8), across every wait of
- * that model in the client (the limit is per account, not per task).
+ * cannot be done yet, 2 queries/s across the window where its duration model says it probably
+ * ends, backing off again if it runs long, and never above the model's
+ * `rateLimits.queryPerSecond` (qwen-mt-image: 1/s, §8), across every wait of that model in the
+ * client (the limit is per account, not per task). `npm run bench` measures it (bench/poll.bench.ts).
  *
  * Section numbers refer to ../shared/reference/dashscope-api.md.
  */
@@ -20,11 +21,11 @@ import {
   type TaskResponse,
   type TaskSnapshot,
 } from './schemas.js';
-import type { Clock, RetryEvent, Transport } from './transport.js';
+import { abortReason, type Clock, type RetryEvent, type Transport } from './transport.js';
 
 /** Inputs of {@link nextPollDelay}. All times are ms since the task was submitted. */
 export interface PollState {
-  /** The model's typical wall-clock duration (catalog `typicalDurationMs`). */
+  /** The model's typical wall-clock duration, queue included (catalog `typicalDurationMs`): the median of the duration model. */
   typicalDurationMs: number;
   /** Smallest gap between two queries of this task (from the rate limit and a floor). */
   minIntervalMs: number;
@@ -38,29 +39,46 @@ export interface PollState {
   runningSinceMs?: number;
 }
 
-/** Fraction of the typical duration a task still needs once it starts running (the queue is extra). */
-const RUN_FRACTION = 0.8;
+/**
+ * Spread of real task durations around the typical one: log-normal with this σ (a task takes
+ * typical × e^(σ·z), z standard normal). 0.4 puts 80 % of tasks between 0.6× and 1.7× typical.
+ */
+export const DURATION_SIGMA = 0.4;
+/** The dense window: from the 6.7th (z = −1.5) to the 99th (z = 2.33) percentile of the duration model. */
+const WINDOW_Z_LOW = -1.5;
+const WINDOW_Z_HIGH = 2.33;
+/** Part of the typical duration a task may spend PENDING before its queue counts as long. */
+const EXPECTED_QUEUE_FRACTION = 0.2;
+/** One task's own query rate: 2/s, so that 10 concurrent tasks stay within a 20/s account budget. */
+export const TASK_QUERY_FLOOR_MS = 500;
 
 /**
- * The wait before the next query.
- * - PENDING: the task cannot finish before it starts and runs; wait 40 % of the typical duration,
- *   and longer the longer it has queued (a long queue is polled sparsely).
- * - RUNNING, before the expected end: half of the remaining time, so queries converge
- *   geometrically on the expected end (dense near it, sparse early).
- * - After the expected end: 75 % of the overrun so far (dense just after, sparser for stragglers).
+ * The wait before the next query, from a duration model: the task's duration is log-normal
+ * around the typical one ({@link DURATION_SIGMA}).
+ * - Before the dense window (the 6.7th percentile): half of the time left until it, so the few
+ *   early queries converge on the window without costing much.
+ * - In the window (6.7th to 99th percentile, where 92 % of tasks end): every `minIntervalMs`
+ *   (2/s), so a task is found within half a second of its end. Denser is not allowed, and sparser
+ *   here is where the SDKs' 4–5 s gaps lose seconds.
+ * - After it: back off by half the overrun, for stragglers.
+ * - PENDING past the expected queue (a fifth of the typical duration): the task cannot end before
+ *   it runs; poll every fifth of the typical duration, sparser the longer it queues. Once it runs,
+ *   the window shifts by the extra queueing (estimated from when RUNNING was first seen).
  * Always within [minIntervalMs, maxIntervalMs].
  */
 export function nextPollDelay(s: PollState): number {
   const T = s.typicalDurationMs;
-  let raw: number;
-  if (s.status === 'PENDING' || s.status === 'SUSPENDED') {
-    raw = Math.max(0.5 * RUN_FRACTION * T, 0.3 * s.elapsedMs);
-  } else {
-    const expectedEnd = s.runningSinceMs !== undefined ? Math.max(T, s.runningSinceMs + RUN_FRACTION * T) : T;
-    const remaining = expectedEnd - s.elapsedMs;
-    raw = remaining > 0 ? remaining / 2 : -remaining * 0.75;
-  }
-  return Math.round(Math.min(s.maxIntervalMs, Math.max(s.minIntervalMs, raw)));
+  const expectedQueue = EXPECTED_QUEUE_FRACTION * T;
+  const clamp = (ms: number) => Math.round(Math.min(s.maxIntervalMs, Math.max(s.minIntervalMs, ms)));
+  const pending = s.status === 'PENDING' || s.status === 'SUSPENDED';
+  if (pending && s.elapsedMs > expectedQueue) return clamp(Math.max(expectedQueue, 0.25 * s.elapsedMs));
+  const queueExtra = s.runningSinceMs !== undefined ? Math.max(0, s.runningSinceMs - expectedQueue) : 0;
+  const t = s.elapsedMs - queueExtra;
+  const windowStart = T * Math.exp(WINDOW_Z_LOW * DURATION_SIGMA);
+  const windowEnd = T * Math.exp(WINDOW_Z_HIGH * DURATION_SIGMA);
+  if (t < windowStart) return clamp((windowStart - t) / 2);
+  if (t <= windowEnd) return clamp(s.minIntervalMs);
+  return clamp(s.minIntervalMs + 0.5 * (t - windowEnd));
 }
 
 /** The SDKs' schedule (§6): 1 s, doubling every third poll, capped at 5 s. For comparisons. */
@@ -73,25 +91,74 @@ export function sdkPollDelay(pollIndex: number): number {
   return wait * 1000;
 }
 
-/** What paces task queries: {@link QueryRateLimiter}, or an account-wide budget shared by several clients. */
+/**
+ * What paces task queries: {@link QueryRateLimiter}, or an account-wide budget shared by several
+ * clients (the extension's AccountLimits). `acquire` may return a function to call once the
+ * query's answer (or error) is in, for limiters that space queries by their answers.
+ */
 export interface TaskQueryLimiter {
-  acquire(key: string, perSecond: number, signal?: AbortSignal): Promise<void>;
+  acquire(key: string, perSecond: number, signal?: AbortSignal): Promise<void | (() => void)>;
 }
 
-/** Spacing of queries per model, shared by every wait in one client (the rate is per account). */
+/**
+ * Queries per model, shared by every wait in one client (the rate is per account): at most
+ * `perSecond` queries in any second as the service counts them, on arrival. A query counts from
+ * when it is sent until a second after its answer came back: it arrived somewhere in between, so
+ * spacing by answers (not by when the queries were meant to go) still holds when this process or
+ * the network delays a query. Queries may overlap when the rate allows more than one per second.
+ */
 export class QueryRateLimiter implements TaskQueryLimiter {
-  private readonly nextSlot = new Map<string, number>();
+  private readonly keys = new Map<string, { inFlight: number; done: number[]; changed: Promise<void>; signal: () => void }>();
 
   constructor(private readonly clock: Clock) {}
 
-  /** Waits until a query of `key` at `perSecond` is allowed, and books it. */
-  async acquire(key: string, perSecond: number, signal?: AbortSignal): Promise<void> {
-    const interval = 1000 / Math.max(perSecond, 0.001);
-    const now = this.clock.now();
-    const slot = Math.max(now, this.nextSlot.get(key) ?? 0);
-    this.nextSlot.set(key, slot + interval);
-    if (slot > now) await this.clock.sleep(slot - now, signal);
+  /** Waits until a query of `key` at `perSecond` is allowed and books it; call the returned function when its answer (or error) is in. */
+  async acquire(key: string, perSecond: number, signal?: AbortSignal): Promise<() => void> {
+    // perSecond < 1 (say 0.5): one query per 1/perSecond seconds.
+    const limit = Math.max(1, Math.floor(perSecond));
+    const windowMs = (limit * 1000) / Math.max(perSecond, 0.001);
+    const st = this.keys.get(key) ?? this.fresh();
+    this.keys.set(key, st);
+    for (;;) {
+      if (signal?.aborted) throw abortReason(signal);
+      const now = this.clock.now();
+      while (st.done.length > 0 && st.done[0]! <= now - windowMs) st.done.shift();
+      if (st.inFlight + st.done.length < limit) break;
+      if (st.done.length > 0) await this.clock.sleep(st.done[0]! + windowMs - now, signal);
+      else await abortable(st.changed, signal); // all in flight: wait for an answer
+    }
+    st.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      st.inFlight--;
+      st.done.push(this.clock.now());
+      const wake = st.signal;
+      const next = this.fresh();
+      st.changed = next.changed;
+      st.signal = next.signal;
+      wake();
+    };
   }
+
+  private fresh(): { inFlight: number; done: number[]; changed: Promise<void>; signal: () => void } {
+    let signal!: () => void;
+    const changed = new Promise<void>((r) => (signal = r));
+    return { inFlight: 0, done: [], changed, signal };
+  }
+}
+
+function abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return p;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }
 
 /** Reported after every query of a waited-for task. */
@@ -123,12 +190,18 @@ export interface WaitOptions {
   maxQueryFailures?: number;
 }
 
-/** The query schedule bounds for a model: at least 1/queryPerSecond apart; floor and ceiling scale with its duration. */
+/**
+ * The query schedule bounds for a model. Floor: 2 queries/s per task ({@link TASK_QUERY_FLOOR_MS})
+ * and never above the model's account query rate (qwen-mt-image: 1/s). Ceiling: half the typical
+ * duration, between 5 s (the SDKs' cap) and 15 s. `typicalDurationMs` other than the catalog's
+ * means a time-scaled simulator: the per-task floor scales with it; the account rate (enforced in
+ * real time) does not, nor does the ceiling's 5 s minimum (a scaled test task queued for minutes
+ * must not be polled every few ms).
+ */
 export function pollBounds(spec: Pick<ModelSpec, 'typicalDurationMs' | 'rateLimits'>, typicalDurationMs = spec.typicalDurationMs): { minIntervalMs: number; maxIntervalMs: number } {
+  const timeScale = typicalDurationMs / spec.typicalDurationMs;
   const rateFloor = 1000 / spec.rateLimits.queryPerSecond;
-  // Floor: T/15 (0.4 s for a 6 s model, 1 s for 15 s), at least 100 ms, at most 1.5 s; never above the query rate.
-  const minIntervalMs = Math.max(rateFloor, Math.min(1500, Math.max(100, typicalDurationMs / 15)));
-  // Ceiling: half the typical duration, between 5 s (the SDKs' cap) and 15 s.
+  const minIntervalMs = Math.max(rateFloor, TASK_QUERY_FLOOR_MS * timeScale);
   const maxIntervalMs = Math.max(minIntervalMs, Math.min(15_000, Math.max(5_000, typicalDurationMs / 2)));
   return { minIntervalMs, maxIntervalMs };
 }
@@ -215,13 +288,15 @@ export async function waitForTask(
     }
     if (delay > 0) await clock.sleep(delay, options.signal);
     if (options.timeoutMs !== undefined && clock.now() - startedWaiting >= options.timeoutMs) throw waitTimeout(taskId, options.timeoutMs);
-    await options.limiter?.acquire(spec.id, spec.rateLimits.queryPerSecond, options.signal);
+    const release = await options.limiter?.acquire(spec.id, spec.rateLimits.queryPerSecond, options.signal);
 
     let result: { snapshot: TaskSnapshot; response: TaskResponse };
     try {
       result = await getTask(transport, taskId, { signal: options.signal, onRetry: options.onRetry });
+      release?.();
       failures = 0;
     } catch (err) {
+      release?.();
       // The transport already retried; a still-retriable failure (503 storm, reset) is tolerated a
       // few times more, like the SDKs that keep polling through 503/504 (§6).
       if (err instanceof DashScopeError && err.retriable && ++failures <= maxFailures) {

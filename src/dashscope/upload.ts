@@ -9,7 +9,8 @@
  * Format and pixel size are checked against the catalog BEFORE anything is uploaded, so a wrong
  * file costs nothing and the message says what the model accepts.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { openAsBlob } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { imageSize } from 'image-size';
 import { FormData } from 'undici';
@@ -67,6 +68,11 @@ export function inspectImage(bytes: Uint8Array): ImageInfo | undefined {
  * tRNS chunk before the image data. Walks the chunk headers only.
  */
 export function pngHasAlpha(bytes: Uint8Array): boolean {
+  return pngAlphaScan(bytes) ?? false;
+}
+
+/** {@link pngHasAlpha}, or undefined when `bytes` (the head of a file) ends before the image data. */
+function pngAlphaScan(bytes: Uint8Array): boolean | undefined {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.length < 33 || view.readUInt32BE(12) !== 0x49484452 /* IHDR */) return false;
   const colourType = view[25];
@@ -78,7 +84,34 @@ export function pngHasAlpha(bytes: Uint8Array): boolean {
     if (type === 'IDAT' || type === 'IEND') return false;
     at += 12 + length;
   }
-  return false;
+  return undefined;
+}
+
+/** How much of a local file is read to learn its type, size and alpha (headers come first). */
+const HEAD_BYTES = 256 * 1024;
+
+/**
+ * Inspects a local file from its first {@link HEAD_BYTES} bytes, so that a large file bound for
+ * the temporary upload is never held in memory (it is streamed from disk). Falls back to the
+ * whole file when the head does not decide (a JPEG whose size marker comes late, a PNG with
+ * large chunks before its image data).
+ */
+export async function inspectImageFile(path: string, size: number): Promise<ImageInfo | undefined> {
+  if (size > HEAD_BYTES) {
+    const handle = await open(path, 'r');
+    let head: Buffer;
+    try {
+      const buf = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0);
+      head = buf.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+    const info = inspectImage(head);
+    if (info && (info.format !== 'png' || pngAlphaScan(head) !== undefined)) return { ...info, bytes: size };
+  }
+  const info = inspectImage(await readFile(path));
+  return info && { ...info, bytes: size };
 }
 
 /** Checks an image against a model's input rule; returns sentences saying what is wrong. */
@@ -155,7 +188,8 @@ export async function resolveImageInputs(
   const rule = spec.images;
   if (!rule || images.length === 0) return { refs: [], ossResolve: false };
   const issues: ValidationIssue[] = [];
-  const loaded: ({ kind: 'ref'; ref: string } | { kind: 'local'; bytes: Uint8Array; name: string; info: ImageInfo })[] = [];
+  // A local file keeps only its path: it is read whole for a data: URI, streamed for an upload.
+  const loaded: ({ kind: 'ref'; ref: string } | { kind: 'local'; bytes?: Uint8Array; path?: string; name: string; info: ImageInfo })[] = [];
   const sizes: ({ width: number; height: number } | undefined)[] = images.map(() => undefined);
 
   for (const [i, img] of images.entries()) {
@@ -164,10 +198,13 @@ export async function resolveImageInputs(
       loaded.push({ kind: 'ref', ref: img.url });
       continue;
     }
-    let bytes: Uint8Array;
+    let bytes: Uint8Array | undefined;
+    let info: ImageInfo | undefined;
+    let filePath: string | undefined;
     let name: string;
     if (img.kind === 'file') {
       name = basename(img.path);
+      filePath = img.path;
       try {
         const st = await stat(img.path);
         if (!st.isFile()) throw new Error('not a file');
@@ -176,7 +213,7 @@ export async function resolveImageInputs(
           issues.push({ path, message: `${name} is ${mb(st.size)}; ${spec.id} accepts files up to ${mb(rule.maxBytes)}.` });
           continue;
         }
-        bytes = await readFile(img.path);
+        info = await inspectImageFile(img.path, st.size);
       } catch (err) {
         issues.push({ path, message: `Cannot read ${img.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.` });
         continue;
@@ -193,14 +230,14 @@ export async function resolveImageInputs(
       bytes = decoded.bytes;
       name = `image-${i + 1}`;
     }
-    const info = inspectImage(bytes);
+    if (bytes) info = inspectImage(bytes);
     if (!info) {
       issues.push({ path, message: `${name} is not an image ${spec.id} can read (accepted: ${rule.formats.map((f) => f.toUpperCase()).join(', ')}).` });
       continue;
     }
     for (const p of checkImageAgainstRule(info, rule, spec.id, name)) issues.push({ path, message: p });
     sizes[i] = { width: info.width, height: info.height };
-    loaded.push({ kind: 'local', bytes, name, info });
+    loaded.push({ kind: 'local', ...(bytes ? { bytes } : { path: filePath }), name, info });
   }
   if (options.bboxList) issues.push(...checkBoxesInImages(options.bboxList, sizes));
   if (issues.length) throw new RequestValidationError(issues, spec.id);
@@ -212,15 +249,17 @@ export async function resolveImageInputs(
       refs.push(item.ref);
       continue;
     }
-    if (!options.forceUpload && rule.accepts.includes('data') && item.bytes.byteLength <= DATA_URI_MAX_BYTES) {
-      refs.push(toDataUri(item.bytes, item.info.mime));
+    if (!options.forceUpload && rule.accepts.includes('data') && item.info.bytes <= DATA_URI_MAX_BYTES) {
+      refs.push(toDataUri(item.bytes ?? (await readFile(item.path!)), item.info.mime));
       continue;
     }
-    const emit = (phase: UploadEvent['phase']): void => options.onUpload?.({ index, name: item.name, bytes: item.bytes.byteLength, phase });
+    const emit = (phase: UploadEvent['phase']): void => options.onUpload?.({ index, name: item.name, bytes: item.info.bytes, phase });
     emit('policy');
     const policy = await getUploadPolicy(transport, spec.model, options);
     emit('upload');
-    refs.push(await uploadToOss(transport, policy, item.bytes, uploadFileName(item.name, item.info.format), item.info.mime, options));
+    // A file is streamed from disk (a file-backed Blob), not copied into memory.
+    const data = item.bytes ?? (await openAsBlob(item.path!, { type: item.info.mime }));
+    refs.push(await uploadToOss(transport, policy, data, uploadFileName(item.name, item.info.format), item.info.mime, options));
     emit('done');
     ossResolve = true;
   }
@@ -245,7 +284,7 @@ export async function getUploadPolicy(transport: Transport, model: string, optio
 export async function uploadToOss(
   transport: Transport,
   policy: UploadPolicy,
-  bytes: Uint8Array,
+  data: Uint8Array | Blob,
   fileName: string,
   mime: string,
   options: { signal?: AbortSignal; onRetry?: (e: RetryEvent) => void } = {},
@@ -260,7 +299,9 @@ export async function uploadToOss(
   form.append('x-oss-forbid-overwrite', policy.x_oss_forbid_overwrite);
   form.append('success_action_status', '200');
   form.append('x-oss-content-type', mime);
-  form.append('file', new Blob([new Uint8Array(bytes)], { type: mime }), fileName);
+  // Bytes: one copy into the Blob (the Blob constructor copies; no intermediate Uint8Array).
+  const file = data instanceof Blob ? data : new Blob([data as Uint8Array<ArrayBuffer>], { type: mime });
+  form.append('file', file, fileName);
   try {
     await transport.json({ method: 'POST', url: policy.upload_host, body: form, signal: options.signal, onRetry: options.onRetry, label: 'upload file' });
   } catch (err) {

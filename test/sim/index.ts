@@ -37,8 +37,12 @@ export interface SimulatorOptions {
   singaporePort?: number;
   /** US (Virginia) port; default port+2 when `port` is set, else a free port. */
   usPort?: number;
-  /** `scale` multiplies the model table's typicalDurationMs (default 1); the others override durations in ms. */
-  timing?: { scale?: number; pendingMs?: number; runningMs?: number; streamEventMs?: number };
+  /**
+   * `scale` multiplies the model table's typicalDurationMs (default 1); the others override durations in ms.
+   * `taskDurationMs(model)`, called once per submitted task, gives that task's whole duration
+   * (unscaled ms, queue included) instead of the typical one (benchmarks draw it at random).
+   */
+  timing?: { scale?: number; pendingMs?: number; runningMs?: number; streamEventMs?: number; taskDurationMs?: (model: string) => number | undefined };
   faults?: FaultRule[];
   /** Result URL lifetime (default 24 h). */
   resultTtlMs?: number;

@@ -40,6 +40,8 @@ export interface TimingConfig {
   pendingMs?: number;
   runningMs?: number;
   streamEventMs?: number;
+  /** Per submitted task: its whole duration (unscaled ms, queue included) in place of the catalog's; undefined = the catalog's. */
+  taskDurationMs?: (model: string) => number | undefined;
 }
 
 export interface SimCore {
@@ -206,12 +208,15 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
 
   const scale = () => core.timing.scale;
   const syncDelayMs = (spec: SimModel) => Math.round(spec.typicalDurationMs * scale());
-  const taskTiming = (spec: SimModel) => ({
-    // The table's typicalDurationMs is the whole task, queue included: a short queue
-    // (a tenth, at most 1 s) then the rest RUNNING, so a task ends when the table says.
-    pendingMs: core.timing.pendingMs ?? Math.round(Math.min(1000, spec.typicalDurationMs / 10) * scale()),
-    runningMs: core.timing.runningMs ?? Math.round((spec.typicalDurationMs - Math.min(1000, spec.typicalDurationMs / 10)) * scale()),
-  });
+  const taskTiming = (spec: SimModel) => {
+    // The table's typicalDurationMs (or the hook's duration) is the whole task, queue included:
+    // a short queue (a tenth, at most 1 s) then the rest RUNNING, so a task ends when it says.
+    const total = core.timing.taskDurationMs?.(spec.model) ?? spec.typicalDurationMs;
+    return {
+      pendingMs: core.timing.pendingMs ?? Math.round(Math.min(1000, total / 10) * scale()),
+      runningMs: core.timing.runningMs ?? Math.round((total - Math.min(1000, total / 10)) * scale()),
+    };
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ex = new Exchange(req, res);

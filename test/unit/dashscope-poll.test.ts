@@ -1,7 +1,8 @@
 /**
- * The task poll schedule, measured on a fake clock against a scripted task endpoint: queries per
- * task, detection latency, density near the expected end, the per-model query rate (qwen-mt-image:
- * 1/s), and the comparison with the SDKs' fixed 1, 1, 2, 2, 2, 4, 4, 4, 5 … schedule.
+ * The task poll schedule, measured on a fake clock against a scripted task endpoint: bounds, never
+ * faster than 2 queries/s per task or the model's query rate (qwen-mt-image: 1/s), dense across
+ * the window where tasks probably end and sparse before it, back-off for stragglers and long
+ * queues. Latency and query figures against the SDKs' schedule are `npm run bench` (bench/poll.bench.ts).
  *
  *   node --import tsx --test test/unit/dashscope-poll.test.ts
  */
@@ -9,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { getModel } from '../../src/dashscope/catalog';
 import { DashScopeClient, nextPollDelay, pollBounds, sdkPollDelay } from '../../src/dashscope/index';
-import { QueryRateLimiter } from '../../src/dashscope/tasks';
+import { DURATION_SIGMA, QueryRateLimiter, TASK_QUERY_FLOOR_MS } from '../../src/dashscope/tasks';
 import { FakeClock, startScriptedServer, type ScriptedServer } from './dashscope-helpers';
 
 /** Timeline of the scripted task, in fake ms since submit. */
@@ -49,14 +50,11 @@ async function measure(model: string, pendingMs: number, runningMs: number): Pro
   return { queries: [...queryTimes], latency: queryTimes.at(-1)! - end, end };
 }
 
-/** Queries the SDK schedule makes for a task that ends at `end` ms, and its detection latency. */
-function sdk(end: number): { queries: number; latency: number } {
-  let t = 0;
-  let i = 0;
-  for (;;) {
-    t += sdkPollDelay(i++);
-    if (t >= end) return { queries: i, latency: t - end };
-  }
+const gapsOf = (times: readonly number[]): number[] => times.slice(1).map((t, i) => t - times[i]!);
+
+/** Queries in [from, to) per second of that span. */
+function density(times: readonly number[], from: number, to: number): number {
+  return (times.filter((t) => t >= from && t < to).length / (to - from)) * 1000;
 }
 
 describe('poll schedule', () => {
@@ -64,45 +62,78 @@ describe('poll schedule', () => {
     assert.deepEqual(Array.from({ length: 10 }, (_, i) => sdkPollDelay(i) / 1000), [1, 1, 2, 2, 2, 4, 4, 4, 5, 5]);
   });
 
-  for (const [model, pending, running] of [
-    ['wan2.2-t2i-flash', 800, 5200],
-    ['wan2.5-t2i-preview', 1000, 14000],
-    ['wan2.6-t2i', 1500, 18500],
-    ['qwen-mt-image', 1000, 6000],
-  ] as const) {
-    test(`${model}: about the SDK's query count or fewer, found within one dense interval, dense near the end`, async () => {
+  test('bounds: never faster than 2/s per task nor the model query rate; the floor scales only with a scaled duration', () => {
+    for (const model of ['wan2.2-t2i-flash', 'wan2.5-t2i-preview', 'wan2.6-t2i', 'qwen-mt-image']) {
       const spec = getModel(model);
-      const { minIntervalMs } = pollBounds(spec);
-      const m = await measure(model, pending, running);
-      const ref = sdk(m.end);
-      // Short tasks (≤ 7 s) trade up to two extra queries for a latency of one floor interval
-      // instead of the SDK's up to 2 s; from 15 s on the schedule needs strictly fewer queries.
-      const slack = spec.typicalDurationMs < 10_000 ? 2 : -1;
-      assert.ok(m.queries.length <= ref.queries + slack, `${m.queries.length} queries vs SDK ${ref.queries}`);
-      assert.ok(m.latency <= minIntervalMs + 1, `latency ${m.latency} ms > ${minIntervalMs}`);
-      assert.ok(m.latency <= ref.latency || m.latency <= minIntervalMs, `latency ${m.latency} vs SDK ${ref.latency}`);
-      const gaps = m.queries.slice(1).map((t, i) => t - m.queries[i]!);
-      for (const g of gaps) assert.ok(g >= 1000 / spec.rateLimits.queryPerSecond - 1, `gap ${g} under the model's query rate`);
-      // Sparse early, dense late: the first gap is the longest, the last ones are the floor.
-      assert.ok(gaps[0]! >= Math.max(...gaps.slice(1)), `gaps ${gaps}`);
-      assert.ok(gaps.at(-1)! <= minIntervalMs + 1, `last gap ${gaps.at(-1)}`);
-    });
-  }
-
-  test('a task that runs twice as long: backs off after the expected end, latency stays bounded', async () => {
-    const spec = getModel('wan2.5-t2i-preview');
-    const { maxIntervalMs } = pollBounds(spec);
-    const m = await measure('wan2.5-t2i-preview', 1000, 29000);
-    assert.ok(m.latency <= maxIntervalMs, `latency ${m.latency}`);
-    assert.ok(m.queries.length <= sdk(m.end).queries + 2, `${m.queries.length} vs ${sdk(m.end).queries}`);
+      const { minIntervalMs, maxIntervalMs } = pollBounds(spec);
+      assert.ok(minIntervalMs >= TASK_QUERY_FLOOR_MS && minIntervalMs >= 1000 / spec.rateLimits.queryPerSecond, `${model} floor ${minIntervalMs}`);
+      assert.ok(maxIntervalMs >= 5000 && maxIntervalMs <= 15_000, `${model} ceiling ${maxIntervalMs}`);
+    }
+    // A simulator at 1/100 time: the per-task floor shrinks with it, the account rate does not.
+    assert.equal(pollBounds(getModel('wan2.2-t2i-flash'), 60).minIntervalMs, 50);
+    assert.equal(pollBounds(getModel('qwen-mt-image'), 70).minIntervalMs, 1000);
   });
 
-  test('a long queue (PENDING for 3× the typical duration) is polled sparsely', async () => {
-    const m = await measure('wan2.2-t2i-flash', 18000, 5000);
-    const gaps = m.queries.slice(1).map((t, i) => t - m.queries[i]!);
-    const pendingGaps = gaps.filter((_, i) => m.queries[i + 1]! < 18000);
-    assert.ok(pendingGaps.every((g) => g >= 2400), `pending gaps ${pendingGaps}`);
-    assert.ok(m.queries.length <= sdk(m.end).queries + 2, `${m.queries.length} vs ${sdk(m.end).queries}`);
+  // Durations around the typical one: short, typical, long (all inside the model's probable range).
+  for (const model of ['wan2.2-t2i-flash', 'wan2.5-t2i-preview', 'wan2.6-t2i', 'qwen-mt-image'] as const) {
+    for (const factor of [0.7, 1, 1.6]) {
+      test(`${model} ending at ${factor}× typical: found within one floor interval, never faster than the limits`, async () => {
+        const spec = getModel(model);
+        const { minIntervalMs, maxIntervalMs } = pollBounds(spec);
+        const end = Math.round(spec.typicalDurationMs * factor);
+        const pending = Math.min(1000, end / 10);
+        const m = await measure(model, pending, end - pending);
+        assert.ok(m.latency >= 0 && m.latency <= minIntervalMs * 1.03 + 1, `latency ${m.latency} ms > floor ${minIntervalMs}`);
+        for (const g of gapsOf(m.queries)) {
+          assert.ok(g >= minIntervalMs - 1, `gap ${g} < floor ${minIntervalMs}`);
+          assert.ok(g >= 1000 / spec.rateLimits.queryPerSecond - 1, `gap ${g} above the model's query rate`);
+          assert.ok(g <= maxIntervalMs + 1, `gap ${g} > ceiling ${maxIntervalMs}`);
+        }
+        // Any one second holds at most 2 queries of this task.
+        for (const t of m.queries) assert.ok(m.queries.filter((u) => u >= t && u < t + 1000).length <= 2, `more than 2 queries in the second after ${t}`);
+      });
+    }
+  }
+
+  test('sparse before the probable end, dense around the typical end', async () => {
+    for (const model of ['wan2.5-t2i-preview', 'wan2.6-t2i']) {
+      const spec = getModel(model);
+      const T = spec.typicalDurationMs;
+      const m = await measure(model, 1000, 2 * T);
+      const early = density(m.queries, 0, 0.4 * T);
+      const nearEnd = density(m.queries, 0.8 * T, 1.2 * T);
+      assert.ok(nearEnd >= 1.9, `${model}: ${nearEnd.toFixed(2)}/s near the typical end`);
+      assert.ok(early <= nearEnd / 4, `${model}: ${early.toFixed(2)}/s early vs ${nearEnd.toFixed(2)}/s near the end`);
+      const gaps = gapsOf(m.queries);
+      assert.ok(gaps[0]! >= Math.max(...gaps.slice(1)), `the first gap is the longest: ${gaps}`);
+    }
+  });
+
+  test('a straggler past the probable range (4× typical): backs off, latency stays within the ceiling', async () => {
+    const spec = getModel('wan2.5-t2i-preview');
+    const T = spec.typicalDurationMs;
+    const { minIntervalMs, maxIntervalMs } = pollBounds(spec);
+    const m = await measure('wan2.5-t2i-preview', 1000, 4 * T - 1000);
+    const windowEnd = T * Math.exp(2.33 * DURATION_SIGMA);
+    const lateGaps = gapsOf(m.queries).filter((_, i) => m.queries[i]! > windowEnd + 5000);
+    assert.ok(lateGaps.length > 0 && lateGaps.every((g) => g > 2 * minIntervalMs), `late gaps ${lateGaps}`);
+    assert.ok(m.latency <= maxIntervalMs, `latency ${m.latency}`);
+    assert.ok(density(m.queries, windowEnd + 5000, 4 * T) < density(m.queries, 0.8 * T, 1.2 * T) / 2, 'sparser late than near the typical end');
+  });
+
+  test('a long queue (PENDING for 3× the typical duration) is polled sparsely, then found on time', async () => {
+    const spec = getModel('wan2.2-t2i-flash');
+    const T = spec.typicalDurationMs;
+    const { minIntervalMs } = pollBounds(spec);
+    const queue = 3 * T;
+    const m = await measure('wan2.2-t2i-flash', queue, T);
+    const gaps = gapsOf(m.queries);
+    const pendingGaps = gaps.filter((_, i) => m.queries[i + 1]! < queue);
+    assert.ok(pendingGaps.every((g) => g >= 0.2 * T - 1), `pending gaps ${pendingGaps}`);
+    assert.ok(pendingGaps.at(-1)! > pendingGaps[0]!, `sparser the longer it queues: ${pendingGaps}`);
+    assert.ok(m.queries.filter((t) => t < queue).length <= 12, `${m.queries.filter((t) => t < queue).length} queries while queued`);
+    // The window moved with the queue: the task that then ran its typical time is found within the floor.
+    assert.ok(m.latency <= minIntervalMs * 1.03 + 1, `latency ${m.latency}`);
   });
 
   test('nextPollDelay stays within the bounds', () => {
@@ -114,10 +145,47 @@ describe('poll schedule', () => {
     }
   });
 
-  test('the per-model limiter spaces queries of concurrent waits (qwen-mt-image 1/s)', async () => {
-    const fake = new FakeClock(false);
-    const limiter = new QueryRateLimiter(fake);
-    await Promise.all([limiter.acquire('qwen-mt-image', 1), limiter.acquire('qwen-mt-image', 1), limiter.acquire('qwen-mt-image', 1), limiter.acquire('other', 20)]);
-    assert.deepEqual(fake.sleeps, [1000, 2000]);
+  test('the per-model limiter: each query of a 1/s model goes a second after the previous answer, whatever the delays', async () => {
+    const clock = new FakeClock();
+    const limiter = new QueryRateLimiter(clock);
+    const spans: { sent: number; answered: number }[] = [];
+    await Promise.all(
+      [40, 300, 10].map(async (roundTripMs) => {
+        const release = await limiter.acquire('qwen-mt-image', 1);
+        const sent = clock.now();
+        clock.time += roundTripMs; // the query is out; its answer takes this long
+        spans.push({ sent, answered: clock.now() });
+        release();
+      }),
+    );
+    spans.sort((a, b) => a.sent - b.sent);
+    for (let i = 1; i < spans.length; i++) assert.ok(spans[i]!.sent - spans[i - 1]!.answered >= 1000, `query ${i} sent ${spans[i]!.sent - spans[i - 1]!.answered} ms after the previous answer`);
+  });
+
+  test('the per-model limiter lets queries of a 20/s model overlap, up to 20 in a second', async () => {
+    const clock = new FakeClock();
+    const limiter = new QueryRateLimiter(clock);
+    const releases = await Promise.all(Array.from({ length: 20 }, () => limiter.acquire('wan2.2-t2i-flash', 20)));
+    assert.deepEqual(clock.sleeps, [], 'the first 20 go at once');
+    let grantedAt: number | undefined;
+    const twentyFirst = limiter.acquire('wan2.2-t2i-flash', 20).then((r) => {
+      grantedAt = clock.now();
+      return r;
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(grantedAt, undefined, 'the 21st waits while 20 are in flight');
+    const answeredAt = clock.now();
+    for (const r of releases) r();
+    (await twentyFirst)();
+    assert.ok(grantedAt !== undefined && grantedAt - answeredAt >= 1000, `the 21st went ${grantedAt! - answeredAt} ms after the answers`);
+  });
+
+  test('a wait for the limiter ends with the abort signal', async () => {
+    const limiter = new QueryRateLimiter(new FakeClock(false));
+    await limiter.acquire('qwen-mt-image', 1);
+    const ctl = new AbortController();
+    const waiting = limiter.acquire('qwen-mt-image', 1, ctl.signal);
+    ctl.abort(new Error('stop'));
+    await assert.rejects(waiting, /stop/);
   });
 });

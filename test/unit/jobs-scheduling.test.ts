@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { getModel } from '../../src/dashscope/catalog';
 import { DashScopeError, isAbortError } from '../../src/dashscope/errors';
 import type { Clock, RetryEvent } from '../../src/dashscope/transport';
-import type { QueryRateLimiter } from '../../src/dashscope/tasks';
+import type { TaskQueryLimiter } from '../../src/dashscope/tasks';
 import { AccountLimits, submitRules } from '../../src/jobs/limits';
 import { JobManager, catalogLimits, type JobChange, type JobContext, type LimitsLookup } from '../../src/jobs/manager';
 
@@ -210,7 +210,7 @@ describe('job manager within the limits', () => {
     const clock = new FakeClock();
     const limits = new AccountLimits({ clock });
     // Same method shape as the client's limiter, so the client can take it (tsc checks this line).
-    const asClientLimiter: Pick<QueryRateLimiter, 'acquire'> = limits;
+    const asClientLimiter: TaskQueryLimiter = limits;
     const mt: number[] = [];
     const all: number[] = [];
     const poll = async (model: string, perSecond: number, count: number, into: number[]): Promise<void> => {
