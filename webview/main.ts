@@ -604,7 +604,7 @@ function regionName(region: string | undefined): string {
 }
 
 function useAsReference(image: StudioImage, location: WorkspaceLocation): void {
-  const target: StudioMode = state.mode === 'translate' || state.mode === 'guide' ? state.mode : 'edit';
+  const target = inputMode();
   const model = currentModel(target);
   dispatch({ type: 'addInputs', mode: target, images: [{ src: image.src, displayPath: image.displayPath, location }], max: model.inputs?.max ?? 1 });
   switchMode(target);
@@ -828,6 +828,42 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (state.mode === 'history') renderHistoryList();
       return;
   }
+});
+
+/** The mode that takes dropped or pasted images: the current one, or Edit from Generate and History. */
+function inputMode(): StudioMode {
+  return state.mode === 'translate' || state.mode === 'guide' ? state.mode : 'edit';
+}
+
+// Files dragged from the Explorer (hold Shift to drop into a webview) become inputs.
+window.addEventListener('dragover', (event) => {
+  if (event.dataTransfer?.types.some((t) => t === 'text/uri-list' || t === 'application/vnd.code.uri-list')) event.preventDefault();
+});
+window.addEventListener('drop', (event) => {
+  const data = event.dataTransfer;
+  if (!data) return;
+  const text = data.getData('application/vnd.code.uri-list') || data.getData('text/uri-list');
+  const uris = text.split(/\r?\n/).map((u) => u.trim()).filter((u) => u && !u.startsWith('#'));
+  if (!uris.length) return;
+  event.preventDefault();
+  post({ type: 'dropUris', mode: inputMode(), uris: uris.slice(0, 50) });
+});
+
+// An image pasted from the clipboard is saved in the workspace by the host and becomes an input.
+window.addEventListener('paste', (event) => {
+  const file = [...(event.clipboardData?.files ?? [])].find((f) => ['image/png', 'image/jpeg', 'image/webp', 'image/bmp'].includes(f.type));
+  if (!file) return;
+  event.preventDefault();
+  if (file.size > 10 * 1024 * 1024) {
+    showNotice(s('errPasteTooLarge'), 'warning');
+    return;
+  }
+  void file.arrayBuffer().then((buffer) => {
+    const bytes = new Uint8Array(buffer);
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    post({ type: 'pasteImage', mode: inputMode(), mime: file.type as 'image/png', data: btoa(binary) });
+  });
 });
 
 // Ctrl/Cmd+Enter runs the current mode from anywhere in the form.

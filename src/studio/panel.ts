@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import { findWorkspaceImages, isImageUri } from '../commands/pickers';
 import { activeLinkTarget } from '../commands/progress';
 import { glossaryUri, readWorkspaceGlossary } from '../commands/translate';
-import type { Host } from '../commands/host';
+import { requireTrust, type Host } from '../commands/host';
 import { Commands, ViewTypes } from '../constants';
 import { MT_LANGUAGES, type MtLanguage } from '../dashscope';
 import { runErrorAction } from '../host/errors';
 import { displayPath, resolveInsideWorkspace, workspaceFileSystem } from '../host/workspaceFs';
-import { replaceAtomically, readIfExists } from '../pipeline/files';
+import { replaceAtomically, readIfExists, saveAtomically } from '../pipeline/files';
+import { formatDate, formatTime } from '../pipeline/naming';
 import { GLOSSARY_TEMPLATE, formatGlossary } from '../pipeline/glossary';
 import { mtSources, mtTargetsFor } from '../pipeline/translate';
 import { buildStudioHtml } from './html';
@@ -238,6 +239,20 @@ export class StudioPanel implements vscode.Disposable {
         await this.post({ type: 'images', images });
         return;
       }
+      case 'dropUris': {
+        const uris = message.uris.flatMap((text) => {
+          try {
+            return [vscode.Uri.parse(text.trim(), true)];
+          } catch {
+            return [];
+          }
+        });
+        this.openWith({ mode: message.mode, uris }, true);
+        return;
+      }
+      case 'pasteImage':
+        await this.savePasted(message.mode, message.mime, message.data);
+        return;
       case 'saveGlossary':
         await this.saveGlossary(message.terms);
         return;
@@ -330,6 +345,22 @@ export class StudioPanel implements vscode.Disposable {
         return;
       }
     }
+  }
+
+  /** Saves a pasted image as `.bailian/inputs/pasted-<date>-<time>.<ext>` (a new file) and adds it to the inputs. */
+  private async savePasted(mode: StudioMode, mime: string, data: string): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      await this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Open a folder first: pasted images are saved in the workspace.') });
+      return;
+    }
+    requireTrust();
+    const ext = mime === 'image/jpeg' ? 'jpg' : mime.slice('image/'.length);
+    const now = new Date();
+    const name = await saveAtomically(workspaceFileSystem(folder.uri), { stem: `.bailian/inputs/pasted-${formatDate(now)}-${formatTime(now)}`, ext, bytes: Buffer.from(data, 'base64') });
+    const uri = vscode.Uri.joinPath(folder.uri, ...name.split('/'));
+    this.services.log.info(`Pasted image saved as ${displayPath(uri)}`);
+    this.openWith({ mode, uris: [uri] }, true);
   }
 
   private async readGlossary(): Promise<{ terms: Term[]; path?: string; error?: string }> {

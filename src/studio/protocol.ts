@@ -32,7 +32,7 @@ export const STRING_KEYS = [
   'seedValue', 'rewrittenPrompt', 'noApiKey', 'requestId', 'taskId', 'elapsed',
   'statusRunning', 'statusDone', 'statusFailed', 'statusCancelled', 'statusStopped', 'statusInterrupted', 'statusPartial', 'clearCards',
   'imagesOne', 'imagesMany', 'before', 'after',
-  'errInvalidSeed', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm',
+  'errInvalidSeed', 'errPasteTooLarge', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm',
   'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog', 'regionBeijing', 'regionSingapore', 'regionUs',
   'historySearch', 'historyEmpty', 'historyReuse', 'historyOpenFiles', 'historyMore', 'historyCount',
 ] as const;
@@ -147,6 +147,9 @@ export type RunParams = z.infer<typeof RunParams>;
 /** A job id the webview picks (unique per panel). */
 export const JobId = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/));
 
+/** Largest pasted image, base64 (≈10 MB of bytes, the edit models' per-image limit). */
+export const MAX_PASTE_BASE64 = Math.ceil((10 * 1024 * 1024) / 3) * 4;
+
 /** What the user can do about an error, offered as a button (notifications and the studio alike). */
 export const ErrorAction = z.enum(['setApiKey', 'switchRegion', 'openSettings', 'showLog', 'saveAs']);
 export type ErrorAction = z.infer<typeof ErrorAction>;
@@ -166,6 +169,15 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   /** One of an error's buttons; `switchTo` for switchRegion. */
   z.object({ type: z.literal('errorAction'), action: ErrorAction, switchTo: z.optional(z.string().check(z.maxLength(40))) }),
   z.object({ type: z.literal('listImages') }),
+  /** Files dropped from the Explorer (Shift+drag), as URIs; the host keeps only workspace images. */
+  z.object({ type: z.literal('dropUris'), mode: StudioMode, uris: z.array(z.string().check(z.maxLength(4000))).check(z.maxLength(50)) }),
+  /** An image pasted from the clipboard, base64; the host saves it in the workspace (never overwriting). */
+  z.object({
+    type: z.literal('pasteImage'),
+    mode: StudioMode,
+    mime: z.enum(['image/png', 'image/jpeg', 'image/webp', 'image/bmp']),
+    data: z.string().check(z.minLength(1), z.maxLength(MAX_PASTE_BASE64)),
+  }),
   z.object({ type: z.literal('saveGlossary'), terms: z.array(Term).check(z.maxLength(2000)) }),
   z.object({ type: z.literal('loadHistory') }),
   /** Forget the snapshots of finished jobs (the user cleared the cards). */

@@ -98,6 +98,7 @@ export function studioStrings(): StudioStrings {
     before: t('Before'),
     after: t('After'),
     errInvalidSeed: t('The seed must be a whole number from 0 to 2147483647.'),
+    errPasteTooLarge: t('The pasted image is larger than 10 MB; save it as a file in the workspace and add it from there.'),
     errPromptRequired: t('Enter a prompt.'),
     errPromptTooLong: t('The prompt is too long: {0} characters at most.'),
     errInputsCount: t('This model takes {0}–{1} input images; {2} selected.'),

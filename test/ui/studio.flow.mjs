@@ -111,7 +111,10 @@ async function pickTheme(page, theme) {
   }
   await picker.fill(theme);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first();
-  await row.waitFor();
+  await row.waitFor({ timeout: 10_000 }).catch(async (error) => {
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    throw new Error(`no "${theme}" among the themes offered: ${JSON.stringify(rows)} (filter "${await picker.inputValue()}")`, { cause: error });
+  });
   await row.click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
@@ -213,6 +216,24 @@ export const flows = [
       assert.deepEqual((await inputNames(studio)).sort(), ['pattern.png', 'street.png'], 'the selection became the inputs');
       await imagesLoaded(studio.locator('#inputs'));
       await screenshot('open-in-studio-edit');
+
+      // Pasting an image from the clipboard saves it in the workspace and adds it as the next input.
+      await studio.locator('vscode-text-area#prompt').click();
+      await studio.locator('body').evaluate(async (body) => {
+        const win = body.ownerDocument.defaultView;
+        const canvas = body.ownerDocument.createElement('canvas');
+        canvas.width = 320;
+        canvas.height = 240;
+        const context = canvas.getContext('2d');
+        context.fillStyle = '#3070c0';
+        context.fillRect(0, 0, 320, 240);
+        const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+        const transfer = new win.DataTransfer();
+        transfer.items.add(new win.File([blob], 'clipboard.png', { type: 'image/png' }));
+        body.ownerDocument.activeElement.dispatchEvent(new win.ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, composed: true }));
+      });
+      await studio.locator('#inputs .input').nth(2).waitFor({ timeout: 15_000 });
+      assert.match((await inputNames(studio))[2], /^pasted-\d{8}-\d{6}\.png$/, 'the pasted image is saved and added last');
     },
   },
   {
