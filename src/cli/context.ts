@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DashScopeClient, REGIONS, describeRetry, type ProgressEvent, type Region } from '../dashscope/index.js';
 import { saveAtomically } from '../pipeline/files.js';
-import { HISTORY_PATH, HistoryLog } from '../pipeline/history.js';
-import type { ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images.js';
+import { HISTORY_PATH, HistoryLog, failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history.js';
+import type { ImageJobResult, ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images.js';
 import { nodeFileSystem, pathExists } from '../pipeline/nodeFs.js';
 import pkg from '../../package.json';
 import { bool, str, type Values } from './args.js';
@@ -200,4 +200,22 @@ export async function cliOutput(values: Values, io: Io): Promise<CliOutput> {
     reference: (path) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) ? path : slash(relative(base, resolve(io.cwd, path)))),
     historyPath: (path) => slash(relative(base, resolve(io.cwd, path))),
   };
+}
+
+/** Appends a line to the workspace history when the output folder has one; a failure only warns. */
+export async function recordHistory(output: CliOutput, io: Io, facts: HistoryFacts): Promise<void> {
+  if (!output.history) return;
+  await output.history.log.append(historyEntry(facts)).catch((err: unknown) => io.err(`warning: could not append to the history ${output.history!.log.path}: ${(err as Error).message}`));
+}
+
+/** Records an image job of the CLI: what it kept, or how it failed. */
+export async function recordImageJob(
+  output: CliOutput,
+  io: Io,
+  context: JobContextFacts,
+  result: Omit<ImageJobResult<CliSavedFile>, 'cancelledAfterGeneration'> | undefined,
+  failure: unknown,
+  interrupted: boolean,
+): Promise<void> {
+  await recordHistory(output, io, result ? keptFacts(context, result, (file) => output.historyPath(file.path)) : failedFacts(context, failure, interrupted));
 }

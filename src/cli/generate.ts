@@ -3,12 +3,11 @@
  * extension runs) → saved paths on stdout (or one JSON object), with the history line appended
  * when the output folder lies in a workspace that keeps one.
  */
-import { MODELS, DashScopeError, type DashScopeClient, type GenerationRequest } from '../dashscope/index.js';
-import { historyEntry } from '../pipeline/history.js';
+import { MODELS, type DashScopeClient, type GenerationRequest } from '../dashscope/index.js';
 import { CancelledJobError, runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { DEFAULT_NAME_TEMPLATE, renderName, unknownTemplateVariables } from '../pipeline/naming.js';
 import { bool, buildRequest, seconds, str, type Values } from './args.js';
-import { EXIT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, type CliOutput, type CliSavedFile, type Io, type RunState } from './context.js';
+import { EXIT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, recordImageJob, type CliOutput, type CliSavedFile, type Io, type RunState } from './context.js';
 
 /** The name template from --template, checked. */
 export function templateOf(values: Values): string {
@@ -103,27 +102,6 @@ export async function runGeneration(command: string, values: Values, positionals
     throw error;
   } finally {
     await client.close();
-    if (output.history) {
-      const finished = new Date();
-      await output.history.log
-        .append(
-          historyEntry({
-            kind,
-            source: 'cli',
-            model: spec.id,
-            request: result?.request ?? request,
-            inputs: sources,
-            outputs: (result?.images ?? []).map((i) => ({ path: output.historyPath(i.file.path), seed: i.seed, width: i.width, height: i.height })),
-            started,
-            finished,
-            outcome: result ? (result.failures.length || result.lost.length ? 'partial' : 'succeeded') : state.interrupted() ? 'cancelled' : 'failed',
-            requestId: result?.requestId ?? (failure instanceof DashScopeError ? failure.requestId : undefined),
-            taskId: result?.taskId ?? state.task?.taskId,
-            error: failure,
-            produced: result?.produced,
-          }),
-        )
-        .catch((err: unknown) => io.err(`warning: could not append to the history ${output.history!.log.path}: ${(err as Error).message}`));
-    }
+    await recordImageJob(output, io, { kind, source: 'cli', model: spec.id, request, inputs: sources, started, taskId: state.task?.taskId }, result, failure, state.interrupted());
   }
 }

@@ -6,14 +6,13 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DashScopeError } from '../dashscope/index.js';
 import { saveAtomically } from '../pipeline/files.js';
 import { runGuide, type GuideResult } from '../pipeline/guide.js';
-import { historyEntry } from '../pipeline/history.js';
+import { failedFacts, guideFacts } from '../pipeline/history.js';
 import { renderName } from '../pipeline/naming.js';
 import { nodeFileSystem } from '../pipeline/nodeFs.js';
 import { bool, buildRequest, seconds, type Values } from './args.js';
-import { EXIT, cliOutput, createClient, progressPrinter, type CliSavedFile, type Io, type RunState } from './context.js';
+import { EXIT, cliOutput, createClient, progressPrinter, recordHistory, type CliSavedFile, type Io, type RunState } from './context.js';
 import { sourcesOf, templateOf } from './generate.js';
 
 /** Runs `interleave`. */
@@ -70,26 +69,11 @@ export async function runInterleave(values: Values, positionals: string[], io: I
   } finally {
     await handle?.close().catch(() => undefined);
     await client.close();
-    if (output.history) {
-      await output.history.log
-        .append(
-          historyEntry({
-            kind: 'guide',
-            source: 'cli',
-            model: spec.id,
-            request: result?.request ?? request,
-            inputs: sources,
-            outputs: (result?.images ?? []).map((i) => ({ path: output.historyPath(i.file.path), seed: i.seed, width: i.width, height: i.height })),
-            document: mdPath ? output.historyPath(mdPath) : undefined,
-            started,
-            finished: new Date(),
-            outcome: result?.outcome === 'completed' ? 'succeeded' : result?.outcome === 'stopped' || state.interrupted() ? 'stopped' : 'failed',
-            requestId: result?.requestId ?? (failure instanceof DashScopeError ? failure.requestId : undefined),
-            error: result?.error ?? failure,
-            produced: result?.images.length,
-          }),
-        )
-        .catch((err: unknown) => io.err(`warning: could not append to the history: ${(err as Error).message}`));
-    }
+    const context = { source: 'cli' as const, model: spec.id, request, inputs: sources, started };
+    await recordHistory(
+      output,
+      io,
+      result ? guideFacts(context, result, (file) => output.historyPath(file.path), mdPath ? output.historyPath(mdPath) : undefined) : failedFacts({ ...context, kind: 'guide' }, failure, state.interrupted()),
+    );
   }
 }

@@ -14,13 +14,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DashScopeError, getModel, type GenerationRequest, type TranslationOptions } from '../dashscope/index.js';
-import { historyEntry, type HistoryEntry } from '../pipeline/history.js';
+import type { HistoryEntry } from '../pipeline/history.js';
 import { runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { pathExists } from '../pipeline/nodeFs.js';
 import { renderName } from '../pipeline/naming.js';
 import { isPng, readProvenance, type ProvenanceRecord } from '../pipeline/provenance.js';
 import { bool, seconds, str, type Values } from './args.js';
-import { DEFAULT_OUT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, type CliSavedFile, type Io, type RunState } from './context.js';
+import { DEFAULT_OUT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
 import { printImageResult, templateOf } from './generate.js';
 import { findEntry, findHistoryRoot, readWorkspaceHistory } from './history.js';
 
@@ -224,26 +224,9 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
     throw error;
   } finally {
     await client.close();
-    if (output.history && (result || failure instanceof DashScopeError || state.interrupted())) {
-      await output.history.log
-        .append(
-          historyEntry({
-            kind,
-            source: 'cli',
-            model: result?.model ?? request.model,
-            request: result?.request ?? request,
-            inputs: sources,
-            outputs: (result?.images ?? []).map((i) => ({ path: output.historyPath(i.file.path), seed: i.seed, width: i.width, height: i.height })),
-            started,
-            finished: new Date(),
-            outcome: result ? (result.failures.length || result.lost.length ? 'partial' : 'succeeded') : state.interrupted() ? 'cancelled' : 'failed',
-            requestId: result?.requestId ?? (failure instanceof DashScopeError ? failure.requestId : undefined),
-            taskId: result?.taskId ?? state.task?.taskId,
-            error: failure,
-            produced: result?.produced,
-          }),
-        )
-        .catch((err: unknown) => io.err(`warning: could not append to the history ${output.history!.log.path}: ${(err as Error).message}`));
+    // A request refused before sending (usage, validation) is not a job of the history.
+    if (result || failure instanceof DashScopeError || state.interrupted()) {
+      await recordImageJob(output, io, { kind, source: 'cli', model: request.model, request, inputs: sources, started, taskId: state.task?.taskId }, result, failure, state.interrupted());
     }
   }
 }

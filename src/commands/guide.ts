@@ -15,6 +15,7 @@ import { MissingApiKeyError } from '../host/clients';
 import { WorkspaceImageSaver, displayPath, resolveOutputLocation, workspaceFileSystem } from '../host/workspaceFs';
 import { saveAtomically } from '../pipeline/files';
 import { runGuide, type GuideResult } from '../pipeline/guide';
+import { guideFacts } from '../pipeline/history';
 import { renderName } from '../pipeline/naming';
 import type { WorkspaceSavedFile } from '../host/workspaceFs';
 import type { MarkdownSink } from '../pipeline/markdown';
@@ -152,21 +153,7 @@ export async function generateGuideCommand(host: Host, argument?: unknown): Prom
       const docUri = vscode.Uri.joinPath(location.folder, ...result.document.name.split('/'));
       await host.streams?.remove(docUri);
       if (jobId) host.jobFiles?.set(jobId, docUri);
-      await host.history.record(location.workspaceFolder, {
-        kind: 'guide',
-        source: scripted ? 'palette' : 'palette',
-        model: spec.id,
-        request: result.request,
-        inputs: inputs.map(workspaceReference),
-        outputs: result.images.map((i) => ({ path: workspaceReference(i.file.uri), seed: i.seed, width: i.width, height: i.height })),
-        document: workspaceReference(docUri),
-        started,
-        finished: new Date(),
-        outcome: result.outcome === 'completed' ? 'succeeded' : result.outcome === 'stopped' ? 'stopped' : 'failed',
-        requestId: result.requestId,
-        error: result.error,
-        produced: result.images.length + result.lost.length,
-      }, host.log);
+      await host.history.record(location.workspaceFolder, guideFacts({ source: 'palette', model: spec.id, request: result.request, inputs: inputs.map(workspaceReference), started }, result, (file) => workspaceReference(file.uri), workspaceReference(docUri)), host.log);
       host.log.info(`Guide ${displayPath(docUri)}: ${result.outcome}, ${result.images.length} image(s), ${result.textLength} characters`);
       const preview = vscode.l10n.t('Open Preview');
       const message =

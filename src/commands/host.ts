@@ -13,7 +13,7 @@ import { ActionableError } from '../host/errors';
 import type { Log } from '../host/log';
 import type { ApiKeyStore } from '../host/secrets';
 import { WorkspaceImageSaver, displayPath, resolveOutputLocation, workspaceFileSystem, workspacePathOf, type OutputLocation, type WorkspaceSavedFile } from '../host/workspaceFs';
-import { HistoryLog, historyEntry, type HistoryFacts } from '../pipeline/history';
+import { HistoryLog, failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history';
 import { runImageJob, withSeed, type ImageJobOptions, type ImageJobResult, type JobProgress, type OutputFile } from '../pipeline/images';
 import { DEFAULT_NAME_TEMPLATE } from '../pipeline/naming';
 import type { JobManager } from '../jobs/manager';
@@ -169,6 +169,7 @@ export async function runWorkspaceImageJob(host: Host, request: GenerationReques
   let location: OutputLocation | undefined;
   const inputs = options.inputs ?? [];
   const sources = inputs.map(workspaceReference);
+  const context: JobContextFacts = { kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started };
   /** Whether the job left the queue: a job cancelled while queued sent nothing and gets no history line. */
   let ran = false;
   try {
@@ -255,20 +256,7 @@ export async function runWorkspaceImageJob(host: Host, request: GenerationReques
     for (const failure of job.failures) host.log.warn(`Image ${failure.index + 1} failed: ${failure.code}: ${failure.message}`);
     for (const lost of job.lost) host.log.error(`Image ${lost.index} could not be kept:`, lost.error);
     host.log.info(`Saved ${job.images.length} image(s): ${job.images.map((i) => displayPath(i.file.uri)).join(', ')}${job.requestId ? ` (request id ${job.requestId})` : ''}`);
-    await host.history.record(where.workspaceFolder, {
-      kind: options.kind,
-      source: options.source,
-      model: job.model,
-      request: job.request,
-      inputs: sources,
-      outputs: job.images.map((i) => ({ path: workspaceReference(i.file.uri), seed: i.seed, width: i.width, height: i.height })),
-      started,
-      finished: new Date(),
-      outcome: job.failures.length || job.lost.length ? 'partial' : 'succeeded',
-      requestId: job.requestId,
-      taskId: job.taskId,
-      produced: job.produced,
-    }, host.log);
+    await host.history.record(where.workspaceFolder, keptFacts(context, job, (file) => workspaceReference(file.uri)), host.log);
     return { location: where, job };
   } catch (error) {
     const folder = location?.workspaceFolder ?? (inputs[0] ? vscode.workspace.getWorkspaceFolder(inputs[0]) : vscode.workspace.workspaceFolders?.[0]);
@@ -276,19 +264,7 @@ export async function runWorkspaceImageJob(host: Host, request: GenerationReques
     // A job cancelled while queued, or refused before sending (an input the upload step rejects), sent nothing.
     const sent = ran && !(error instanceof Error && ['RequestValidationError', 'MissingApiKeyError', 'InvalidBaseUrlError', 'OutputTemplateError', 'UntrustedWorkspaceError', 'Canceled'].includes(error.name));
     if (sent) {
-      await host.history.record(folder, {
-        kind: options.kind,
-        source: options.source,
-        model: request.model,
-        request,
-        inputs: sources,
-        started,
-        finished: new Date(),
-        outcome: cancelled ? 'cancelled' : 'failed',
-        requestId: (error as { requestId?: string }).requestId,
-        taskId: (error as { taskId?: string }).taskId,
-        error: cancelled ? undefined : error,
-      }, host.log);
+      await host.history.record(folder, failedFacts(context, error, cancelled), host.log);
     }
     throw error;
   } finally {

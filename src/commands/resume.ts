@@ -16,7 +16,7 @@ import { summarizeError, isCancellation } from '../host/errors';
 import type { Log } from '../host/log';
 import { WorkspaceImageSaver, displayPath } from '../host/workspaceFs';
 import { planResume, type PersistedTask, type PersistedTaskStore, type StateFile } from '../jobs/persisted';
-import { HistoryKind, HistorySource } from '../pipeline/history';
+import { HistoryKind, HistorySource, failedFacts, keptFacts, type JobContextFacts } from '../pipeline/history';
 import { keepResult } from '../pipeline/images';
 import { workspaceReference, type Host } from './host';
 import { announceSaved, describeProgress } from './progress';
@@ -248,6 +248,7 @@ async function resumeOne(
   const destination = destinationOf(task);
   const request = requestOf(task);
   const started = destination ? new Date(destination.started) : new Date(task.submittedAt);
+  const context: JobContextFacts = { kind: destination?.kind ?? 'generate', source: destination?.source ?? 'palette', model: task.modelId, request, inputs: destination?.sources ?? [], started, taskId: task.taskId };
   if (!destination) {
     host.log.warn(`Task ${task.taskId}: the saved destination does not parse; waiting for it only to report its outcome`);
   }
@@ -283,20 +284,7 @@ async function resumeOne(
   try {
     const kept = await handle.result;
     if (kept.images[0]) host.jobFiles?.set(handle.id, kept.images[0].file.uri);
-    await host.history.record(folderOf(destination), {
-      kind: destination?.kind ?? 'generate',
-      source: destination?.source ?? 'palette',
-      model: kept.model,
-      request,
-      inputs: destination?.sources ?? [],
-      outputs: kept.images.map((i) => ({ path: workspaceReference(i.file.uri), seed: i.seed, width: i.width, height: i.height })),
-      started,
-      finished: new Date(),
-      outcome: kept.failures.length || kept.lost.length ? 'partial' : 'succeeded',
-      requestId: kept.requestId,
-      taskId: task.taskId,
-      produced: kept.produced,
-    }, host.log);
+    await host.history.record(folderOf(destination), keptFacts(context, { ...kept, taskId: task.taskId }, (file) => workspaceReference(file.uri)), host.log);
     await persistence.settled(task.taskId);
     host.log.info(`Resumed task ${task.taskId}: saved ${kept.images.map((i) => displayPath(i.file.uri)).join(', ')}`);
     announceSaved(kept.images.map((i) => i.file.uri), vscode.l10n.t('(A task from before the reload.)'));
@@ -313,19 +301,7 @@ async function resumeOne(
       report.kept.push(task.taskId);
       return;
     }
-    await host.history.record(folderOf(destination), {
-      kind: destination?.kind ?? 'generate',
-      source: destination?.source ?? 'palette',
-      model: task.modelId,
-      request,
-      inputs: destination?.sources ?? [],
-      started,
-      finished: new Date(),
-      outcome: cancelled ? 'cancelled' : 'failed',
-      taskId: task.taskId,
-      requestId: (error as { requestId?: string }).requestId,
-      error: cancelled ? undefined : error,
-    }, host.log);
+    await host.history.record(folderOf(destination), failedFacts(context, error, cancelled), host.log);
     await persistence.settled(task.taskId);
     if (!cancelled) {
       const summary = summarizeError(error);

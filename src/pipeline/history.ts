@@ -204,3 +204,78 @@ export function historyEntry(facts: HistoryFacts): HistoryEntryInput {
     ...(facts.estimatedCost ? { estimatedCost: facts.estimatedCost } : {}),
   };
 }
+
+/** What every line of one job shares: who ran what, on which inputs, since when. */
+export interface JobContextFacts {
+  kind: HistoryEntry['kind'];
+  source: HistoryEntry['source'];
+  /** Catalog id (the result's, once there is one). */
+  model: string;
+  request: HistoryFacts['request'];
+  inputs: readonly string[];
+  started: Date;
+  /** A task id known from the submit (the result may not carry it). */
+  taskId?: string | undefined;
+}
+
+/** A saved image as the pipeline reports it; `path` says how its file is recorded. */
+interface KeptImage<F> {
+  readonly file: F;
+  readonly seed?: number | undefined;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The line of a job that kept images: succeeded, or partial when some failed upstream or were lost. */
+export function keptFacts<F>(
+  context: JobContextFacts,
+  kept: { model: string; request?: HistoryFacts['request']; images: readonly KeptImage<F>[]; failures: readonly unknown[]; lost: readonly unknown[]; requestId?: string | undefined; taskId?: string | undefined; produced?: number | undefined },
+  path: (file: F) => string,
+): HistoryFacts {
+  return {
+    ...context,
+    model: kept.model,
+    request: kept.request ?? context.request,
+    outputs: kept.images.map((i) => ({ path: path(i.file), seed: i.seed, width: i.width, height: i.height })),
+    finished: new Date(),
+    outcome: kept.failures.length || kept.lost.length ? 'partial' : 'succeeded',
+    requestId: kept.requestId,
+    taskId: kept.taskId ?? context.taskId,
+    produced: kept.produced,
+  };
+}
+
+/** The line of a job that ended without images: failed, or cancelled (then no error is recorded). */
+export function failedFacts(context: JobContextFacts, error: unknown, cancelled: boolean): HistoryFacts {
+  const ids = error as { requestId?: unknown; taskId?: unknown } | undefined;
+  return {
+    ...context,
+    finished: new Date(),
+    outcome: cancelled ? 'cancelled' : 'failed',
+    requestId: typeof ids?.requestId === 'string' ? ids.requestId : undefined,
+    taskId: (typeof ids?.taskId === 'string' ? ids.taskId : undefined) ?? context.taskId,
+    error: cancelled ? undefined : error,
+  };
+}
+
+/** The line of a guide, whatever way it ended. */
+export function guideFacts<F>(
+  context: Omit<JobContextFacts, 'kind'>,
+  result: { model: string; request: HistoryFacts['request']; images: readonly KeptImage<F>[]; lost: readonly unknown[]; outcome: 'completed' | 'stopped' | 'failed'; requestId?: string | undefined; error?: unknown },
+  path: (file: F) => string,
+  document: string | undefined,
+): HistoryFacts {
+  return {
+    ...context,
+    kind: 'guide',
+    model: result.model,
+    request: result.request,
+    outputs: result.images.map((i) => ({ path: path(i.file), seed: i.seed, width: i.width, height: i.height })),
+    document,
+    finished: new Date(),
+    outcome: result.outcome === 'completed' ? 'succeeded' : result.outcome,
+    requestId: result.requestId,
+    error: result.error,
+    produced: result.images.length + result.lost.length,
+  };
+}
