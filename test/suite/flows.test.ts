@@ -5,15 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/constants';
 import type { CommandOutcome } from '../../src/commands/outcome';
-import { HISTORY_PATH, parseHistory, type HistoryEntry } from '../../src/pipeline/history';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
-import { activateExtension } from './helpers';
+import { activateExtension, workspaceRoot, exists, readHistory } from './helpers';
 
-function root(): vscode.Uri {
-  const [folder] = vscode.workspace.workspaceFolders ?? [];
-  assert.ok(folder, 'the suite runs with a workspace folder');
-  return folder.uri;
-}
+const root = workspaceRoot;
 
 function saved(outcome: CommandOutcome | undefined): Extract<CommandOutcome, { status: 'saved' }> {
   assert.ok(outcome, 'the command resolves with its outcome');
@@ -27,21 +22,8 @@ function failed(outcome: CommandOutcome | undefined): Extract<CommandOutcome, { 
   return outcome as Extract<CommandOutcome, { status: 'failed' }>;
 }
 
-async function history(): Promise<HistoryEntry[]> {
-  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root(), ...HISTORY_PATH.split('/')));
-  const text = new TextDecoder().decode(bytes);
-  assert.ok(!/sk-sim-/.test(text), 'the history never holds the key');
-  return parseHistory(text).entries;
-}
+const history = readHistory;
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function copyFixture(name: string, to: string): Promise<vscode.Uri> {
   const target = vscode.Uri.joinPath(root(), ...to.split('/'));

@@ -1,4 +1,6 @@
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { HISTORY_PATH, parseHistory, type HistoryEntry } from '../../src/pipeline/history';
 import type { BailianExtensionApi } from '../../src/extension';
 
 /** The extension's id as VS Code knows it (publisher.name from package.json). */
@@ -45,4 +47,29 @@ export function webviewTabs(viewType: string): vscode.Tab[] {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
     .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(viewType));
+}
+
+/** The first workspace folder (the suite runs with one). */
+export function workspaceRoot(): vscode.Uri {
+  const [folder] = vscode.workspace.workspaceFolders ?? [];
+  assert.ok(folder, 'the suite runs with a workspace folder');
+  return folder.uri;
+}
+
+/** The workspace's history manifest, checked to hold no simulator key. */
+export async function readHistory(): Promise<HistoryEntry[]> {
+  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceRoot(), ...HISTORY_PATH.split('/')));
+  const text = new TextDecoder().decode(bytes);
+  assert.ok(!/sk-sim-/.test(text), 'the history never holds the key');
+  return parseHistory(text).entries;
+}
+
+/** Whether anything exists at a Uri. */
+export async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
 }

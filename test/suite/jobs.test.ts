@@ -11,33 +11,15 @@ import type { TaskDestination } from '../../src/commands/resume';
 import { Tools } from '../../src/constants';
 import { DashScopeClient } from '../../src/dashscope';
 import type { BailianExtensionApi } from '../../src/extension';
-import { HISTORY_PATH, parseHistory, type HistoryEntry } from '../../src/pipeline/history';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
-import { activateExtension, withTimeout } from './helpers';
+import { activateExtension, withTimeout, workspaceRoot, exists, readHistory } from './helpers';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function root(): vscode.Uri {
-  const [folder] = vscode.workspace.workspaceFolders ?? [];
-  assert.ok(folder, 'the suite runs with a workspace folder');
-  return folder.uri;
-}
+const root = workspaceRoot;
 
-async function history(): Promise<HistoryEntry[]> {
-  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root(), ...HISTORY_PATH.split('/')));
-  const text = new TextDecoder().decode(bytes);
-  assert.ok(!/sk-sim-/.test(text), 'the history never holds the key');
-  return parseHistory(text).entries;
-}
+const history = readHistory;
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A client of its own, as another window (or the session before a reload) would have had. */
 function simulatorClient(): DashScopeClient {

@@ -5,22 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/constants';
 import type { CommandOutcome } from '../../src/commands/outcome';
-import { activateExtension } from './helpers';
+import { activateExtension, workspaceRoot, exists } from './helpers';
 
-function root(): vscode.Uri {
-  const [folder] = vscode.workspace.workspaceFolders ?? [];
-  assert.ok(folder, 'the suite runs with a workspace folder');
-  return folder.uri;
-}
+const root = workspaceRoot;
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 suite('Untrusted workspace (restricted mode)', () => {
   suiteSetup(async () => {
