@@ -537,7 +537,7 @@ function renderFigure(card: Card, image: StudioImage, caption: string): HTMLElem
     img.width = image.width;
     img.height = image.height;
   }
-  img.addEventListener('click', () => showLarge(image));
+  img.addEventListener('click', () => showLarge(image, card.mode === 'edit' || card.mode === 'translate' ? card.job.inputs : undefined));
   const cap = el('figcaption');
   cap.append(el('span', { className: 'path', textContent: caption, title: image.displayPath }));
   if (image.seed !== undefined) cap.append(el('span', { className: 'seed', textContent: s('seedValue', image.seed) }));
@@ -647,15 +647,28 @@ function applyParams(mode: StudioMode, model: ModelOption, p: Partial<import('..
   renderMain();
 }
 
-function showLarge(image: StudioImage): void {
+/** The large view of one result; for edits and translations, the inputs beside it (before / after). */
+function showLarge(image: StudioImage, before?: readonly StudioImage[]): void {
   const big = el('img', { src: image.src, alt: image.displayPath, className: 'large' });
-  const dialog = el('div', { className: 'dialog large-view' }, big, el('p', { className: 'path', textContent: image.displayPath }));
+  const after = el('figure', { className: 'large-after' }, big, el('figcaption', { textContent: before?.length ? `${s('after')} · ${image.displayPath}` : image.displayPath }));
+  const content = before?.length
+    ? el(
+        'div',
+        { className: 'compare' },
+        el('figure', { className: 'large-before' }, ...before.map((input) => el('img', { src: input.src, alt: input.displayPath, title: input.displayPath })), el('figcaption', { textContent: s('before') })),
+        after,
+      )
+    : after;
+  const dialog = el('div', { className: 'dialog large-view', id: 'large-view' }, content);
   dialog.setAttribute('role', 'dialog');
+  dialog.tabIndex = -1;
   overlay.replaceChildren(dialog);
   overlay.hidden = false;
+  dialog.focus();
   const close = () => {
     overlay.hidden = true;
     overlay.replaceChildren();
+    overlay.onclick = null;
   };
   overlay.onclick = (event) => {
     if (event.target === overlay || event.target === big) close();

@@ -261,6 +261,14 @@ export const flows = [
       await imagesLoaded(card);
       await card.scrollIntoViewIfNeeded();
       await screenshot('edit-before-after');
+      // The large view puts the inputs beside the result.
+      await card.locator('figure.result img').first().click();
+      const large = studio.locator('#large-view');
+      await large.locator('.large-before img').nth(1).waitFor();
+      await imagesLoaded(large);
+      await screenshot('edit-large-view-before-after');
+      await page.keyboard.press('Escape');
+      await large.waitFor({ state: 'detached' });
 
       // "Use as Reference" puts a result back into the inputs.
       await card.locator('button.use-reference').first().click();
