@@ -70,6 +70,14 @@ export interface AccountLimitsOptions {
    * on its own clock must not see them closer than allowed.
    */
   safetyMargin?: number;
+  /**
+   * Slack added to each window the service counts (1 s, 60 s), in ms; default
+   * {@link DEFAULT_JITTER_MS}. Requests leave here one interval apart but reach the service with
+   * jitter (a busy extension host, the network): 2% of a half-second interval is 10 ms, and under
+   * load (test/unit/load.test.ts) the third submit of a 2/s model then arrives within one second
+   * of the first, and is answered 429.
+   */
+  jitterMs?: number;
   /** Pause after a 429 without Retry-After: `baseMs · 2^n` up to `maxMs`; n resets after `resetAfterMs` without a 429. */
   backoff?: { baseMs?: number; maxMs?: number; resetAfterMs?: number };
 }
@@ -90,6 +98,26 @@ export function submitRules(rate: SubmitRate): RateRule[] {
     const count = Math.max(1, Math.floor(rate.perMinute));
     rules.push({ count, windowMs: 60_000 });
     rules.push({ count: 1, windowMs: rate.perMinute >= 60 ? 60_000 / rate.perMinute : 1000 });
+  }
+  return rules;
+}
+
+/** Default {@link AccountLimitsOptions.jitterMs}. */
+export const DEFAULT_JITTER_MS = 100;
+
+/**
+ * The windows the service itself counts for a rate (N per second, N per minute), each stretched
+ * by `jitterMs`: kept next to the even spacing of {@link submitRules}, they bound every window of
+ * the service's clock even when requests arrive bunched up.
+ */
+export function serviceWindows(rate: SubmitRate, jitterMs: number): RateRule[] {
+  const rules: RateRule[] = [];
+  if (jitterMs <= 0) return rules;
+  if (rate.perSecond !== undefined && Number.isFinite(rate.perSecond) && rate.perSecond >= 1) {
+    rules.push({ count: Math.floor(rate.perSecond), windowMs: 1000 + jitterMs });
+  }
+  if (rate.perMinute !== undefined && Number.isFinite(rate.perMinute) && rate.perMinute > 0) {
+    rules.push({ count: Math.max(1, Math.floor(rate.perMinute)), windowMs: 60_000 + jitterMs });
   }
   return rules;
 }
@@ -246,7 +274,8 @@ interface SlotPool {
 export class AccountLimits implements QueryLimiter {
   private readonly clock: Clock;
   private readonly scheduler: RateScheduler;
-  private readonly accountQueryRule: RateRule;
+  private readonly accountQueryRules: RateRule[];
+  private readonly jitterMs: number;
   private readonly pools = new Map<string, SlotPool>();
   private readonly backoff: { baseMs: number; maxMs: number; resetAfterMs: number };
   private pausedUntilMs = 0;
@@ -260,18 +289,19 @@ export class AccountLimits implements QueryLimiter {
   constructor(options: AccountLimitsOptions) {
     this.clock = options.clock;
     const qps = options.accountQueriesPerSecond ?? ACCOUNT_QUERIES_PER_SECOND;
-    this.accountQueryRule = { count: 1, windowMs: 1000 / qps };
+    this.jitterMs = options.jitterMs ?? DEFAULT_JITTER_MS;
+    this.accountQueryRules = [{ count: 1, windowMs: 1000 / qps }, ...serviceWindows({ perSecond: qps }, this.jitterMs)];
     this.scheduler = new RateScheduler(options.clock, options.safetyMargin ?? 0.02, () => this.pausedUntilMs);
     this.backoff = { baseMs: 1000, maxMs: 30_000, resetAfterMs: 60_000, ...options.backoff };
   }
 
   /** Waits until one task query of model `key` at `perSecond` is allowed within the account budget, and books it. */
   acquire(key: string, perSecond: number, signal?: AbortSignal): Promise<void> {
-    const own: RateRule[] = Number.isFinite(perSecond) && perSecond > 0 ? [{ count: 1, windowMs: 1000 / perSecond }] : [];
+    const own: RateRule[] = Number.isFinite(perSecond) && perSecond > 0 ? [{ count: 1, windowMs: 1000 / perSecond }, ...serviceWindows({ perSecond }, this.jitterMs)] : [];
     return this.scheduler.acquire(
       [
         { key: `query:${key}`, rules: own },
-        { key: 'query:*', rules: [this.accountQueryRule] },
+        { key: 'query:*', rules: this.accountQueryRules },
       ],
       signal,
     );
@@ -279,7 +309,7 @@ export class AccountLimits implements QueryLimiter {
 
   /** Waits until one submit (or sync/stream call) of model `key` is allowed at `rate`, and books it. */
   acquireSubmit(key: string, rate: SubmitRate, signal?: AbortSignal): Promise<void> {
-    return this.scheduler.acquire([{ key: `submit:${key}`, rules: submitRules(rate) }], signal);
+    return this.scheduler.acquire([{ key: `submit:${key}`, rules: [...submitRules(rate), ...serviceWindows(rate, this.jitterMs)] }], signal);
   }
 
   /**

@@ -24,9 +24,11 @@ import {
   type DashScopeClient,
   type GenerationRequest,
   type GenerationResult,
+  type ImageInput,
   type ProgressEvent,
   type ResultFailure,
   type SubmittedTask,
+  type ValidatedRequest,
 } from '../dashscope/index.js';
 import { DEFAULT_NAME_TEMPLATE, renderName } from './naming.js';
 import { buildProvenance, embedProvenance, provenanceParameters } from './provenance.js';
@@ -96,6 +98,14 @@ export interface ImageJobOptions<T extends SavedFileRef> {
    * else (Save As, a fallback folder) and return the file, or undefined to give it up.
    */
   readonly rescue?: ((file: OutputFile, error: unknown) => Promise<T | undefined>) | undefined;
+  /**
+   * Awaited right before the request that makes the service work (the call, or the task submit),
+   * after the temporary uploads of local images: the job manager's submit pacing
+   * (`JobContext.beforeSubmit` with `submitPacing: 'in-run'`). Paced before the run instead, an
+   * upload of varying length in between lets two submits of qwen-mt-image (1/s) arrive closer
+   * than allowed, and the service answers 429.
+   */
+  readonly beforeSubmit?: (() => Promise<void>) | undefined;
 }
 
 /** One saved image of a job. */
@@ -202,7 +212,13 @@ export async function runImageJob<T extends SavedFileRef>(input: GenerationReque
   const task = { id: undefined as string | undefined, status: 'PENDING' };
   let result: GenerationResult;
   try {
-    result = await client.generate(validated.request, {
+    let toSend = validated.request;
+    if (options.beforeSubmit) {
+      toSend = await uploadFirst(client, validated, options);
+      await options.beforeSubmit();
+      signal?.throwIfAborted();
+    }
+    result = await client.generate(toSend, {
       ...(signal ? { signal } : {}),
       ...(options.async ? { async: true } : {}),
       ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
@@ -236,6 +252,33 @@ export async function runImageJob<T extends SavedFileRef>(input: GenerationReque
     ...(task.id ? { taskId: task.id } : {}),
   });
   return { ...kept, cancelledAfterGeneration: signal?.aborted === true };
+}
+
+/**
+ * The request with its local images already uploaded where the model takes no `data:` URI
+ * (qwen-mt-image), so that nothing but the call itself follows `beforeSubmit`. Images the model
+ * takes inline stay as they are (inlining sends nothing of its own).
+ */
+async function uploadFirst<T extends SavedFileRef>(client: DashScopeClient, validated: ValidatedRequest, options: ImageJobOptions<T>): Promise<GenerationRequest> {
+  const rule = validated.spec.images;
+  if (!rule || rule.accepts.includes('data') || validated.images.length === 0) return validated.request;
+  const images: ImageInput[] = [];
+  for (const image of validated.images) {
+    if (image.kind === 'url' || image.kind === 'oss') {
+      images.push(image);
+      continue;
+    }
+    const uploaded = await client.uploadLocalImage(validated.spec.id, image, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (event) => {
+        options.onClientProgress?.(event);
+        const mapped = jobProgressOf(event);
+        if (mapped) options.onProgress?.(mapped);
+      },
+    });
+    images.push({ kind: 'oss', url: uploaded.ref });
+  }
+  return { ...validated.request, images };
 }
 
 /** What {@link keepResult} needs besides the saver options. */
