@@ -64,6 +64,19 @@ export async function downloadImage(transport: Transport, url: string, options: 
           cause: err,
         });
       }
+      // Redirects are never followed (undici's request does not, and we do not ask it to): a signed
+      // result URL answers with the image itself, and a redirect could lead anywhere.
+      if (err instanceof DashScopeError && err.httpStatus !== undefined && err.httpStatus >= 300 && err.httpStatus < 400) {
+        throw new DashScopeError({
+          httpStatus: err.httpStatus,
+          code: 'ResultRedirected',
+          message: `The result host answered with a redirect (HTTP ${err.httpStatus}) instead of the image; redirects are not followed.`,
+          hint: 'Generate the image again; if this keeps happening, a proxy or firewall may be rewriting DashScope result URLs.',
+          requestId: err.requestId,
+          retriable: false,
+          cause: err,
+        });
+      }
       const error = networkError(err, { url, phase: 'while downloading' }) ?? err;
       if (error instanceof DashScopeError && error.retriable && attempt < maxRetries) {
         attempt++;
