@@ -79,4 +79,27 @@ describe('studio html', () => {
     assert.ok(html.includes('<title>Bailian &lt;Studio&gt;</title>'));
     assert.ok(!html.includes('"><script>'));
   });
+
+  test('no script source is unsafe (issue 11): every directive that governs scripts, for any nonce and cspSource', () => {
+    // Directives a browser consults for scripts; default-src governs them when script-src is absent.
+    const scriptDirectives = ['script-src', 'script-src-elem', 'script-src-attr', 'worker-src', 'default-src'];
+    const unsafe = [/'unsafe-inline'/, /'unsafe-eval'/, /'wasm-unsafe-eval'/, /'unsafe-hashes'/, /^\*$/, /^https?:$/, /^data:$/, /^blob:$/, /'strict-dynamic'/];
+    for (const source of [cspSource, 'vscode-resource:', 'https://*.vscode-cdn.net']) {
+      for (const nonce of [undefined, 'AAAAAAAAAAAAAAAAAAAAAA==', createNonce()]) {
+        const html = buildStudioHtml({ ...options, cspSource: source, ...(nonce ? { nonce } : {}) });
+        const csp = cspOf(html);
+        assert.ok(csp.has('script-src'), 'scripts have their own directive');
+        for (const name of scriptDirectives) {
+          for (const value of csp.get(name) ?? []) {
+            for (const pattern of unsafe) assert.doesNotMatch(value, pattern, `${name} allows ${value}`);
+            if (name !== 'default-src') assert.match(value, /^'nonce-[A-Za-z0-9+/=]+'$/, `${name}: only the nonce, got ${value}`);
+          }
+        }
+        // Nothing inline that a nonce-only policy would have to allow: no inline script, no event-handler attributes.
+        assert.ok(![...html.matchAll(/<script\b([^>]*)>/g)].some((m) => !/\ssrc="/.test(m[1]!)), 'no inline script');
+        assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handlers');
+        assert.doesNotMatch(html, /javascript:/i);
+      }
+    }
+  });
 });
