@@ -23,6 +23,15 @@ const OUTPUT: Options = {
   out: { type: 'string', short: 'o' },
   template: { type: 'string' },
 };
+/** wan2.7 and qwen-image-3.0 options (newer-models.md). */
+const NEWER: Options = {
+  'image-set': { type: 'boolean' },
+  thinking: { type: 'boolean' },
+  palette: { type: 'string' },
+  box: { type: 'string', multiple: true },
+  'prompt-extend-mode': { type: 'string' },
+  'enable-thinking': { type: 'boolean' },
+};
 const PROMPTED: Options = {
   model: { type: 'string', short: 'm' },
   prompt: { type: 'string', short: 'p' },
@@ -34,11 +43,12 @@ const PROMPTED: Options = {
 
 /** The options of each verb. */
 export const COMMAND_OPTIONS: Record<string, Options> = {
-  generate: { ...CONNECTION, ...OUTPUT, ...PROMPTED, n: { type: 'string', short: 'n' }, 'prompt-extend': { type: 'boolean' }, async: { type: 'boolean' } },
+  generate: { ...CONNECTION, ...OUTPUT, ...PROMPTED, ...NEWER, n: { type: 'string', short: 'n' }, 'prompt-extend': { type: 'boolean' }, async: { type: 'boolean' } },
   edit: {
     ...CONNECTION,
     ...OUTPUT,
     ...PROMPTED,
+    ...NEWER,
     n: { type: 'string', short: 'n' },
     'prompt-extend': { type: 'boolean' },
     async: { type: 'boolean' },
@@ -127,6 +137,12 @@ export function flagOf(path: string): string {
     promptExtend: '--prompt-extend',
     watermark: '--watermark',
     maxImages: '--max-images',
+    enableSequential: '--image-set',
+    thinkingMode: '--thinking',
+    colorPalette: '--palette',
+    bboxList: '--box',
+    promptExtendMode: '--prompt-extend-mode',
+    enableThinking: '--enable-thinking',
     images: '--image',
     model: '--model',
     prompt: 'the prompt',
@@ -233,8 +249,47 @@ export async function buildRequest(command: string, values: Values, positionals:
   if (maxImages !== undefined) request.maxImages = maxImages;
   const images = list(values, 'image');
   if (images.length) request.images = images;
+  const imageSet = bool(values, 'image-set');
+  if (imageSet !== undefined) request.enableSequential = imageSet;
+  const thinking = bool(values, 'thinking');
+  if (thinking !== undefined) request.thinkingMode = thinking;
+  const palette = str(values, 'palette');
+  if (palette !== undefined) request.colorPalette = parsePalette(palette);
+  const boxes = list(values, 'box');
+  if (boxes.length) request.bboxList = parseBoxes(boxes, images.length);
+  const extendMode = str(values, 'prompt-extend-mode');
+  if (extendMode !== undefined) request.promptExtendMode = extendMode as GenerationRequest['promptExtendMode'];
+  const enableThinking = bool(values, 'enable-thinking');
+  if (enableThinking !== undefined) request.enableThinking = enableThinking;
   const seed = integer(values, 'seed');
   if (seed !== undefined) request.seed = seed;
   return { spec, request, ...(prompt !== undefined ? { nameText: prompt } : {}) };
 }
 
+
+/** `--palette "#C2D1E6:23.5,#636574:76.5"`: colours with their share in percent (the client checks 3–10 and the sum). */
+export function parsePalette(raw: string): NonNullable<GenerationRequest['colorPalette']> {
+  return raw.split(',').map((part) => {
+    const [hex, ratio] = part.split(':').map((s) => s.trim());
+    if (!hex || !ratio || !/^#?[0-9a-f]{6}$/i.test(hex) || !/^\d+(\.\d+)?%?$/.test(ratio)) {
+      throw new UsageError(`--palette takes hex:percent pairs separated by commas, e.g. "#C2D1E6:23.5,#636574:76.5"; "${part.trim()}" is not one.`);
+    }
+    return { hex: hex.startsWith('#') ? hex.toUpperCase() : `#${hex.toUpperCase()}`, ratio: ratio.endsWith('%') ? ratio : `${ratio}%` };
+  });
+}
+
+/**
+ * `--box N:x1,y1,x2,y2` (repeatable): a box on input image N (1-based) in that image's pixels.
+ * Becomes bbox_list: one list per input image, in image order (empty for images without boxes).
+ */
+export function parseBoxes(raw: readonly string[], imageCount: number): NonNullable<GenerationRequest['bboxList']> {
+  const lists: [number, number, number, number][][] = Array.from({ length: Math.max(imageCount, 1) }, () => []);
+  for (const box of raw) {
+    const m = /^\s*(\d+)\s*:\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*$/.exec(box);
+    if (!m) throw new UsageError(`--box takes image:x1,y1,x2,y2 in that image's pixels, e.g. --box 1:10,20,300,400; "${box}" is not one.`);
+    const image = Number(m[1]);
+    if (image < 1 || image > imageCount) throw new UsageError(`--box ${box}: there is no input image ${image} (you gave ${imageCount} --image).`);
+    lists[image - 1]!.push([Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])]);
+  }
+  return lists;
+}

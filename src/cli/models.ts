@@ -13,6 +13,9 @@ export function runModels(values: Values, io: Io): number {
           model: m.model,
           task: m.task,
           command: COMMAND_OF_TASK[m.task],
+          commands: m.tasks.map((t) => COMMAND_OF_TASK[t]),
+          versions: (m.versions ?? []).map((v) => v.model),
+          ...(m.access ? { access: m.access.en } : {}),
           mode: m.mode,
           async_variant: Boolean(m.asyncVariant),
           sizes: describeSizeRule(m.size),
@@ -30,11 +33,11 @@ export function runModels(values: Values, io: Io): number {
   }
   const rows = MODELS.map((m) => [
     m.id,
-    COMMAND_OF_TASK[m.task],
+    m.tasks.map((t) => COMMAND_OF_TASK[t]).join('/'),
     m.mode + (m.asyncVariant ? '+async' : ''),
     m.n.min === m.n.max ? String(m.n.min) : `${m.n.min}-${m.n.max}`,
     m.images ? (m.images.min === m.images.max ? String(m.images.min) : `${m.images.min}-${m.images.max}`) : '-',
-    m.regions.length === 2 ? 'both' : m.regions.join(','),
+    m.regions.join(','),
     describeSizeRule(m.size),
   ]);
   const header = ['MODEL', 'COMMAND', 'MODE', 'N', 'IMAGES', 'REGIONS', 'SIZES'];

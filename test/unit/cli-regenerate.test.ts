@@ -6,20 +6,17 @@
  * request the original job sent — and writes a new file instead of touching the original.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import * as esbuild from 'esbuild';
-import { PNG } from 'pngjs';
 import { readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
+import { buildCli, describeRun, pngFile, runCli as runCliProcess, type Run } from './cli-harness';
 
-const repoRoot = resolve(__dirname, '..', '..');
 
 let work: string;
 let cliJs: string;
@@ -31,41 +28,8 @@ let proxyUrl: string;
 /** Every request that went through the proxy, in order. */
 const recorded: { method: string; path: string; body: string }[] = [];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  lines: string[];
-}
-
 function runCli(args: string[], cwd: string): Promise<Run> {
-  const env: Record<string, string | undefined> = { ...process.env, DASHSCOPE_API_KEY: sim.keys.beijing, BAILIAN_POLL_SCALE: '0.005' };
-  for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete env[k];
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [cliJs, ...args], { cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout, stderr, lines: stdout.split('\n').filter(Boolean) }));
-    child.stdin.end('');
-  });
-}
-
-function describeRun(run: Run): string {
-  return `exit ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
-}
-
-function pngFile(width: number, height: number): Buffer {
-  const p = new PNG({ width, height });
-  for (let i = 0; i < p.data.length; i += 4) {
-    p.data[i] = ((i / 4) % width) % 256;
-    p.data[i + 1] = 90;
-    p.data[i + 2] = 160;
-    p.data[i + 3] = 255;
-  }
-  return PNG.sync.write(p, { colorType: 2 });
+  return runCliProcess(cliJs, args, { cwd, env: { DASHSCOPE_API_KEY: sim.keys.beijing } });
 }
 
 /** Forwards everything to the simulator's Beijing endpoint and records method, path and body. */
@@ -108,8 +72,7 @@ async function workspace(name: string): Promise<string> {
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'bailian-cli-regenerate-'));
-  cliJs = join(work, 'cli.js');
-  await esbuild.build({ entryPoints: [join(repoRoot, 'src/cli/main.ts')], outfile: cliJs, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent', banner: { js: '#!/usr/bin/env node' } });
+  cliJs = await buildCli(work);
   sim = await startSimulator({ rateLimits: false, timing: { scale: 0.002, pendingMs: 30, runningMs: 60, streamEventMs: 5 }, log: (line) => simLog.push(line) });
   const target = new URL(sim.urls.beijing);
   proxy = await startRecordingProxy(target);

@@ -5,20 +5,16 @@
  * the right size with provenance, Markdown with relative links, never overwritten.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import * as esbuild from 'esbuild';
-import { imageSize } from 'image-size';
-import { PNG } from 'pngjs';
 import { MODELS } from '../../src/dashscope/catalog';
 import { readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
+import { assertNoKey as assertNoKeyIn, buildCli, describeRun, pngFile, runCli as runCliProcess, sizeOf, type Run, type RunOptions } from './cli-harness';
 
-const repoRoot = resolve(__dirname, '..', '..');
 
 let work: string;
 let cliJs: string;
@@ -29,39 +25,9 @@ let faulty: Simulator;
 /** Tasks stay PENDING for a long time: cancel and Ctrl-C. */
 let slow: Simulator;
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  lines: string[];
-}
-
-interface RunOptions {
-  cwd?: string;
-  env?: Record<string, string | undefined>;
-  input?: string;
-  /** Called with the child and the stderr seen so far, on every stderr chunk. */
-  onStderr?: (child: ChildProcess, stderr: string) => void;
-}
-
-function runCli(args: string[], opts: RunOptions = {}): Promise<Run> {
-  const env: Record<string, string | undefined> = { ...process.env, DASHSCOPE_API_KEY: sim.keys.beijing, BAILIAN_POLL_SCALE: '0.005', ...opts.env };
-  for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) if (!opts.env || !(k in opts.env)) delete env[k];
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [cliJs, ...args], { cwd: opts.cwd ?? work, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-      opts.onStderr?.(child, stderr);
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolveRun({ code, signal, stdout, stderr, lines: stdout.split('\n').filter(Boolean) }));
-    child.stdin.end(opts.input ?? '');
-  });
+/** Runs the CLI; the Beijing key of `sim` unless `opts.env` says otherwise. */
+function runCli(args: string[], opts: Partial<RunOptions> = {}): Promise<Run> {
+  return runCliProcess(cliJs, args, { ...opts, cwd: opts.cwd ?? work, env: { DASHSCOPE_API_KEY: sim.keys.beijing, ...opts.env } });
 }
 
 /** A fresh working folder for one test (the CLI runs there; output goes to ./bailian-output). */
@@ -71,39 +37,14 @@ async function scratch(name: string): Promise<string> {
   return dir;
 }
 
-function pngFile(width: number, height: number): Buffer {
-  const p = new PNG({ width, height });
-  for (let i = 0; i < p.data.length; i += 4) {
-    const x = (i / 4) % width;
-    p.data[i] = x % 256;
-    p.data[i + 1] = 120;
-    p.data[i + 2] = 200;
-    p.data[i + 3] = 255;
-  }
-  return PNG.sync.write(p, { colorType: 2 });
-}
-
-function sizeOf(path: string): { width: number; height: number; type: string } {
-  const r = imageSize(readFileSync(path));
-  return { width: r.width!, height: r.height!, type: r.type! };
-}
-
 /** Asserts no output of a run contains an API key. */
 function assertNoKey(run: Run): void {
-  for (const key of [sim.keys.beijing, sim.keys.singapore]) {
-    assert.ok(!run.stdout.includes(key) && !run.stderr.includes(key), 'the key must never be printed');
-  }
-}
-
-function describeRun(run: Run): string {
-  return `exit ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
+  assertNoKeyIn(run, [sim.keys.beijing, sim.keys.singapore]);
 }
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'bailian-cli-test-'));
-  cliJs = join(work, 'cli.js');
-  // The same options as esbuild.mjs's CLI target, into a private file (dist/ may be in use).
-  await esbuild.build({ entryPoints: [join(repoRoot, 'src/cli/main.ts')], outfile: cliJs, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent', banner: { js: '#!/usr/bin/env node' } });
+  cliJs = await buildCli(work);
   const timing = { scale: 0.002, pendingMs: 30, runningMs: 60, streamEventMs: 5 };
   [sim, faulty, slow] = await Promise.all([
     startSimulator({ rateLimits: false, timing }),
