@@ -552,7 +552,7 @@ function renderFigure(card: Card, image: StudioImage, caption: string): HTMLElem
     );
   }
   if (image.seed !== undefined && card.mode !== 'translate') actions.append(linkButton(s('rerunSeed'), () => rerunWithSeed(card, image.seed!), { className: 'rerun-seed' }));
-  if (card.params.prompt) actions.append(linkButton(s('copyPrompt'), () => (post({ type: 'copyText', text: card.params.prompt! }), showNotice(s('copied'))), { className: 'copy-prompt' }));
+  if (card.params.prompt) actions.append(linkButton(s('copyPrompt'), () => post({ type: 'copyText', text: card.params.prompt! }), { className: 'copy-prompt' }));
   figure.append(img, cap, actions);
   return figure;
 }

@@ -228,6 +228,7 @@ export class StudioPanel implements vscode.Disposable {
         return;
       case 'copyText':
         await vscode.env.clipboard.writeText(message.text);
+        await this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('Copied.') });
         return;
       case 'errorAction': {
         const summary: StudioError = { name: 'StudioError', message: '', actions: [message.action], ...(message.switchTo ? { switchTo: message.switchTo } : {}) };

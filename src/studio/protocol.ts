@@ -28,7 +28,7 @@ export const STRING_KEYS = [
   'limitsCount', 'limitsFormats', 'limitsSides', 'limitsBytes', 'limitsNoAlpha',
   'sourceLang', 'targetLang', 'domainHint', 'domainHintPlaceholder', 'sensitives', 'sensitivesPlaceholder',
   'terms', 'termSource', 'termTarget', 'addTerm', 'saveGlossary', 'glossarySaved', 'noTerms',
-  'open', 'reveal', 'insertLink', 'useAsReference', 'rerunSeed', 'copyPrompt', 'copied', 'openDocument',
+  'open', 'reveal', 'insertLink', 'useAsReference', 'rerunSeed', 'copyPrompt', 'openDocument',
   'seedValue', 'rewrittenPrompt', 'noApiKey', 'requestId', 'taskId', 'elapsed',
   'statusRunning', 'statusDone', 'statusFailed', 'statusCancelled', 'statusStopped', 'statusInterrupted', 'statusPartial', 'clearCards',
   'imagesOne', 'imagesMany', 'before', 'after',

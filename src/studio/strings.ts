@@ -77,7 +77,6 @@ export function studioStrings(): StudioStrings {
     useAsReference: t('Use as Reference'),
     rerunSeed: t('Re-run with this Seed'),
     copyPrompt: t('Copy Prompt'),
-    copied: t('Copied.'),
     openDocument: t('Open Guide'),
     seedValue: t('Seed {0}'),
     rewrittenPrompt: t('Rewritten prompt: {0}'),

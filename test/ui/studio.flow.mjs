@@ -202,6 +202,17 @@ export const flows = [
       await imagesLoaded(again);
       await again.scrollIntoViewIfNeeded();
       await screenshot('generate-results-after-tab-switch');
+
+      // Re-run with the second image's seed: a new card above, one image, made with seed 13.
+      const restored = studioFrame(page);
+      await again.locator('figure.result').nth(1).locator('button.rerun-seed').click();
+      await restored.locator('#cards > article.card:nth-of-type(2)[data-status="done"]').waitFor();
+      const rerun = await finishedCard(restored);
+      assert.equal(await rerun.getAttribute('data-status'), 'done', await rerun.innerText());
+      assert.deepEqual(await rerun.locator('figcaption .seed').allInnerTexts(), ['Seed 13']);
+      assert.match(await rerun.locator('.card-params').innerText(), /1 image · Seed 13/);
+      await rerun.locator('button.copy-prompt').click();
+      await restored.locator('#notice', { hasText: 'Copied.' }).waitFor();
     },
   },
   {
