@@ -351,6 +351,20 @@ export const flows = [
       await screenshot('guide-after-stop');
       await card.locator('vscode-button.open-document').click();
       await page.locator('.tabs-container .tab', { hasText: '.md' }).first().waitFor({ timeout: 30_000 });
+
+      // A stream that breaks off midway: what arrived stays in the card and the document, with the error inline.
+      await page.locator('.tabs-container .tab', { hasText: 'Bailian Studio' }).click();
+      const again = studioFrame(page);
+      await again.locator('vscode-button#run').waitFor({ state: 'visible' });
+      sim.faults.add({ model: 'wan2.6-image', kind: 'resetMidStream', afterEvents: 4, times: 1 });
+      await again.locator('vscode-button#run:not([disabled])').click();
+      const broken = await finishedCard(again);
+      assert.equal(await broken.getAttribute('data-status'), 'failed', await broken.innerText());
+      assert.match(await broken.locator('.card-text').innerText(), /broke off; everything that arrived is kept in .*guide-.*\.md/);
+      assert.ok((await broken.locator('.guide .guide-text').count()) > 0, 'the text before the break is kept');
+      await broken.locator('.error').waitFor();
+      await broken.scrollIntoViewIfNeeded();
+      await screenshot('guide-stream-broke-off');
     },
   },
   {
