@@ -48,12 +48,15 @@ const RETRY = { maxRetries: MAX_RETRIES, baseDelayMs: 10, maxDelayMs: 40 };
 let sim: Simulator;
 /** A second simulator whose tasks are forgotten at once (GET answers UNKNOWN). */
 let forgetful: Simulator;
+/** A third one whose tasks stay PENDING for a minute (a wait that times out). */
+let stuck: Simulator;
 let scratch: string;
 let inputPng: string;
 
 before(async () => {
   sim = await startSimulator({ timing: { scale: SCALE, streamEventMs: 1 }, rateLimits: false });
   forgetful = await startSimulator({ timing: { scale: SCALE }, rateLimits: false, taskRetentionMs: 1 });
+  stuck = await startSimulator({ timing: { scale: SCALE, pendingMs: 60_000 }, rateLimits: false });
   scratch = await mkdtemp(join(tmpdir(), 'bailian-faults-'));
   inputPng = join(scratch, 'poster.png');
   await writeFile(inputPng, makePng(256, 256));
@@ -77,6 +80,7 @@ function tally(fault: string, call: Call, survived: boolean): void {
 after(async () => {
   await sim.stop();
   await forgetful.stop();
+  await stuck.stop();
   await rm(scratch, { recursive: true, force: true });
   const width = Math.max(...faultOrder.map((f) => f.length), 'fault'.length);
   const lines = [`${'fault'.padEnd(width)} | ${CALLS.map((c) => c.padEnd(8)).join(' | ')}`, `${'-'.repeat(width)}-|-${CALLS.map(() => '-'.repeat(8)).join('-|-')}`];
@@ -124,6 +128,8 @@ interface Case {
   client?: Partial<DashScopeClientOptions>;
   /** Use the simulator that forgets tasks at once. */
   forgetful?: boolean;
+  /** Use the simulator whose tasks never leave PENDING. */
+  stuck?: boolean;
   /** Runs before the job (download faults on the result host). */
   prepare?: () => void;
   /** Wraps the client (a result URL broken between generate and download). */
@@ -168,8 +174,8 @@ const CASES: Case[] = [
   // The first answer is later than the client waits for headers (undici's timers tick about once a second): retried, then answered.
   { fault: 'timeout', call: 'sync', expect: 'ok', faults: [{ kind: 'delay', ms: 2500, path: SYNC_PATH, times: 1 }], client: { timeouts: { headersMs: 300 } }, retries: retried },
   { fault: 'timeout', call: 'stream', expect: 'ok', faults: [{ kind: 'delay', ms: 2500, path: SYNC_PATH, times: 1 }], client: { timeouts: { headersMs: 300 } }, retries: retried },
-  // Every task query is slow: the job stops waiting (the task may still finish; its id is kept).
-  { fault: 'timeout', call: 'async', expect: 'fail', faults: [{ kind: 'delay', ms: 250, path: /\/tasks\//, method: 'GET' }], waitTimeoutMs: 100, code: 'WaitTaskTimeout' },
+  // The task never leaves the queue: the job stops waiting (the task may still finish; its id is kept).
+  { fault: 'timeout', call: 'async', expect: 'fail', stuck: true, waitTimeoutMs: 300, code: 'WaitTaskTimeout' },
   { fault: 'expired result URL', call: 'download', expect: 'partial', wrap: (c) => withBrokenImage(c, 2), code: 'ResultExpired' },
   ...(['sync', 'async', 'upload'] as const).map((call): Case => ({ fault: 'unwritable folder', call, expect: 'ok', disk: 'EACCES' })),
   { fault: 'unwritable folder', call: 'stream', expect: 'rescued', disk: 'EACCES' },
@@ -386,7 +392,7 @@ describe('fault matrix: every fault against every call, through the pipeline', (
   for (const c of CASES) {
     test(`${c.fault} × ${c.call} → ${c.expect}`, { timeout: 30_000 }, async () => {
       const label = `${c.fault} × ${c.call}`;
-      const target = c.forgetful ? forgetful : sim;
+      const target = c.forgetful ? forgetful : c.stuck ? stuck : sim;
       const ws = await workspace(c.disk);
       const retries: RetryEvent[] = [];
       const { client, close } = caseClient(target, c, ws, retries);
