@@ -139,6 +139,8 @@ interface Send {
   /** The body (POST) or the path (GET), to recognize the transport's retries of it. */
   key: string;
   status?: number;
+  /** The connection broke before or while answering. */
+  broken?: boolean;
   /** A repeat of a request the service refused (429, 5xx) or that broke: the transport's retry. */
   retry: boolean;
 }
@@ -167,10 +169,23 @@ function recordingAgent(origin: string, taskModels: Map<string, string>): { agen
     if (task) model = taskModels.get(decodeURIComponent(task));
     let previous: Send | undefined;
     for (let i = sends.length - 1; i >= 0 && !previous; i--) if (sends[i]!.key === key) previous = sends[i];
-    const retry = previous !== undefined && (previous.status === undefined || previous.status === 429 || previous.status >= 500);
+    const retry = previous !== undefined && (previous.broken === true || previous.status === 429 || (previous.status ?? 0) >= 500);
     const send: Send = { at: Date.now(), method: opts.method, path, model, key, retry };
     sends.push(send);
-    const h = handler as Dispatcher.DispatchHandler & { onHeaders?: (status: number, ...rest: unknown[]) => boolean };
+    const h = handler as Dispatcher.DispatchHandler & { onHeaders?: (status: number, ...rest: unknown[]) => boolean; onError?: (error: Error) => void };
+    if (h.onResponseError) {
+      const fail = h.onResponseError.bind(h);
+      h.onResponseError = (controller, error) => {
+        send.broken = true;
+        fail(controller, error);
+      };
+    } else if (h.onError) {
+      const fail = h.onError.bind(h);
+      h.onError = (error) => {
+        send.broken = true;
+        fail(error);
+      };
+    }
     if (h.onResponseStart) {
       const start = h.onResponseStart.bind(h);
       h.onResponseStart = (controller, status, ...rest) => {
