@@ -20,7 +20,7 @@ import { renderName } from '../pipeline/naming';
 import type { WorkspaceSavedFile } from '../host/workspaceFs';
 import type { MarkdownSink } from '../pipeline/markdown';
 import { parseArgs } from './generate';
-import { jobLabel, readInputImages, requireTrust, workspaceReference, type Host } from './host';
+import { jobLabel, readInputImages, requireTrust, rescueImage, workspaceReference, type Host } from './host';
 import { failedOutcome, outcomeFile, type CommandOutcome } from './outcome';
 import { pickOne } from './pickers';
 import { describeProgress } from './progress';
@@ -120,6 +120,7 @@ export async function generateGuideCommand(host: Host, argument?: unknown): Prom
                 runGuide(request, {
                   client: lease.client,
                   saver: new WorkspaceImageSaver(location.folder),
+                  rescue: (file, error) => rescueImage(host.log, file, error),
                   signal: ctx.signal,
                   started,
                   sources: inputs.map(workspaceReference),

@@ -200,6 +200,8 @@ export async function runWorkspaceImageJob(host: Host, request: GenerationReques
       label: jobLabel(validated.spec.id, request, inputs),
       model: validated.spec.id,
       source: options.source,
+      // Paced right before the submit (after any upload), not when the job starts.
+      submitPacing: 'in-run',
       ...(options.signal ? { signal: options.signal } : {}),
       run: async (ctx) => {
         ran = true;
@@ -212,6 +214,7 @@ export async function runWorkspaceImageJob(host: Host, request: GenerationReques
             client: lease.client,
             saver: new WorkspaceImageSaver(where.folder),
             rescue: (file, error) => rescueImage(host.log, file, error),
+            beforeSubmit: () => ctx.beforeSubmit(),
             signal: ctx.signal,
             sources,
             started,
@@ -279,7 +282,7 @@ function persistedNaming(options: WorkspaceImageJobOptions, model: string, reque
 }
 
 /** An image whose save failed (unwritable folder, full disk): the user picks where it goes instead. */
-async function rescueImage(log: Log, file: OutputFile, error: unknown): Promise<WorkspaceSavedFile | undefined> {
+export async function rescueImage(log: Log, file: OutputFile, error: unknown): Promise<WorkspaceSavedFile | undefined> {
   log.error(`Saving ${file.stem}.${file.ext} failed:`, error);
   const name = `${file.stem.slice(file.stem.lastIndexOf('/') + 1)}.${file.ext}`;
   const choice = await vscode.window.showErrorMessage(

@@ -50,6 +50,8 @@ export interface DashScopeClientOptions {
   userAgent?: string;
   /** Called before every automatic retry of any call. */
   onRetry?: (event: RetryEvent) => void;
+  /** The shortest wait before any retry (an account-wide pause after a 429); see TransportOptions. */
+  retryFloorMs?: () => number;
   /** Paces task queries; default one {@link QueryRateLimiter} per client. Pass one shared limiter when several clients use one account. */
   limiter?: TaskQueryLimiter;
   /** Poll schedule tuning: `durationScale` multiplies every model's typical duration (simulator with scaled timing). */
@@ -147,6 +149,7 @@ export class DashScopeClient {
       userAgent: options.userAgent,
       workspace: options.workspace,
       onRetry: options.onRetry,
+      ...(options.retryFloorMs ? { retryFloorMs: options.retryFloorMs } : {}),
     });
     this.logger = this.transport.logger;
     this.limiter = options.limiter ?? new QueryRateLimiter(this.transport.clock);

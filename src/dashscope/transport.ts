@@ -136,6 +136,11 @@ export interface TransportOptions {
   /** Optional DashScope workspace (`X-DashScope-WorkSpace`, §1.3). */
   workspace?: string;
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * The shortest wait before any retry, asked after `onRetry` ran: an account-wide pause (a 429
+   * slows the whole account, src/jobs/limits.ts) so a retry does not hit the same limit again.
+   */
+  retryFloorMs?: () => number;
 }
 
 /** One HTTP call. Either `path` (relative to the API base, authenticated) or `url` (absolute, NOT authenticated). */
@@ -223,6 +228,7 @@ export class Transport {
   private readonly userAgent: string;
   private readonly workspace: string | undefined;
   private readonly onRetry: ((e: RetryEvent) => void) | undefined;
+  private readonly retryFloorMs: (() => number) | undefined;
 
   constructor(options: TransportOptions) {
     this.apiKey = options.apiKey;
@@ -235,6 +241,7 @@ export class Transport {
     this.userAgent = options.userAgent ?? `bailian-image-studio/0.1 (node/${process.versions.node}; ${process.platform})`;
     this.workspace = options.workspace;
     this.onRetry = options.onRetry;
+    this.retryFloorMs = options.retryFloorMs;
   }
 
   /** Sends a request and parses a JSON answer; non-2xx answers throw {@link DashScopeError}. */
@@ -354,7 +361,7 @@ export class Transport {
         });
         call.onRetry?.(event);
         this.onRetry?.(event);
-        await this.clock.sleep(delayMs, call.signal);
+        await this.clock.sleep(Math.max(delayMs, this.retryFloorMs?.() ?? 0), call.signal);
       }
     }
   }

@@ -194,7 +194,7 @@ export class DashScopeClientProvider implements vscode.Disposable {
       ...options,
       userAgent: this.userAgent,
       logger: logAdapter(this.log),
-      ...(limits ? { limiter: limits, onRetry: (event) => limits.observeRetry(event) } : {}),
+      ...(limits ? { limiter: limits, onRetry: (event) => limits.observeRetry(event), retryFloorMs: () => limits.pausedForMs() } : {}),
     });
     // Never the key: only where the key came from and where requests go.
     this.log.info(`DashScope client for ${client.baseUrl} (region ${settings.region}, key from ${key.source}${options.proxyUrl ? ', via the http.proxy setting' : ''})`);

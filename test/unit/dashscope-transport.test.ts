@@ -69,6 +69,22 @@ describe('retries', () => {
     assert.deepEqual(clock.sleeps, [250, 500, 1000], 'random 0.5 × 500·2^(n-1)');
   });
 
+  test('a retry waits out an account-wide pause (retryFloorMs) longer than its own backoff', async () => {
+    const statuses = [429, 503];
+    server = await startScriptedServer((_req, res) => {
+      const s = statuses.shift();
+      if (s) {
+        res.writeHead(s, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: s === 429 ? 'Throttling' : 'ModelUnavailable', message: 'busy' }));
+      } else ok(res);
+    });
+    const clock = new FakeClock();
+    // What AccountLimits reports after a 429: the account stays paused for 4 s, then 0.
+    const floors = [4000, 0];
+    await transport(server.url, { clock, retryFloorMs: () => floors.shift() ?? 0 }).json({ method: 'POST', path: '/x', json: {} });
+    assert.deepEqual(clock.sleeps, [4000, 500], 'the pause wins over 250 ms; afterwards the backoff applies');
+  });
+
   test('500 exhausting the retries throws the last error', async () => {
     server = await startScriptedServer((_req, res) => {
       res.writeHead(500, { 'content-type': 'application/json' });
