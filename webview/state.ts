@@ -3,9 +3,10 @@
 // vscode.setState after each change and restored on `init`, so cards and form survive tab
 // switches and reloads without retainContextWhenHidden.
 import type { HistoryItem, JobSnapshot, ModelOption, PickerImage, RunParams, SizeRuleData, StudioMode, Term } from '../src/studio/protocol';
+import { newerProblems, newerRunParams, sizeRuleOf, type NewerChoices } from './newer';
 
 /** The last choices for one model (remembered per model). */
-export interface Choices {
+export interface Choices extends NewerChoices {
   size?: string;
   /** The custom W*H text when `size` is the custom entry. */
   customSize?: string;
@@ -232,7 +233,7 @@ export function sizeOf(model: ModelOption, choices: Choices): string | undefined
 
 /** One validation problem: the field it concerns and the message key with its arguments. */
 export interface Problem {
-  field: 'prompt' | 'seed' | 'size' | 'inputs' | 'negativePrompt' | 'terms';
+  field: 'prompt' | 'seed' | 'size' | 'inputs' | 'negativePrompt' | 'terms' | 'palette' | 'boxes';
   key: string;
   args: (string | number)[];
   /** Shown only after a run was attempted (an empty prompt is not an error while typing). */
@@ -252,7 +253,7 @@ export function validate(mode: StudioMode, model: ModelOption, state: ViewState)
     if (model.seed && seed && !(/^\d+$/.test(seed) && Number(seed) <= 2147483647)) problems.push({ field: 'seed', key: 'errInvalidSeed', args: [] });
     const size = sizeOf(model, choices);
     if (size) {
-      const why = checkSize(model.sizeRule, size);
+      const why = checkSize(sizeRuleOf(model, choices), size);
       if (why) problems.push({ field: 'size', key: 'errSize', args: [why] });
     }
   }
@@ -265,6 +266,7 @@ export function validate(mode: StudioMode, model: ModelOption, state: ViewState)
       if (!formats.includes(ext)) problems.push({ field: 'inputs', key: 'errInputFormat', args: [baseName(input.location.path), formats.join(', ')] });
     }
   }
+  if (mode !== 'translate') problems.push(...newerProblems(mode, model, choices, inputs));
   if (mode === 'translate' && state.translate.terms.some((t) => Boolean(t.src.trim()) !== Boolean(t.tgt.trim()))) problems.push({ field: 'terms', key: 'errTerm', args: [] });
   return problems;
 }
@@ -301,6 +303,7 @@ export function runParams(mode: StudioMode, model: ModelOption, state: ViewState
   if (model.promptExtend !== undefined) params.promptExtend = choices.promptExtend ?? model.promptExtend;
   if (model.watermark && choices.watermark !== undefined) params.watermark = choices.watermark;
   if (model.maxImages) params.maxImages = clamp(choices.maxImages ?? model.maxImages.default, model.maxImages.min, model.maxImages.max);
+  Object.assign(params, newerRunParams(mode, model, choices, state.inputs[mode] ?? []));
   return params;
 }
 

@@ -6,6 +6,7 @@
  */
 import { modelsForTask, type ModelSpec, type SizeRule, type Task } from '../dashscope/catalog.js';
 import { modelLabel } from '../dashscope/labels.js';
+import { newerModelFields } from './newer.js';
 import type { ModelOption, SizeRuleData, StudioMode } from './protocol.js';
 
 export { modelLabel };
@@ -89,6 +90,7 @@ export function modelOption(spec: ModelSpec, language: string, describe: Describ
     ...(spec.params.includes('prompt_extend') ? { promptExtend: spec.promptExtendDefault ?? false } : {}),
     watermark: spec.params.includes('watermark'),
     ...(spec.params.includes('max_images') && spec.maxImages ? { maxImages: { ...spec.maxImages } } : {}),
+    ...newerModelFields(spec, mode),
     ...(images
       ? {
           inputs: {

@@ -13,6 +13,7 @@
 // `cancel` names the job. Results carry webview URIs of the SAVED local files (never
 // DashScope's expiring URLs) and workspace-relative locations the host resolves again.
 import * as z from 'zod/mini';
+import { NEWER_MODEL_FIELDS, NEWER_RUN_FIELDS, NEWER_STRING_KEYS } from './newer';
 
 /** The studio's modes; each lists the catalog models of one task. */
 export const StudioMode = z.enum(['generate', 'edit', 'translate', 'guide']);
@@ -35,6 +36,7 @@ export const STRING_KEYS = [
   'errInvalidSeed', 'errPasteTooLarge', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm',
   'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog', 'regionBeijing', 'regionSingapore', 'regionUs',
   'historySearch', 'historyEmpty', 'historyReuse', 'historyOpenFiles', 'historyMore', 'historyCount',
+  ...NEWER_STRING_KEYS,
 ] as const;
 export type StringKey = (typeof STRING_KEYS)[number];
 
@@ -99,6 +101,7 @@ export const ModelOption = z.object({
   /** Interleave: the max_images range and default. */
   maxImages: z.optional(z.object({ min: z.number(), max: z.number(), default: z.number() })),
   inputs: z.optional(InputLimits),
+  ...NEWER_MODEL_FIELDS,
 });
 export type ModelOption = z.infer<typeof ModelOption>;
 
@@ -141,6 +144,7 @@ export const RunParams = z.object({
   /** Input images in order (edit, translate, guide). */
   inputs: z.optional(z.array(WorkspaceLocation).check(z.maxLength(16))),
   translation: z.optional(TranslateParams),
+  ...NEWER_RUN_FIELDS,
 });
 export type RunParams = z.infer<typeof RunParams>;
 

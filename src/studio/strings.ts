@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { regionLabel } from '../host/errors';
 import type { StudioStrings } from './protocol';
+import { newerStrings } from './newer-strings';
 
 /** Every string the webview shows. */
 export function studioStrings(): StudioStrings {
@@ -118,6 +119,7 @@ export function studioStrings(): StudioStrings {
     historyOpenFiles: t('Open Files'),
     historyMore: t('Show more'),
     historyCount: t('{0} of {1} jobs'),
+    ...newerStrings(),
   };
 }
 

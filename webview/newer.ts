@@ -1,0 +1,115 @@
+// The form state of the newer models' options (wan2.7 image sets, thinking_mode, colour palette,
+// boxes; qwen-image-3.0 prompt_extend_mode and enable_thinking): what the user chose, what is
+// wrong with it, and what a run sends. state.ts calls these from validate/runParams; the model
+// option says which controls exist (src/studio/newer.ts). Pure: no DOM, no VS Code API.
+import type { ModelOption, PickerImage, RunParams, SizeRuleData, StudioMode } from '../src/studio/protocol';
+import { bboxListFor, type BoxesByInput } from './boxes';
+import { checkPalette, starterPalette, wirePalette, type PaletteEntry, type PaletteProblem } from './palette';
+
+/** The newer options' choices, remembered per model with the others (state.ts `Choices`). */
+export interface NewerChoices {
+  /** wan2.7: make an image set (`enable_sequential`). */
+  imageSet?: boolean;
+  /** The image-set count (n is an upper bound there, with its own range and default). */
+  setN?: number;
+  thinkingMode?: boolean;
+  /** Whether the palette is sent; the colours stay remembered while it is off. */
+  paletteOn?: boolean;
+  palette?: PaletteEntry[];
+  /** Boxes per input image (by workspace location), in the image's own pixels. */
+  boxes?: BoxesByInput;
+  promptExtendMode?: 'direct' | 'agent';
+  enableThinking?: boolean;
+  /** state.ts's prompt_extend choice (read here: mode and thinking need the extension on). */
+  promptExtend?: boolean;
+}
+
+/** A problem of these options, in state.ts's Problem shape. */
+export interface NewerProblem {
+  field: 'palette' | 'boxes';
+  key: PaletteProblem['key'] | 'errPaletteImageSet' | 'errBoxesMany';
+  args: (string | number)[];
+}
+
+/** Whether this run makes an image set. */
+export function imageSetOn(model: ModelOption, choices: NewerChoices): boolean {
+  return Boolean(model.imageSet && choices.imageSet);
+}
+
+/** The count control: its range and current value (the image-set range in set mode). */
+export function countOf(model: ModelOption, choices: NewerChoices & { n?: number }): { min: number; max: number; value: number } {
+  if (imageSetOn(model, choices)) {
+    const r = model.imageSet!.n;
+    return { min: r.min, max: r.max, value: clamp(choices.setN ?? r.default, r.min, r.max) };
+  }
+  return { min: model.n.min, max: model.n.max, value: clamp(choices.n ?? model.n.min, model.n.min, model.n.max) };
+}
+
+/** The choice a new count sets (set mode keeps its own). */
+export function countPatch(model: ModelOption, choices: NewerChoices, n: number): { n: number } | { setN: number } {
+  return imageSetOn(model, choices) ? { setN: n } : { n };
+}
+
+/** The size rule that applies (wan2.7-image-pro: no 4K in image sets). */
+export function sizeRuleOf(model: ModelOption, choices: NewerChoices): SizeRuleData {
+  return imageSetOn(model, choices) && model.imageSet?.sizeRule ? model.imageSet.sizeRule : model.sizeRule;
+}
+
+/** The palette being edited (a starter one until the user changes it). */
+export function paletteOf(model: ModelOption, choices: NewerChoices): PaletteEntry[] {
+  return choices.palette ?? starterPalette(Math.min(model.colorPalette?.max ?? 4, Math.max(model.colorPalette?.min ?? 3, 4)));
+}
+
+function extendOn(model: ModelOption, choices: NewerChoices): boolean {
+  return model.promptExtend === undefined ? true : (choices.promptExtend ?? model.promptExtend);
+}
+
+/** Whether the qwen-image-3.0 mode and thinking controls apply (they work only while the prompt is extended). */
+export function extensionControlsOn(model: ModelOption, choices: NewerChoices): boolean {
+  return extendOn(model, choices);
+}
+
+/** What is wrong with these options. */
+export function newerProblems(mode: StudioMode, model: ModelOption, choices: NewerChoices, inputs: readonly PickerImage[]): NewerProblem[] {
+  const problems: NewerProblem[] = [];
+  if (model.colorPalette && choices.paletteOn) {
+    for (const p of checkPalette(paletteOf(model, choices), model.colorPalette)) problems.push({ field: 'palette', key: p.key, args: p.args });
+    if (imageSetOn(model, choices)) problems.push({ field: 'palette', key: 'errPaletteImageSet', args: [] });
+  }
+  if (mode === 'edit' && model.bboxes) {
+    const max = model.bboxes.maxPerImage;
+    for (const input of inputs) {
+      const boxes = choices.boxes?.[`${input.location.folderIndex}:${input.location.path}`] ?? [];
+      if (boxes.length > max) problems.push({ field: 'boxes', key: 'errBoxesMany', args: [input.displayPath, max] });
+    }
+  }
+  return problems;
+}
+
+/** The run parameters of these options (merged over state.ts's; `n` replaces its count in set mode). */
+export function newerRunParams(mode: StudioMode, model: ModelOption, choices: NewerChoices, inputs: readonly PickerImage[]): Partial<RunParams> {
+  const params: Partial<RunParams> = {};
+  const set = imageSetOn(model, choices);
+  if (set) {
+    params.enableSequential = true;
+    params.n = countOf(model, choices).value;
+  }
+  if (model.thinkingMode !== undefined && !set) params.thinkingMode = choices.thinkingMode ?? model.thinkingMode;
+  if (model.colorPalette && choices.paletteOn && !set) params.colorPalette = wirePalette(paletteOf(model, choices));
+  if (mode === 'edit' && model.bboxes) {
+    const list = bboxListFor(inputs.map((i) => i.location), choices.boxes, model.bboxes.maxPerImage);
+    if (list) params.bboxList = list;
+  }
+  if (extendOn(model, choices)) {
+    if (model.promptExtendModes) {
+      const chosen = choices.promptExtendMode ?? 'direct';
+      params.promptExtendMode = model.promptExtendModes.includes(chosen) ? chosen : 'direct';
+    }
+    if (model.enableThinking !== undefined) params.enableThinking = choices.enableThinking ?? model.enableThinking;
+  }
+  return params;
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, n));
+}
