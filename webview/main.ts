@@ -5,6 +5,8 @@
 import * as z from 'zod/mini';
 import { HostMessage, type HistoryItem, type InitMessage, type JobSnapshot, type ModelOption, type PickerImage, type StudioError, type StudioImage, type StudioMode, type StringKey, type WorkspaceLocation } from '../src/studio/protocol';
 import { button, checkbox, dropdown, linkButton, registerComponents, setChoices, spinner, textArea, textField, type ValueControl } from './components';
+import { countOf, countPatch, newerFacts } from './newer';
+import { boxTools, renderNewerControls, type NewerContext } from './newer-controls';
 import { CUSTOM_SIZE, baseName, distinctNames, format, newJobId, reduce, restoreState, runParams, searchHistory, validate, type Action, type Card, type Choices, type Problem, type ViewState } from './state';
 import { vscode } from './vscode-api';
 
@@ -170,9 +172,10 @@ function renderForm(): void {
       });
       controls.append(field(s('sizeLabel'), size), custom);
     }
-    if (model.n.max > 1) {
-      const counts = Array.from({ length: model.n.max - model.n.min + 1 }, (_, i) => String(model.n.min + i));
-      controls.append(field(s('countLabel'), dropdown(counts.map((c) => ({ value: c, label: c })), { id: 'count', value: String(choices.n ?? model.n.min), onChange: (v) => setChoice({ n: Number(v) }) })));
+    const count = countOf(model, choices);
+    if (count.max > 1) {
+      const counts = Array.from({ length: count.max - count.min + 1 }, (_, i) => String(count.min + i));
+      controls.append(field(s('countLabel'), dropdown(counts.map((c) => ({ value: c, label: c })), { id: 'count', value: String(count.value), onChange: (v) => setChoice(countPatch(model, choices, Number(v))) })));
     }
     if (model.maxImages) {
       const range = model.maxImages;
@@ -196,6 +199,7 @@ function renderForm(): void {
     if (model.promptExtend !== undefined) toggles.append(checkbox(s('promptExtend'), choices.promptExtend ?? model.promptExtend, (checked) => setChoice({ promptExtend: checked }), { id: 'prompt-extend' }));
     if (model.watermark) toggles.append(checkbox(s('watermark'), choices.watermark ?? false, (checked) => setChoice({ watermark: checked }), { id: 'watermark' }));
     if (toggles.childElementCount) parts.push(toggles);
+    parts.push(...renderNewerControls(newerContext(mode, model)));
 
     if (model.negativePromptMaxLength !== undefined) {
       parts.push(textArea({ id: 'negative-prompt', rows: 2, label: s('negativePromptLabel'), placeholder: s('negativePromptPlaceholder'), value: choices.negativePrompt ?? '', onInput: (value) => setChoice({ negativePrompt: value }) }));
@@ -217,6 +221,11 @@ function renderForm(): void {
   };
   formHost.replaceChildren(...parts);
   showProblems();
+}
+
+/** The context of the newer models' controls (webview/newer-controls.ts). */
+function newerContext(mode: StudioMode, model: ModelOption): NewerContext {
+  return { mode, model, choices: () => state.choices[model.id] ?? {}, setChoice: (patch) => (dispatch({ type: 'choice', model: model.id, patch }), showProblems()), rerender: renderForm, s };
 }
 
 function fieldId(p: Problem): string {
@@ -245,6 +254,7 @@ function renderInputs(mode: StudioMode, model: ModelOption): HTMLElement {
       mini(s('remove'), '✕', () => (dispatch({ type: 'removeInput', mode, index }), renderForm())),
     );
     item.append(thumb, order, el('span', { className: 'input-name', textContent: baseName(input.location.path) }), tools);
+    if (mode === 'edit' && model.bboxes) item.append(...boxTools(newerContext(mode, model), input, overlay));
     list.append(item);
   });
   const add = button(s('addImages'), () => openPicker(mode, model), { id: 'add-images', secondary: true });
@@ -519,6 +529,7 @@ function paramFacts(card: Card): string {
   const seed = p.seed ?? card.job.seed;
   if (seed !== undefined) parts.push(s('seedValue', seed));
   if (p.negativePrompt) parts.push(`${s('negativePromptLabel')}: ${p.negativePrompt}`);
+  parts.push(...newerFacts(p, s));
   if (p.translation) parts.push(`${p.translation.sourceLang} → ${p.translation.targetLang}${p.translation.terms?.length ? ` · ${s('terms')} ${p.translation.terms.length}` : ''}`);
   return parts.join(' · ');
 }

@@ -113,3 +113,13 @@ export function newerRunParams(mode: StudioMode, model: ModelOption, choices: Ne
 function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
 }
+
+/** The card's facts line parts for these options (`image set`, `palette of 4`, `2 boxes`). */
+export function newerFacts(params: RunParams, s: (key: 'paramsImageSet' | 'paramsPalette' | 'boxesOne' | 'boxesMany', ...args: (string | number)[]) => string): string[] {
+  const parts: string[] = [];
+  if (params.enableSequential) parts.push(s('paramsImageSet'));
+  if (params.colorPalette?.length) parts.push(s('paramsPalette', params.colorPalette.length));
+  const boxes = params.bboxList?.reduce((sum, list) => sum + list.length, 0) ?? 0;
+  if (boxes) parts.push(boxes === 1 ? s('boxesOne') : s('boxesMany', boxes));
+  return parts;
+}

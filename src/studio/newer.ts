@@ -53,17 +53,15 @@ export const NEWER_RUN_FIELDS = {
     z.array(z.object({ hex: z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/)), ratio: z.number().check(z.minimum(0), z.maximum(100)) })).check(z.maxLength(10)),
   ),
   /** One list of boxes `[x1, y1, x2, y2]` per input image, in that image's own pixels (`[]` for none). */
-  bboxList: z.optional(z.array(z.array(z.tuple([Pixel, Pixel, Pixel, Pixel])).check(z.maxLength(MAX_BOXES_PER_IMAGE))).check(z.maxLength(16))),
+  bboxList: z.optional(z.array(z.array(z.array(Pixel).check(z.length(4))).check(z.maxLength(MAX_BOXES_PER_IMAGE))).check(z.maxLength(16))),
   promptExtendMode: z.optional(z.enum(['direct', 'agent'])),
   enableThinking: z.optional(z.boolean()),
 };
 
-const NewerModelFields = z.object(NEWER_MODEL_FIELDS);
 /** The newer options of a model option. */
-export type NewerModelFields = z.infer<typeof NewerModelFields>;
-const NewerRunFields = z.object(NEWER_RUN_FIELDS);
+export type NewerModelFields = z.infer<z.ZodMiniObject<typeof NEWER_MODEL_FIELDS>>;
 /** The newer options of a run. */
-export type NewerRunFields = z.infer<typeof NewerRunFields>;
+export type NewerRunFields = z.infer<z.ZodMiniObject<typeof NEWER_RUN_FIELDS>>;
 
 function pixelsRule(rule: SizeRule | undefined): z.infer<typeof PixelsRule> | undefined {
   if (rule?.kind !== 'pixels') return undefined;
