@@ -34,7 +34,8 @@ async function handle(msg: { id: number; type: string; [k: string]: unknown }): 
   switch (msg.type) {
     case 'start': {
       sim = await startSimulator({
-        rateLimits: false,
+        // Off by default (the poll benchmark counts queries itself); on where a 429 is the finding (batch).
+        rateLimits: msg.rateLimits === true,
         ...(msg.keys ? { keys: { beijing: msg.keys as string[] } } : {}),
         timing: { scale: msg.scale as number, taskDurationMs: (model) => nextDuration.get(model)?.shift() },
         log: record,
@@ -54,6 +55,15 @@ async function handle(msg: { id: number; type: string; [k: string]: unknown }): 
     case 'render': {
       // A rendered result of this size, as a task would produce it.
       return sim!.assets.putResult({ model: 'z-image-turbo', prompt: 'a harbour at dawn', seed: 7, width: msg.width as number, height: msg.height as number, format: 'png', index: 1 });
+    }
+    case 'fault': {
+      // Plain-data rules only (no RegExp paths): `slowDownload` for downloads at a realistic speed.
+      sim!.faults.add(msg.rule as Parameters<Simulator['faults']['add']>[0]);
+      return true;
+    }
+    case 'clearFaults': {
+      sim!.faults.clear();
+      return true;
     }
     case 'report': {
       const tasks: Record<string, TaskView & { queries: number[] }> = {};

@@ -23,11 +23,14 @@ export interface SimProcess {
   hostFile(path: string, ext: 'png' | 'jpg'): Promise<string>;
   /** A result URL of a freshly rendered PNG of this size. */
   render(width: number, height: number): Promise<string>;
+  /** Adds a fault rule (plain data: no RegExp), e.g. `{ kind: 'slowDownload', bytesPerSecond }`. */
+  fault(rule: Record<string, unknown>): Promise<void>;
+  clearFaults(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts the simulator (rate limits off: the benchmark counts queries itself) at `scale`. */
-export async function startSimProcess(opts: { scale: number; keys?: string[] }): Promise<SimProcess> {
+/** Starts the simulator at `scale`; rate limits off (the benchmark counts queries itself) unless `rateLimits`. */
+export async function startSimProcess(opts: { scale: number; keys?: string[]; rateLimits?: boolean }): Promise<SimProcess> {
   const child: ChildProcess = fork(join(__dirname, 'sim-child.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let seq = 0;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -47,7 +50,7 @@ export async function startSimProcess(opts: { scale: number; keys?: string[] }):
       waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       child.send({ id, type, ...payload });
     });
-  const { url, key } = await call<{ url: string; key: string }>('start', { scale: opts.scale, ...(opts.keys ? { keys: opts.keys } : {}) });
+  const { url, key } = await call<{ url: string; key: string }>('start', { scale: opts.scale, rateLimits: opts.rateLimits === true, ...(opts.keys ? { keys: opts.keys } : {}) });
   return {
     url,
     key,
@@ -57,6 +60,12 @@ export async function startSimProcess(opts: { scale: number; keys?: string[] }):
     report: (ids) => call('report', { ids }),
     hostFile: (path, ext) => call('hostFile', { path, ext }),
     render: (width, height) => call('render', { width, height }),
+    fault: async (rule) => {
+      await call('fault', { rule });
+    },
+    clearFaults: async () => {
+      await call('clearFaults');
+    },
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       await call('stop').catch(() => undefined);
