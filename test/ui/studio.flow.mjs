@@ -3,6 +3,8 @@
 // Flows share one workspace and one code-server, so a studio reopened by the workbench may
 // still show earlier cards: assertions look at the newest card (cards are listed newest first).
 import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { explorerContextMenu, explorerRow, notification, pickQuickItem, runCommand } from './lib/workbench.mjs';
 
 export { runCommand };
@@ -218,13 +220,13 @@ export const flows = [
   {
     name: 'Open in Studio from the Explorer: the studio opens in Edit mode with the selected images as inputs',
     async run(page, { screenshot }) {
-      const first = await explorerRow(page, 'street.png');
-      const second = await explorerRow(page, 'pattern.png');
-      await explorerContextMenu(page, [first, second], ['Bailian', 'Open in Studio']);
+      // One image (a multi-selection depends on Explorer click timing; the Edit Image flow covers that).
+      const row = await explorerRow(page, 'street.png');
+      await explorerContextMenu(page, [row], ['Bailian', 'Open in Studio']);
       const studio = studioFrame(page);
       await studio.locator('#tab-edit[aria-selected="true"]').waitFor({ timeout: 60_000 });
-      await studio.locator('#inputs .input').nth(1).waitFor();
-      assert.deepEqual((await inputNames(studio)).sort(), ['pattern.png', 'street.png'], 'the selection became the inputs');
+      await studio.locator('#inputs .input').first().waitFor();
+      assert.deepEqual(await inputNames(studio), ['street.png'], 'the Explorer image became the input');
       await imagesLoaded(studio.locator('#inputs'));
       await screenshot('open-in-studio-edit');
 
@@ -243,8 +245,8 @@ export const flows = [
         transfer.items.add(new win.File([blob], 'clipboard.png', { type: 'image/png' }));
         body.ownerDocument.activeElement.dispatchEvent(new win.ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, composed: true }));
       });
-      await studio.locator('#inputs .input').nth(2).waitFor({ timeout: 15_000 });
-      assert.match((await inputNames(studio))[2], /^pasted-\d{8}-\d{6}\.png$/, 'the pasted image is saved and added last');
+      await studio.locator('#inputs .input').nth(1).waitFor({ timeout: 15_000 });
+      assert.match((await inputNames(studio))[1], /^pasted-\d{8}-\d{6}\.png$/, 'the pasted image is saved and added last');
     },
   },
   {
@@ -365,6 +367,52 @@ export const flows = [
       await broken.locator('.error').waitFor();
       await broken.scrollIntoViewIfNeeded();
       await screenshot('guide-stream-broke-off');
+    },
+  },
+  {
+    name: 'History with 1,000 more entries: listed in chunks (50 rows, more on scroll), searched across all of them',
+    async run(page, { screenshot }) {
+      let studio = await openStudio(page);
+      // The sandbox workspace, found from the thumbnail of a job the earlier flows made.
+      await studio.locator('#tab-history').click();
+      const thumb = studio.locator('#history-list img.history-thumb').first();
+      await thumb.waitFor({ timeout: 30_000 });
+      const src = (await thumb.getAttribute('src')) ?? '';
+      const workspace = /^(.*?\/workspace)\/generated-images\//.exec(decodeURIComponent(new URL(src).pathname))?.[1];
+      assert.ok(workspace && existsSync(join(workspace, '.bailian', 'history.jsonl')), `the workspace of ${src}`);
+      const manifest = join(workspace, '.bailian', 'history.jsonl');
+      const real = readFileSync(manifest, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      const output = real.find((entry) => entry.outputs?.length)?.outputs[0];
+      const lines = Array.from({ length: 1000 }, (_, i) => {
+        const started = new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
+        return JSON.stringify({
+          version: 1, id: `bulk-${i}`, kind: 'generate', source: 'cli', model: 'wan2.2-t2i-flash', prompt: `Bulk prompt number ${i}`,
+          size: '1024*1024', n: 1, seed: i, parameters: { size: '1024*1024', n: 1, seed: i }, inputs: [], outputs: output ? [output] : [],
+          started, finished: started, durationMs: 1000, outcome: 'succeeded',
+        });
+      });
+      appendFileSync(manifest, `${lines.join('\n')}\n`);
+      // Lines written by another process (the CLI does this) show the next time the history is read: after a tab switch.
+      await runCommand(page, 'File: New Untitled Text File');
+      await page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
+      await page.locator('.tabs-container .tab', { hasText: 'Bailian Studio' }).click();
+      studio = studioFrame(page);
+      await studio.locator('#tab-history[aria-selected="true"]').waitFor({ timeout: 30_000 });
+      const count = studio.locator('#history-count');
+      await count.filter({ hasText: `of ${real.length + 1000} jobs` }).waitFor({ timeout: 30_000 });
+      const rows = studio.locator('#history-list .history-item');
+      assert.equal(await rows.count(), 50, 'the first chunk only');
+      await rows.last().scrollIntoViewIfNeeded();
+      await studio.locator('#history-list .history-item:nth-child(51)').waitFor({ timeout: 10_000 });
+      assert.ok((await rows.count()) <= 150, 'scrolling adds a chunk, not everything');
+      await screenshot('history-1000-entries');
+      await studio.locator('vscode-text-field#history-search').click();
+      await page.keyboard.type('number 999');
+      await count.filter({ hasText: `1 of ${real.length + 1000} jobs` }).waitFor();
+      assert.match(await rows.first().innerText(), /Bulk prompt number 999/);
+      // Leave the search empty for the next flow.
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Backspace');
     },
   },
   {
