@@ -7,7 +7,6 @@ import {
   vsCodeCheckbox,
   vsCodeDropdown,
   vsCodeOption,
-  vsCodeProgressRing,
   vsCodeTextArea,
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
@@ -18,7 +17,7 @@ let registered = false;
 export function registerComponents(): void {
   if (registered) return;
   registered = true;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeTextArea(), vsCodeTextField());
+  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeTextArea(), vsCodeTextField());
 }
 
 /** A form control with a string value. */
@@ -127,9 +126,11 @@ export function checkbox(label: string, checked: boolean, onChange: (checked: bo
   return el;
 }
 
-/** A small busy indicator. */
+/** A small busy indicator (CSS only: the toolkit's progress ring costs the bundle several KB). */
 export function spinner(): HTMLElement {
-  const el = document.createElement('vscode-progress-ring');
+  const el = document.createElement('span');
   el.className = 'spinner';
+  el.setAttribute('role', 'progressbar');
+  el.setAttribute('aria-busy', 'true');
   return el;
 }
