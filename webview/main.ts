@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { HostMessage, type HistoryItem, type InitMessage, type JobSnapshot, type ModelOption, type PickerImage, type StudioError, type StudioImage, type StudioMode, type StringKey, type WorkspaceLocation } from '../src/studio/protocol';
 import { button, checkbox, dropdown, linkButton, registerComponents, setChoices, spinner, textArea, textField, type ValueControl } from './components';
-import { countOf, countPatch, newerFacts } from './newer';
+import { countOf, countPatch, newerChoicesOf, newerFacts, newerParamsFromHistory } from './newer';
 import { boxTools, renderNewerControls, type NewerContext } from './newer-controls';
 import { CUSTOM_SIZE, baseName, distinctNames, format, newJobId, reduce, restoreState, runParams, searchHistory, validate, type Action, type Card, type Choices, type Problem, type ViewState } from './state';
 import { vscode } from './vscode-api';
@@ -647,6 +647,7 @@ function applyParams(mode: StudioMode, model: ModelOption, p: Partial<import('..
   if (p.promptExtend !== undefined) patch.promptExtend = p.promptExtend;
   if (p.watermark !== undefined) patch.watermark = p.watermark;
   if (p.maxImages !== undefined) patch.maxImages = p.maxImages;
+  Object.assign(patch, newerChoicesOf(model, p, inputs));
   dispatch({ type: 'choice', model: model.id, patch });
   if (inputs) dispatch({ type: 'setInputs', mode, images: inputs });
   if (p.translation) {
@@ -783,6 +784,7 @@ function reuse(item: HistoryItem, model: ModelOption): void {
       ...(typeof p['watermark'] === 'boolean' ? { watermark: p['watermark'] } : {}),
       ...(typeof p['max_images'] === 'number' ? { maxImages: p['max_images'] } : {}),
       ...(translation ? { translation } : {}),
+      ...newerParamsFromHistory(p),
     },
     inputs,
   );

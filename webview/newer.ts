@@ -3,8 +3,8 @@
 // wrong with it, and what a run sends. state.ts calls these from validate/runParams; the model
 // option says which controls exist (src/studio/newer.ts). Pure: no DOM, no VS Code API.
 import type { ModelOption, PickerImage, RunParams, SizeRuleData, StudioMode } from '../src/studio/protocol';
-import { bboxListFor, type BoxesByInput } from './boxes';
-import { checkPalette, starterPalette, wirePalette, type PaletteEntry, type PaletteProblem } from './palette';
+import { bboxListFor, inputKey, type Box, type BoxesByInput } from './boxes';
+import { checkPalette, formatHundredths, starterPalette, wirePalette, type PaletteEntry, type PaletteProblem } from './palette';
 
 /** The newer options' choices, remembered per model with the others (state.ts `Choices`). */
 export interface NewerChoices {
@@ -122,4 +122,59 @@ export function newerFacts(params: RunParams, s: (key: 'paramsImageSet' | 'param
   const boxes = params.bboxList?.reduce((sum, list) => sum + list.length, 0) ?? 0;
   if (boxes) parts.push(boxes === 1 ? s('boxesOne') : s('boxesMany', boxes));
   return parts;
+}
+
+/**
+ * The choices that repeat a run's newer options (Re-run with this Seed, Reuse from the history).
+ * `inputs` are the run's inputs in order: bbox_list entry i belongs to input i.
+ */
+export function newerChoicesOf(model: ModelOption, p: Partial<RunParams>, inputs?: readonly PickerImage[]): NewerChoices {
+  const c: NewerChoices = {};
+  if (model.imageSet) {
+    c.imageSet = p.enableSequential === true;
+    if (p.enableSequential && p.n !== undefined) c.setN = p.n;
+  }
+  if (model.thinkingMode !== undefined && p.thinkingMode !== undefined) c.thinkingMode = p.thinkingMode;
+  if (model.colorPalette) {
+    c.paletteOn = Boolean(p.colorPalette?.length);
+    if (p.colorPalette?.length) c.palette = p.colorPalette.map((e) => ({ hex: e.hex.toUpperCase(), ratio: formatHundredths(Math.round(e.ratio * 100)) }));
+  }
+  if (model.bboxes && inputs) {
+    const boxes: BoxesByInput = {};
+    (p.bboxList ?? []).forEach((list, i) => {
+      const input = inputs[i];
+      if (input && list.length) boxes[inputKey(input.location)] = list.map((b) => [b[0], b[1], b[2], b[3]] as Box);
+    });
+    c.boxes = boxes;
+  }
+  if (model.promptExtendModes && p.promptExtendMode) c.promptExtendMode = p.promptExtendMode;
+  if (model.enableThinking !== undefined && p.enableThinking !== undefined) c.enableThinking = p.enableThinking;
+  return c;
+}
+
+/** A history entry's recorded parameters (snake_case, as sent) back as run parameters; anything malformed is skipped. */
+export function newerParamsFromHistory(parameters: Record<string, unknown>): Partial<RunParams> {
+  const p: Partial<RunParams> = {};
+  const bool = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
+  const sequential = bool(parameters['enable_sequential']);
+  if (sequential !== undefined) p.enableSequential = sequential;
+  const thinking = bool(parameters['thinking_mode']);
+  if (thinking !== undefined) p.thinkingMode = thinking;
+  const enableThinking = bool(parameters['enable_thinking']);
+  if (enableThinking !== undefined) p.enableThinking = enableThinking;
+  const mode = parameters['prompt_extend_mode'];
+  if (mode === 'direct' || mode === 'agent') p.promptExtendMode = mode;
+  const palette = parameters['color_palette'];
+  if (Array.isArray(palette)) {
+    const colours = palette.flatMap((e: unknown) => {
+      const { hex, ratio } = (e ?? {}) as { hex?: unknown; ratio?: unknown };
+      const value = typeof ratio === 'number' ? ratio : typeof ratio === 'string' ? Number.parseFloat(ratio) : Number.NaN;
+      return typeof hex === 'string' && Number.isFinite(value) ? [{ hex, ratio: value }] : [];
+    });
+    if (colours.length === palette.length && colours.length) p.colorPalette = colours;
+  }
+  const boxes = parameters['bbox_list'];
+  const isBox = (b: unknown): b is Box => Array.isArray(b) && b.length === 4 && b.every((v) => Number.isInteger(v));
+  if (Array.isArray(boxes) && boxes.every((list) => Array.isArray(list) && list.every(isBox))) p.bboxList = boxes as Box[][];
+  return p;
 }

@@ -9,7 +9,7 @@ import { modeOptions } from '../../src/studio/models';
 import { newerRequestFields } from '../../src/studio/newer';
 import { ModelOption, WebviewMessage, type PickerImage, type RunParams } from '../../src/studio/protocol';
 import { addBox, bboxListFor, boxPercentRect, fitInto, inputKey, removeBox, toNaturalBox } from '../../webview/boxes';
-import { countOf, countPatch, newerFacts } from '../../webview/newer';
+import { countOf, countPatch, newerChoicesOf, newerFacts, newerParamsFromHistory } from '../../webview/newer';
 import { addColour, checkPalette, distributeEvenly, evenShares, ratioHundredths, removeColour, starterPalette, wirePalette } from '../../webview/palette';
 import { initialState, reduce, runParams, validate, type ViewState } from '../../webview/state';
 
@@ -257,5 +257,32 @@ describe('a run built from the studio state', () => {
     const e = option(edit, 'qwen-image-3.0');
     const edited = runParams('edit', e, withChoices('edit', 'qwen-image-3.0', { promptExtendMode: 'agent' }, [image('street.png')]));
     assert.equal(edited.promptExtendMode, undefined);
+  });
+
+  test('the options of a run come back as choices (Re-run with this Seed, Reuse from the history): the same run again', () => {
+    const street = image('street.png');
+    const pattern = image('pattern.png');
+    const model = option(edit, 'wan2.7-image');
+    const boxes = addBox({}, inputKey(pattern.location), [10, 20, 110, 220], 2);
+    const state = withChoices('edit', 'wan2.7-image', { boxes, paletteOn: true, palette: starterPalette(3), imageSet: false }, [street, pattern]);
+    const params = runParams('edit', model, state);
+    assert.deepEqual(params.bboxList, [[], [[10, 20, 110, 220]]]);
+    // Another model was used in between; the choices of this one are rebuilt from the params alone.
+    const rebuilt = reduce(withChoices('edit', 'wan2.7-image', {}, [street, pattern]), { type: 'choice', model: 'wan2.7-image', patch: newerChoicesOf(model, params, [street, pattern]) });
+    assert.deepEqual(runParams('edit', model, rebuilt), params);
+
+    // From the history: the parameters as recorded (snake_case; a CLI run records ratios as "33.34%").
+    const recorded = { size: '2K', n: 1, bbox_list: [[], [[10, 20, 110, 220]]], color_palette: [{ hex: '#C2D1E6', ratio: '33.34%' }, { hex: '#636574', ratio: 33.33 }, { hex: '#F5E6C8', ratio: '33.33' }], enable_sequential: false };
+    const fromHistory = newerParamsFromHistory(recorded);
+    assert.deepEqual(fromHistory, { enableSequential: false, colorPalette: [{ hex: '#C2D1E6', ratio: 33.34 }, { hex: '#636574', ratio: 33.33 }, { hex: '#F5E6C8', ratio: 33.33 }], bboxList: [[], [[10, 20, 110, 220]]] });
+    const again = reduce(withChoices('edit', 'wan2.7-image', {}, [street, pattern]), { type: 'choice', model: 'wan2.7-image', patch: newerChoicesOf(model, fromHistory, [street, pattern]) });
+    assert.deepEqual(runParams('edit', model, again).bboxList, params.bboxList);
+    assert.deepEqual(runParams('edit', model, again).colorPalette, params.colorPalette);
+    // Malformed records are skipped rather than sent.
+    assert.deepEqual(newerParamsFromHistory({ bbox_list: [[[1, 2, 3]]], color_palette: [{ hex: '#FFFFFF' }], prompt_extend_mode: 'wild', thinking_mode: 'yes' }), {});
+    // An image set comes back with its count; qwen-image-3.0's options too.
+    const set = newerChoicesOf(option(generate, 'wan2.7-image'), { enableSequential: true, n: 5, thinkingMode: false }, []);
+    assert.deepEqual([set.imageSet, set.setN, set.thinkingMode], [true, 5, false]);
+    assert.deepEqual(newerChoicesOf(option(generate, 'qwen-image-3.0'), newerParamsFromHistory({ prompt_extend_mode: 'agent', enable_thinking: false })), { promptExtendMode: 'agent', enableThinking: false });
   });
 });
