@@ -34,8 +34,8 @@ export const GenerateGuideArgs = z.strictObject({
   images: z.array(z.string()).optional(),
 });
 
-/** File name template of a guide: date, time, model and the prompt's first words. */
-const GUIDE_NAME = '${date}-${time}-guide-${prompt}';
+/** File name template of a guide: date, time and the prompt's first words (the palette and the studio). */
+export const GUIDE_NAME = '${date}-${time}-guide-${prompt}';
 
 /** How long text may sit unsaved in the document while it streams (a reload then loses at most this much). */
 const SAVE_EVERY_MS = 1000;

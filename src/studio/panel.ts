@@ -49,8 +49,10 @@ const HISTORY_LIMIT = 5000;
  * The studio webview panel: at most one per window. Created by `bailian.openStudio`, or
  * revived by the serializer after a reload. Several jobs may run at once, each under its own id;
  * the panel keeps every job's latest snapshot so a webview that was hidden (its document is
- * dropped without retainContextWhenHidden) gets them back with `init`. Disposing the panel
- * aborts the running jobs.
+ * dropped without retainContextWhenHidden) gets them back with `init`. Disposing the panel (the
+ * user closing it, a window reload) leaves its jobs running: they belong to the job manager,
+ * save into the workspace and the history, and stay visible in Show Jobs; aborting them would
+ * also cancel their queued tasks upstream, which a reload is meant to resume.
  */
 export class StudioPanel implements vscode.Disposable {
   /** The panel's view type, also registered as `onWebviewPanel:` activation event. */
@@ -163,7 +165,6 @@ export class StudioPanel implements vscode.Disposable {
     if (StudioPanel.current === this) {
       StudioPanel.current = undefined;
     }
-    for (const job of this.jobs.values()) job.abort?.abort(new vscode.CancellationError());
     // Disposing the panel fires onDidDispose again; the guard above makes that a no-op.
     const disposables = this.disposables.splice(0);
     this.panel.dispose();

@@ -6,7 +6,8 @@
  * snapshots; it never talks to DashScope or writes files itself.
  */
 import * as vscode from 'vscode';
-import { runWorkspaceImageJob, readInputImages, requireTrust, workspaceReference, type Host } from '../commands/host';
+import { GUIDE_NAME } from '../commands/guide';
+import { jobLabel, readInputImages, requireTrust, rescueImage, runWorkspaceImageJob, workspaceReference, type Host } from '../commands/host';
 import { summarizeWithRegionHint } from '../commands/outcome';
 import { describeProgress } from '../commands/progress';
 import { getModel, modelsForTask, type GenerationRequest, type TranslationOptions } from '../dashscope';
@@ -14,6 +15,7 @@ import { isCancellation } from '../host/errors';
 import { WorkspaceImageSaver, displayPath, resolveInsideWorkspace, resolveOutputLocation, workspaceFileSystem, workspacePathOf } from '../host/workspaceFs';
 import { appendFile, saveAtomically } from '../pipeline/files';
 import { runGuide } from '../pipeline/guide';
+import { guideFacts } from '../pipeline/history';
 import { CancelledJobError } from '../pipeline/images';
 import { renderName } from '../pipeline/naming';
 import { translatedStem } from '../pipeline/translate';
@@ -22,7 +24,6 @@ import { newerRequestFields } from './newer';
 import type { JobSnapshot, RunParams, StudioImage } from './protocol';
 
 /** File name template of a studio guide (the same as the guide command's). */
-const GUIDE_NAME = '${date}-${time}-guide-${prompt}';
 
 /** Turns a saved file into what the webview shows (a webview URI and a workspace location). */
 export type ToStudioImage = (uri: vscode.Uri, facts?: { width?: number; height?: number; seed?: number | undefined }) => StudioImage;
@@ -202,48 +203,45 @@ async function runGuideJob(context: StudioJobContext, inputs: vscode.Uri[], set:
     const segments: NonNullable<JobSnapshot['segments']> = [];
     let documentUri: vscode.Uri | undefined;
     const encoder = new TextEncoder();
-    const result = await runGuide(request, {
-      client: lease.client,
-      saver: new WorkspaceImageSaver(location.folder),
-      signal: context.signal,
-      started,
-      sources: inputs.map(workspaceReference),
-      onProgress: (event) => set({ text: describeProgress(event) }),
-      onText: (text) => {
-        const last = segments.at(-1);
-        if (last?.kind === 'text') segments[segments.length - 1] = { kind: 'text', text: last.text + text };
-        else segments.push({ kind: 'text', text });
-        set({ text: vscode.l10n.t('Writing…'), segments: [...segments] });
-      },
-      onImage: (image) => {
-        const shown = context.toImage(image.file.uri, { width: image.width, height: image.height, seed: image.seed });
-        segments.push({ kind: 'image', image: shown });
-        set({ segments: [...segments], images: [...(snapshotImages(segments))] });
-      },
-      openDocument: async (header) => {
-        // The guide is a new file (never overwriting); later text is appended to it.
-        const name = await saveAtomically(fs, { stem: renderName(GUIDE_NAME, { date: started, prompt: params.prompt ?? '' }), ext: 'md', bytes: encoder.encode(header) });
-        documentUri = vscode.Uri.joinPath(location.folder, ...name.split('/'));
-        set({ document: context.toImage(documentUri) });
-        return { name, sink: { append: (text) => appendFile(fs, name, encoder.encode(text)) } };
-      },
-    });
-    const docUri = documentUri ?? vscode.Uri.joinPath(location.folder, ...result.document.name.split('/'));
-    await host.history.record(location.workspaceFolder, {
-      kind: 'guide',
-      source: 'studio',
+    // A job of the manager like every other run: it waits for the model's stream slot and shows in Show Jobs.
+    const handle = host.jobs.enqueue({
+      label: jobLabel(spec.id, request),
       model: spec.id,
-      request: result.request,
-      inputs: inputs.map(workspaceReference),
-      outputs: result.images.map((i) => ({ path: workspaceReference(i.file.uri), seed: i.seed, width: i.width, height: i.height })),
-      document: workspaceReference(docUri),
-      started,
-      finished: new Date(),
-      outcome: result.outcome === 'completed' ? 'succeeded' : result.outcome === 'stopped' ? 'stopped' : 'failed',
-      requestId: result.requestId,
-      error: result.error,
-      produced: result.images.length + result.lost.length,
-    }, host.log);
+      source: 'studio',
+      signal: context.signal,
+      run: (ctx) => runGuide(request, {
+        client: lease.client,
+        saver: new WorkspaceImageSaver(location.folder),
+        rescue: (file, error) => rescueImage(host.log, file, error),
+        signal: ctx.signal,
+        started,
+        sources: inputs.map(workspaceReference),
+        onProgress: (event) => set({ text: describeProgress(event) }),
+        onText: (text) => {
+          const last = segments.at(-1);
+          if (last?.kind === 'text') segments[segments.length - 1] = { kind: 'text', text: last.text + text };
+          else segments.push({ kind: 'text', text });
+          set({ text: vscode.l10n.t('Writing…'), segments: [...segments] });
+        },
+        onImage: (image) => {
+          const shown = context.toImage(image.file.uri, { width: image.width, height: image.height, seed: image.seed });
+          segments.push({ kind: 'image', image: shown });
+          set({ segments: [...segments], images: [...(snapshotImages(segments))] });
+        },
+        openDocument: async (header) => {
+          // The guide is a new file (never overwriting); later text is appended to it.
+          const name = await saveAtomically(fs, { stem: renderName(GUIDE_NAME, { date: started, prompt: params.prompt ?? '' }), ext: 'md', bytes: encoder.encode(header) });
+          documentUri = vscode.Uri.joinPath(location.folder, ...name.split('/'));
+          await host.streams?.add(documentUri);
+          set({ document: context.toImage(documentUri) });
+          return { name, sink: { append: (text) => appendFile(fs, name, encoder.encode(text)) } };
+        },
+      }),
+    });
+    const result = await handle.result;
+    const docUri = documentUri ?? vscode.Uri.joinPath(location.folder, ...result.document.name.split('/'));
+    await host.streams?.remove(docUri);
+    await host.history.record(location.workspaceFolder, guideFacts({ source: 'studio', model: spec.id, request: result.request, inputs: inputs.map(workspaceReference), started }, result, (file) => workspaceReference(file.uri), workspaceReference(docUri)), host.log);
     host.log.info(`Studio guide ${displayPath(docUri)}: ${result.outcome}, ${result.images.length} image(s), ${result.textLength} characters`);
     const base = {
       endedAt: Date.now(),
