@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { HostMessage, type HistoryItem, type InitMessage, type JobSnapshot, type ModelOption, type PickerImage, type StudioError, type StudioImage, type StudioMode, type StringKey, type WorkspaceLocation } from '../src/studio/protocol';
 import { button, checkbox, dropdown, linkButton, registerComponents, setChoices, spinner, textArea, textField, type ValueControl } from './components';
 import { countOf, countPatch, newerChoicesOf, newerFacts, newerParamsFromHistory } from './newer';
-import { boxTools, renderNewerControls, type NewerContext } from './newer-controls';
+import { boxTools, markBoxes, renderNewerControls, type NewerContext } from './newer-controls';
 import { CUSTOM_SIZE, baseName, distinctNames, format, newJobId, reduce, restoreState, runParams, searchHistory, validate, type Action, type Card, type Choices, type Problem, type ViewState } from './state';
 import { vscode } from './vscode-api';
 
@@ -506,7 +506,7 @@ function renderCard(card: Card): HTMLElement {
     node.append(renderGuide(card));
   } else {
     if (job.inputs?.length && job.images.length && (card.mode === 'edit' || card.mode === 'translate')) {
-      node.append(el('div', { className: 'before-after' }, el('span', { className: 'label', textContent: s('before') }), thumbs(job.inputs), el('span', { className: 'label', textContent: s('after') })));
+      node.append(el('div', { className: 'before-after' }, el('span', { className: 'label', textContent: s('before') }), markBoxes(thumbs(job.inputs), params.bboxList), el('span', { className: 'label', textContent: s('after') })));
     }
     if (job.images.length) node.append(renderGrid(card, job.images));
   }

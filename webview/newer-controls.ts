@@ -241,3 +241,26 @@ export function openBoxEditor(ctx: NewerContext, input: PickerImage, overlay: HT
   };
   queueMicrotask(() => done.focus());
 }
+
+/** Draws a run's boxes over its input thumbnails (a card's "before" row): the thumbnails keep their ratio, so percent boxes fit. */
+export function markBoxes(row: HTMLElement, bboxList: readonly (readonly number[])[][] | undefined): HTMLElement {
+  if (!bboxList?.some((list) => list.length)) return row;
+  [...row.querySelectorAll('img')].forEach((img, i) => {
+    const boxes = bboxList[i] ?? [];
+    if (!boxes.length) return;
+    const frame = el('span', { className: 'boxed' });
+    img.replaceWith(frame);
+    frame.append(img);
+    const draw = () => {
+      for (const box of boxes) {
+        const r = boxPercentRect([box[0]!, box[1]!, box[2]!, box[3]!], { width: img.naturalWidth, height: img.naturalHeight });
+        const mark = el('span', { className: 'box-mark thin' });
+        Object.assign(mark.style, { left: `${r.left}%`, top: `${r.top}%`, width: `${r.width}%`, height: `${r.height}%` });
+        frame.append(mark);
+      }
+    };
+    if (img.complete && img.naturalWidth) draw();
+    else img.addEventListener('load', draw, { once: true });
+  });
+  return row;
+}

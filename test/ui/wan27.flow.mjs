@@ -152,6 +152,8 @@ export const flows = [
       const card = await finishedCard(studio);
       assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
       assert.match(await card.locator('.card-params').innerText(), /2 boxes/);
+      await card.locator('.before-after .boxed .box-mark').nth(1).waitFor();
+      assert.equal(await card.locator('.before-after .box-mark').count(), 2, 'the boxes are marked on the before image');
       assert.ok((await card.locator('figure.result').count()) >= 1, 'the edit produced an image');
       await imagesLoaded(card);
       await card.scrollIntoViewIfNeeded();
