@@ -38,7 +38,7 @@ import { buildExtension, ensureEnvironment, repoRoot } from '../scripts/lib/envi
 import { historyLine } from '../src/pipeline/history.ts';
 import { SEED, figure, fmt, header, quantile, seededRandom, table } from './lib/figures.ts';
 
-const PAGES = Number(process.env.BENCH_EDITOR_PAGES ?? 4);
+const PAGES = Number(process.env.BENCH_EDITOR_PAGES ?? 6);
 const HISTORY_ENTRIES = 1000;
 /** How Running Extensions names them: the display name when the editor knows the extension, else its id. */
 const OURS = ['bailian-image-studio.bailian-image-studio', 'Bailian Image Studio'];
