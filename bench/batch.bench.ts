@@ -1,10 +1,11 @@
 /**
  * Benchmark (not a test): a folder batch of 30 images translated with qwen-mt-image under its
  * documented limits (§8: 1 submit/s, 2 tasks at once, 1 query/s), through the JobManager as
- * src/commands/translate.ts's folder batch uses it: every image is a job at once, each job reads
- * its image, uploads it (temporary OSS upload), submits, polls through the account's
- * AccountLimits, gives its concurrency slot back when the download starts (as
- * runWorkspaceImageJob does) and saves the translation. The simulator enforces those limits
+ * src/commands/translate.ts's folder batch uses it (through runWorkspaceImageJob): every image is
+ * a job at once, each job reads its image, uploads it (temporary OSS upload), waits for its
+ * submit slot (`submitPacing: 'in-run'`), submits, polls through the account's AccountLimits
+ * (retries wait out the account's pause), gives its concurrency slot back when the download
+ * starts and saves the translation. The simulator enforces those limits
  * (rate limits on), so a too-early submit or query is a 429.
  *
  * Measured: wall time from the batch's start to the last translation saved. Baseline, from the
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
         retries.push(event);
         jobs.limits.observeRetry(event);
       },
+      retryFloorMs: () => jobs.limits.pausedForMs(),
     });
     const saver: ImageSaver<{ name: string }> = { save: async (file) => ({ name: await saveAtomically(fs, file) }) };
     const taskIds: string[] = [];
@@ -92,11 +94,14 @@ async function main(): Promise<void> {
           label: `${MODEL}: ${path}`,
           model: MODEL,
           source: 'batch',
+          // As runWorkspaceImageJob: paced right before the submit, after the temporary upload.
+          submitPacing: 'in-run',
           run: async (ctx) => {
             const request: GenerationRequest = { model: MODEL, images: [{ kind: 'bytes', bytes: new Uint8Array(await readFile(path)), name: path.slice(path.lastIndexOf('/') + 1) }], translation: { sourceLang: 'zh', targetLang: 'en' } };
             return runImageJob(request, {
               client,
               saver,
+              beforeSubmit: () => ctx.beforeSubmit(),
               signal: ctx.signal,
               name: () => `out/${path.slice(path.lastIndexOf('/') + 1).replace(/\.png$/, '')}.en`,
               onSubmitted: (task) => taskIds.push(task.taskId),
