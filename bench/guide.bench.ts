@@ -16,7 +16,7 @@
  *
  *   npm run bench -- guide          (or: node --import tsx bench/guide.bench.ts)
  */
-import { open, mkdtemp, rm, stat } from 'node:fs/promises';
+import { open, mkdtemp, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DashScopeClient, type GenerationRequest } from '../src/dashscope/index';
@@ -30,7 +30,7 @@ import { startSimProcess } from './lib/sim-process';
 const KS = [1, 3, 5] as const;
 const REPS = Number(process.env.BENCH_GUIDE_REPS ?? 3);
 const STREAM_SCALE = 0.25;
-/** About what a result download from OSS reaches from a laptop in China (8 Mbit/s). */
+/** A modest connection (8 Mbit/s): downloads long enough to matter next to the stream's image gaps. */
 const DOWNLOAD_BPS = 1_000_000;
 
 async function main(): Promise<void> {
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     const urls: string[] = [];
     const rows: string[][] = [['k', 'run', 'stream', 'last image → stream end', 'stream end → all saved + linked', 'one download of that image', 'ratio', 'last image']];
     const runs = new Map<number, { tail: number; download: number }[]>();
+    const handles: FileHandle[] = [];
 
     for (const k of KS) {
       for (let rep = 0; rep < REPS; rep++) {
@@ -78,10 +79,12 @@ async function main(): Promise<void> {
           openDocument: async (headerText) => {
             const name = await saveAtomically(fs, { stem: `guide-k${k}-${rep}`, ext: 'md', bytes: new TextEncoder().encode(headerText) });
             const handle = await open(join(out, name), 'a');
+            handles.push(handle);
             return { name, sink: { append: async (text) => void (await handle.write(text)) } };
           },
         });
         const done = performance.now();
+        await Promise.all(handles.splice(0).map((h) => h.close()));
         if (result.outcome !== 'completed' || result.images.length !== k) throw new Error(`guide k=${k}: ${result.outcome}, ${result.images.length} images`);
         const bytes = (await stat(join(out, result.images.at(-1)!.file.name))).size;
         const tail = done - streamEnd;
