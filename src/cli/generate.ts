@@ -102,6 +102,6 @@ export async function runGeneration(command: string, values: Values, positionals
     throw error;
   } finally {
     await client.close();
-    await recordImageJob(output, io, { kind, source: 'cli', model: spec.id, request, inputs: sources, started, taskId: state.task?.taskId }, result, failure, state.interrupted());
+    await recordImageJob(output, io, { kind, source: 'cli', model: spec.id, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
   }
 }

@@ -69,7 +69,7 @@ export async function runInterleave(values: Values, positionals: string[], io: I
   } finally {
     await handle?.close().catch(() => undefined);
     await client.close();
-    const context = { source: 'cli' as const, model: spec.id, request, inputs: sources, started };
+    const context = { source: 'cli' as const, model: spec.id, request, inputs: sources, started, region: client.region ?? 'beijing' };
     await recordHistory(
       output,
       io,

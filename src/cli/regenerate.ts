@@ -226,7 +226,7 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
     await client.close();
     // A request refused before sending (usage, validation) is not a job of the history.
     if (result || failure instanceof DashScopeError || state.interrupted()) {
-      await recordImageJob(output, io, { kind, source: 'cli', model: request.model, request, inputs: sources, started, taskId: state.task?.taskId }, result, failure, state.interrupted());
+      await recordImageJob(output, io, { kind, source: 'cli', model: request.model, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
     }
   }
 }

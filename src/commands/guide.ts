@@ -8,6 +8,7 @@
  * Scripted: `{ prompt, maxImages?, size?, seed?, images?: [uri] }`.
  */
 import * as vscode from 'vscode';
+import { confirmCost, pricingRegion } from './cost';
 import { z } from 'zod';
 import { Commands } from '../constants';
 import { modelsForTask } from '../dashscope';
@@ -86,6 +87,8 @@ export async function generateGuideCommand(host: Host, argument?: unknown): Prom
       if (!max) return { status: 'cancelled' };
       args = { prompt: prompt.trim(), maxImages: Number(max) };
     }
+    const cost = await confirmCost(host, [{ model: spec.id, ...(args.maxImages !== undefined ? { maxImages: args.maxImages } : {}) }], { interactive: !scripted, what: vscode.l10n.t('This guide') });
+    if (!cost.proceed) return { status: 'cancelled' };
     const lease = await host.clients.acquire();
     const started = new Date();
     const inputs = (args.images ?? []).map((ref) => (/^[a-z][a-z0-9+.-]*:/i.test(ref) ? vscode.Uri.parse(ref) : vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), ref)));
@@ -154,7 +157,7 @@ export async function generateGuideCommand(host: Host, argument?: unknown): Prom
       const docUri = vscode.Uri.joinPath(location.folder, ...result.document.name.split('/'));
       await host.streams?.remove(docUri);
       if (jobId) host.jobFiles?.set(jobId, docUri);
-      await host.history.record(location.workspaceFolder, guideFacts({ source: 'palette', model: spec.id, request: result.request, inputs: inputs.map(workspaceReference), started }, result, (file) => workspaceReference(file.uri), workspaceReference(docUri)), host.log);
+      await host.history.record(location.workspaceFolder, guideFacts({ source: 'palette', model: spec.id, request: result.request, inputs: inputs.map(workspaceReference), started, region: pricingRegion(host) }, result, (file) => workspaceReference(file.uri), workspaceReference(docUri)), host.log);
       host.log.info(`Guide ${displayPath(docUri)}: ${result.outcome}, ${result.images.length} image(s), ${result.textLength} characters`);
       const preview = vscode.l10n.t('Open Preview');
       const message =

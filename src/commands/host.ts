@@ -5,6 +5,7 @@
  * the job in the workspace history and logs what happened (never the key).
  */
 import * as vscode from 'vscode';
+import { pricingRegion } from './cost';
 import type { OpenStreams } from './streams';
 import type { GenerationRequest, ImageInput } from '../dashscope';
 import type { ClientLease, DashScopeClientProvider } from '../host/clients';
@@ -169,7 +170,7 @@ export async function runWorkspaceImageJob(host: Host, request: GenerationReques
   let location: OutputLocation | undefined;
   const inputs = options.inputs ?? [];
   const sources = inputs.map(workspaceReference);
-  const context: JobContextFacts = { kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started };
+  const context: JobContextFacts = { kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started, region: pricingRegion(host) };
   /** Whether the job left the queue: a job cancelled while queued sent nothing and gets no history line. */
   let ran = false;
   try {

@@ -9,6 +9,7 @@
  * current settings, whose key comes from SecretStorage.
  */
 import * as vscode from 'vscode';
+import { pricingRegion } from './cost';
 import { TASKS_STATE_KEY } from '../constants';
 import { z } from 'zod';
 import { CLIENT_ERROR_CODES, DashScopeError, GenerationRequestSchema, getModel, isRetriable, type DashScopeClient, type GenerationRequest, type SubmittedTask } from '../dashscope';
@@ -248,7 +249,7 @@ async function resumeOne(
   const destination = destinationOf(task);
   const request = requestOf(task);
   const started = destination ? new Date(destination.started) : new Date(task.submittedAt);
-  const context: JobContextFacts = { kind: destination?.kind ?? 'generate', source: destination?.source ?? 'palette', model: task.modelId, request, inputs: destination?.sources ?? [], started, taskId: task.taskId };
+  const context: JobContextFacts = { kind: destination?.kind ?? 'generate', source: destination?.source ?? 'palette', model: task.modelId, request, inputs: destination?.sources ?? [], started, taskId: task.taskId, region: pricingRegion(host) };
   if (!destination) {
     host.log.warn(`Task ${task.taskId}: the saved destination does not parse; waiting for it only to report its outcome`);
   }

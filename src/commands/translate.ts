@@ -21,6 +21,7 @@ import { displayPath } from '../host/workspaceFs';
 import { GLOSSARY_TEMPLATE, GlossaryError, parseGlossary, type GlossaryTerm } from '../pipeline/glossary';
 import { CancelledJobError } from '../pipeline/images';
 import { mtSources, mtTargetsFor, translatedStem } from '../pipeline/translate';
+import { confirmCost } from './cost';
 import { activeImageUri, explorerSelection } from './edit';
 import { parseArgs } from './generate';
 import { requireTrust, runWorkspaceImageJob, type Host } from './host';
@@ -259,6 +260,8 @@ export async function translateFolderCommand(host: Host, argument?: unknown): Pr
       void vscode.window.showWarningMessage(vscode.l10n.t('No images to translate in {0} ({1} other file(s) skipped).', displayPath(folder), skipped.length));
       return { status: 'done', translated: [], skipped, failed: [], notStarted: 0 };
     }
+    const cost = await confirmCost(host, images.map(() => ({ model: translationModel() })), { interactive: !scripted, what: vscode.l10n.t('Translating {0} images', images.length) });
+    if (!cost.proceed) return { status: 'cancelled', translated: [], skipped, failed: [], notStarted: images.length };
     const translated: OutcomeFile[] = [];
     const failed: { path: string; code?: string; message: string }[] = [];
     let cancelled = false;

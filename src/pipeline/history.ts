@@ -9,6 +9,7 @@
  * edits, a newer format) are skipped and reported, never fatal.
  */
 import { z } from 'zod';
+import { estimateCost, type Region } from '../dashscope/index.js';
 import { appendFile, readIfExists, type FileSystem } from './files.js';
 import { provenanceParameters, scrubSecrets, type RequestLike } from './provenance.js';
 
@@ -216,6 +217,15 @@ export interface JobContextFacts {
   started: Date;
   /** A task id known from the submit (the result may not carry it). */
   taskId?: string | undefined;
+  /** Whose list prices estimate the spend; none, no estimate. */
+  region?: Region | undefined;
+}
+
+/** The estimated spend of `produced` images from list prices, when the price is known (never a made-up 0). */
+function spendOf(model: string, request: HistoryFacts['request'] & { version?: string | undefined }, produced: number | undefined, region: Region | undefined): HistoryFacts['estimatedCost'] {
+  if (!region || produced === undefined) return undefined;
+  const estimate = estimateCost({ model, ...(request.version ? { version: request.version } : {}), ...(request.promptExtend !== undefined ? { promptExtend: request.promptExtend } : {}), producedImages: produced }, region);
+  return estimate.unknown || estimate.amount === undefined ? undefined : { amount: estimate.amount, currency: estimate.currency };
 }
 
 /** A saved image as the pipeline reports it; `path` says how its file is recorded. */
@@ -232,8 +242,9 @@ export function keptFacts<F>(
   kept: { model: string; request?: HistoryFacts['request']; images: readonly KeptImage<F>[]; failures: readonly unknown[]; lost: readonly unknown[]; requestId?: string | undefined; taskId?: string | undefined; produced?: number | undefined },
   path: (file: F) => string,
 ): HistoryFacts {
+  const { region: _region, ...shared } = context;
   return {
-    ...context,
+    ...shared,
     model: kept.model,
     request: kept.request ?? context.request,
     outputs: kept.images.map((i) => ({ path: path(i.file), seed: i.seed, width: i.width, height: i.height })),
@@ -242,14 +253,16 @@ export function keptFacts<F>(
     requestId: kept.requestId,
     taskId: kept.taskId ?? context.taskId,
     produced: kept.produced,
+    estimatedCost: spendOf(kept.model, kept.request ?? context.request, kept.produced, context.region),
   };
 }
 
 /** The line of a job that ended without images: failed, or cancelled (then no error is recorded). */
 export function failedFacts(context: JobContextFacts, error: unknown, cancelled: boolean): HistoryFacts {
   const ids = error as { requestId?: unknown; taskId?: unknown } | undefined;
+  const { region: _region, ...shared } = context;
   return {
-    ...context,
+    ...shared,
     finished: new Date(),
     outcome: cancelled ? 'cancelled' : 'failed',
     requestId: typeof ids?.requestId === 'string' ? ids.requestId : undefined,
@@ -265,8 +278,9 @@ export function guideFacts<F>(
   path: (file: F) => string,
   document: string | undefined,
 ): HistoryFacts {
+  const { region: _region, ...shared } = context;
   return {
-    ...context,
+    ...shared,
     kind: 'guide',
     model: result.model,
     request: result.request,
@@ -277,5 +291,6 @@ export function guideFacts<F>(
     requestId: result.requestId,
     error: result.error,
     produced: result.images.length + result.lost.length,
+    estimatedCost: spendOf(result.model, result.request, result.images.length + result.lost.length, context.region),
   };
 }

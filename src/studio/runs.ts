@@ -6,6 +6,7 @@
  * snapshots; it never talks to DashScope or writes files itself.
  */
 import * as vscode from 'vscode';
+import { confirmCost, pricingRegion } from '../commands/cost';
 import { GUIDE_NAME } from '../commands/guide';
 import { jobLabel, readInputImages, requireTrust, rescueImage, runWorkspaceImageJob, workspaceReference, type Host } from '../commands/host';
 import { summarizeWithRegionHint } from '../commands/outcome';
@@ -127,6 +128,9 @@ export async function runStudioJob(context: StudioJobContext): Promise<JobSnapsh
     if (!modelsForTask(MODE_TASKS[params.mode]).some((m) => m.id === params.model)) throw new WrongModeError(params.mode, params.model);
     const inputs = resolveInputs(params);
     if (inputs.length) set({ inputs: inputs.map((uri) => context.toImage(uri)) });
+    // More than one image: the estimate first, and a question above the threshold.
+    const cost = await confirmCost(context.host, [imageRequestOf(params)], { interactive: true, what: vscode.l10n.t('This run') });
+    if (!cost.proceed) throw new vscode.CancellationError();
     if (params.mode === 'guide') return await runGuideJob(context, inputs, set);
     return await runImageRun(context, inputs, set);
   } catch (error) {
@@ -241,7 +245,7 @@ async function runGuideJob(context: StudioJobContext, inputs: vscode.Uri[], set:
     const result = await handle.result;
     const docUri = documentUri ?? vscode.Uri.joinPath(location.folder, ...result.document.name.split('/'));
     await host.streams?.remove(docUri);
-    await host.history.record(location.workspaceFolder, guideFacts({ source: 'studio', model: spec.id, request: result.request, inputs: inputs.map(workspaceReference), started }, result, (file) => workspaceReference(file.uri), workspaceReference(docUri)), host.log);
+    await host.history.record(location.workspaceFolder, guideFacts({ source: 'studio', model: spec.id, request: result.request, inputs: inputs.map(workspaceReference), started, region: pricingRegion(host) }, result, (file) => workspaceReference(file.uri), workspaceReference(docUri)), host.log);
     host.log.info(`Studio guide ${displayPath(docUri)}: ${result.outcome}, ${result.images.length} image(s), ${result.textLength} characters`);
     const base = {
       endedAt: Date.now(),
