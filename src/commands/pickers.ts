@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { IMAGE_EXTENSIONS } from '../constants';
 import { REGION_NAMES, modelLabel, regionUnavailableReason, type ModelSpec, type Region } from '../dashscope';
+import { regionLabel } from '../host/errors';
 import { displayPath } from '../host/workspaceFs';
 
 /** The workspace's image files (at most `limit`), newest first is not known cheaply: sorted by path. */
@@ -67,7 +68,7 @@ export async function pickModel(models: readonly ModelSpec[], options: { title: 
   type Item = vscode.QuickPickItem & { spec?: ModelSpec };
   const items: Item[] = served.map((spec) => ({ label: modelLabel(spec, vscode.env.language), description: spec.id, ...(spec.access ? { detail: spec.access[vscode.env.language.startsWith('zh') ? 'zh-cn' : 'en'] } : {}), spec }));
   if (missing.length) {
-    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(info) ${vscode.l10n.t('{0} more not served in {1}', missing.length, region ? REGION_NAMES[region] : '')}`, detail: missing.join(' '), alwaysShow: true });
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(info) ${vscode.l10n.t('{0} more not served in {1}', missing.length, region ? regionLabel(region) : '')}`, detail: missing.join(' '), alwaysShow: true });
   }
   const quickPick = vscode.window.createQuickPick<Item>();
   quickPick.title = options.title;

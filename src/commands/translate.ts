@@ -17,6 +17,7 @@ import { Commands } from '../constants';
 import { MT_LANGUAGES, modelsForTask, type MtLanguage, type TranslationOptions } from '../dashscope';
 import { MissingApiKeyError, type ClientLease } from '../host/clients';
 import { summarizeError } from '../host/errors';
+import { mtLanguageLabel, mtLanguageName } from '../host/languages';
 import { displayPath } from '../host/workspaceFs';
 import { GLOSSARY_TEMPLATE, GlossaryError, parseGlossary, type GlossaryTerm } from '../pipeline/glossary';
 import { CancelledJobError } from '../pipeline/images';
@@ -48,9 +49,7 @@ export const TranslateOptionsArgs = z.strictObject({
 export const TranslateImageArgs = TranslateOptionsArgs.extend({ image: z.string().min(1) });
 export const TranslateFolderArgs = TranslateOptionsArgs.extend({ folder: z.string().min(1) });
 
-function languageLabel(code: MtLanguage | 'auto'): string {
-  return code === 'auto' ? vscode.l10n.t('Detect automatically') : `${MT_LANGUAGES[code]} (${code})`;
-}
+const languageLabel = mtLanguageLabel;
 
 function uriOf(ref: string): vscode.Uri {
   return /^[a-z][a-z0-9+.-]*:/i.test(ref) ? vscode.Uri.parse(ref) : vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), ref);
@@ -109,7 +108,7 @@ async function askOptions(host: Host, near: vscode.Uri | undefined, title: strin
   const targets = mtTargetsFor(from);
   const to = await pickOne(
     targets.map((code) => ({ value: code, label: languageLabel(code) })),
-    { title, placeHolder: from === 'auto' || from === 'zh' || from === 'en' ? vscode.l10n.t('Translate into') : vscode.l10n.t('Translate into (from {0}, only Chinese or English)', MT_LANGUAGES[from]), last: host.state.get<string>(LAST_TARGET_KEY) },
+    { title, placeHolder: from === 'auto' || from === 'zh' || from === 'en' ? vscode.l10n.t('Translate into') : vscode.l10n.t('Translate into (from {0}, only Chinese or English)', mtLanguageName(from)), last: host.state.get<string>(LAST_TARGET_KEY) },
   );
   if (!to) return undefined;
   const hint = await vscode.window.showInputBox({
@@ -315,7 +314,7 @@ export async function translateFolderCommand(host: Host, argument?: unknown): Pr
     } finally {
       lease.release();
     }
-    const summary = vscode.l10n.t('Translated {0} of {1} images into {2}; {3} failed, {4} other files skipped{5}.', translated.length, images.length, MT_LANGUAGES[options.targetLang as MtLanguage] ?? options.targetLang, failed.length, skipped.length, cancelled ? vscode.l10n.t(', {0} not started (cancelled)', notStarted) : '');
+    const summary = vscode.l10n.t('Translated {0} of {1} images into {2}; {3} failed, {4} other files skipped{5}.', translated.length, images.length, (options.targetLang in MT_LANGUAGES ? mtLanguageName(options.targetLang as MtLanguage) : options.targetLang), failed.length, skipped.length, cancelled ? vscode.l10n.t(', {0} not started (cancelled)', notStarted) : '');
     host.log.info(summary + (failed.length ? ` Failures: ${failed.map((f) => `${f.path}: ${f.code ?? ''} ${f.message}`).join('; ')}` : ''));
     const showLog = vscode.l10n.t('Show Details');
     const shown = failed.length ? vscode.window.showWarningMessage(`${summary} ${failed.slice(0, 3).map((f) => `${f.path} (${f.code ?? f.message})`).join(', ')}${failed.length > 3 ? '…' : ''}`, showLog) : vscode.window.showInformationMessage(summary);

@@ -4,7 +4,8 @@ import { activeLinkTarget } from '../commands/progress';
 import { glossaryUri, readWorkspaceGlossary } from '../commands/translate';
 import { requireTrust, type Host } from '../commands/host';
 import { Commands, ViewTypes } from '../constants';
-import { MT_LANGUAGES, type MtLanguage } from '../dashscope';
+import type { MtLanguage } from '../dashscope';
+import { mtLanguageLabel } from '../host/languages';
 import { runErrorAction } from '../host/errors';
 import { displayPath, resolveInsideWorkspace, workspaceFileSystem } from '../host/workspaceFs';
 import { replaceAtomically, readIfExists, saveAtomically } from '../pipeline/files';
@@ -270,7 +271,7 @@ export class StudioPanel implements vscode.Disposable {
 
   private async initMessage(): Promise<InitMessage> {
     const language = vscode.env.language;
-    const label = (code: MtLanguage | 'auto') => (code === 'auto' ? vscode.l10n.t('Detect automatically') : `${MT_LANGUAGES[code]} (${code})`);
+    const label = (code: MtLanguage | 'auto') => mtLanguageLabel(code);
     const sources = mtSources();
     const targets = [...new Set(sources.flatMap((s) => mtTargetsFor(s)))];
     return {
