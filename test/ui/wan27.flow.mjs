@@ -5,66 +5,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand } from './lib/workbench.mjs';
+import { finishedCard, imagesLoaded, mode, openStudio, pickOption, typePrompt } from './lib/studio.mjs';
 
 const STREET = { width: 640, height: 480 };
-
-/** The studio's own DOM: two iframes below the workbench (host frame, then content frame). */
-function studioFrame(page) {
-  return page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
-}
-
-async function openStudio(page) {
-  await runCommand(page, 'Bailian: Open Studio');
-  const studio = studioFrame(page);
-  await studio.locator('vscode-button#run').waitFor({ state: 'visible', timeout: 60_000 });
-  return studio;
-}
-
-async function mode(studio, name) {
-  await studio.locator(`#tab-${name}`).click();
-  await studio.locator(`#tab-${name}[aria-selected="true"]`).waitFor();
-  await studio.locator('vscode-dropdown#model').waitFor({ state: 'visible' });
-}
-
-/** Picks a toolkit dropdown option the way a user does (open, click). */
-async function pickOption(studio, id, value) {
-  const dropdown = studio.locator(`vscode-dropdown#${id}`);
-  await dropdown.click();
-  await dropdown.locator(`vscode-option[value="${value}"]`).click();
-  await studio.locator(`vscode-dropdown#${id}[current-value="${value}"]`).waitFor({ timeout: 5_000 }).catch(async () => {
-    assert.equal(await dropdown.evaluate((el) => el.value), value, `${id} is ${value}`);
-  });
-}
-
-async function typePrompt(page, studio, text) {
-  await studio.locator('vscode-text-area#prompt').evaluate((el) => {
-    el.value = '';
-    el.dispatchEvent(new el.ownerDocument.defaultView.Event('input'));
-  });
-  await studio.locator('vscode-text-area#prompt').click();
-  await page.keyboard.type(text);
-}
-
-async function finishedCard(studio, { timeout = 90_000 } = {}) {
-  await studio.locator('#cards > article.card:nth-of-type(1):not([data-status="running"])').waitFor({ timeout });
-  return studio.locator('#cards > article.card').first();
-}
-
-async function imagesLoaded(scope) {
-  const images = scope.locator('img');
-  const count = await images.count();
-  for (let i = 0; i < count; i++) {
-    await images.nth(i).evaluate((img) =>
-      img.complete && img.naturalWidth > 0
-        ? true
-        : new Promise((resolve, reject) => {
-            img.addEventListener('load', () => resolve(true), { once: true });
-            img.addEventListener('error', () => reject(new Error(`an image failed to load: ${img.src}`)), { once: true });
-          }),
-    );
-  }
-}
 
 /** Leaves exactly these workspace images as the inputs, added with the picker. */
 async function setInputs(studio, names) {
