@@ -54,6 +54,10 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
     context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   }
 
+  // Warm up in idle time after startup, so the first command or studio does not wait for the bundle to load.
+  const warmUp = setTimeout(() => void services().catch(() => undefined), 3000);
+  context.subscriptions.push({ dispose: () => clearTimeout(warmUp) });
+
   return {
     apiKeySource: async () => (await services()).api.apiKeySource(),
     whenStudioReady: async () => (await services()).api.whenStudioReady(),
