@@ -35,7 +35,7 @@ class MemoryFile implements StateFile {
   }
 }
 
-const KEY = 'sk-0123456789abcdef0123456789abcdef';
+const KEY = 'sk-test-not-a-key-0123456789abcdef';
 
 function task(id: string, submittedAt = 1_700_000_000_000): NewPersistedTask {
   return {

@@ -16,7 +16,7 @@ import { HISTORY_PATH, HistoryEntrySchema, HistoryLog, historyEntry, historyErro
 import { nodeFileSystem } from '../../src/pipeline/nodeFs';
 import { MemoryFs, listFiles } from './pipeline-helpers';
 
-const KEY = 'sk-0123456789abcdef0123456789abcdef';
+const KEY = 'sk-test-not-a-key-0123456789abcdef';
 
 function entry(extra: Partial<HistoryEntryInput> = {}): HistoryEntryInput {
   return {

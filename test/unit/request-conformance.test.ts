@@ -23,7 +23,7 @@ import { after, before, describe, test } from 'node:test';
 import { DashScopeClient } from '../../src/dashscope/client';
 import { capture, captureStatus, capturesDir, FakeClock, makePng, startScriptedServer, type ScriptedServer } from './dashscope-helpers';
 
-const KEY = 'sk-conformance0000000001';
+const KEY = 'sk-test-conformance-0001';
 
 /** A recorded request: method, path (with query), headers (lower-case names), body. */
 interface RecordedRequest {
