@@ -6,7 +6,7 @@
  */
 import { modelsForTask, type ModelSpec, type SizeRule, type Task } from '../dashscope/catalog.js';
 import { modelLabel } from '../dashscope/labels.js';
-import { newerModelFields } from './newer.js';
+import { newerModelFields, pixelsRule } from './newer.js';
 import type { ModelOption, SizeRuleData, StudioMode } from './protocol.js';
 
 export { modelLabel };
@@ -51,16 +51,7 @@ function sizeRuleData(rule: SizeRule): SizeRuleData {
     case 'sides':
       return { kind: 'sides', minSide: rule.minSide, maxSide: rule.maxSide, default: rule.default, recommended: [...rule.recommended] };
     case 'pixels':
-      return {
-        kind: 'pixels',
-        minPixels: rule.minPixels,
-        maxPixels: rule.maxPixels,
-        ...(rule.minAspect !== undefined ? { minAspect: rule.minAspect } : {}),
-        ...(rule.maxAspect !== undefined ? { maxAspect: rule.maxAspect } : {}),
-        default: rule.default,
-        recommended: [...rule.recommended],
-        ...(rule.presets ? { presets: [...rule.presets] } : {}),
-      };
+      return pixelsRule(rule)!;
   }
 }
 

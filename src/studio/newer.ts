@@ -13,7 +13,7 @@ import type { GenerationRequest } from '../dashscope/requests.js';
 const Range = z.object({ min: z.number(), max: z.number(), default: z.number() });
 
 /** A `pixels` size rule as plain data (the same shape as protocol's SizeRuleData of that kind). */
-const PixelsRule = z.object({
+export const PixelsRule = z.object({
   kind: z.literal('pixels'),
   minPixels: z.number(),
   maxPixels: z.number(),
@@ -63,7 +63,7 @@ export type NewerModelFields = z.infer<z.ZodMiniObject<typeof NEWER_MODEL_FIELDS
 /** The newer options of a run. */
 export type NewerRunFields = z.infer<z.ZodMiniObject<typeof NEWER_RUN_FIELDS>>;
 
-function pixelsRule(rule: SizeRule | undefined): z.infer<typeof PixelsRule> | undefined {
+export function pixelsRule(rule: SizeRule | undefined): z.infer<typeof PixelsRule> | undefined {
   if (rule?.kind !== 'pixels') return undefined;
   return {
     kind: 'pixels',

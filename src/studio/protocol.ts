@@ -13,7 +13,7 @@
 // `cancel` names the job. Results carry webview URIs of the SAVED local files (never
 // DashScope's expiring URLs) and workspace-relative locations the host resolves again.
 import * as z from 'zod/mini';
-import { NEWER_MODEL_FIELDS, NEWER_RUN_FIELDS, NEWER_STRING_KEYS } from './newer';
+import { NEWER_MODEL_FIELDS, NEWER_RUN_FIELDS, NEWER_STRING_KEYS, PixelsRule } from './newer';
 
 /** The studio's modes; each lists the catalog models of one task. */
 export const StudioMode = z.enum(['generate', 'edit', 'translate', 'guide']);
@@ -47,16 +47,7 @@ export type StudioStrings = Record<StringKey, string>;
 /** The catalog's size rule, as plain data (the webview checks custom sizes with it). */
 export const SizeRuleData = z.union([
   z.object({ kind: z.literal('list'), sizes: z.array(z.string()), default: z.string() }),
-  z.object({
-    kind: z.literal('pixels'),
-    minPixels: z.number(),
-    maxPixels: z.number(),
-    minAspect: z.optional(z.number()),
-    maxAspect: z.optional(z.number()),
-    default: z.nullable(z.string()),
-    recommended: z.array(z.string()),
-    presets: z.optional(z.array(z.string())),
-  }),
+  PixelsRule,
   z.object({ kind: z.literal('sides'), minSide: z.number(), maxSide: z.number(), default: z.nullable(z.string()), recommended: z.array(z.string()) }),
   z.object({ kind: z.literal('none') }),
 ]);

@@ -6,21 +6,9 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explorerContextMenu, explorerRow, notification, pickQuickItem, runCommand } from './lib/workbench.mjs';
-import { finishedCard, imagesLoaded, mode, openStudio, pickOption, studioFrame, typePrompt } from './lib/studio.mjs';
+import { finishedCard, imagesLoaded, mode, openStudio, pickInputs, pickOption, studioFrame, typePrompt } from './lib/studio.mjs';
 
 export { runCommand, studioFrame };
-
-/** Adds workspace images through the studio's picker, in this order. */
-async function pickInputs(studio, names) {
-  await studio.locator('vscode-button#add-images').click();
-  const grid = studio.locator('#picker-grid');
-  for (const name of names) {
-    await grid.locator('.tile', { hasText: name }).first().click();
-    await grid.locator('.tile.chosen', { hasText: name }).first().waitFor();
-  }
-  await studio.locator('vscode-button#picker-done').click();
-  await studio.locator('#picker').waitFor({ state: 'hidden' });
-}
 
 /**
  * Answers the Set API Key box. The box validates as you type (an empty key is refused) and Enter

@@ -5,21 +5,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { finishedCard, imagesLoaded, mode, openStudio, pickOption, typePrompt } from './lib/studio.mjs';
+import { finishedCard, imagesLoaded, mode, openStudio, pickInputs, pickOption, typePrompt } from './lib/studio.mjs';
 
 const STREET = { width: 640, height: 480 };
 
 /** Leaves exactly these workspace images as the inputs, added with the picker. */
 async function setInputs(studio, names) {
   while ((await studio.locator('#inputs .input').count()) > 0) await studio.locator('#inputs .input').first().locator('button[aria-label="Remove"]').click();
-  await studio.locator('vscode-button#add-images').click();
-  const grid = studio.locator('#picker-grid');
-  for (const name of names) {
-    await grid.locator('.tile', { hasText: name }).first().click();
-    await grid.locator('.tile.chosen', { hasText: name }).first().waitFor();
-  }
-  await studio.locator('vscode-button#picker-done').click();
-  await studio.locator('#picker').waitFor({ state: 'hidden' });
+  await pickInputs(studio, names);
 }
 
 /** Drags with the mouse over the box layer, from and to fractions of its displayed size. */

@@ -16,7 +16,7 @@ import { posix } from '../../src/pipeline/posixPath';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
 import { interleavePlan, textDeltas } from '../sim/sse';
-import { SAVERS, SCALE, simClient, type SaverUnderTest } from './pipeline-helpers';
+import { SAVERS, SCALE, simClient, type SaverUnderTest, withEachSaver } from './pipeline-helpers';
 
 const MODEL = 'wan2.6-image:interleave';
 const PROMPT = 'a three-step pancake recipe';
@@ -74,21 +74,6 @@ class CollectingDocument {
       const decoded = target.split('/').map(decodeURIComponent).join('/');
       return { index: Number(m[1]), target, file: folder === '.' ? decoded : `${folder}/${decoded}` };
     });
-  }
-}
-
-/** Runs `body` with each saver, disposing of it afterwards. */
-async function withEachSaver(body: (s: SaverUnderTest) => Promise<void>): Promise<void> {
-  for (const { label, make } of SAVERS) {
-    const s = await make();
-    try {
-      await body(s);
-    } catch (error) {
-      if (error instanceof Error) error.message = `[${label} saver] ${error.message}`;
-      throw error;
-    } finally {
-      await s.dispose();
-    }
   }
 }
 

@@ -207,3 +207,18 @@ export function brokenUrl(url: string): string {
   u.searchParams.set('Signature', 'not-the-signature');
   return u.toString();
 }
+
+/** Runs `body` with each saver, disposing of it afterwards. */
+export async function withEachSaver(body: (s: SaverUnderTest) => Promise<void>): Promise<void> {
+  for (const { label, make } of SAVERS) {
+    const s = await make();
+    try {
+      await body(s);
+    } catch (error) {
+      if (error instanceof Error) error.message = `[${label} saver] ${error.message}`;
+      throw error;
+    } finally {
+      await s.dispose();
+    }
+  }
+}

@@ -19,7 +19,7 @@ import { CancelledJobError, NoImagesError, cancelPendingTask, jobProgressOf, kee
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
 import { makePng } from './dashscope-helpers';
-import { MemoryFs, SAVERS, SCALE, atomicSaver, brokenUrl, eventWaiter, recordingDispatcher, simClient, type SaverUnderTest } from './pipeline-helpers';
+import { MemoryFs, SAVERS, SCALE, atomicSaver, brokenUrl, eventWaiter, recordingDispatcher, simClient, withEachSaver } from './pipeline-helpers';
 
 let sim: Simulator;
 let client: DashScopeClient;
@@ -43,21 +43,6 @@ function withBrokenImage(base: DashScopeClient, index: number): DashScopeClient 
     return { ...result, images: result.images.map((image) => (image.index + 1 === index ? { ...image, url: brokenUrl(image.url) } : image)) };
   };
   return wrapped;
-}
-
-/** Runs `body` with each saver, disposing of it afterwards. */
-async function withEachSaver(body: (s: SaverUnderTest) => Promise<void>): Promise<void> {
-  for (const { label, make } of SAVERS) {
-    const s = await make();
-    try {
-      await body(s);
-    } catch (error) {
-      if (error instanceof Error) error.message = `[${label} saver] ${error.message}`;
-      throw error;
-    } finally {
-      await s.dispose();
-    }
-  }
 }
 
 describe('one image failing keeps the others', () => {

@@ -64,3 +64,15 @@ export async function pickOption(studio, id, value) {
     assert.equal(await dropdown.evaluate((el) => el.value), value, `${id} is ${value}`);
   });
 }
+
+/** Adds workspace images through the studio's picker, in this order. */
+export async function pickInputs(studio, names) {
+  await studio.locator('vscode-button#add-images').click();
+  const grid = studio.locator('#picker-grid');
+  for (const name of names) {
+    await grid.locator('.tile', { hasText: name }).first().click();
+    await grid.locator('.tile.chosen', { hasText: name }).first().waitFor();
+  }
+  await studio.locator('vscode-button#picker-done').click();
+  await studio.locator('#picker').waitFor({ state: 'hidden' });
+}
