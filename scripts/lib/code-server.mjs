@@ -165,6 +165,34 @@ export function createSandbox(name, { settings = {}, persistentDir } = {}) {
   return sandbox;
 }
 
+/** The stand-in language pack (test/fixtures/language-pack-zh-cn) for flows with the UI in Chinese. */
+export const testLanguagePack = join(repoRoot, 'test', 'fixtures', 'language-pack-zh-cn');
+
+/**
+ * Registers the language pack extension in `packDir` with the sandbox's server the way VS Code
+ * does when it installs one: an entry per contributed language in `<user-data>/languagepacks.json`
+ * naming its translation files. A window then runs in that language when the browser asks for
+ * it (Accept-Language, e.g. playwright's `locale: 'zh-CN'`) and no locale is forced: the server
+ * takes `--locale`, then `locale` in `User/argv.json`, then the cookie, then Accept-Language, so
+ * argv.json is written without a locale. Windows in other languages are unaffected.
+ */
+export function registerLanguagePack(sandbox, packDir = testLanguagePack) {
+  const manifest = JSON.parse(readFileSync(join(packDir, 'package.json'), 'utf8'));
+  const packs = {};
+  for (const localization of manifest.contributes.localizations) {
+    packs[localization.languageId] = {
+      // VS Code hashes the ids and versions of the packs' extensions; any stable string will do.
+      hash: `${manifest.publisher}.${manifest.name}@${manifest.version}`.replace(/[^a-z0-9]+/gi, '-'),
+      extensions: [{ extensionIdentifier: { id: `${manifest.publisher}.${manifest.name}` }, version: manifest.version }],
+      translations: Object.fromEntries(localization.translations.map((t) => [t.id, join(packDir, t.path)])),
+      label: localization.localizedLanguageName ?? localization.languageName,
+    };
+  }
+  writeFileSync(join(sandbox.userDataDir, 'languagepacks.json'), JSON.stringify(packs));
+  const argv = join(sandbox.userDataDir, 'User', 'argv.json');
+  if (!existsSync(argv)) writeFileSync(argv, '{}\n');
+}
+
 // ---------------------------------------------------------------------------------------------
 // code-server.
 

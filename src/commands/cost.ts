@@ -31,8 +31,15 @@ export function totalOf(estimates: readonly CostEstimate[]): CostTotal {
     amount: known ? Math.round(estimates.reduce((a, e) => a + (e.amount ?? 0), 0) * 10000) / 10000 : undefined,
     currency: estimates[0]?.currency ?? 'CNY',
     upperBound: estimates.some((e) => e.upperBound),
-    basis: estimates[0]?.basis ?? '',
+    basis: estimates[0] ? basisOf(estimates[0]) : '',
   };
+}
+
+/** "estimate from list prices, <date>" in the UI language (the catalog's own text is English). */
+export function basisOf(estimate: CostEstimate): string {
+  return estimate.inferredFrom
+    ? vscode.l10n.t('estimate from list prices, {0}; inferred: the list names {1}, not {2}', estimate.priceDate, estimate.inferredFrom, estimate.wireModel)
+    : vscode.l10n.t('estimate from list prices, {0}', estimate.priceDate);
 }
 
 /** "up to 4 images, ≈ CNY 0.80 (estimate from list prices, 2026-12-01)", or "price unknown". */

@@ -232,7 +232,9 @@ export async function resumePersistedTasks(host: Host, persistence: TaskPersiste
   for (const taskId of [...report.kept, ...report.expired]) persistence.release(taskId);
   if (report.expired.length > 0) {
     void vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} DashScope task(s) from an earlier session expired before their images were saved (tasks are kept for 24 hours). Nothing was saved for them.', report.expired.length),
+      report.expired.length === 1
+        ? vscode.l10n.t('A DashScope task from an earlier session expired before its images were saved (tasks are kept for 24 hours). Nothing was saved for it.')
+        : vscode.l10n.t('{0} DashScope tasks from an earlier session expired before their images were saved (tasks are kept for 24 hours). Nothing was saved for them.', report.expired.length),
     );
   }
   return report;

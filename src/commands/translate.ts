@@ -256,7 +256,7 @@ export async function translateFolderCommand(host: Host, argument?: unknown): Pr
     const images = all.filter(isImageUri);
     const skipped = all.filter((f) => !isImageUri(f)).map(displayPath);
     if (images.length === 0) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('No images to translate in {0} ({1} other file(s) skipped).', displayPath(folder), skipped.length));
+      void vscode.window.showWarningMessage(skipped.length === 1 ? vscode.l10n.t('No images to translate in {0} (1 other file skipped).', displayPath(folder)) : vscode.l10n.t('No images to translate in {0} ({1} other files skipped).', displayPath(folder), skipped.length));
       return { status: 'done', translated: [], skipped, failed: [], notStarted: 0 };
     }
     const cost = await confirmCost(host, images.map(() => ({ model: translationModel() })), { interactive: !scripted, what: vscode.l10n.t('Translating {0} images', images.length) });

@@ -39,6 +39,10 @@ export interface CostEstimate {
   upperBound: boolean;
   /** `estimate from list prices, <date>` (plus `, inferred` when a snapshot borrows its family's price). */
   basis: string;
+  /** The date of the price list (for a basis in another language). */
+  priceDate: string;
+  /** When a snapshot borrows its family's price: the listed model whose price is used. */
+  inferredFrom?: string;
   /** Why the price is unknown, or a billing caveat worth showing. */
   note?: string;
 }
@@ -53,12 +57,13 @@ export function estimateCost(request: CostRequest, region: Region): CostEstimate
   const resolved = resolveModel(request.model, request.version);
   const spec = resolved?.spec ?? findModel(request.model);
   const basis = `estimate from list prices, ${PRICE_LIST.date}`;
+  const priceDate = PRICE_LIST.date;
   if (!spec) {
-    return { model: request.model, wireModel: request.model, region, currency: PRICE_LIST.currency, perImage: undefined, billableImages: 0, amount: undefined, unknown: true, upperBound: false, basis, note: `Unknown model "${request.model}".` };
+    return { model: request.model, wireModel: request.model, region, currency: PRICE_LIST.currency, perImage: undefined, billableImages: 0, amount: undefined, unknown: true, upperBound: false, basis, priceDate, note: `Unknown model "${request.model}".` };
   }
   const wireModel = resolved?.wireModel ?? spec.model;
   const { count, upperBound } = billableCount(spec, request);
-  const base = { model: spec.id, wireModel, region, currency: PRICE_LIST.currency, billableImages: count, upperBound };
+  const base = { model: spec.id, wireModel, region, currency: PRICE_LIST.currency, billableImages: count, upperBound, priceDate };
 
   const price = spec.prices[region];
   if (!spec.regions.includes(region) || !price) {
@@ -76,6 +81,7 @@ export function estimateCost(request: CostRequest, region: Region): CostEstimate
     amount: roundMoney(perImage * count),
     unknown: false,
     basis: inferred ? `${basis}, inferred: the list names ${spec.model}, not ${wireModel}` : basis,
+    ...(inferred ? { inferredFrom: spec.model } : {}),
   };
   const note = billingNote(spec, count, request.producedImages);
   if (note) estimate.note = note;

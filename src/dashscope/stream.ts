@@ -168,7 +168,7 @@ export async function* sseToDeltas(events: AsyncIterable<SseEvent>): AsyncGenera
   }
   throw new DashScopeError({
     code: CLIENT_ERROR_CODES.streamIncomplete,
-    message: `The stream ended before the model finished (no finish_reason "stop"); received ${images.length} image(s) and ${text.length} characters of text.`,
+    message: `The stream ended before the model finished (no finish_reason "stop"); received ${images.length === 1 ? '1 image' : `${images.length} images`} and ${text.length} characters of text.`,
     requestId,
     details: { text, images },
   });

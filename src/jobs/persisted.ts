@@ -226,7 +226,7 @@ export class PersistedTaskStore {
         this.report({ kind: 'invalid-record', message: `Dropped an unreadable task record${taskId ? ` (${taskId})` : ''}: ${one.error.issues[0]?.message ?? 'invalid'}.`, ...(taskId ? { taskId } : {}) });
       }
     }
-    return this.setAside(text, `${envelope.data.tasks.length - good.length} unreadable record(s)`, this.withoutCredentials(good).tasks);
+    return this.setAside(text, `${envelope.data.tasks.length - good.length === 1 ? '1 unreadable record' : `${envelope.data.tasks.length - good.length} unreadable records`}`, this.withoutCredentials(good).tasks);
   }
 
   /** A hand-edited file may have gained a credential field: strip it and say so. */
@@ -244,7 +244,7 @@ export class PersistedTaskStore {
   }
 
   private async setAside(text: string, reason: string, keep: PersistedTask[]): Promise<PersistedState> {
-    this.report({ kind: 'unreadable', message: `The saved task list could not be read fully (${reason}); it was moved aside and ${keep.length} record(s) kept.` });
+    this.report({ kind: 'unreadable', message: `The saved task list could not be read fully (${reason}); it was moved aside and ${keep.length === 1 ? '1 record was' : `${keep.length} records were`} kept.` });
     const state: PersistedState = { version: PERSISTED_TASKS_VERSION, tasks: keep };
     try {
       // Redacted: a hand-edited file may hold a key, and the aside copy is for people to read.

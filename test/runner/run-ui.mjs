@@ -10,6 +10,7 @@ import {
   createSandbox,
   installSignalHandlers,
   launchChromium,
+  registerLanguagePack,
   runCleanups,
   startCodeServer,
   workbenchUrl,
@@ -23,10 +24,10 @@ const screenshotsDir = join(resultsDir, 'screenshots');
 const flowsDir = join(repoRoot, 'test', 'ui');
 
 async function loadFlows() {
-  // BAILIAN_UI_FLOWS=explorer runs only the flow files whose name contains it (while developing a flow).
-  const only = process.env.BAILIAN_UI_FLOWS;
+  // BAILIAN_UI_FLOWS=explorer,jobs runs only the flow files whose name contains one of them (while developing a flow).
+  const only = process.env.BAILIAN_UI_FLOWS?.split(',').filter(Boolean);
   const files = readdirSync(flowsDir)
-    .filter((name) => name.endsWith('.flow.mjs') && (!only || name.includes(only)))
+    .filter((name) => name.endsWith('.flow.mjs') && (!only?.length || only.some((part) => name.includes(part))))
     .sort();
   const modules = await Promise.all(files.map((file) => import(pathToFileURL(join(flowsDir, file)).href)));
   return modules.flatMap((module) => module.flows);
@@ -64,6 +65,8 @@ try {
   }
   const simulator = await startTestSimulator();
   const sandbox = createSandbox('ui', { settings: simulator.settings });
+  // Flows with `locale: 'zh-CN'` get a window in Chinese (the browser asks for it; see registerLanguagePack).
+  registerLanguagePack(sandbox);
   const server = await startCodeServer({
     sandbox,
     env: simulator.env,
@@ -74,7 +77,7 @@ try {
   const url = workbenchUrl(server, { folder: sandbox.workspace });
 
   for (const [index, flow] of flows.entries()) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: flow.locale ?? 'en-US' });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     // CSP reports from every frame, the studio's iframes included.
@@ -94,7 +97,7 @@ try {
         (async () => {
           await page.goto(url);
           await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-          await flow.run(page, { screenshot, cspViolations, sim: simulator.sim });
+          await flow.run(page, { screenshot, cspViolations, sim: simulator.sim, workspace: sandbox.workspace });
         })(),
         limit.promise,
       ]);
@@ -107,6 +110,7 @@ try {
       await screenshot(`failed-${flow.name}`).catch(() => undefined);
     } finally {
       simulator.sim.faults.clear();
+      simulator.restoreTiming();
       limit.cancel();
       await context.close().catch(() => undefined);
     }

@@ -22,6 +22,8 @@ export async function startTestSimulator({ scale = SIM_TIME_SCALE } = {}) {
   onCleanup(() => sim.stop());
   return {
     sim,
+    /** Undoes every sim.setTiming since the start (the UI runner calls it after each flow); may be called again. */
+    restoreTiming: sim.setTiming({}),
     settings: { 'bailian.region': 'custom', 'bailian.customBaseUrl': sim.urls.beijing, 'bailian.regionBaseUrls': { beijing: sim.urls.beijing, singapore: sim.urls.singapore } },
     env: { DASHSCOPE_API_KEY: sim.keys.beijing, BAILIAN_POLL_SCALE: String(scale) },
   };

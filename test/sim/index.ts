@@ -23,7 +23,7 @@ import { KeyRegistry } from './auth.js';
 import type { Region } from './models.js';
 import { FaultStore, type FaultRule } from './faults.js';
 import { RateLimiter } from './ratelimit.js';
-import { API_PREFIX, createHandler, type SimCore } from './server.js';
+import { API_PREFIX, createHandler, type SimCore, type TimingConfig } from './server.js';
 import { TaskStore, type TaskRecord } from './tasks.js';
 
 export type { FaultRule, FaultMatch, FaultAction } from './faults.js';
@@ -73,6 +73,11 @@ export interface Simulator {
   setRateLimits(enabled: boolean): void;
   /** Grants or withdraws one key's access to the invite-only models at run time. */
   setModelAccess(key: string, allowed: boolean): void;
+  /**
+   * Changes the timing at run time (for requests that start after the call; a task keeps the
+   * durations it was submitted with). Returns a function that restores the previous timing.
+   */
+  setTiming(patch: Partial<TimingConfig>): () => void;
   stop(): Promise<void>;
 }
 
@@ -151,6 +156,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     setModelAccess(key, allowed) {
       access.set(key, allowed);
+    },
+    setTiming(patch) {
+      const previous = { ...core.timing };
+      Object.assign(core.timing, patch);
+      return () => {
+        for (const key of Object.keys(core.timing)) delete (core.timing as unknown as Record<string, unknown>)[key];
+        Object.assign(core.timing, previous);
+      };
     },
     stop() {
       stopped ??= (async () => {

@@ -141,6 +141,21 @@ describe('wan2.6-image interleave stream', () => {
     }
   });
 
+  it('setTiming changes the pacing at run time, and its undo restores it', async () => {
+    const timeOf = async (): Promise<number> => {
+      const began = Date.now();
+      const r = await stream(interleave('pace', { max_images: 1 }));
+      assert.ok(r.events.length >= 5, r.raw);
+      return (Date.now() - began) / (r.events.length - 1);
+    };
+    const undo = sim.setTiming({ streamEventMs: 30 });
+    const slowGap = await timeOf();
+    undo();
+    const fastGap = await timeOf();
+    assert.ok(slowGap >= 30 * 0.7, `slowed: ${slowGap} ms per event`);
+    assert.ok(fastGap < 15, `restored: ${fastGap} ms per event`);
+  });
+
   it('one input image is accepted; the default size follows it', async () => {
     const r = await stream(interleave('with a photo', { max_images: 1, size: undefined }, [dataUri(png(640, 480))]));
     const d = JSON.parse(r.events.at(-1)!.data);

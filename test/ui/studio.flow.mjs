@@ -3,7 +3,7 @@
 // Flows share one workspace and one code-server, so a studio reopened by the workbench may
 // still show earlier cards: assertions look at the newest card (cards are listed newest first).
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explorerContextMenu, explorerRow, notification, pickQuickItem, runCommand } from './lib/workbench.mjs';
 import { finishedCard, imagesLoaded, mode, openStudio, pickInputs, pickOption, studioFrame, typePrompt } from './lib/studio.mjs';
@@ -250,34 +250,47 @@ export const flows = [
   },
   {
     name: 'Illustrated guide: text and pictures stream into the card, Stop keeps what arrived, the guide is saved as Markdown',
-    async run(page, { screenshot, sim }) {
+    async run(page, { screenshot, sim, workspace }) {
       const studio = await openStudio(page);
       await mode(studio, 'guide');
       await typePrompt(page, studio, 'A three step guide to folding a paper crane');
       await pickOption(studio, 'max-images', '3');
-      // Slow downloads hold the text after each picture until it landed: the card is visibly half written.
-      const removeSlow = sim.faults.add({ kind: 'slowDownload', bytesPerSecond: 20_000 });
+      // A slow stream (one event every 250 ms, a few seconds per section): Stop lands mid-stream.
+      const restoreTiming = sim.setTiming({ streamEventMs: 250 });
       let card;
+      let arrived;
       try {
         await studio.locator('vscode-button#run:not([disabled])').click();
         card = studio.locator('article.card').first();
-        await card.locator('.guide .guide-text').first().waitFor({ timeout: 60_000 });
+        // The first picture lands in place, after the text before it.
+        await card.locator('.guide figure.result img').first().waitFor({ timeout: 60_000 });
+        await imagesLoaded(card.locator('.guide figure.result').first());
+        assert.equal(await card.getAttribute('data-status'), 'running');
         await card.scrollIntoViewIfNeeded();
         await screenshot('guide-mid-stream');
-        assert.equal(await card.getAttribute('data-status'), 'running');
         await card.locator('vscode-button.cancel', { hasText: 'Stop' }).click();
+        await finishedCard(studio);
+        arrived = await card.locator('.guide').innerText();
       } finally {
-        removeSlow();
+        restoreTiming();
       }
-      await finishedCard(studio);
       const status = await card.getAttribute('data-status');
-      // Stop ends the stream; if the model had already finished sending, the guide is complete.
-      assert.ok(['stopped', 'done'].includes(status), `${status}: ${await card.innerText()}`);
+      assert.equal(status, 'stopped', `Stop ends the stream mid-way: ${await card.innerText()}`);
+      assert.match(await card.locator('.card-text').innerText(), /Stopped/i);
+      assert.ok((await card.locator('.guide figure.result').count()) < 3, 'stopped before the last picture');
       assert.ok((await card.locator('.guide .guide-text').count()) > 0, 'the text that arrived is kept');
-      assert.match(await card.locator('.card-text').innerText(), /guide-.*\.md/);
+      const documentName = /guide-[^\s]*\.md/.exec(await card.locator('.card-text').innerText())?.[0];
+      assert.ok(documentName, 'the card names the saved document');
       await imagesLoaded(card);
       await card.scrollIntoViewIfNeeded();
       await screenshot('guide-after-stop');
+      // The same guide in the workspace: every picture of the card linked, marked incomplete, and nothing arrived after Stop.
+      const documentFile = readdirSync(workspace, { recursive: true, encoding: 'utf8' }).find((file) => file.endsWith(documentName.split('/').at(-1)));
+      assert.ok(documentFile, `${documentName} is in the workspace`);
+      const markdown = readFileSync(join(workspace, documentFile), 'utf8');
+      assert.equal((markdown.match(/!\[[^\]]*\]\([^)]+\)/g) ?? []).length, await card.locator('.guide figure.result').count(), markdown);
+      assert.match(markdown, /Incomplete:\*\* stopped before the model finished/);
+      assert.equal(await card.locator('.guide').innerText(), arrived, 'nothing arrived after Stop');
       await card.locator('vscode-button.open-document').click();
       await page.locator('.tabs-container .tab', { hasText: '.md' }).first().waitFor({ timeout: 30_000 });
 

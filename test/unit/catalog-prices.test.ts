@@ -24,6 +24,7 @@ describe('estimateCost', () => {
       unknown: false,
       upperBound: false,
       basis: BASIS,
+      priceDate: '2026-12-01',
     });
     // The model's default n when the request has none (wan2.6-t2i: 4).
     assert.equal(estimateCost({ model: 'wan2.6-t2i' }, 'singapore').amount, 0.880708);
@@ -102,6 +103,10 @@ describe('estimateCost', () => {
     assert.equal(inferred.wireModel, 'qwen-image-2.0-pro-2026-04-22');
     assert.equal(inferred.amount, 0.5);
     assert.equal(inferred.basis, `${BASIS}, inferred: the list names qwen-image-2.0-pro, not qwen-image-2.0-pro-2026-04-22`);
+    // The parts a UI in another language builds its own basis from.
+    assert.equal(inferred.priceDate, '2026-12-01');
+    assert.equal(inferred.inferredFrom, 'qwen-image-2.0-pro');
+    assert.equal(estimateCost({ model: 'qwen-image-2.0-pro' }, 'beijing').inferredFrom, undefined);
   });
 
   test('a validated request is request-ish enough', () => {
