@@ -268,6 +268,15 @@ export function validate(mode: StudioMode, model: ModelOption, state: ViewState)
   }
   if (mode !== 'translate') problems.push(...newerProblems(mode, model, choices, inputs));
   if (mode === 'translate' && state.translate.terms.some((t) => Boolean(t.src.trim()) !== Boolean(t.tgt.trim()))) problems.push({ field: 'terms', key: 'errTerm', args: [] });
+  if (mode === 'translate') {
+    // One translation per term: the model cannot follow two, and the glossary keeps one line per term.
+    const seen = new Set<string>();
+    for (const term of state.translate.terms) {
+      const src = term.src.trim();
+      if (src && seen.has(src)) problems.push({ field: 'terms', key: 'errTermTwice', args: [src] });
+      seen.add(src);
+    }
+  }
   return problems;
 }
 

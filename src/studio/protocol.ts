@@ -33,7 +33,7 @@ export const STRING_KEYS = [
   'seedValue', 'rewrittenPrompt', 'noApiKey', 'requestId', 'taskId', 'elapsed',
   'statusRunning', 'statusDone', 'statusFailed', 'statusCancelled', 'statusStopped', 'statusInterrupted', 'statusPartial', 'clearCards',
   'imagesOne', 'imagesMany', 'before', 'after',
-  'errInvalidSeed', 'errPasteTooLarge', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm',
+  'errInvalidSeed', 'errPasteTooLarge', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm', 'errTermTwice',
   'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog', 'regionBeijing', 'regionSingapore', 'regionUs',
   'historySearch', 'historyEmpty', 'historyReuse', 'historyOpenFiles', 'historyMore', 'historyCount',
   ...NEWER_STRING_KEYS,

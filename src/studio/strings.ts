@@ -106,6 +106,7 @@ export function studioStrings(): StudioStrings {
     errSize: t('This size is not accepted: {0}'),
     errNegativeTooLong: t('The negative prompt is too long: {0} characters at most.'),
     errTerm: t('Every terminology row needs both a source term and a translation.'),
+    errTermTwice: t('"{0}" is in the terminology table twice; keep one row for it.'),
     actionSetApiKey: t('Set API Key'),
     actionSwitchRegion: t('Switch to {0}'),
     actionOpenSettings: t('Open Settings'),

@@ -17,6 +17,7 @@ import {
 } from '../../scripts/lib/code-server.mjs';
 import { buildExtension, ensureEnvironment, repoRoot } from '../../scripts/lib/environment.mjs';
 import { startTestSimulator } from './suite-report.mjs';
+import { pickTheme } from '../ui/lib/workbench.mjs';
 
 const FLOW_TIMEOUT_MS = 3 * 60_000;
 const resultsDir = join(repoRoot, 'test-results');
@@ -30,8 +31,19 @@ async function loadFlows() {
     .filter((name) => name.endsWith('.flow.mjs') && (!only?.length || only.some((part) => name.includes(part))))
     .sort();
   const modules = await Promise.all(files.map((file) => import(pathToFileURL(join(flowsDir, file)).href)));
-  return modules.flatMap((module) => module.flows);
+  // Each flow runs once per theme it names (`themes` on the flow, else on its file, else light
+  // only): every light run first, in file order, then the dark ones, so a dark run sees the
+  // workspace the light runs left, as a person's second session would.
+  const runs = modules.flatMap((module) => module.flows.flatMap((flow) => (flow.themes ?? module.themes ?? ['light']).map((theme) => ({ flow, theme }))));
+  return [...runs.filter((run) => run.theme === 'light'), ...runs.filter((run) => run.theme !== 'light')];
 }
+
+/**
+ * The color theme of each run's window, picked with "Preferences: Color Theme" once the
+ * workbench is up, as a person would: code-server keeps user settings in the browser (each
+ * flow's context starts with none) and ignores the theme in the server's settings files.
+ */
+const THEMES = { light: 'Light Modern', dark: 'Dark Modern' };
 
 function slug(text) {
   return text
@@ -76,7 +88,9 @@ try {
   const browser = await launchChromium();
   const url = workbenchUrl(server, { folder: sandbox.workspace });
 
-  for (const [index, flow] of flows.entries()) {
+  for (const [index, { flow: definition, theme }] of flows.entries()) {
+    const flow = theme === 'light' ? definition : { ...definition, name: `${definition.name} [${theme}]` };
+    if (!THEMES[theme]) throw new Error(`${definition.name}: unknown theme "${theme}" (light or dark)`);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: flow.locale ?? 'en-US' });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
@@ -88,7 +102,7 @@ try {
       }
     });
     const cspViolations = () => [...violations];
-    const prefix = `${String(index + 1).padStart(2, '0')}-`;
+    const prefix = `${String(index + 1).padStart(2, '0')}-${theme === 'light' ? '' : `${theme}-`}`;
     const screenshot = (name) => page.screenshot({ path: join(screenshotsDir, `${prefix}${slug(name)}.png`) });
     const limit = timeout(FLOW_TIMEOUT_MS, flow.name);
     const started = Date.now();
@@ -97,7 +111,12 @@ try {
         (async () => {
           await page.goto(url);
           await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-          await flow.run(page, { screenshot, cspViolations, sim: simulator.sim, workspace: sandbox.workspace });
+          if (theme !== 'light') {
+            await pickTheme(page, THEMES[theme]);
+            // The window really is in the run's theme (VS Code marks the workbench vs / vs-dark).
+            await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 10_000 });
+          }
+          await flow.run(page, { screenshot, cspViolations, sim: simulator.sim, workspace: sandbox.workspace, theme });
         })(),
         limit.promise,
       ]);

@@ -98,6 +98,8 @@ describe('studio webview state', () => {
     let t = reduce(initialState(), { type: 'addInputs', mode: 'translate', images: [image('poster.png')], max: 1 });
     t = reduce(t, { type: 'translate', patch: { sourceLang: 'zh', targetLang: 'en', terms: [{ src: '千问', tgt: '' }] } });
     assert.deepEqual(validate('translate', mt, t).map((p) => p.key), ['errTerm']);
+    t = reduce(t, { type: 'translate', patch: { terms: [{ src: '千问', tgt: 'Qwen' }, { src: ' 千问', tgt: 'Qianwen' }] } });
+    assert.deepEqual(validate('translate', mt, t).map((p) => [p.key, p.args]), [['errTermTwice', ['千问']]]);
     t = reduce(t, { type: 'translate', patch: { terms: [{ src: '千问', tgt: 'Qwen' }], sensitives: 'a, b，c' } });
     assert.deepEqual(runParams('translate', mt, t).translation, { sourceLang: 'zh', targetLang: 'en', sensitives: ['a', 'b', 'c'], terms: [{ src: '千问', tgt: 'Qwen' }] });
   });
