@@ -797,7 +797,32 @@ function showNotice(text: string, level: 'info' | 'warning' | 'error' = 'info'):
   notice.dataset.level = level;
 }
 
+/**
+ * Renders the form from the page's bootstrap block (the static part of `init`, see
+ * src/studio/html.ts) before the handshake completes; the real `init` then adds the jobs, the
+ * glossary and the key state. A block that does not parse is ignored: `init` still comes.
+ */
+function onBootstrap(): void {
+  const text = document.getElementById('bootstrap')?.textContent;
+  if (!text) return;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return;
+  }
+  const parsed = HostMessage.safeParse(data);
+  if (!parsed.success || parsed.data.type !== 'init') return;
+  init = parsed.data;
+  renderShell();
+  renderMain();
+  renderCards();
+}
+
 function onInit(message: InitMessage): void {
+  // Rendered from the bootstrap already: redraw the form only where `init` changes it (inputs
+  // to open, the glossary's terms), so a click or keystroke made meanwhile is not lost.
+  const rendered = init !== undefined && app.getAttribute('aria-busy') === null;
   init = message;
   dispatch({ type: 'hostJobs', jobs: message.jobs, now: Date.now() });
   dispatch({ type: 'glossary', terms: message.glossary.terms });
@@ -805,8 +830,10 @@ function onInit(message: InitMessage): void {
     dispatch({ type: 'addInputs', mode: message.open.mode, images: message.open.inputs, max: currentModel(message.open.mode).inputs?.max ?? 1 });
     dispatch({ type: 'mode', mode: message.open.mode });
   }
-  renderShell();
-  renderMain();
+  if (!rendered || message.open || state.mode === 'translate') {
+    renderShell();
+    renderMain();
+  }
   renderCards();
   if (!message.hasApiKey) showNotice(s('noApiKey'), 'warning');
 }
@@ -900,4 +927,5 @@ window.addEventListener('keydown', (event) => {
   }
 });
 
+onBootstrap();
 post({ type: 'ready' });

@@ -43,6 +43,12 @@ export interface StudioHtmlOptions {
   readonly title: string;
   /** Defaults to a fresh {@link createNonce}. */
   readonly nonce?: string;
+  /**
+   * The static part of the `init` message (strings, models, languages), inlined as a JSON data
+   * block so the form renders as soon as the script runs, before the `ready`/`init` round trip
+   * through the extension host completes. Not executable: CSP does not apply to data blocks.
+   */
+  readonly bootstrap?: unknown;
 }
 
 /** The studio page: a static shell; webview/main.ts renders the UI once `init` arrives. */
@@ -61,9 +67,14 @@ export function buildStudioHtml(options: StudioHtmlOptions): string {
 </head>
 <body>
   <main id="app" aria-busy="true"></main>
-  <script type="module" nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(options.scriptUri)}"></script>
+${options.bootstrap === undefined ? '' : `  <script type="application/json" id="bootstrap">${jsonForScript(options.bootstrap)}</script>\n`}  <script type="module" nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(options.scriptUri)}"></script>
 </body>
 </html>`;
+}
+
+/** JSON that cannot end its `<script>` element or open a comment there: every `<` is escaped. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 function escapeText(value: string): string {

@@ -182,6 +182,7 @@ export class StudioPanel implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'studio.css')).toString(),
       language: vscode.env.language,
       title: vscode.l10n.t('Bailian Studio'),
+      bootstrap: { ...this.staticInit(), hasApiKey: true, jobs: [], glossary: { terms: [] } } satisfies InitMessage,
     });
   }
 
@@ -269,21 +270,27 @@ export class StudioPanel implements vscode.Disposable {
     }
   }
 
-  private async initMessage(): Promise<InitMessage> {
-    const language = vscode.env.language;
+  /** What `init` carries that does not change while the window lives: strings, models, languages. */
+  private staticInit(): Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages'> {
     const label = (code: MtLanguage | 'auto') => mtLanguageLabel(code);
     const sources = mtSources();
     const targets = [...new Set(sources.flatMap((s) => mtTargetsFor(s)))];
     return {
       type: 'init',
       strings: studioStrings(),
-      models: studioModelOptions(language, modelDescription),
-      hasApiKey: await this.services.clients.hasApiKey(),
+      models: studioModelOptions(vscode.env.language, modelDescription),
       languages: {
         sources: sources.map((code) => ({ code, label: label(code) })),
         targets: targets.map((code) => ({ code, label: label(code) })),
         pairs: Object.fromEntries(sources.map((s) => [s, mtTargetsFor(s)])),
       },
+    };
+  }
+
+  private async initMessage(): Promise<InitMessage> {
+    return {
+      ...this.staticInit(),
+      hasApiKey: await this.services.clients.hasApiKey(),
       jobs: [...this.jobs.values()].map((job) => job.snapshot),
       glossary: await this.readGlossary(),
       ...(this.pendingOpen ? { open: this.pendingOpen } : {}),

@@ -55,6 +55,21 @@ describe('studio html', () => {
     assert.match(scripts[0], /src="[^"]+\/dist\/webview\/main\.js"/);
   });
 
+  test('the bootstrap is an inert JSON data block that no string in it can end or escape', () => {
+    const bootstrap = { type: 'init', strings: { title: '</script><script>alert(1)</script>', tricky: '<!-- \u2028 \u2029 &amp;' } };
+    const html = buildStudioHtml({ ...options, bootstrap });
+    const blocks = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.equal(blocks.length, 2, 'the data block and the module script, nothing else');
+    const [data, module] = blocks;
+    assert.match(data[1], /type="application\/json"/, 'not executable');
+    assert.match(data[1], /id="bootstrap"/);
+    assert.doesNotMatch(data[2], /</, 'no "<" can close the element or open a comment');
+    assert.deepEqual(JSON.parse(data[2]), bootstrap, 'it parses back to the same value');
+    assert.match(module[1], /type="module"/);
+    // Without a bootstrap there is no data block.
+    assert.doesNotMatch(buildStudioHtml(options), /application\/json/);
+  });
+
   test('the policy is one directive list without stray separators', () => {
     assert.equal(
       buildContentSecurityPolicy('vscode-resource:', 'n0nce'),
