@@ -89,13 +89,27 @@ export function extractMessages(sourceText, fileName = 'source.ts') {
 
   const messages = [];
   const dynamic = [];
+  // A call whose message is a template from l10nKey('…') (the client's hints, src/dashscope/errors.ts)
+  // says so in a comment on its statement: `// l10n-template: …`. Those templates are messages themselves.
+  const declaredTemplate = (node) => {
+    let statement = node;
+    while (statement.parent && !ts.isStatement(statement)) statement = statement.parent;
+    return (ts.getLeadingCommentRanges(source.text, statement.getFullStart()) ?? []).some((range) => source.text.slice(range.pos, range.end).includes('l10n-template:'));
+  };
   const visit = (node) => {
     if (ts.isCallExpression(node)) {
       const callee = node.expression;
-      if (isL10nT(callee) || (ts.isIdentifier(callee) && aliases.has(callee.text))) {
+      if (ts.isIdentifier(callee) && callee.text === 'l10nKey') {
         const key = messageKey(node.arguments[0]);
         if (key === undefined) dynamic.push({ line: line(node), text: node.getText(source).slice(0, 120) });
         else messages.push({ message: key, line: line(node) });
+        node.arguments.forEach(visit);
+        return;
+      }
+      if (isL10nT(callee) || (ts.isIdentifier(callee) && aliases.has(callee.text))) {
+        const key = messageKey(node.arguments[0]);
+        if (key === undefined && !declaredTemplate(node)) dynamic.push({ line: line(node), text: node.getText(source).slice(0, 120) });
+        else if (key !== undefined) messages.push({ message: key, line: line(node) });
         node.arguments.forEach(visit);
         return;
       }

@@ -101,6 +101,8 @@ export class DashScopeError extends Error {
   readonly taskId: string | undefined;
   readonly retriable: boolean;
   readonly hint: string;
+  /** The hint's template and arguments when it came from {@link hintOf} (a UI translates it). */
+  readonly hintParts: Hint | undefined;
   readonly retryAfterMs: number | undefined;
   readonly details: unknown;
 
@@ -111,7 +113,9 @@ export class DashScopeError extends Error {
     this.requestId = init.requestId;
     this.taskId = init.taskId;
     this.retriable = init.retriable ?? isRetriable(init.code, init.httpStatus);
-    this.hint = init.hint ?? hintFor(init.code, init.message, init.httpStatus);
+    const parts = init.hint === undefined ? hintOf(init.code, init.message, init.httpStatus) : undefined;
+    this.hintParts = parts;
+    this.hint = parts ? formatHint(parts) : (init.hint ?? '');
     this.retryAfterMs = init.retryAfterMs;
     this.details = init.details;
   }
@@ -162,7 +166,6 @@ export class RequestValidationError extends Error {
 }
 
 /** Keys are region-bound (§1.1, N§1): a key from one region fails with InvalidApiKey on another's host. */
-const REGION_KEYS_SENTENCE = 'keys of Beijing, Singapore and US (Virginia) are not interchangeable, and each region has its own base URL.';
 
 /** Whether a code/status pair is worth retrying automatically. */
 export function isRetriable(code: string, httpStatus?: number): boolean {
@@ -172,99 +175,123 @@ export function isRetriable(code: string, httpStatus?: number): boolean {
   return httpStatus !== undefined && RETRIABLE_STATUSES.has(httpStatus);
 }
 
+/** A hint as an English template with `{0}`-style arguments, so a UI can show its own translation. */
+export interface Hint {
+  readonly template: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * A hint from a template. Every template is a literal at its call, which is how the message
+ * extractor (scripts/lib/l10n.mjs) finds them: the extension translates them with vscode.l10n.
+ */
+export function l10nKey(template: string, ...args: string[]): Hint {
+  return { template, args };
+}
+
+/** The hint's text, its arguments filled in. */
+export function formatHint(hint: Hint): string {
+  return hint.template.replace(/\{(\d+)\}/g, (whole, index: string) => hint.args[Number(index)] ?? whole);
+}
+
 /**
  * A sentence telling the user what to do about an error (house style §7). Codes from §1.6; the
  * region hint matters because keys are region-bound (§1.1) and users mix them up (users.md #9).
  */
-export function hintFor(code: string, message = '', httpStatus?: number): string {
+export function hintOf(code: string, message = '', httpStatus?: number): Hint {
   if (code === 'InvalidApiKey' || code === 'invalid_api_key') {
-    if (/no api-?key/i.test(message)) return 'Set a DashScope API key (it starts with "sk-").';
-    return `Check the API key, and that it belongs to the selected region: ${REGION_KEYS_SENTENCE}`;
+    if (/no api-?key/i.test(message)) return l10nKey('Set a DashScope API key (it starts with "sk-").');
+    return l10nKey('Check the API key, and that it belongs to the selected region: keys of Beijing, Singapore and US (Virginia) are not interchangeable, and each region has its own base URL.');
   }
-  if (code === 'NOT AUTHORIZED') return 'This key cannot use the workspace; check the workspace id or use a key of the main account.';
+  if (code === 'NOT AUTHORIZED') return l10nKey('This key cannot use the workspace; check the workspace id or use a key of the main account.');
   if (NOT_RETRIABLE_429.has(code)) {
-    if (code === 'Throttling.AllocationQuota' || code === 'insufficient_quota') return 'The quota for this model is used up; raise it in the Model Studio console or wait for the next period.';
-    if (code === 'CommodityNotPurchased') return 'This model has not been activated for the account; activate it in the Model Studio console.';
-    return 'The Alibaba Cloud account has an overdue bill; settle it in the billing console.';
+    if (code === 'Throttling.AllocationQuota' || code === 'insufficient_quota') return l10nKey('The quota for this model is used up; raise it in the Model Studio console or wait for the next period.');
+    if (code === 'CommodityNotPurchased') return l10nKey('This model has not been activated for the account; activate it in the Model Studio console.');
+    return l10nKey('The Alibaba Cloud account has an overdue bill; settle it in the billing console.');
   }
   if (code.startsWith('Throttling') || /^limit_/.test(code) || code === 'LimitRequests') {
-    return 'Rate limited by DashScope: slowing down and retrying; if it persists, send fewer requests at once.';
+    return l10nKey('Rate limited by DashScope: slowing down and retrying; if it persists, send fewer requests at once.');
   }
   switch (code) {
     case 'Arrearage':
-      return 'The Alibaba Cloud account is overdue; top it up in the billing console, then try again.';
+      return l10nKey('The Alibaba Cloud account is overdue; top it up in the billing console, then try again.');
     case 'DataInspectionFailed':
     case 'data_inspection_failed':
-      return 'Content moderation rejected the prompt, an input image or the result; rephrase the prompt or use other images.';
+      return l10nKey('Content moderation rejected the prompt, an input image or the result; rephrase the prompt or use other images.');
     case 'InvalidParameter.DataInspection':
-      return 'The service could not read an input image for moderation; check that the image is reachable and in a supported format.';
+      return l10nKey('The service could not read an input image for moderation; check that the image is reachable and in a supported format.');
     case 'IPInfringementSuspect':
-      return 'The input looks like protected intellectual property; change the prompt or images.';
+      return l10nKey('The input looks like protected intellectual property; change the prompt or images.');
     case 'InvalidParameter':
     case 'invalid_parameter_error':
-      return message ? `The service rejected a parameter: ${message}` : 'The service rejected a parameter; check the request.';
+      return message ? l10nKey('The service rejected a parameter: {0}', message) : l10nKey('The service rejected a parameter; check the request.');
     case 'AccessDenied':
-      if (/asynchronous|synchronous/i.test(message)) return 'The endpoint and the async header do not match; this is a client bug, please report it.';
-      if (/policy expired/i.test(message)) return 'The temporary-upload policy expired before the file was sent; try again.';
-      return 'Access denied: check that this key may use the model and workspace.';
+      if (/asynchronous|synchronous/i.test(message)) return l10nKey('The endpoint and the async header do not match; this is a client bug, please report it.');
+      if (/policy expired/i.test(message)) return l10nKey('The temporary-upload policy expired before the file was sent; try again.');
+      return l10nKey('Access denied: check that this key may use the model and workspace.');
     case 'AccessDenied.Unpurchased':
     case 'Model.AccessDenied':
     case 'Workspace.AccessDenied':
     case 'App.AccessDenied':
-      return 'This key is not allowed to use the model; activate it (or grant access) in the Model Studio console.';
+      return l10nKey('This key is not allowed to use the model; activate it (or grant access) in the Model Studio console.');
     case 'AllocationQuota.FreeTierOnly':
-      return 'The free tier of this model is used up and "free tier only" is on; turn it off in the Model Studio console to pay per image.';
+      return l10nKey('The free tier of this model is used up and "free tier only" is on; turn it off in the Model Studio console to pay per image.');
     case 'ModelNotFound':
     case 'model_not_found':
-      return 'The model is not available for this key or region; check the model name and the region (Beijing, Singapore and US (Virginia) serve different models).';
+      return l10nKey('The model is not available for this key or region; check the model name and the region (Beijing, Singapore and US (Virginia) serve different models).');
     case 'WorkSpaceNotFound':
-      return 'The workspace was not found; check the workspace id.';
+      return l10nKey('The workspace was not found; check the workspace id.');
     case 'NotFound':
-      return 'The service has no such endpoint here; check the base URL (it ends in /api/v1) and the region.';
+      return l10nKey('The service has no such endpoint here; check the base URL (it ends in /api/v1) and the region.');
     case 'UnsupportedOperation':
-      return 'Only tasks still PENDING can be cancelled; this one has already started or finished.';
+      return l10nKey('Only tasks still PENDING can be cancelled; this one has already started or finished.');
     case 'BadRequest.TooLarge':
-      return 'The request is too large; use smaller images (local files over 10 MB are uploaded instead of inlined).';
+      return l10nKey('The request is too large; use smaller images (local files over 10 MB are uploaded instead of inlined).');
     case 'BadRequest.InputDownloadFailed':
     case 'InvalidURL':
     case 'InvalidURL.ConnectionRefused':
     case 'InvalidURL.Timeout':
-      return 'The service could not download an input image; use a public http(s) URL or a local file.';
+      return l10nKey('The service could not download an input image; use a public http(s) URL or a local file.');
     case 'InternalError.Timeout':
-      return 'The task took too long on the service; try again later.';
+      return l10nKey('The task took too long on the service; try again later.');
     case 'ModelUnavailable':
     case 'ModelServingError':
-      return 'The model is busy or unavailable; try again in a moment.';
+      return l10nKey('The model is busy or unavailable; try again in a moment.');
     case CLIENT_ERROR_CODES.network:
-      return 'Could not reach DashScope; check the network or the proxy setting.';
+      return l10nKey('Could not reach DashScope; check the network or the proxy setting.');
     case CLIENT_ERROR_CODES.timeout:
-      return 'DashScope did not answer in time; check the network or proxy, or try again.';
+      return l10nKey('DashScope did not answer in time; check the network or proxy, or try again.');
     case CLIENT_ERROR_CODES.malformed:
-      return 'DashScope sent a response the client could not read; try again.';
+      return l10nKey('DashScope sent a response the client could not read; try again.');
     case CLIENT_ERROR_CODES.streamIncomplete:
-      return 'The stream ended before the model finished; the partial output was kept, try again for the rest.';
+      return l10nKey('The stream ended before the model finished; the partial output was kept, try again for the rest.');
     case CLIENT_ERROR_CODES.taskUnknown:
-      return 'The task expired or was not found: DashScope keeps task ids for 24 h, and a task id belongs to one region.';
+      return l10nKey('The task expired or was not found: DashScope keeps task ids for 24 h, and a task id belongs to one region.');
     case CLIENT_ERROR_CODES.taskCanceled:
-      return 'The task was cancelled before it produced a result.';
+      return l10nKey('The task was cancelled before it produced a result.');
     case CLIENT_ERROR_CODES.waitTimeout:
-      return 'Stopped waiting; the task may still finish: resume it later with its task id (kept for 24 h).';
+      return l10nKey('Stopped waiting; the task may still finish: resume it later with its task id (kept for 24 h).');
     case CLIENT_ERROR_CODES.resultExpired:
-      return 'This result URL has expired (DashScope keeps results 24 h); generate the image again.';
+      return l10nKey('This result URL has expired (DashScope keeps results 24 h); generate the image again.');
     case CLIENT_ERROR_CODES.invalidResult:
-      return 'The downloaded file is not the image DashScope should have returned; try downloading again.';
+      return l10nKey('The downloaded file is not the image DashScope should have returned; try downloading again.');
     case CLIENT_ERROR_CODES.uploadFailed:
-      return 'Uploading the local image failed; try again.';
+      return l10nKey('Uploading the local image failed; try again.');
   }
   if (code.startsWith('InvalidImage') || code.startsWith('InvalidFile')) {
-    return 'An input image was rejected; check its format, pixel size and file size against the model.';
+    return l10nKey('An input image was rejected; check its format, pixel size and file size against the model.');
   }
-  if (code.startsWith('BadRequest')) return 'The request was malformed; this is probably a client bug, please report it.';
+  if (code.startsWith('BadRequest')) return l10nKey('The request was malformed; this is probably a client bug, please report it.');
   if (code.startsWith('InternalError') || code === 'SystemError' || code === 'ModelServiceFailed' || code === 'RequestTimeOut') {
-    return 'A temporary error on the DashScope side; try again in a moment.';
+    return l10nKey('A temporary error on the DashScope side; try again in a moment.');
   }
-  if (httpStatus !== undefined && httpStatus >= 500) return 'A temporary error on the DashScope side; try again in a moment.';
-  return message ? `DashScope said: ${message}` : 'DashScope returned an error.';
+  if (httpStatus !== undefined && httpStatus >= 500) return l10nKey('A temporary error on the DashScope side; try again in a moment.');
+  return message ? l10nKey('DashScope said: {0}', message) : l10nKey('DashScope returned an error.');
+}
+
+/** {@link hintOf} in English (the CLI's language). */
+export function hintFor(code: string, message = '', httpStatus?: number): string {
+  return formatHint(hintOf(code, message, httpStatus));
 }
 
 /**

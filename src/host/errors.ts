@@ -47,6 +47,14 @@ export function isCancellation(error: unknown): boolean {
   return isAbortError(error) || error instanceof CancelledJobError || error instanceof vscode.CancellationError || (error instanceof DashScopeError && error.code === CLIENT_ERROR_CODES.taskCanceled);
 }
 
+/** The error's hint in the UI language: the client's hints are English templates (dashscope/errors.ts). */
+export function localHint(error: DashScopeError): string {
+  const parts = error.hintParts;
+  if (!parts) return error.hint;
+  // l10n-template: every template comes from an l10nKey('…') literal, which the message check reads.
+  return vscode.l10n.t(parts.template, ...parts.args);
+}
+
 /** Turns any error into an {@link ErrorSummary} with the actions that can fix it. */
 export function summarizeError(error: unknown): ErrorSummary {
   if (error instanceof DashScopeError) {
@@ -58,7 +66,7 @@ export function summarizeError(error: unknown): ErrorSummary {
       name: error.name,
       code: error.code,
       message: error.message,
-      hint: error.hint,
+      hint: localHint(error),
       ...(error.requestId ? { requestId: error.requestId } : {}),
       ...(error.taskId ? { taskId: error.taskId } : {}),
       actions,

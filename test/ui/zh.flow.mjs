@@ -13,7 +13,7 @@ export const flows = [
   {
     name: 'Chinese UI: the palette, the studio form, inline validation, a generated card and the saved notification in Simplified Chinese',
     locale: 'zh-CN',
-    async run(page, { screenshot }) {
+    async run(page, { screenshot, sim }) {
       // The palette lists the commands under their Chinese titles.
       await runCommand(page, 'Bailian: 打开工作室');
       const studio = studioFrame(page);
@@ -47,6 +47,17 @@ export const flows = [
       await imagesLoaded(card);
       await card.scrollIntoViewIfNeeded();
       await screenshot('zh-studio-card');
+
+      // An error from the service: its hint, the next step, is in Chinese too (the code and the service's message stay as sent).
+      sim.faults.add({ model: 'wan2.2-t2i-flash', kind: 'taskFail', code: 'DataInspectionFailed', message: 'Input data may contain inappropriate content.', times: 1 });
+      await studio.locator('vscode-button#run:not([disabled])').click();
+      await studio.locator('#cards > article.card:nth-of-type(2)').waitFor();
+      const failed = await finishedCard(studio);
+      assert.equal(await failed.getAttribute('data-status'), 'failed', await failed.innerText());
+      assert.match(await failed.locator('.error .hint').innerText(), /^内容审核拒绝了提示词、输入图像或结果；请改写提示词或换用其他图像。$/);
+      assert.match(await failed.locator('.error .error-message').innerText(), /\(DataInspectionFailed\)/);
+      await failed.scrollIntoViewIfNeeded();
+      await screenshot('zh-studio-error-hint');
 
       // A palette command end to end: its questions and its notification.
       await runCommand(page, 'Bailian: 生成图像…');

@@ -135,4 +135,17 @@ describe('l10n message extraction', () => {
     assert.deepEqual(messages, []);
     assert.deepEqual(dynamic.map((d) => d.line), [3, 4, 5]);
   });
+
+  test('hint templates: l10nKey literals are messages; a call declared as taking one is not reported, an undeclared one is', async () => {
+    const source = [
+      "return message ? l10nKey('Rejected: {0}', message) : l10nKey('Rejected.');",
+      'l10nKey(dynamicText);',
+      '// l10n-template: from l10nKey',
+      'return vscode.l10n.t(parts.template, ...parts.args);',
+      'return vscode.l10n.t(parts.template);',
+    ].join('\n');
+    const { messages, dynamic } = await extract(source);
+    assert.deepEqual(messages.map((m) => m.message), ['Rejected: {0}', 'Rejected.']);
+    assert.deepEqual(dynamic.map((d) => d.line), [2, 5]);
+  });
 });

@@ -106,23 +106,26 @@ export async function editorTab(page, text, { timeout = 60_000 } = {}) {
 /** Picks a color theme from "Preferences: Color Theme", making sure that is the picker that opened. */
 export async function pickTheme(page, theme) {
   const picker = page.locator('.quick-input-widget input[placeholder*="Color Theme"]');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first();
+  // Right after the window loads the picker may open before the built-in themes are registered
+  // (it then lists only "Browse Additional Color Themes…"), or another entry may match the
+  // command's title: close it and open it again.
   for (let attempt = 1; ; attempt++) {
     await runCommand(page, 'Preferences: Color Theme');
     try {
       await picker.waitFor({ timeout: 5_000 });
+      await picker.fill(theme);
+      await row.waitFor({ timeout: 5_000 });
       break;
     } catch (error) {
-      // Another entry matched the title ("Browse Color Themes…"): close it and try again.
-      if (attempt === 3) throw error;
+      if (attempt === 4) {
+        const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+        throw new Error(`no "${theme}" among the themes offered: ${JSON.stringify(rows)}`, { cause: error });
+      }
       await page.keyboard.press('Escape');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     }
   }
-  await picker.fill(theme);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first();
-  await row.waitFor({ timeout: 10_000 }).catch(async (error) => {
-    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
-    throw new Error(`no "${theme}" among the themes offered: ${JSON.stringify(rows)} (filter "${await picker.inputValue()}")`, { cause: error });
-  });
   await row.click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
