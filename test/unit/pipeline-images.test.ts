@@ -65,7 +65,8 @@ describe('one image failing keeps the others', () => {
     await withEachSaver(async (s) => {
       const common = { model: 'wan2.2-t2i-flash', prompt: 'expiring', seed: 3, width: 512, height: 512, format: 'png' as const };
       const fresh = await sim.assets.putResult({ ...common, index: 1 });
-      const expired = await sim.assets.putResult({ ...common, index: 2, ttlMs: 1 });
+      // ttl 0: expired the moment it is stored (the host refuses at expiresAtMs <= now), whatever the machine's speed.
+      const expired = await sim.assets.putResult({ ...common, index: 2, ttlMs: 0 });
       const result: GenerationResult = {
         model: 'wan2.2-t2i-flash',
         images: [
