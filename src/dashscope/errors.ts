@@ -165,8 +165,6 @@ export class RequestValidationError extends Error {
   }
 }
 
-/** Keys are region-bound (§1.1, N§1): a key from one region fails with InvalidApiKey on another's host. */
-
 /** Whether a code/status pair is worth retrying automatically. */
 export function isRetriable(code: string, httpStatus?: number): boolean {
   if (NOT_RETRIABLE_429.has(code)) return false;
@@ -196,7 +194,8 @@ export function formatHint(hint: Hint): string {
 
 /**
  * A sentence telling the user what to do about an error (house style §7). Codes from §1.6; the
- * region hint matters because keys are region-bound (§1.1) and users mix them up (users.md #9).
+ * region hint matters because keys are region-bound (§1.1, N§1: a key from one region fails with
+ * InvalidApiKey on another's host) and users mix them up (users.md #9).
  */
 export function hintOf(code: string, message = '', httpStatus?: number): Hint {
   if (code === 'InvalidApiKey' || code === 'invalid_api_key') {

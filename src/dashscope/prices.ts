@@ -37,11 +37,9 @@ export interface CostEstimate {
   unknown: boolean;
   /** billableImages is an upper bound: the model decides how many it makes (interleave, image sets). */
   upperBound: boolean;
-  /** `estimate from list prices, <date>` (plus `, inferred` when a snapshot borrows its family's price). */
-  basis: string;
-  /** The date of the price list (for a basis in another language). */
+  /** The date of the price list: every figure is an estimate from the list of that date. */
   priceDate: string;
-  /** When a snapshot borrows its family's price: the listed model whose price is used. */
+  /** When a snapshot borrows its family's price (inferred): the listed model whose price is used. */
   inferredFrom?: string;
   /** Why the price is unknown, or a billing caveat worth showing. */
   note?: string;
@@ -56,10 +54,9 @@ export interface CostEstimate {
 export function estimateCost(request: CostRequest, region: Region): CostEstimate {
   const resolved = resolveModel(request.model, request.version);
   const spec = resolved?.spec ?? findModel(request.model);
-  const basis = `estimate from list prices, ${PRICE_LIST.date}`;
   const priceDate = PRICE_LIST.date;
   if (!spec) {
-    return { model: request.model, wireModel: request.model, region, currency: PRICE_LIST.currency, perImage: undefined, billableImages: 0, amount: undefined, unknown: true, upperBound: false, basis, priceDate, note: `Unknown model "${request.model}".` };
+    return { model: request.model, wireModel: request.model, region, currency: PRICE_LIST.currency, perImage: undefined, billableImages: 0, amount: undefined, unknown: true, upperBound: false, priceDate, note: `Unknown model "${request.model}".` };
   }
   const wireModel = resolved?.wireModel ?? spec.model;
   const { count, upperBound } = billableCount(spec, request);
@@ -67,12 +64,12 @@ export function estimateCost(request: CostRequest, region: Region): CostEstimate
 
   const price = spec.prices[region];
   if (!spec.regions.includes(region) || !price) {
-    return { ...base, perImage: undefined, amount: undefined, unknown: true, basis, note: `${spec.id} has no list price in ${REGION_NAMES[region]}${spec.regions.includes(region) ? '' : ' (not served there)'}.` };
+    return { ...base, perImage: undefined, amount: undefined, unknown: true, note: `${spec.id} has no list price in ${REGION_NAMES[region]}${spec.regions.includes(region) ? '' : ' (not served there)'}.` };
   }
   const promptExtend = request.promptExtend ?? spec.promptExtendDefault ?? false;
   const perImage = promptExtend ? (price.perImagePromptExtend ?? price.perImage) : price.perImage;
   if (perImage === null || perImage === undefined || perImage <= 0) {
-    return { ...base, perImage: undefined, amount: undefined, unknown: true, basis, note: price.note ?? `No list price for ${spec.id} in ${REGION_NAMES[region]}.` };
+    return { ...base, perImage: undefined, amount: undefined, unknown: true, note: price.note ?? `No list price for ${spec.id} in ${REGION_NAMES[region]}.` };
   }
   const inferred = resolved?.version?.priceInferred === true;
   const estimate: CostEstimate = {
@@ -80,7 +77,6 @@ export function estimateCost(request: CostRequest, region: Region): CostEstimate
     perImage,
     amount: roundMoney(perImage * count),
     unknown: false,
-    basis: inferred ? `${basis}, inferred: the list names ${spec.model}, not ${wireModel}` : basis,
     ...(inferred ? { inferredFrom: spec.model } : {}),
   };
   const note = billingNote(spec, count, request.producedImages);

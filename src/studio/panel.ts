@@ -270,8 +270,15 @@ export class StudioPanel implements vscode.Disposable {
     }
   }
 
-  /** What `init` carries that does not change while the window lives: strings, models, languages. */
+  /** What `init` carries that does not change while the window lives: strings, models, languages (built once per panel). */
   private staticInit(): Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages'> {
+    this.staticInitCache ??= this.buildStaticInit();
+    return this.staticInitCache;
+  }
+
+  private staticInitCache: Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages'> | undefined;
+
+  private buildStaticInit(): Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages'> {
     const label = (code: MtLanguage | 'auto') => mtLanguageLabel(code);
     const sources = mtSources();
     const targets = [...new Set(sources.flatMap((s) => mtTargetsFor(s)))];

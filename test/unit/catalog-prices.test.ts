@@ -9,10 +9,11 @@ import { MODELS, REGIONS } from '../../src/dashscope/catalog';
 import { estimateCost } from '../../src/dashscope/prices';
 import { validateRequest } from '../../src/dashscope/requests';
 
-const BASIS = 'estimate from list prices, 2026-12-01';
+/** The date of the price list every estimate is labelled with. */
+const PRICE_DATE = '2026-12-01';
 
 describe('estimateCost', () => {
-  test('per image × n, with currency, per-image price and basis', () => {
+  test('per image × n, with currency, per-image price and the price list date', () => {
     assert.deepEqual(estimateCost({ model: 'wan2.6-t2i', n: 3 }, 'beijing'), {
       model: 'wan2.6-t2i',
       wireModel: 'wan2.6-t2i',
@@ -23,8 +24,7 @@ describe('estimateCost', () => {
       amount: 0.6,
       unknown: false,
       upperBound: false,
-      basis: BASIS,
-      priceDate: '2026-12-01',
+      priceDate: PRICE_DATE,
     });
     // The model's default n when the request has none (wan2.6-t2i: 4).
     assert.equal(estimateCost({ model: 'wan2.6-t2i' }, 'singapore').amount, 0.880708);
@@ -98,13 +98,12 @@ describe('estimateCost', () => {
 
   test('snapshots: priced as their family, the wire id kept; an unlisted snapshot says its price is inferred', () => {
     const listed = estimateCost({ model: 'qwen-image-2.0-pro-2026-03-03' }, 'beijing');
-    assert.deepEqual([listed.model, listed.wireModel, listed.amount, listed.basis], ['qwen-image-2.0-pro', 'qwen-image-2.0-pro-2026-03-03', 0.5, BASIS]);
+    assert.deepEqual([listed.model, listed.wireModel, listed.amount, listed.priceDate, listed.inferredFrom], ['qwen-image-2.0-pro', 'qwen-image-2.0-pro-2026-03-03', 0.5, PRICE_DATE, undefined], 'a listed snapshot is not inferred');
     const inferred = estimateCost({ model: 'qwen-image-2.0-pro', version: '2026-04-22' }, 'beijing');
     assert.equal(inferred.wireModel, 'qwen-image-2.0-pro-2026-04-22');
     assert.equal(inferred.amount, 0.5);
-    assert.equal(inferred.basis, `${BASIS}, inferred: the list names qwen-image-2.0-pro, not qwen-image-2.0-pro-2026-04-22`);
-    // The parts a UI in another language builds its own basis from.
-    assert.equal(inferred.priceDate, '2026-12-01');
+    // Inferred: the list names qwen-image-2.0-pro, not the snapshot (the UI says so, in its language).
+    assert.equal(inferred.priceDate, PRICE_DATE);
     assert.equal(inferred.inferredFrom, 'qwen-image-2.0-pro');
     assert.equal(estimateCost({ model: 'qwen-image-2.0-pro' }, 'beijing').inferredFrom, undefined);
   });
