@@ -11,8 +11,10 @@ import { CUSTOM_SIZE, baseName, distinctNames, format, newJobId, reduce, restore
 import { vscode } from './vscode-api';
 
 // The CSP forbids eval; tell zod not to probe for it (the probe would log a CSP violation).
+performance.mark('bailian:script');
 z.config({ jitless: true });
 registerComponents();
+performance.mark('bailian:registered');
 
 const MODES: readonly StudioMode[] = ['generate', 'edit', 'translate', 'guide'];
 const HISTORY_CHUNK = 50;
@@ -814,9 +816,11 @@ function onBootstrap(): void {
   const parsed = HostMessage.safeParse(data);
   if (!parsed.success || parsed.data.type !== 'init') return;
   init = parsed.data;
+  performance.mark('bailian:bootstrap-parsed');
   renderShell();
   renderMain();
   renderCards();
+  performance.mark('bailian:rendered');
 }
 
 function onInit(message: InitMessage): void {
