@@ -554,6 +554,10 @@ function renderFigure(card: Card, image: StudioImage, caption: string): HTMLElem
   const cap = el('figcaption');
   cap.append(el('span', { className: 'path', textContent: caption, title: image.displayPath }));
   if (image.seed !== undefined) cap.append(el('span', { className: 'seed', textContent: s('seedValue', image.seed) }));
+  // The run had a seed but the model reports only the first image's (wan2.6 image sets, guides): say so instead of showing nothing.
+  else if (card.mode !== 'translate' && card.job.images.some((other) => other.seed !== undefined)) {
+    cap.append(el('span', { className: 'seed not-reported', textContent: s('seedNotReported'), title: s('seedNotReportedWhy') }));
+  }
   const actions = el('div', { className: 'figure-actions' });
   const location = image.location;
   if (location) {

@@ -30,7 +30,7 @@ export const STRING_KEYS = [
   'sourceLang', 'targetLang', 'domainHint', 'domainHintPlaceholder', 'sensitives', 'sensitivesPlaceholder',
   'terms', 'termSource', 'termTarget', 'addTerm', 'saveGlossary', 'glossarySaved', 'noTerms',
   'open', 'reveal', 'insertLink', 'useAsReference', 'rerunSeed', 'copyPrompt', 'openDocument',
-  'seedValue', 'rewrittenPrompt', 'noApiKey', 'requestId', 'taskId', 'elapsed',
+  'seedValue', 'seedNotReported', 'seedNotReportedWhy', 'rewrittenPrompt', 'noApiKey', 'requestId', 'taskId', 'elapsed',
   'statusRunning', 'statusDone', 'statusFailed', 'statusCancelled', 'statusStopped', 'statusInterrupted', 'statusPartial', 'clearCards',
   'imagesOne', 'imagesMany', 'before', 'after',
   'errInvalidSeed', 'errPasteTooLarge', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm', 'errTermTwice',

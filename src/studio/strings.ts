@@ -80,6 +80,8 @@ export function studioStrings(): StudioStrings {
     copyPrompt: t('Copy Prompt'),
     openDocument: t('Open Guide'),
     seedValue: t('Seed {0}'),
+    seedNotReported: t('Seed not reported'),
+    seedNotReportedWhy: t('For this model DashScope reports the seed of the first image only. To get images you can reproduce exactly, generate one at a time.'),
     rewrittenPrompt: t('Rewritten prompt: {0}'),
     noApiKey: t('Set your DashScope API key first (Bailian: Set API Key).'),
     requestId: t('Request id: {0}'),

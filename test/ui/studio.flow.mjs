@@ -121,6 +121,21 @@ export const flows = [
       assert.match(await rerun.locator('.card-params').innerText(), /1 image · Seed 13/);
       await rerun.locator('button.copy-prompt').click();
       await restored.locator('#notice', { hasText: 'Copied.' }).waitFor();
+
+      // wan2.6-t2i reports one seed per request: the second image says its seed is not reported, and why.
+      await pickOption(restored, 'model', 'wan2.6-t2i');
+      await pickOption(restored, 'count', '2');
+      await typePrompt(page, restored, 'Paper lanterns along a canal at night');
+      await restored.locator('vscode-button#run:not([disabled])').click();
+      await restored.locator('#cards > article.card:nth-of-type(3)').waitFor();
+      const set = await finishedCard(restored);
+      assert.equal(await set.getAttribute('data-status'), 'done', await set.innerText());
+      const setSeeds = await set.locator('figcaption .seed').allInnerTexts();
+      assert.equal(setSeeds.length, 2, `both images have a seed caption: ${setSeeds}`);
+      assert.match(setSeeds[0], /^Seed \d+$/);
+      assert.equal(setSeeds[1], 'Seed not reported');
+      assert.match((await set.locator('figcaption .seed.not-reported').getAttribute('title')) ?? '', /first image only/);
+      assert.equal(await set.locator('button.rerun-seed').count(), 1, 'only the image with a known seed offers a re-run with it');
     },
   },
   {
