@@ -27,14 +27,15 @@
 //   bundle. Target ≤ 200 KB.
 //
 //   flock /tmp/bailian-suite.lock npm run bench -- editor
-/* global document, getComputedStyle, requestAnimationFrame -- only inside page.evaluate callbacks, which run in the workbench page */
+/* global document, getComputedStyle, performance, requestAnimationFrame -- only inside page.evaluate callbacks, which run in the workbench page */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { createSandbox, installSignalHandlers, launchChromium, onCleanup, runCleanups, startCodeServer, waitFor, workbenchUrl } from '../scripts/lib/code-server.mjs';
 import { buildExtension, ensureEnvironment, repoRoot } from '../scripts/lib/environment.mjs';
+// The palette as the UI flows use it (retries while the extension host registers its commands).
+import { runCommand } from '../test/ui/lib/workbench.mjs';
 import { historyLine } from '../src/pipeline/history.ts';
 import { SEED, figure, fmt, header, quantile, seededRandom, table } from './lib/figures.ts';
 
@@ -103,35 +104,9 @@ function historyText() {
   return text;
 }
 
-/**
- * Opens the palette, types the command and waits for its row (retrying while the extension host
- * registers commands); resolves with the time right before the click that runs it.
- */
-async function pressCommand(page, title, { timeoutMs = 60_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  const input = page.locator('.quick-input-widget input');
-  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) }) }).first();
-  for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ state: 'visible', timeout: 3_000 });
-      const t0 = performance.now();
-      await row.click();
-      return t0;
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`"${title}" never appeared in the command palette`, { cause: error });
-      await page.keyboard.press('Escape');
-      await input.waitFor({ state: 'hidden' });
-    }
-  }
-}
-
 /** Closes every editor and waits until no tab is left (the next open creates a new panel). */
 async function closeEditors(page) {
-  await pressCommand(page, 'View: Close All Editors');
+  await runCommand(page, 'View: Close All Editors');
   await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
 }
 
@@ -140,7 +115,7 @@ const webviewFrame = (page) => page.frameLocator('iframe.webview:visible').frame
 
 /** Activation times (ms) of ours and the empty extension from the Running Extensions editor. */
 async function activationTimes(page) {
-  await pressCommand(page, 'Developer: Show Running Extensions');
+  await runCommand(page, 'Developer: Show Running Extensions');
   let seen = [];
   return waitFor(
     'both extensions activated in Running Extensions',
@@ -205,7 +180,7 @@ async function timeOpen(page, title, which) {
       }),
     which,
   );
-  await pressCommand(page, title);
+  await runCommand(page, title);
   return opened;
 }
 
