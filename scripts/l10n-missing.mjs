@@ -38,7 +38,7 @@ if (mergeAt >= 0) {
     bundle[message] = translation;
   }
   writeBundle(bundlePath, bundle);
-  console.error(`merged ${added} translation(s)`);
+  console.error(`merged ${added} translation${added === 1 ? '' : 's'}`);
 }
 
 if (args.includes('--prune')) {

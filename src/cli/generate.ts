@@ -13,7 +13,7 @@ import { EXIT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, re
 export function templateOf(values: Values): string {
   const template = str(values, 'template') ?? DEFAULT_NAME_TEMPLATE;
   const unknown = unknownTemplateVariables(template);
-  if (unknown.length) throw new UsageError(`--template: unknown variable(s) ${unknown.map((u) => '${' + u + '}').join(', ')}; use \${model} \${seed} \${date} \${time} \${index} \${prompt}.`);
+  if (unknown.length) throw new UsageError(`--template: unknown variable${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => '${' + u + '}').join(', ')}; use \${model} \${seed} \${date} \${time} \${index} \${prompt}.`);
   return template;
 }
 

@@ -58,10 +58,10 @@ export async function runInterleave(values: Values, positionals: string[], io: I
     const summary = { model: spec.id, markdown: mdPath ?? null, paths: done.images.map((i) => i.file.path), seeds: done.images.map((i) => i.seed ?? null), request_id: done.requestId ?? null, task_id: null, complete: done.outcome === 'completed' };
     if (json) io.out(JSON.stringify(summary));
     if (done.outcome === 'completed') {
-      if (!quiet) io.err(`done: ${done.images.length} image(s), ${done.textLength} characters of text`);
+      if (!quiet) io.err(`done: ${done.images.length} image${done.images.length === 1 ? '' : 's'}, ${done.textLength} characters of text`);
       return EXIT.ok;
     }
-    if (!quiet) io.err(`kept the partial result: ${mdPath} (${done.images.length} image(s), ${done.textLength} characters)`);
+    if (!quiet) io.err(`kept the partial result: ${mdPath} (${done.images.length} image${done.images.length === 1 ? '' : 's'}, ${done.textLength} characters)`);
     throw done.error;
   } catch (error) {
     failure = error;

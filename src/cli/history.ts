@@ -24,7 +24,7 @@ export async function readWorkspaceHistory(values: Values, io: Io, command: stri
   const root = await findHistoryRoot(start);
   if (!root) throw new UsageError(`No history found: there is no ${HISTORY_PATH} in ${start} or any folder above it.`, command, false);
   const { entries, badLines } = await new HistoryLog(nodeFileSystem(root)).read();
-  if (badLines.length) io.err(`warning: skipped ${badLines.length} line(s) of ${join(root, HISTORY_PATH)} that do not parse (line ${badLines.slice(0, 5).join(', ')}${badLines.length > 5 ? ', …' : ''})`);
+  if (badLines.length) io.err(`warning: skipped ${badLines.length} line${badLines.length === 1 ? '' : 's'} of ${join(root, HISTORY_PATH)} that do not parse (line ${badLines.slice(0, 5).join(', ')}${badLines.length > 5 ? ', …' : ''})`);
   return { root, entries, badLines };
 }
 

@@ -171,7 +171,7 @@ export async function regenerationOfEntry(entry: HistoryEntry, root: string, io:
 export async function runRegenerate(values: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
   const [target, ...rest] = positionals;
   if (!target) throw new UsageError(`regenerate needs an image file or a history entry id (see \`${PROGRAM} history\`).`, 'regenerate');
-  if (rest.length) throw new UsageError(`Unexpected argument(s): ${rest.join(' ')}.`, 'regenerate');
+  if (rest.length) throw new UsageError(`Unexpected argument${rest.length === 1 ? '' : 's'}: ${rest.join(' ')}.`, 'regenerate');
   const path = resolve(io.cwd, target);
   let regeneration: Regeneration;
   if (await pathExists(path)) {

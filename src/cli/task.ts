@@ -11,7 +11,7 @@ export async function runTask(values: Values, positionals: string[], io: Io, sta
   const [action, taskId, ...rest] = positionals;
   if (!action || !['status', 'wait', 'cancel'].includes(action)) throw new UsageError(`task needs an action: status, wait or cancel (e.g. \`${PROGRAM} task wait <task-id>\`).`, 'task');
   if (!taskId) throw new UsageError(`task ${action} needs a task id.`, 'task');
-  if (rest.length) throw new UsageError(`Unexpected argument(s): ${rest.join(' ')}.`, 'task');
+  if (rest.length) throw new UsageError(`Unexpected argument${rest.length === 1 ? '' : 's'}: ${rest.join(' ')}.`, 'task');
   const rawModel = str(values, 'model');
   const spec = rawModel ? findModel(rawModel) : undefined;
   if (rawModel && !spec) throw new UsageError(`Unknown model "${rawModel}"; run \`${PROGRAM} models\`.`, 'task');

@@ -104,7 +104,7 @@ async function askForEdit(host: Host, selected: vscode.Uri[]): Promise<{ images:
     void vscode.window.showErrorMessage(vscode.l10n.t('No edit model takes {0} images.', images.length));
     return undefined;
   }
-  const spec = await pickModel(models, { title, placeHolder: vscode.l10n.t('Choose an edit model ({0} image(s))', images.length), last: host.state.get<string>(LAST_EDIT_MODEL_KEY), region: host.config.read().region });
+  const spec = await pickModel(models, { title, placeHolder: images.length === 1 ? vscode.l10n.t('Choose an edit model (1 image)') : vscode.l10n.t('Choose an edit model ({0} images)', images.length), last: host.state.get<string>(LAST_EDIT_MODEL_KEY), region: host.config.read().region });
   if (!spec) return undefined;
   await host.state.update(LAST_EDIT_MODEL_KEY, spec.id);
   const names = images.map((uri, i) => `${i + 1}: ${uri.path.slice(uri.path.lastIndexOf('/') + 1)}`).join(', ');

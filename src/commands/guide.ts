@@ -131,10 +131,10 @@ export async function generateGuideCommand(host: Host, argument?: unknown): Prom
                     ctx.setProgress(describeProgress(event));
                     progress.report({ message: describeProgress(event) });
                   },
-                  onText: () => progress.report({ message: vscode.l10n.t('Writing… ({0} image(s) so far)', images) }),
+                  onText: () => progress.report({ message: writingText(images) }),
                   onImage: () => {
-                    ctx.setProgress(vscode.l10n.t('Writing… ({0} image(s) so far)', ++images));
-                    progress.report({ message: vscode.l10n.t('Writing… ({0} image(s) so far)', images) });
+                    ctx.setProgress(writingText(++images));
+                    progress.report({ message: writingText(images) });
                   },
                   openDocument: async (header) => {
                     const name = await saveAtomically(workspaceFileSystem(location.folder), { stem: renderName(GUIDE_NAME, { date: started, prompt: args.prompt }), ext: 'md', bytes: new TextEncoder().encode(header) });
@@ -179,4 +179,10 @@ export async function generateGuideCommand(host: Host, argument?: unknown): Prom
   } catch (error) {
     return failedOutcome(host, Commands.generateGuide, error);
   }
+}
+
+/** The guide's progress line while it streams. */
+function writingText(images: number): string {
+  if (images === 0) return vscode.l10n.t('Writing…');
+  return images === 1 ? vscode.l10n.t('Writing… (1 image so far)') : vscode.l10n.t('Writing… ({0} images so far)', images);
 }

@@ -35,7 +35,7 @@ export async function pickImagesInOrder(options: { title: string; min: number; m
   const picked: vscode.Uri[] = [];
   while (picked.length < options.max) {
     const items: ImageItem[] = [];
-    if (picked.length >= options.min) items.push({ label: `$(check) ${vscode.l10n.t('Done: use {0} image(s)', picked.length)}`, done: true, alwaysShow: true });
+    if (picked.length >= options.min) items.push({ label: `$(check) ${picked.length === 1 ? vscode.l10n.t('Done: use 1 image') : vscode.l10n.t('Done: use {0} images', picked.length)}`, done: true, alwaysShow: true });
     for (const uri of all) {
       if (picked.some((p) => p.toString() === uri.toString())) continue;
       items.push({ label: uri.path.slice(uri.path.lastIndexOf('/') + 1), description: displayPath(uri), iconPath: uri, uri });

@@ -108,13 +108,15 @@ export function generateImageTool(host: Host): vscode.LanguageModelTool<z.input<
       const n = options.input.n ?? 1;
       const cost = costText(host, { model, prompt: options.input.prompt, ...(options.input.n !== undefined ? { n: options.input.n } : {}), ...(options.input.promptExtend !== undefined ? { promptExtend: options.input.promptExtend } : {}) });
       return {
-        invocationMessage: cost ? vscode.l10n.t('Generating with {0}: {1}…', model, cost) : vscode.l10n.t('Generating {0} image(s) with {1}…', n, model),
+        invocationMessage: cost ? vscode.l10n.t('Generating with {0}: {1}…', model, cost) : n === 1 ? vscode.l10n.t('Generating 1 image with {0}…', model) : vscode.l10n.t('Generating {0} images with {1}…', n, model),
         ...(confirmationWanted()
           ? {
               confirmationMessages: {
                 title: vscode.l10n.t('Generate an image with Bailian?'),
                 message: new vscode.MarkdownString(
-                  vscode.l10n.t('{0} image(s) with **{1}** from the prompt: "{2}". DashScope bills every image it produces; the files are saved into the workspace.', n, model, options.input.prompt) +
+                  (n === 1
+                    ? vscode.l10n.t('1 image with **{0}** from the prompt: "{1}". DashScope bills every image it produces; the file is saved into the workspace.', model, options.input.prompt)
+                    : vscode.l10n.t('{0} images with **{1}** from the prompt: "{2}". DashScope bills every image it produces; the files are saved into the workspace.', n, model, options.input.prompt)) +
                     (cost ? `\n\n${vscode.l10n.t('Estimate: {0}.', cost)}` : ''),
                 ),
               },

@@ -560,7 +560,7 @@ function decodeURIComponentSafe(s: string): string {
 }
 
 function describeZodIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `Unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling.`;
+  if (issue.code === 'unrecognized_keys') return `Unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling.`;
   if (issue.code === 'invalid_union' && issue.path[0] === 'images') return 'An image must be a URL, an oss:// URL, a data: URI, a file path, or {kind, …}.';
   return issue.message;
 }

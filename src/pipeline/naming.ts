@@ -140,7 +140,7 @@ export function unknownTemplateVariables(template: string): string[] {
 export function renderName(template: string, values: NameValues): string {
   const unknown = unknownTemplateVariables(template);
   if (unknown.length) {
-    throw new Error(`Unknown name template variable(s) ${unknown.map((u) => '${' + u + '}').join(', ')}; use ${TEMPLATE_VARIABLES.map((v) => '${' + v + '}').join(', ')}.`);
+    throw new Error(`Unknown name template variable${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => '${' + u + '}').join(', ')}; use ${TEMPLATE_VARIABLES.map((v) => '${' + v + '}').join(', ')}.`);
   }
   const date = values.date ?? new Date();
   const vars: Record<TemplateVariable, string> = {
