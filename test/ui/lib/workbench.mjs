@@ -12,7 +12,14 @@ export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
   const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
   for (;;) {
     await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
+    const opened = await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    if (!opened) {
+      // Keys typed into a webview that keeps focus (an image preview after a dialog closed) may not
+      // reach the workbench: click the side bar's title, as a person would, and press F1 again.
+      await page.locator('.part.sidebar .composite.title').first().click();
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible' });
+    }
     await input.fill(`>${title}`);
     try {
       await row.waitFor({ state: 'visible', timeout: 3_000 });
