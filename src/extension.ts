@@ -61,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
   return {
     apiKeySource: async () => (await services()).api.apiKeySource(),
     whenStudioReady: async () => (await services()).api.whenStudioReady(),
+    whenStudioHandshakesAgain: async () => (await services()).api.whenStudioHandshakesAgain(),
     whenStudioJobFinished: async () => (await services()).api.whenStudioJobFinished(),
     jobs: async () => (await services()).api.jobs(),
     persistedTasks: async () => (await services()).api.persistedTasks(),

@@ -34,6 +34,8 @@ export interface BailianExtensionApi {
   apiKeySource(): Promise<ApiKeySource | undefined>;
   /** Resolves when the open studio finished its webview handshake; rejects if none is open. */
   whenStudioReady(): Promise<void>;
+  /** Resolves at the open studio's next handshake (a page loaded again: shown after hidden, or retried); rejects if none is open. */
+  whenStudioHandshakesAgain(): Promise<void>;
   /** Resolves with the outcome of the open studio's next generation (tests, automation). */
   whenStudioJobFinished(): Promise<StudioJobOutcome>;
   /** The jobs of this window (snapshots; no request, no key). */
@@ -132,6 +134,16 @@ export function startExtension(context: vscode.ExtensionContext): Services {
   const api: BailianExtensionApi = {
     apiKeySource: async () => (await apiKeys.get(config.read().region))?.source,
     whenStudioReady: () => StudioPanel.currentPanel?.whenReady() ?? Promise.reject(new Error('The studio is not open')),
+    whenStudioHandshakesAgain: () => {
+      const panel = StudioPanel.currentPanel;
+      if (!panel) return Promise.reject(new Error('The studio is not open'));
+      return new Promise((resolve) => {
+        const subscription = panel.onDidBecomeReady(() => {
+          subscription.dispose();
+          resolve();
+        });
+      });
+    },
     whenStudioJobFinished: () => {
       const panel = StudioPanel.currentPanel;
       if (!panel) return Promise.reject(new Error('The studio is not open'));

@@ -29,6 +29,7 @@ import {
 } from './protocol';
 import { runStudioJob, studioImageOf } from './runs';
 import { modelDescription, studioStrings } from './strings';
+import { LOAD_TIMEOUT_MS, LoadWatchdog } from './watchdog';
 
 /** What the studio needs from the extension; owned by the composition root. */
 export interface StudioServices extends Host {
@@ -73,6 +74,19 @@ export class StudioPanel implements vscode.Disposable {
   private pendingOpen: { mode: StudioMode; inputs: PickerImage[] } | undefined;
   /** Whether the webview shows the history (it then gets updates when the manifest grows). */
   private historyWanted = false;
+  /** Whether the panel was visible at its last view-state change (showing a hidden one reloads its page). */
+  private wasVisible: boolean;
+  /** Loads the page again when a load never reports `ready` (see watchdog.ts). */
+  private readonly watchdog = new LoadWatchdog({
+    retry: (attempt) => {
+      this.services.log.warn(`The studio page did not load within ${LOAD_TIMEOUT_MS / 1000} s; loading it again (retry ${attempt}).`);
+      this.panel.webview.html = this.renderHtml(this.panel.webview);
+    },
+    giveUp: (attempts) => {
+      this.services.log.error(`The studio page did not load after ${attempts} tries.`);
+      void this.reportBlank();
+    },
+  });
 
   /** Fires each time the webview finished its handshake (after `init` was posted). */
   readonly onDidBecomeReady = this.readyEmitter.event;
@@ -132,10 +146,22 @@ export class StudioPanel implements vscode.Disposable {
     webview.options = StudioPanel.webviewOptions(services.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.svg');
     webview.html = this.renderHtml(webview);
+    // A hidden panel has no page until it is shown.
+    this.wasVisible = panel.visible;
+    if (panel.visible) this.watchdog.loading();
     this.disposables.push(
       this.readyEmitter,
       this.jobEmitter,
+      { dispose: () => this.watchdog.stop() },
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (webviewPanel.visible === this.wasVisible) return;
+        this.wasVisible = webviewPanel.visible;
+        // Hidden, the page is dropped; shown again, VS Code loads it anew and it asks for `init`.
+        this.isReady = false;
+        if (webviewPanel.visible) this.watchdog.loading();
+        else this.watchdog.stop();
+      }),
       webview.onDidReceiveMessage((message: unknown) => void this.receive(message).catch((error: unknown) => services.log.error('Studio message failed:', error))),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshResourceRoots()),
       services.onDidChangeApiKey(async () => {
@@ -186,6 +212,15 @@ export class StudioPanel implements vscode.Disposable {
     });
   }
 
+  /** The page never loaded, after every retry: say so, with the ways out. */
+  private async reportBlank(): Promise<void> {
+    const reload = vscode.l10n.t('Reload Window');
+    const showLog = vscode.l10n.t('Show Log');
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Bailian Studio did not load: VS Code did not deliver its page. Reload the window to try again.'), reload, showLog);
+    if (choice === reload) await vscode.commands.executeCommand('workbench.action.reloadWindow');
+    else if (choice === showLog) this.services.log.show();
+  }
+
   private refreshResourceRoots(): void {
     this.panel.webview.options = StudioPanel.webviewOptions(this.services.extensionUri, this.extraRoots);
   }
@@ -218,6 +253,7 @@ export class StudioPanel implements vscode.Disposable {
         await this.post(await this.initMessage());
         this.pendingOpen = undefined;
         this.isReady = true;
+        this.watchdog.ready();
         this.readyEmitter.fire();
         return;
       case 'run':

@@ -45,6 +45,31 @@ async function loadFlows() {
  */
 const THEMES = { light: 'Light Modern', dark: 'Dark Modern' };
 
+/**
+ * What the window showed when a flow failed: the editor tabs, the notifications, and every
+ * webview frame with its state (still loading, busy, or the text it shows).
+ */
+/* global document -- only inside frame.evaluate callbacks, which run in the frame */
+async function describeWindow(page) {
+  const lines = [];
+  const tabs = await page.locator('.tabs-container .tab').evaluateAll((els) => els.map((el) => `${el.classList.contains('active') ? '*' : ''}${el.getAttribute('aria-label') ?? el.textContent}`));
+  lines.push(`editor tabs: ${tabs.join(' | ') || '(none)'}`);
+  const toasts = await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  if (toasts.length) lines.push(`notifications: ${toasts.join(' | ')}`);
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame() || frame.url().includes('/extensions/worker')) continue;
+    const text = await frame
+      .evaluate(() => {
+        const app = document.getElementById('app');
+        const body = (document.body?.innerText ?? '').replace(/\s+/g, ' ').trim();
+        return `${document.readyState}${app ? `, #app${app.getAttribute('aria-busy') ? ' busy' : ''}` : ''}: ${body.slice(0, 200) || '(no text)'}`;
+      })
+      .catch((why) => `(unreadable: ${String(why).split('\n')[0]})`);
+    lines.push(`frame ${frame.name() || '(unnamed)'} ${frame.url().slice(0, 120)}: ${text}`);
+  }
+  return lines.join('\n');
+}
+
 function slug(text) {
   return text
     .toLowerCase()
@@ -127,6 +152,8 @@ try {
       console.log(`  ✖ ${flow.name} (${Date.now() - started} ms)`);
       console.log(String(error instanceof Error ? error.stack : error).replace(/^/gm, '      '));
       await screenshot(`failed-${flow.name}`).catch(() => undefined);
+      // The screenshot stays on the machine that ran it; the log says what the window showed.
+      console.log((await describeWindow(page).catch((why) => `(the window could not be described: ${why})`)).replace(/^/gm, '      '));
     } finally {
       simulator.sim.faults.clear();
       simulator.restoreTiming();

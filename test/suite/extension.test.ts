@@ -42,6 +42,20 @@ suite('Bailian Image Studio', () => {
     assert.equal(webviewTabs(ViewTypes.studio).length, 1);
   });
 
+  test('a hidden studio shown again loads its page anew, which completes the handshake again', async () => {
+    const api = await activateExtension();
+    const [tab] = webviewTabs(ViewTypes.studio);
+    assert.ok(tab);
+    const again = api.whenStudioHandshakesAgain();
+    // An editor in the studio's group hides it: without retainContextWhenHidden its page is dropped.
+    const document = await vscode.workspace.openTextDocument({ content: 'hides the studio' });
+    await vscode.window.showTextDocument(document, { viewColumn: tab.group.viewColumn, preview: false });
+    await whenTabs(() => (webviewTabs(ViewTypes.studio)[0]?.isActive === false ? true : undefined), 10_000, 'the studio tab to be hidden');
+    await vscode.commands.executeCommand(Commands.openStudio);
+    await withTimeout(again, 60_000, 'the handshake of the page shown again');
+    await withTimeout(api.whenStudioReady(), 1_000, 'the studio to be ready');
+  });
+
   test('closing the studio disposes the panel', async () => {
     const api = await activateExtension();
     const [tab] = webviewTabs(ViewTypes.studio);
