@@ -165,7 +165,7 @@ async function timeOpen(page, title, which) {
           // The frame after: the prompt box has been painted.
           requestAnimationFrame(() => {
             clearTimeout(limit);
-            resolve(performance.now() - t0);
+            resolve({ ms: performance.now() - t0, clickedAt: performance.timeOrigin + t0 });
           });
         };
         // Armed before the palette opens; the click on the command's row starts the clock.
@@ -182,6 +182,23 @@ async function timeOpen(page, title, which) {
   );
   await runCommand(page, title);
   return opened;
+}
+
+/**
+ * Where a studio open's time went, ms after the click: the content frame's start (VS Code's
+ * part), then the page's own resource timings and performance marks (webview/main.ts).
+ */
+async function openSteps(page, clickedAt) {
+  const steps = await webviewFrame(page)
+    .locator('body')
+    .evaluate((body) => {
+      const perf = body.ownerDocument.defaultView.performance;
+      const resources = perf.getEntriesByType('resource').map((e) => ({ name: `${e.name.split('/').pop().split('?')[0]} fetched`, start: e.startTime, at: e.responseEnd }));
+      const marks = perf.getEntriesByType('mark').filter((e) => e.name.startsWith('bailian:')).map((e) => ({ name: e.name, at: e.startTime }));
+      return { origin: perf.timeOrigin, entries: [...resources, ...marks] };
+    });
+  const frameStart = steps.origin - clickedAt;
+  return [{ name: 'frame start', at: frameStart }, ...steps.entries.map((e) => ({ ...e, at: frameStart + e.at, ...(e.start === undefined ? {} : { start: frameStart + e.start }) }))].sort((a, b) => a.at - b.at);
 }
 
 /**
@@ -275,6 +292,7 @@ async function main() {
     // first open is also the window's first Bailian command: dist/services.js loads then.
     const samples = { activation: { ours: [], empty: [] }, first: { studio: [], empty: [] }, later: { studio: [], empty: [] }, history: [], generate: [] };
     const rows = [['window', 'activation ours', 'activation empty', 'opens (ms)', 'history tab', 'generate tab']];
+    const firstSteps = [];
     for (let i = 0; i <= PAGES; i++) {
       const warmUp = i === 0;
       // Tall, so the Running Extensions list renders every row without scrolling.
@@ -291,9 +309,13 @@ async function main() {
         let history;
         let generate;
         for (const [n, which] of order.entries()) {
-          const ms = await timeOpen(page, which === 'studio' ? 'Bailian: Open Studio' : 'Bench: Open Empty Webview Panel', which);
+          const { ms, clickedAt } = await timeOpen(page, which === 'studio' ? 'Bailian: Open Studio' : 'Bench: Open Empty Webview Panel', which);
           opens.push(`${which} ${fmt(ms)}`);
           if (!warmUp) samples[n === 0 ? 'first' : 'later'][which].push(ms);
+          if (!warmUp && n === 0) {
+            const steps = await openSteps(page, clickedAt);
+            firstSteps.push(`window ${i}, ${which}: ${steps.map((e) => `${e.name} ${e.start === undefined ? '' : `${fmt(e.start)}→`}${fmt(e.at)}`).join(', ')}, prompt box painted ${fmt(ms)}`);
+          }
           if (which === 'studio' && history === undefined) {
             // The window's first studio: the history is read from the workspace now.
             history = await timeTab(page, 'history');
@@ -313,6 +335,7 @@ async function main() {
       }
     }
     table(rows);
+    console.log(`  first webview of each window, step by step (ms after the click):\n${firstSteps.map((line) => `    ${line}`).join('\n')}`);
 
     const ours = median(samples.activation.ours);
     const empty = median(samples.activation.empty);
