@@ -1,10 +1,12 @@
 // The activation shim: all that loads when VS Code activates the extension. It registers every
 // command id, the studio serializer and the agent tools with handlers that load the real
 // composition root (src/services.ts, bundled separately as dist/services.js with the client, zod
-// and the pipeline) on first use, so activation costs next to nothing. Only vscode and the
-// constants module are imported at run time here.
+// and the pipeline) on first use, so activation costs next to nothing. Only vscode, Node
+// built-ins, the constants and the bundle loader (src/loader.ts) are imported at run time here.
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, STREAMS_STATE_KEY, TASKS_STATE_KEY, Tools, ViewTypes } from './constants';
+import { requireCached } from './loader';
 import type { BailianExtensionApi, Services } from './services';
 
 export type { BailianExtensionApi };
@@ -15,9 +17,7 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
   let loading: Promise<Services> | undefined;
   const services = (): Promise<Services> =>
     (loading ??= Promise.resolve().then(() => {
-      // A separate bundle, required at run time (esbuild leaves './services.js' external).
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const module = require('./services.js') as typeof import('./services');
+      const module = loadServicesBundle(context);
       loaded = module.startExtension(context);
       return loaded;
     }));
@@ -69,6 +69,24 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
     resumeTasks: async () => (await services()).api.resumeTasks(),
     persistStream: async (uri) => (await services()).api.persistStream(uri),
   };
+}
+
+/**
+ * dist/services.js, a separate bundle (esbuild leaves './services.js' external), loaded through
+ * a V8 code cache in the extension's global storage (src/loader.ts), saved once the window has
+ * settled; where that storage is not a local folder, a plain `require`.
+ */
+function loadServicesBundle(context: vscode.ExtensionContext): typeof import('./services') {
+  if (context.globalStorageUri.scheme !== 'file') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('./services.js') as typeof import('./services');
+  }
+  const load = requireCached<typeof import('./services')>(join(__dirname, 'services.js'), join(context.globalStorageUri.fsPath, 'code-cache'), module);
+  if (!load.fromCache) {
+    const timer = setTimeout(() => load.saveCache(), 2_000);
+    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  }
+  return load.exports;
 }
 
 export function deactivate(): void {
