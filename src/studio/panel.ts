@@ -29,7 +29,7 @@ import {
 } from './protocol';
 import { runStudioJob, studioImageOf } from './runs';
 import { modelDescription, studioStrings } from './strings';
-import { LOAD_TIMEOUT_MS, LoadWatchdog } from './watchdog';
+import { LoadWatchdog } from './watchdog';
 
 /** What the studio needs from the extension; owned by the composition root. */
 export interface StudioServices extends Host {
@@ -78,8 +78,8 @@ export class StudioPanel implements vscode.Disposable {
   private wasVisible: boolean;
   /** Loads the page again when a load never reports `ready` (see watchdog.ts). */
   private readonly watchdog = new LoadWatchdog({
-    retry: (attempt) => {
-      this.services.log.warn(`The studio page did not load within ${LOAD_TIMEOUT_MS / 1000} s; loading it again (retry ${attempt}).`);
+    retry: (attempt, waitedMs) => {
+      this.services.log.warn(`The studio page did not load within ${waitedMs / 1000} s; loading it again (retry ${attempt}).`);
       this.panel.webview.html = this.renderHtml(this.panel.webview);
     },
     giveUp: (attempts) => {

@@ -2,13 +2,16 @@
 // worker; now and then a load never completes (the worker's request is lost, and it gives up only
 // after 30 s, microsoft/vscode#125993 and kin), which leaves the studio blank. Every load ends
 // with the page's `ready`; when that does not come in time, the panel hands the page to the
-// webview again (a fresh frame and fresh requests), a few times, then tells the user. Plain
-// TypeScript with an injected timer, so it is unit-tested without VS Code.
+// webview again (a fresh frame and fresh requests), waiting longer each time, then tells the
+// user (a `ready` that comes after that is still taken). Plain TypeScript with an injected
+// timer, so it is unit-tested without VS Code.
 
-/** How long a load may take before it is tried again: far above a slow machine's 2 s. */
-export const LOAD_TIMEOUT_MS = 10_000;
-/** Loads tried again before the user is told (each after LOAD_TIMEOUT_MS). */
-export const LOAD_RETRIES = 2;
+/**
+ * How long each try may take before the page is handed over again: 10 s (a load here takes
+ * well under 1 s; a lost request hangs for 30 s), then longer, so that a slow link, where the
+ * 200 KB bundle itself takes seconds, still gets its page. After the last, the user is told.
+ */
+export const LOAD_TIMEOUTS_MS: readonly number[] = [10_000, 20_000, 30_000];
 
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -16,8 +19,8 @@ export interface Timers {
 }
 
 export interface LoadWatchdogEvents {
-  /** The page did not report `ready` in time; `attempt` counts from 1. Load it again. */
-  retry(attempt: number): void;
+  /** The page did not report `ready` within `waitedMs`; `attempt` counts from 1. Load it again. */
+  retry(attempt: number, waitedMs: number): void;
   /** It did not load after every retry either. */
   giveUp(attempts: number): void;
 }
@@ -29,17 +32,17 @@ export class LoadWatchdog {
   constructor(
     private readonly events: LoadWatchdogEvents,
     private readonly timers: Timers = { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
-    private readonly timeoutMs = LOAD_TIMEOUT_MS,
-    private readonly retries = LOAD_RETRIES,
+    private readonly timeoutsMs: readonly number[] = LOAD_TIMEOUTS_MS,
   ) {}
 
   /** A load started (the page was set, or a hidden panel was shown and VS Code reloads it). */
   loading(): void {
     this.stop();
-    this.timer = this.timers.setTimeout(() => this.expired(), this.timeoutMs);
+    const ms = this.timeoutsMs[Math.min(this.attempt, this.timeoutsMs.length - 1)]!;
+    this.timer = this.timers.setTimeout(() => this.expired(ms), ms);
   }
 
-  /** The page reported `ready`: this load is done, and the next one starts with a full allowance. */
+  /** The page reported `ready` (even after giving up): this load is done; the next starts afresh. */
   ready(): void {
     this.stop();
     this.attempt = 0;
@@ -56,16 +59,16 @@ export class LoadWatchdog {
     return this.timer !== undefined;
   }
 
-  private expired(): void {
+  private expired(waitedMs: number): void {
     this.timer = undefined;
-    if (this.attempt >= this.retries) {
+    if (this.attempt >= this.timeoutsMs.length - 1) {
       const attempts = this.attempt + 1;
       this.attempt = 0;
       this.events.giveUp(attempts);
       return;
     }
     this.attempt += 1;
-    this.events.retry(this.attempt);
+    this.events.retry(this.attempt, waitedMs);
     this.loading();
   }
 }

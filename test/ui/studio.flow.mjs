@@ -349,7 +349,8 @@ export const flows = [
       await studio.locator('vscode-text-field#history-search').click();
       await page.keyboard.type('number 999');
       await count.filter({ hasText: `1 of ${real.length + 1000} jobs` }).waitFor();
-      assert.match(await rows.first().innerText(), /Bulk prompt number 999/);
+      // textContent: rows are `content-visibility: auto`, whose innerText is empty until laid out.
+      assert.match((await rows.first().textContent()) ?? '', /Bulk prompt number 999/);
       // Leave the search empty for the next flow.
       await page.keyboard.press('Control+A');
       await page.keyboard.press('Backspace');
@@ -364,9 +365,16 @@ export const flows = [
       await items.first().waitFor({ timeout: 30_000 });
       await studio.locator('vscode-text-field#history-search').click();
       await page.keyboard.type('West Lake');
-      const match = items.first();
-      await studio.locator('#history-count', { hasText: /^\d+ of \d+ jobs$/ }).waitFor();
-      assert.match(await match.innerText(), /West Lake/);
+      // The list is redrawn per keystroke: wait for the search to have narrowed it ("N of M", N ≠ M),
+      // then read it (by textContent: rows are `content-visibility: auto`, whose innerText is empty
+      // until they are laid out; that once failed this flow).
+      const count = studio.locator('#history-count');
+      await count.filter({ hasText: /^(\d+) of (?!\1 jobs)\d+ jobs$/ }).waitFor();
+      const match = items.filter({ hasText: 'West Lake' }).first();
+      await match.waitFor();
+      const [shown, all] = ((await count.textContent()) ?? '').match(/\d+/g)?.map(Number) ?? [];
+      assert.ok(shown >= 1 && shown < all, `the search narrows the list (${shown} of ${all})`);
+      assert.equal(await items.count(), Math.min(shown, 50), 'only the matches are listed (in chunks of 50)');
       await imagesLoaded(match);
       await screenshot('history-search');
       await match.locator('vscode-button.reuse').click();

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LOAD_RETRIES, LOAD_TIMEOUT_MS, LoadWatchdog, type Timers } from '../../src/studio/watchdog';
+import { LOAD_TIMEOUTS_MS, LoadWatchdog, type Timers } from '../../src/studio/watchdog';
+
+const [FIRST, SECOND, LAST] = LOAD_TIMEOUTS_MS as [number, number, number];
 
 /** Timers driven by hand: `advance(ms)` fires what falls due, in order. */
 function manualTimers(): Timers & { advance(ms: number): void; pending(): number } {
@@ -34,7 +36,7 @@ function manualTimers(): Timers & { advance(ms: number): void; pending(): number
 function watch() {
   const timers = manualTimers();
   const events: string[] = [];
-  const dog = new LoadWatchdog({ retry: (n) => events.push(`retry ${n}`), giveUp: (n) => events.push(`give up after ${n}`) }, timers);
+  const dog = new LoadWatchdog({ retry: (n, ms) => events.push(`retry ${n} after ${ms} ms`), giveUp: (n) => events.push(`give up after ${n}`) }, timers);
   return { timers, events, dog };
 }
 
@@ -42,42 +44,49 @@ describe('studio load watchdog', () => {
   test('a page that reports ready in time is never loaded again', () => {
     const { timers, events, dog } = watch();
     dog.loading();
-    timers.advance(LOAD_TIMEOUT_MS - 1);
+    timers.advance(FIRST - 1);
     dog.ready();
-    timers.advance(10 * LOAD_TIMEOUT_MS);
+    timers.advance(10 * LAST);
     assert.deepEqual(events, []);
     assert.equal(dog.watching, false);
   });
 
-  test('a load that never reports ready is tried again, then the user is told, once', () => {
+  test('a load that never reports ready is tried again, each time waiting longer, then the user is told, once', () => {
     const { timers, events, dog } = watch();
+    assert.ok(FIRST <= 10_000 && SECOND > FIRST && LAST > SECOND, 'a slow link gets more time on each try');
     dog.loading();
-    timers.advance(LOAD_TIMEOUT_MS);
-    assert.deepEqual(events, ['retry 1']);
+    timers.advance(FIRST - 1);
+    assert.deepEqual(events, []);
+    timers.advance(1);
+    assert.deepEqual(events, [`retry 1 after ${FIRST} ms`]);
     assert.equal(dog.watching, true, 'the retry is watched too');
-    timers.advance(LOAD_RETRIES * LOAD_TIMEOUT_MS);
-    assert.deepEqual(events, [...Array.from({ length: LOAD_RETRIES }, (_, i) => `retry ${i + 1}`), `give up after ${LOAD_RETRIES + 1}`]);
+    timers.advance(SECOND);
+    assert.deepEqual(events, [`retry 1 after ${FIRST} ms`, `retry 2 after ${SECOND} ms`]);
+    timers.advance(LAST - 1);
+    assert.equal(events.length, 2);
+    timers.advance(1);
+    assert.deepEqual(events.at(-1), 'give up after 3');
     assert.equal(dog.watching, false);
-    timers.advance(10 * LOAD_TIMEOUT_MS);
-    assert.equal(events.length, LOAD_RETRIES + 1, 'nothing after giving up');
+    timers.advance(10 * LAST);
+    assert.equal(events.length, 3, 'nothing after giving up');
   });
 
   test('a retry that loads resets the allowance for the next load', () => {
     const { timers, events, dog } = watch();
     dog.loading();
-    timers.advance(LOAD_TIMEOUT_MS);
+    timers.advance(FIRST);
     dog.ready();
     dog.loading();
-    timers.advance(LOAD_TIMEOUT_MS);
-    assert.deepEqual(events, ['retry 1', 'retry 1']);
+    timers.advance(FIRST);
+    assert.deepEqual(events, [`retry 1 after ${FIRST} ms`, `retry 1 after ${FIRST} ms`]);
   });
 
   test('hiding the panel stops the watch (a hidden panel has no page); showing it starts one', () => {
     const { timers, events, dog } = watch();
     dog.loading();
-    timers.advance(LOAD_TIMEOUT_MS / 2);
+    timers.advance(FIRST / 2);
     dog.stop();
-    timers.advance(10 * LOAD_TIMEOUT_MS);
+    timers.advance(10 * LAST);
     assert.deepEqual(events, []);
     assert.equal(timers.pending(), 0);
     dog.loading();
