@@ -12,7 +12,20 @@
  */
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
+
+let undiciModule: typeof Undici | undefined;
+
+/**
+ * undici, loaded on first use rather than with the bundle: setting it up takes ~20 ms, which
+ * the extension's first command of a window (the studio opening, a picker) would otherwise wait
+ * for before anything is sent. Clients are made on the first request.
+ */
+export function undici(): typeof Undici {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred load (see above)
+  return (undiciModule ??= require('undici') as typeof Undici);
+}
 import { REGION_BASE_URLS, type Region } from './catalog.js';
 import { CLIENT_ERROR_CODES, DashScopeError, errorFromEnvelope, isAbortError, networkError, redactSecrets } from './errors.js';
 import { stripBom } from './schemas.js';
@@ -112,6 +125,7 @@ export interface DispatcherOptions {
  */
 export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   const connect = { timeout: options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs };
+  const { Agent, EnvHttpProxyAgent, ProxyAgent } = undici();
   if (options.proxyUrl) return new ProxyAgent({ uri: options.proxyUrl, connect, proxyTls: connect });
   if (options.useEnvProxy) return new EnvHttpProxyAgent({ connect });
   return new Agent({ connect });
@@ -384,7 +398,7 @@ export class Transport {
       body = JSON.stringify(call.json);
       headers['content-type'] = 'application/json';
     }
-    return request(url, {
+    return undici().request(url, {
       method: call.method,
       headers,
       body,

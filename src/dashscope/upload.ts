@@ -13,12 +13,11 @@ import { openAsBlob } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { imageSize } from 'image-size';
-import { FormData } from 'undici';
 import { DATA_URI_MAX_BYTES, UPLOAD_POLICY_PATH, type ImageInputRule, type ModelSpec } from './catalog.js';
 import { CLIENT_ERROR_CODES, DashScopeError, RequestValidationError, type ValidationIssue } from './errors.js';
 import { checkBoxesInImages, type ResolvedImageInput } from './requests.js';
 import { UploadPolicySchema, type UploadPolicy } from './schemas.js';
-import type { RetryEvent, Transport } from './transport.js';
+import { undici, type RetryEvent, type Transport } from './transport.js';
 
 /** What {@link inspectImage} learned about an image file. */
 export interface ImageInfo {
@@ -290,7 +289,7 @@ export async function uploadToOss(
   options: { signal?: AbortSignal; onRetry?: (e: RetryEvent) => void } = {},
 ): Promise<string> {
   const key = `${policy.upload_dir}/${fileName}`;
-  const form = new FormData();
+  const form = new (undici().FormData)();
   form.append('OSSAccessKeyId', policy.oss_access_key_id);
   form.append('Signature', policy.signature);
   form.append('policy', policy.policy);
