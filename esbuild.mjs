@@ -59,6 +59,19 @@ const targets = [
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
+    // Inlined into the page: nothing in it may end its <script> element.
+    supported: { 'inline-script': false },
+    // The page is UTF-8 (and module scripts always are): no \u escapes for the UI's characters.
+    charset: 'utf8',
+  },
+  {
+    ...common,
+    entryPoints: ['webview/components/toolkit.ts'],
+    outfile: 'dist/webview/toolkit.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    charset: 'utf8',
   },
 ];
 

@@ -4,7 +4,7 @@
 // the history. State lives in webview/state.ts and is persisted with vscode.setState.
 import * as z from 'zod/mini';
 import { HostMessage, type HistoryItem, type InitMessage, type JobSnapshot, type ModelOption, type PickerImage, type StudioError, type StudioImage, type StudioMode, type StringKey, type WorkspaceLocation } from '../src/studio/protocol';
-import { button, checkbox, dropdown, linkButton, registerComponents, setChoices, spinner, textArea, textField, type ValueControl } from './components';
+import { button, checkbox, dropdown, linkButton, setChoices, spinner, textArea, textField, usesToolkit, whenToolkit, type ValueControl } from './components';
 import { countOf, countPatch, newerChoicesOf, newerFacts, newerParamsFromHistory } from './newer';
 import { boxTools, markBoxes, renderNewerControls, type NewerContext } from './newer-controls';
 import { CUSTOM_SIZE, baseName, distinctNames, format, newJobId, reduce, restoreState, runParams, searchHistory, validate, type Action, type Card, type Choices, type Problem, type ViewState } from './state';
@@ -13,7 +13,6 @@ import { vscode } from './vscode-api';
 // The CSP forbids eval; tell zod not to probe for it (the probe would log a CSP violation).
 performance.mark('bailian:script');
 z.config({ jitless: true });
-registerComponents();
 performance.mark('bailian:registered');
 
 const MODES: readonly StudioMode[] = ['generate', 'edit', 'translate', 'guide'];
@@ -824,7 +823,7 @@ function onBootstrap(): void {
   renderShell();
   renderMain();
   renderCards();
-  performance.mark('bailian:rendered');
+  performance.mark('bailian:rendered', { detail: { toolkit: usesToolkit() } });
   // VS Code shows the frame at its load event (or 200 ms after writing the page, if sooner).
   window.addEventListener('load', () => performance.mark('bailian:load'), { once: true });
   requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('bailian:painted')));
@@ -940,3 +939,25 @@ window.addEventListener('keydown', (event) => {
 
 onBootstrap();
 post({ type: 'ready' });
+// The first paint used plain controls; once the toolkit's are defined, draw again with them,
+// keeping the focus (and the caret) where it was. Everything drawn comes from `state`, as after a
+// tab switch, so nothing typed meanwhile is lost.
+void whenToolkit().then(() => {
+  if (!init || app.getAttribute('aria-busy') !== null) return;
+  // Only when the page has the focus: never take it from the workbench (an open palette closes).
+  const focused = document.hasFocus() ? (document.activeElement as (HTMLElement & { selectionStart?: number | null; selectionEnd?: number | null }) | null) : null;
+  const focusId = focused && focused !== document.body ? (focused.id.replace(/-plain$/, '') || focused.closest('[id]')?.id) : undefined;
+  const caret = focused && typeof focused.selectionStart === 'number' ? [focused.selectionStart, focused.selectionEnd ?? focused.selectionStart] : undefined;
+  const scroll = window.scrollY;
+  renderShell();
+  renderMain();
+  renderCards();
+  window.scrollTo(0, scroll);
+  performance.mark('bailian:toolkit-rendered');
+  if (!focusId) return;
+  const target = document.getElementById(focusId);
+  target?.focus();
+  // The toolkit's text controls keep their input in their shadow root.
+  const inner = target?.shadowRoot?.querySelector<HTMLInputElement | HTMLTextAreaElement>('textarea, input');
+  if (inner && caret) inner.setSelectionRange(caret[0]!, caret[1]!);
+});

@@ -33,13 +33,15 @@ export function buildContentSecurityPolicy(cspSource: string, nonce: string): st
 export interface StudioHtmlOptions {
   /** `webview.cspSource`. */
   readonly cspSource: string;
-  /** The esbuild webview bundle (dist/webview/main.js). */
-  readonly scriptUri: string;
-  /** The studio stylesheet (media/studio.css). */
-  readonly styleUri: string;
+  /** The app bundle's text (dist/webview/main.js), inlined: the first paint needs no fetch. */
+  readonly script: string;
+  /** The stylesheet's text (media/studio.css), inlined for the same reason. */
+  readonly style: string;
+  /** The toolkit's components (dist/webview/toolkit.js), loaded once the page has loaded. */
+  readonly toolkitUri: string;
   /** BCP 47 language of the UI (`vscode.env.language`). */
   readonly language: string;
-  /** Document title; the visible title comes later with the `init` message. */
+  /** Document title; the visible title comes with the bootstrap or `init`. */
   readonly title: string;
   /** Defaults to a fresh {@link createNonce}. */
   readonly nonce?: string;
@@ -51,25 +53,44 @@ export interface StudioHtmlOptions {
   readonly bootstrap?: unknown;
 }
 
-/** The studio page: a static shell; webview/main.ts renders the UI once `init` arrives. */
+/**
+ * The studio page. VS Code shows a webview's frame at its load event (or 200 ms after writing it,
+ * if sooner), and a fetched script or stylesheet holds that event back by a round trip through
+ * its resource service worker and the bundle's compile. So the app and its styles are inline
+ * (under the nonce; nothing in them can end their element), it draws the form with plain
+ * controls, and a small script loads the toolkit's components after the load event; the app then
+ * draws again with them (webview/components/index.ts).
+ */
 export function buildStudioHtml(options: StudioHtmlOptions): string {
   const nonce = options.nonce ?? createNonce();
   const csp = buildContentSecurityPolicy(options.cspSource, nonce);
+  const n = escapeAttribute(nonce);
+  const loadToolkit = `addEventListener('load', () => { const s = document.createElement('script'); s.type = 'module'; s.nonce = ${jsonForScript(nonce)}; s.src = ${jsonForScript(options.toolkitUri)}; document.head.append(s); }, { once: true });`;
   return `<!DOCTYPE html>
 <html lang="${escapeAttribute(options.language)}">
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
-  <meta property="csp-nonce" content="${escapeAttribute(nonce)}">
+  <meta property="csp-nonce" content="${n}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">
+  <style nonce="${n}">${inlineText(options.style, 'style')}</style>
   <title>${escapeText(options.title)}</title>
 </head>
 <body>
   <main id="app" aria-busy="true"></main>
-${options.bootstrap === undefined ? '' : `  <script type="application/json" id="bootstrap">${jsonForScript(options.bootstrap)}</script>\n`}  <script type="module" nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(options.scriptUri)}"></script>
+${options.bootstrap === undefined ? '' : `  <script type="application/json" id="bootstrap">${jsonForScript(options.bootstrap)}</script>\n`}  <script type="module" nonce="${n}">${inlineText(options.script, 'script')}</script>
+  <script nonce="${n}">${loadToolkit}</script>
 </body>
 </html>`;
+}
+
+/**
+ * Code or CSS to inline in a `<script>` or `<style>` element: a `</script` or `</style` in it
+ * (esbuild escapes them in the bundle; a comment could still hold one) is written `<\/…`, which
+ * means the same inside a JS string or regular expression and cannot end the element.
+ */
+export function inlineText(text: string, element: 'script' | 'style'): string {
+  return text.replace(new RegExp(`</(${element})`, 'gi'), '<\\/$1');
 }
 
 /** JSON that cannot end its `<script>` element or open a comment there: every `<` is escaped. */

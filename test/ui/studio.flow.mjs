@@ -3,8 +3,9 @@
 // Flows share one workspace and one code-server, so a studio reopened by the workbench may
 // still show earlier cards: assertions look at the newest card (cards are listed newest first).
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '../../scripts/lib/environment.mjs';
 import { explorerContextMenu, explorerRow, notification, pickQuickItem, pickTheme, runCommand } from './lib/workbench.mjs';
 import { finishedCard, imagesLoaded, mode, openStudio, pickInputs, pickOption, studioFrame, typePrompt } from './lib/studio.mjs';
 
@@ -53,7 +54,56 @@ export const flows = [
       assert.equal(await studio.locator('vscode-button#run').getAttribute('disabled'), '', 'Run starts disabled without a prompt');
       assert.notEqual((await studio.locator('#model-description').innerText()).trim(), '', 'the model has a one-line description');
       assert.deepEqual(cspViolations(), [], 'the studio loads without CSP violations');
+      // The first paint came before the toolkit (plain controls), then the form was drawn again with it.
+      const marks = await studio.locator('body').evaluate((body) =>
+        body.ownerDocument.defaultView.performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: m.startTime, toolkit: m.detail?.toolkit })),
+      );
+      const first = marks.find((m) => m.name === 'bailian:rendered');
+      const again = marks.find((m) => m.name === 'bailian:toolkit-rendered');
+      assert.equal(first?.toolkit, false, `the first render used plain controls: ${JSON.stringify(marks)}`);
+      assert.ok(again && again.at > first.at, `then the toolkit's: ${JSON.stringify(marks)}`);
+      assert.equal(await studio.locator('[class*="plain-"]').count(), 0, 'no plain control is left once the toolkit is there');
+      // The toolkit took the theme's colours (it reads them at a load event it must not miss).
+      const colours = await studio.locator('vscode-text-area#prompt').evaluate((area) => {
+        const view = area.ownerDocument.defaultView;
+        const probe = area.ownerDocument.createElement('div');
+        probe.style.backgroundColor = view.getComputedStyle(area.ownerDocument.body).getPropertyValue('--vscode-input-background').trim();
+        area.ownerDocument.body.append(probe);
+        const expected = view.getComputedStyle(probe).backgroundColor;
+        probe.remove();
+        const control = area.shadowRoot.querySelector('textarea');
+        return { expected, actual: view.getComputedStyle(control).backgroundColor };
+      });
+      assert.equal(colours.actual, colours.expected, 'the prompt box has the theme\'s input background');
       await screenshot('studio-opened');
+    },
+  },
+  {
+    name: 'Studio without the toolkit (its bundle never arrives): the plain controls of the first paint generate all the same',
+    // Measures and styles of the plain controls are the same in either theme.
+    themes: ['light'],
+    async run(page, { screenshot, cspViolations }) {
+      const toolkit = join(repoRoot, 'dist', 'webview', 'toolkit.js');
+      renameSync(toolkit, `${toolkit}.hidden`);
+      try {
+        await runCommand(page, 'Bailian: Open Studio');
+        const studio = studioFrame(page);
+        await studio.locator('button#run').waitFor({ timeout: 60_000 });
+        await studio.locator('#tab-generate').click();
+        await studio.locator('#tab-generate[aria-selected="true"]').waitFor();
+        await studio.locator('select#model').selectOption('z-image-turbo');
+        await studio.locator('#prompt-plain').fill('A paper lantern drawn without the toolkit');
+        await studio.locator('button#run:not([disabled])').click();
+        const card = await finishedCard(studio);
+        assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+        await imagesLoaded(card);
+        assert.match(await card.innerText(), /A paper lantern drawn without the toolkit/);
+        assert.equal(await studio.locator('vscode-button, vscode-text-area, vscode-dropdown').count(), 0, 'no toolkit component anywhere');
+        assert.deepEqual(cspViolations(), [], 'no CSP violations (the failed load is a 404, not a refusal)');
+        await screenshot('studio-plain-controls-generated');
+      } finally {
+        renameSync(`${toolkit}.hidden`, toolkit);
+      }
     },
   },
   {

@@ -66,6 +66,7 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
       'dist/extension.js',
       'dist/services.js',
       'dist/webview/main.js',
+      'dist/webview/toolkit.js',
       'media/icon.png',
       'media/icon.svg',
       'media/studio.css',

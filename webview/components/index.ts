@@ -1,23 +1,38 @@
 // The studio's own small component layer over @vscode/webview-ui-toolkit. The rest of the
 // webview creates controls only through these functions and reads them only through the
 // `Control` shapes below, so moving to @vscode-elements/elements later touches this folder only.
-import {
-  provideVSCodeDesignSystem,
-  vsCodeButton,
-  vsCodeCheckbox,
-  vsCodeDropdown,
-  vsCodeOption,
-  vsCodeTextArea,
-  vsCodeTextField,
-} from '@vscode/webview-ui-toolkit';
+//
+// The page paints before the toolkit is there: the app is inlined into the page, and the
+// toolkit's components (./toolkit.ts, a bundle of their own) are loaded after the page's
+// load event, so the frame VS Code shows at that event needs no fetch. Until they are defined
+// these functions make plain elements with the same properties and events (styled to the
+// toolkit's measures in media/studio.css); the app then draws again with the components. If the
+// toolkit never arrives, the plain controls keep working.
+let toolkit = false;
 
-let registered = false;
+/** Whether controls made now are the toolkit's components (else plain elements). */
+export function usesToolkit(): boolean {
+  return toolkit;
+}
 
-/** Registers the custom elements once (before anything is rendered). */
-export function registerComponents(): void {
-  if (registered) return;
-  registered = true;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeTextArea(), vsCodeTextField());
+/** Resolves once the toolkit's components are defined; from then on every control is one of them. */
+export function whenToolkit(): Promise<void> {
+  return customElements.whenDefined('vscode-text-area').then(() => {
+    toolkit = true;
+  });
+}
+
+/** Forwards `value`/`checked`/`disabled` of a wrapper to the plain control inside it. */
+function forward<T extends HTMLElement>(wrapper: T, inner: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, props: readonly ('value' | 'checked' | 'disabled')[]): T {
+  for (const prop of props) {
+    Object.defineProperty(wrapper, prop, {
+      get: () => (inner as unknown as Record<string, unknown>)[prop],
+      set: (v: unknown) => {
+        (inner as unknown as Record<string, unknown>)[prop] = v;
+      },
+    });
+  }
+  return wrapper;
 }
 
 /** A form control with a string value. */
@@ -52,8 +67,9 @@ function apply<T extends HTMLElement>(element: T, options: Common): T {
 
 /** A button; `secondary` for the less important actions. */
 export function button(label: string, onClick: () => void, options: Common & { secondary?: boolean } = {}): ButtonControl {
-  const el = apply(document.createElement('vscode-button') as ButtonControl, options);
+  const el = apply(document.createElement(toolkit ? 'vscode-button' : 'button') as ButtonControl, options);
   el.textContent = label;
+  if (!toolkit) el.classList.add('plain-button');
   if (options.secondary) el.setAttribute('appearance', 'secondary');
   el.addEventListener('click', () => {
     if (!el.disabled) onClick();
@@ -73,7 +89,8 @@ export function linkButton(label: string, onClick: () => void, options: Common =
 
 /** A single-line text field. */
 export function textField(options: Common & { value?: string; placeholder?: string; onInput?: (value: string) => void; label?: string }): ValueControl {
-  const el = apply(document.createElement('vscode-text-field') as ValueControl & { placeholder: string }, options);
+  const el = apply(document.createElement(toolkit ? 'vscode-text-field' : 'input') as ValueControl & { placeholder: string }, options);
+  if (!toolkit) el.classList.add('plain-input');
   if (options.placeholder) el.placeholder = options.placeholder;
   el.value = options.value ?? '';
   if (options.label) el.setAttribute('aria-label', options.label);
@@ -83,6 +100,25 @@ export function textField(options: Common & { value?: string; placeholder?: stri
 
 /** A multi-line text area with a visible label. */
 export function textArea(options: Common & { value?: string; placeholder?: string; rows?: number; label?: string; onInput?: (value: string) => void }): ValueControl {
+  if (!toolkit) {
+    // The wrapper carries the id, like the toolkit's element; the text area inside, `<id>-plain`.
+    const wrapper = apply(document.createElement('div'), options);
+    wrapper.classList.add('plain-text-area');
+    const area = document.createElement('textarea');
+    if (options.id) area.id = `${options.id}-plain`;
+    area.rows = options.rows ?? 3;
+    if (options.placeholder) area.placeholder = options.placeholder;
+    area.value = options.value ?? '';
+    if (options.label) {
+      const text = document.createElement('label');
+      text.textContent = options.label;
+      if (options.id) text.htmlFor = area.id;
+      wrapper.append(text);
+    }
+    wrapper.append(area);
+    if (options.onInput) area.addEventListener('input', () => options.onInput!(area.value));
+    return forward(wrapper, area, ['value', 'disabled']) as unknown as ValueControl;
+  }
   const el = apply(document.createElement('vscode-text-area') as ValueControl & { placeholder: string }, options);
   el.setAttribute('rows', String(options.rows ?? 3));
   el.setAttribute('resize', 'vertical');
@@ -95,7 +131,8 @@ export function textArea(options: Common & { value?: string; placeholder?: strin
 
 /** A dropdown over `choices`; the value is selected once the options are slotted. */
 export function dropdown(choices: readonly { value: string; label: string }[], options: Common & { value?: string; onChange?: (value: string) => void; label?: string }): ValueControl {
-  const el = apply(document.createElement('vscode-dropdown') as ValueControl, options);
+  const el = apply(document.createElement(toolkit ? 'vscode-dropdown' : 'select') as ValueControl, options);
+  if (!toolkit) el.classList.add('plain-select');
   setChoices(el, choices, options.value);
   if (options.label) el.setAttribute('aria-label', options.label);
   if (options.onChange) el.addEventListener('change', () => options.onChange!(el.value));
@@ -106,19 +143,30 @@ export function dropdown(choices: readonly { value: string; label: string }[], o
 export function setChoices(el: ValueControl, choices: readonly { value: string; label: string }[], value?: string): void {
   el.replaceChildren(
     ...choices.map((choice) => {
-      const item = document.createElement('vscode-option');
+      const item = document.createElement(el.tagName === 'SELECT' ? 'option' : 'vscode-option');
       item.setAttribute('value', choice.value);
       item.textContent = choice.label;
       return item;
     }),
   );
   const wanted = value !== undefined && choices.some((c) => c.value === value) ? value : choices[0]?.value;
+  if (wanted !== undefined && el.tagName === 'SELECT') el.value = wanted;
   // Options are slotted asynchronously; select once the dropdown has seen them.
-  if (wanted !== undefined) queueMicrotask(() => (el.value = wanted));
+  else if (wanted !== undefined) queueMicrotask(() => (el.value = wanted));
 }
 
 /** A checkbox with its label. */
 export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void, options: Common = {}): CheckControl {
+  if (!toolkit) {
+    const wrapper = apply(document.createElement('label'), options);
+    wrapper.classList.add('plain-checkbox');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = checked;
+    wrapper.append(box, label);
+    box.addEventListener('change', () => onChange(box.checked));
+    return forward(wrapper, box, ['checked', 'disabled']) as unknown as CheckControl;
+  }
   const el = apply(document.createElement('vscode-checkbox') as CheckControl, options);
   el.textContent = label;
   el.checked = checked;

@@ -20,8 +20,9 @@ export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
       await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible' });
     }
-    await input.fill(`>${title}`);
     try {
+      // The palette closes when something else takes the focus (a webview that just loaded): then try again.
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ state: 'visible', timeout: 3_000 });
       await row.click();
       return;
