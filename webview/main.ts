@@ -81,6 +81,13 @@ function renderShell(): void {
   app.removeAttribute('aria-busy');
 }
 
+/** The whole page: header and tabs, the current mode's form or the history, the cards. */
+function renderAll(): void {
+  renderShell();
+  renderMain();
+  renderCards();
+}
+
 function renderTabs(): void {
   const all: (StudioMode | 'history')[] = [...MODES, 'history'];
   const label: Record<StudioMode | 'history', StringKey> = { generate: 'modeGenerate', edit: 'modeEdit', translate: 'modeTranslate', guide: 'modeGuide', history: 'modeHistory' };
@@ -820,9 +827,7 @@ function onBootstrap(): void {
   if (!parsed.success || parsed.data.type !== 'init') return;
   init = parsed.data;
   performance.mark('bailian:bootstrap-parsed');
-  renderShell();
-  renderMain();
-  renderCards();
+  renderAll();
   performance.mark('bailian:rendered', { detail: { toolkit: usesToolkit() } });
   // VS Code shows the frame at its load event (or 200 ms after writing the page, if sooner).
   window.addEventListener('load', () => performance.mark('bailian:load'), { once: true });
@@ -949,9 +954,7 @@ void whenToolkit().then(() => {
   const focusId = focused && focused !== document.body ? (focused.id.replace(/-plain$/, '') || focused.closest('[id]')?.id) : undefined;
   const caret = focused && typeof focused.selectionStart === 'number' ? [focused.selectionStart, focused.selectionEnd ?? focused.selectionStart] : undefined;
   const scroll = window.scrollY;
-  renderShell();
-  renderMain();
-  renderCards();
+  renderAll();
   window.scrollTo(0, scroll);
   performance.mark('bailian:toolkit-rendered');
   if (!focusId) return;

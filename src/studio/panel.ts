@@ -7,7 +7,7 @@ import { requireTrust, type Host } from '../commands/host';
 import { Commands, ViewTypes } from '../constants';
 import type { MtLanguage } from '../dashscope';
 import { mtLanguageLabel } from '../host/languages';
-import { runErrorAction } from '../host/errors';
+import { errorActionLabel, runErrorAction } from '../host/errors';
 import { displayPath, resolveInsideWorkspace, workspaceFileSystem } from '../host/workspaceFs';
 import { replaceAtomically, readIfExists, saveAtomically } from '../pipeline/files';
 import { formatDate, formatTime } from '../pipeline/naming';
@@ -218,10 +218,10 @@ export class StudioPanel implements vscode.Disposable {
   /** The page never loaded, after every retry: say so, with the ways out. */
   private async reportBlank(): Promise<void> {
     const reload = vscode.l10n.t('Reload Window');
-    const showLog = vscode.l10n.t('Show Log');
+    const showLog = errorActionLabel('showLog');
     const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Bailian Studio did not load: VS Code did not deliver its page. Reload the window to try again.'), reload, showLog);
     if (choice === reload) await vscode.commands.executeCommand('workbench.action.reloadWindow');
-    else if (choice === showLog) this.services.log.show();
+    else if (choice === showLog) await runErrorAction('showLog', this.services.log);
   }
 
   private refreshResourceRoots(): void {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readFileSync } from 'node:fs';
 import { buildContentSecurityPolicy, buildStudioHtml, createNonce, inlineText, NONCE_BYTES } from '../../src/studio/html';
 
 const cspSource = 'https://file+.vscode-resource.vscode-cdn.net';
@@ -72,16 +71,6 @@ describe('studio html', () => {
     const html = buildStudioHtml(options);
     assert.equal((html.match(/<\/script>/gi) ?? []).length, 2, 'only the two real end tags');
     assert.equal((html.match(/<\/style>/gi) ?? []).length, 1, 'only the real end tag');
-  });
-
-  test('the built bundle needs no escaping: esbuild writes no "</script" into it', () => {
-    let bundle: string;
-    try {
-      bundle = readFileSync('dist/webview/main.js', 'utf8');
-    } catch {
-      return; // Not built in this checkout yet; the build itself is tested by the editor tiers.
-    }
-    assert.doesNotMatch(bundle, /<\/script/i);
   });
 
   test('the bootstrap is an inert JSON data block that no string in it can end or escape', () => {
