@@ -4,6 +4,7 @@
 // integration suite (test/suite → out/test/suite); `--quiet` prints only problems. Type
 // checking is `npm run check`.
 import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -21,6 +22,15 @@ const common = {
   legalComments: 'none',
 };
 
+/** In dist/services.js, `undici` is dist/undici.js, the bundle next to it. */
+/** @type {import('esbuild').Plugin} */
+const undiciBesideServices = {
+  name: 'undici-beside-services',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
   {
@@ -34,7 +44,7 @@ const targets = [
     external: ['vscode', './services.js'],
   },
   {
-    // Everything else of the extension host: the client (undici, zod), the pipeline, the commands.
+    // Everything else of the extension host: the client (zod), the pipeline, the commands.
     ...common,
     entryPoints: ['src/services.ts'],
     outfile: 'dist/services.js',
@@ -42,6 +52,17 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [undiciBesideServices],
+  },
+  {
+    // undici on its own (520 KB minified, as large as the rest of the host's code): the client
+    // requires it on the first request, so loading dist/services.js does not read and compile it.
+    ...common,
+    entryPoints: [createRequire(import.meta.url).resolve('undici')],
+    outfile: 'dist/undici.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,

@@ -27,6 +27,31 @@ export default tseslint.config(
     },
   },
   {
+    // What keeps dist/services.js small (the first Bailian command of a window waits for it).
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > :matches(ImportSpecifier[imported.name='z'], ImportDefaultSpecifier)",
+          message: "Use `import * as z from 'zod'`: esbuild cannot tree-shake the named `z` namespace, which pulls all 64 locales (~360 KB) into the bundle.",
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'undici',
+              allowTypeImports: true,
+              message: 'Load undici through `undici()` (src/dashscope/transport.ts): it is its own bundle (dist/undici.js), loaded on the first request.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { globals: nodeGlobals },
   },

@@ -7,7 +7,7 @@
  * Scripted: `{ images: [uri…], model, prompt, n?, size?, seed?, negativePrompt? }`.
  */
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Commands } from '../constants';
 import { modelsForTask, type ModelSpec } from '../dashscope';
 import { MissingApiKeyError } from '../host/clients';

@@ -7,7 +7,7 @@
  * negativePrompt?, nameTemplate? }` and no question is asked.
  */
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Commands } from '../constants';
 import { getModel, modelsForTask, type GenerationRequest, type ModelSpec } from '../dashscope';
 import { MissingApiKeyError } from '../host/clients';

@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { confirmCost, pricingRegion } from './cost';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Commands } from '../constants';
 import { modelsForTask } from '../dashscope';
 import { MissingApiKeyError } from '../host/clients';

@@ -5,7 +5,7 @@
  * another region).
  */
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV_API_KEY, type Region } from '../constants';
 import { SERVICE_REGIONS, type KeyCheck } from '../host/clients';
 import { regionLabel } from '../host/errors';

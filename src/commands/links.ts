@@ -4,7 +4,7 @@
  * each path segment URL-encoded so spaces and CJK names work in every previewer.
  */
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { markdownLink } from '../pipeline/markdown';
 import { findWorkspaceImages } from './pickers';
 import { displayPath } from '../host/workspaceFs';

@@ -11,7 +11,7 @@
 import * as vscode from 'vscode';
 import { pricingRegion } from './cost';
 import { TASKS_STATE_KEY } from '../constants';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CLIENT_ERROR_CODES, DashScopeError, GenerationRequestSchema, getModel, isRetriable, type DashScopeClient, type GenerationRequest, type SubmittedTask } from '../dashscope';
 import { summarizeError, isCancellation } from '../host/errors';
 import type { Log } from '../host/log';

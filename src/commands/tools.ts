@@ -9,7 +9,7 @@
  * which nobody answers in automated runs).
  */
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigKeys, Tools } from '../constants';
 import { estimateCost, modelsForTask, type GenerationRequest } from '../dashscope';
 import { describeCost, pricingRegion, totalOf } from './cost';

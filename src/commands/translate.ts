@@ -12,7 +12,7 @@
  * does not stop the others; a summary says what was translated, skipped and failed, with codes.
  */
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Commands } from '../constants';
 import { MT_LANGUAGES, modelsForTask, type MtLanguage, type TranslationOptions } from '../dashscope';
 import { MissingApiKeyError, type ClientLease } from '../host/clients';

@@ -8,7 +8,7 @@
  *
  * Section numbers refer to ../shared/reference/dashscope-api.md; "N§" to newer-models.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ENDPOINT_PATHS,
   MODELS,

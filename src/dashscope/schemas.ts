@@ -9,7 +9,7 @@
  *
  * Section numbers refer to ../shared/reference/dashscope-api.md; "N§" to newer-models.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseSize, type ModelSpec, type ResponseFamily } from './catalog.js';
 
 const optNumber = z.number().optional().catch(undefined);

@@ -10,7 +10,7 @@
  *
  * Section numbers refer to ../shared/reference/dashscope-api.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RESULT_RETENTION_MS } from '../dashscope/catalog.js';
 import { redactSecrets } from '../dashscope/errors.js';
 

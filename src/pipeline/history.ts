@@ -8,7 +8,7 @@
  * through the provenance key scrubber as a last line of defence. Lines that do not parse (hand
  * edits, a newer format) are skipped and reported, never fatal.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { estimateCost, type Region } from '../dashscope/index.js';
 import { appendFile, readIfExists, type FileSystem } from './files.js';
 import { provenanceParameters, scrubSecrets, type RequestLike } from './provenance.js';

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -65,6 +66,7 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
       'LICENSE.txt',
       'dist/extension.js',
       'dist/services.js',
+      'dist/undici.js',
       'dist/webview/main.js',
       'dist/webview/toolkit.js',
       'media/icon.png',
@@ -89,11 +91,39 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
   });
 
   test('ships nothing outside the allowlist', () => {
-    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|services)\.js|dist\/webview\/[^/]+\.js|media\/.+|package\.nls(\.[a-z-]+)?\.json|l10n\/.+\.json)$/;
+    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|services|undici)\.js|dist\/webview\/[^/]+\.js|media\/.+|package\.nls(\.[a-z-]+)?\.json|l10n\/.+\.json)$/;
     assert.deepEqual(
       files.filter((file) => !allowed.test(file)),
       [],
     );
+  });
+
+  test('the host bundles require only vscode, Node built-ins and each other (no node_modules ship)', () => {
+    // `node:` ids include prefix-only ones that older Node versions do not list (undici's lazy `node:sqlite`).
+    const builtins = { has: (id: string) => id.startsWith('node:') || builtinModules.includes(id) };
+    const allowed: Record<string, (id: string) => boolean> = {
+      'dist/extension.js': (id) => id === 'vscode' || id === './services.js' || builtins.has(id),
+      'dist/services.js': (id) => id === 'vscode' || id === './undici.js' || builtins.has(id),
+      'dist/undici.js': (id) => builtins.has(id),
+    };
+    for (const [file, ok] of Object.entries(allowed)) {
+      const text = entries.get(`extension/${file}`)!().toString('utf8');
+      const ids = [...text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+      assert.ok(ids.length > 0, `${file} requires something`);
+      assert.deepEqual(ids.filter((id) => !ok(id)), [], `${file} requires only what ships`);
+    }
+    assert.match(entries.get('extension/dist/services.js')!().toString('utf8'), /require\("\.\/undici\.js"\)/, 'the client loads undici from its own bundle');
+  });
+
+  test('dist/services.js, which the first command of a window waits for, holds neither undici nor zod\'s locales', () => {
+    const services = entries.get('extension/dist/services.js')!();
+    // ~330 KB today; with undici (520 KB) or the 64 locales of zod's named `z` (360 KB) it is over 600 KB.
+    assert.ok(services.length < 450 * 1024, `dist/services.js is ${Math.round(services.length / 1024)} KB`);
+    const text = services.toString('utf8');
+    // A diagnostics channel name of undici's, and the German locale's "invalid input" (as esbuild
+    // writes it: ASCII, with \x escapes).
+    assert.doesNotMatch(text, /undici:request/);
+    assert.doesNotMatch(text, /Ung(ü|\\xFC)ltige Eingabe/);
   });
 
   test('the packaged manifest is the extension manifest', () => {
