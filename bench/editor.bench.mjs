@@ -37,10 +37,10 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSandbox, installSignalHandlers, launchChromium, onCleanup, runCleanups, startCodeServer, waitFor, workbenchUrl } from '../scripts/lib/code-server.mjs';
+import { createSandbox, installSignalHandlers, launchChromium, onCleanup, runCleanups, startCodeServer, workbenchUrl } from '../scripts/lib/code-server.mjs';
 import { buildExtension, ensureEnvironment, repoRoot } from '../scripts/lib/environment.mjs';
 // The palette as the UI flows use it (retries while the extension host registers its commands).
-import { runCommand } from '../test/ui/lib/workbench.mjs';
+import { activationTimesOf, runCommand } from '../test/ui/lib/workbench.mjs';
 import { historyLine } from '../src/pipeline/history.ts';
 import { SEED, figure, fmt, header, quantile, seededRandom, table } from './lib/figures.ts';
 
@@ -122,28 +122,8 @@ const webviewFrame = (page) => page.frameLocator('iframe.webview:visible').frame
 
 /** Activation times (ms) of ours and the empty extension from the Running Extensions editor. */
 async function activationTimes(page) {
-  await runCommand(page, 'Developer: Show Running Extensions');
-  let seen = [];
-  return waitFor(
-    'both extensions activated in Running Extensions',
-    async () => {
-      const rows = await page.locator('.runtime-extensions-editor .extension').evaluateAll((elements) =>
-        elements.map((e) => ({ name: e.querySelector('.name')?.textContent ?? '', time: e.querySelector('.activation-time')?.textContent ?? '' })),
-      );
-      seen = rows;
-      const ms = (names) => {
-        const m = /Activation: (\d+(?:\.\d+)?)ms/.exec(rows.find((r) => names.includes(r.name.trim()))?.time ?? '');
-        return m ? Number(m[1]) : undefined;
-      };
-      const ours = ms(OURS);
-      const empty = ms(EMPTY);
-      return ours !== undefined && empty !== undefined ? { ours, empty, rows: rows.length } : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 250 },
-  ).catch(async (error) => {
-    await page.screenshot({ path: join(resultsDir, 'bench-running-extensions.png') }).catch(() => undefined);
-    throw new Error(`${error.message}; rows seen: ${JSON.stringify(seen.slice(0, 80))} (screenshot test-results/bench-running-extensions.png)`);
-  });
+  const [ours, empty] = await activationTimesOf(page, [OURS, EMPTY], { screenshot: join(resultsDir, 'bench-running-extensions.png') });
+  return { ours, empty };
 }
 
 /**

@@ -2,28 +2,76 @@
 // command id, the studio serializer and the agent tools with handlers that load the real
 // composition root (src/services.ts, bundled separately as dist/services.js with the client, zod
 // and the pipeline) on first use, so activation costs next to nothing. Only vscode, Node
-// built-ins, the constants and the bundle loader (src/loader.ts) are imported at run time here.
+// built-ins, the constants, the bundle loader (src/loader.ts) and the studio's page
+// (src/studio/shell.ts, for "Open Studio" before that bundle loaded) are imported at run time here.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, STREAMS_STATE_KEY, TASKS_STATE_KEY, Tools, ViewTypes } from './constants';
 import { requireCached } from './loader';
 import type { BailianExtensionApi, Services } from './services';
+import { EarlyStudio, createStudioWebviewPanel, staticInitCacheFor } from './studio/shell';
 
 export type { BailianExtensionApi };
 
 let loaded: Services | undefined;
 
+/** After an early studio's page first speaks, how long the services wait before loading: its first paint comes first. */
+const LOAD_AFTER_PAGE_MS = 100;
+/** The longest an early studio waits for its services (a page that never speaks is the studio's watchdog's to handle). */
+const LOAD_EARLY_STUDIO_MS = 2000;
+
 export function activate(context: vscode.ExtensionContext): BailianExtensionApi {
   let loading: Promise<Services> | undefined;
+  let early: EarlyStudio | undefined;
   const services = (): Promise<Services> =>
     (loading ??= Promise.resolve().then(() => {
       const module = loadServicesBundle(context);
       loaded = module.startExtension(context);
+      const handOver = early?.handOver();
+      early = undefined;
+      if (handOver) loaded.adoptStudio(handOver);
       return loaded;
     }));
 
+  /**
+   * "Open Studio" before the services loaded: the page opens from here (src/studio/shell.ts), and
+   * the services load once it has drawn, then take it over. Loading them while VS Code builds the
+   * webview would compete with it for the CPU. False when the usual way must be taken: loading
+   * has begun, or there is no saved static part of `init` yet, or the page could not be made.
+   */
+  const openStudioEarly = (): boolean => {
+    if (loading) return false;
+    if (early) {
+      early.reveal();
+      return true;
+    }
+    const staticInit = staticInitCacheFor(context)?.read();
+    if (!staticInit) return false;
+    const panel = createStudioWebviewPanel(context.extensionUri);
+    const timers: NodeJS.Timeout[] = [];
+    const load = (): void => {
+      for (const timer of timers.splice(0)) clearTimeout(timer);
+      // The page is open and waits for them: say so if they cannot load (a command would fail the same way).
+      services().catch((error: unknown) => void vscode.window.showErrorMessage(vscode.l10n.t('Bailian Image Studio could not start: {0}', error instanceof Error ? error.message : String(error))));
+    };
+    try {
+      early = new EarlyStudio(panel, context.extensionUri, staticInit, () => timers.push(setTimeout(load, LOAD_AFTER_PAGE_MS)));
+    } catch {
+      panel.dispose();
+      return false;
+    }
+    timers.push(setTimeout(load, LOAD_EARLY_STUDIO_MS));
+    context.subscriptions.push({ dispose: () => timers.forEach(clearTimeout) });
+    return true;
+  };
+
   for (const id of Object.values(Commands)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await services()).run(id, args)));
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        if (id === Commands.openStudio && openStudioEarly()) return;
+        return (await services()).run(id, args);
+      }),
+    );
   }
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(ViewTypes.studio, {

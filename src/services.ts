@@ -24,6 +24,7 @@ import { guarded } from './host/errors';
 import { createLog } from './host/log';
 import { ApiKeyStore, type ApiKeySource } from './host/secrets';
 import { StudioPanel, type StudioJobOutcome, type StudioServices } from './studio/panel';
+import { staticInitCacheFor, type EarlyStudioHandOver } from './studio/shell';
 
 /**
  * What `activate` returns (`extension.exports`). Deliberately small and key-free: other
@@ -56,6 +57,8 @@ export interface Services {
   run(id: string, args: unknown[]): Promise<unknown>;
   /** Revives a studio panel after a reload (the serializer). */
   revive(panel: vscode.WebviewPanel): void;
+  /** Takes over the studio the activation shim opened before this bundle loaded. */
+  adoptStudio(early: EarlyStudioHandOver): void;
   /** The agent tools by name. */
   readonly tools: Readonly<Record<string, vscode.LanguageModelTool<never>>>;
   readonly api: BailianExtensionApi;
@@ -95,7 +98,8 @@ export function startExtension(context: vscode.ExtensionContext): Services {
         return { saved: [], expired: [], failed: [], kept: [] };
       })
       .finally(() => (resuming = undefined)));
-  const studio: StudioServices = { ...host, extensionUri: context.extensionUri, onDidChangeApiKey: apiKeys.onDidChange };
+  const staticInitCache = staticInitCacheFor(context);
+  const studio: StudioServices = { ...host, extensionUri: context.extensionUri, onDidChangeApiKey: apiKeys.onDidChange, ...(staticInitCache ? { staticInitCache } : {}) };
 
   /** Every command, in one table: id → handler (arguments as VS Code passes them). */
   const commands: Record<(typeof Commands)[keyof typeof Commands], (...args: unknown[]) => unknown> = {
@@ -169,6 +173,7 @@ export function startExtension(context: vscode.ExtensionContext): Services {
       return handler(...args);
     },
     revive: (panel) => void StudioPanel.revive(panel, studio),
+    adoptStudio: (early) => void StudioPanel.adopt(early, studio),
     tools: toolsByName(host),
     api,
     resume,

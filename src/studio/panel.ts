@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { findWorkspaceImages, isImageUri } from '../commands/pickers';
 import { activeLinkTarget } from '../commands/progress';
@@ -13,7 +12,6 @@ import { replaceAtomically, readIfExists, saveAtomically } from '../pipeline/fil
 import { formatDate, formatTime } from '../pipeline/naming';
 import { GLOSSARY_TEMPLATE, formatGlossary } from '../pipeline/glossary';
 import { mtSources, mtTargetsFor } from '../pipeline/translate';
-import { buildStudioHtml } from './html';
 import { studioModelOptions } from './models';
 import {
   WebviewMessage,
@@ -29,6 +27,7 @@ import {
   type WorkspaceLocation,
 } from './protocol';
 import { runStudioJob, studioImageOf } from './runs';
+import { createStudioWebviewPanel, studioPageHtml, studioWebviewOptions, type EarlyStudioHandOver, type StaticInit, type StaticInitCache } from './shell';
 import { modelDescription, studioStrings } from './strings';
 import { LoadWatchdog } from './watchdog';
 
@@ -37,12 +36,31 @@ export interface StudioServices extends Host {
   readonly extensionUri: vscode.Uri;
   /** Fires when the stored API key changed (the studio then updates its warning). */
   readonly onDidChangeApiKey: vscode.Event<void>;
+  /** Where the static part of `init` is saved for the next window's early page (shell.ts); none when storage is not local. */
+  readonly staticInitCache?: StaticInitCache;
 }
 
 /** "Open in Studio": the mode to start in and the Explorer selection (Uris; anything else is ignored). */
 export interface StudioOpenRequest {
   readonly mode: StudioMode;
   readonly uris?: unknown;
+}
+
+/** What the studio's `init` carries that never changes while the window lives: strings, models, languages. */
+export function studioStaticInit(): StaticInit {
+  const label = (code: MtLanguage | 'auto') => mtLanguageLabel(code);
+  const sources = mtSources();
+  const targets = [...new Set(sources.flatMap((s) => mtTargetsFor(s)))];
+  return {
+    type: 'init',
+    strings: studioStrings(),
+    models: studioModelOptions(vscode.env.language, modelDescription),
+    languages: {
+      sources: sources.map((code) => ({ code, label: label(code) })),
+      targets: targets.map((code) => ({ code, label: label(code) })),
+      pairs: Object.fromEntries(sources.map((s) => [s, mtTargetsFor(s)])),
+    },
+  };
 }
 
 /** Most history entries sent to the webview (newest first). */
@@ -101,16 +119,14 @@ export class StudioPanel implements vscode.Disposable {
 
   /** Reveals the open studio, or opens a new one in the active column; `open` preselects a mode and input images. */
   static createOrShow(services: StudioServices, open?: StudioOpenRequest): StudioPanel {
-    const column = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
     let studio = StudioPanel.current;
     // A hidden studio has no document (no retainContextWhenHidden): revealing it reloads the page,
     // which then asks for `init`; the selection must ride on that instead of a message now.
     const live = studio?.panel.visible === true;
     if (studio) {
-      studio.panel.reveal(column);
+      studio.panel.reveal(vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One);
     } else {
-      const panel = vscode.window.createWebviewPanel(StudioPanel.viewType, vscode.l10n.t('Bailian Studio'), column, { ...StudioPanel.webviewOptions(services.extensionUri), retainContextWhenHidden: false });
-      studio = new StudioPanel(panel, services);
+      studio = new StudioPanel(createStudioWebviewPanel(services.extensionUri), services);
     }
     if (open) studio.openWith(open, live);
     return studio;
@@ -123,30 +139,28 @@ export class StudioPanel implements vscode.Disposable {
   }
 
   /**
-   * Scripts enabled; local resources limited to the webview bundle, media, and the workspace
-   * folders (saved images are shown from there, never from DashScope URLs).
+   * Takes over the panel the activation shim opened before the services loaded (shell.ts): its
+   * page stays, and the messages it sent meanwhile are handled now, in order (its `ready` first).
    */
-  static webviewOptions(extensionUri: vscode.Uri, extraRoots: readonly vscode.Uri[] = []): vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      localResourceRoots: [
-        vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
-        vscode.Uri.joinPath(extensionUri, 'media'),
-        ...(vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri),
-        ...extraRoots,
-      ],
-    };
+  static adopt(early: EarlyStudioHandOver, services: StudioServices): StudioPanel {
+    StudioPanel.current?.dispose();
+    return new StudioPanel(early.panel, services, early.messages);
   }
 
+  /** `early`: the messages of a page already loaded (adopt); otherwise the panel gets its page now. */
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly services: StudioServices,
+    early?: readonly unknown[],
   ) {
     StudioPanel.current = this;
     const { webview } = panel;
-    webview.options = StudioPanel.webviewOptions(services.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.svg');
-    webview.html = this.renderHtml(webview);
+    // An adopted panel has its options, icon and page from createStudioWebviewPanel and EarlyStudio.
+    if (!early) {
+      webview.options = studioWebviewOptions(services.extensionUri);
+      panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.svg');
+      webview.html = this.renderHtml(webview);
+    }
     // A hidden panel has no page until it is shown.
     this.wasVisible = panel.visible;
     if (panel.visible) this.watchdog.loading();
@@ -172,7 +186,13 @@ export class StudioPanel implements vscode.Disposable {
         if (this.historyWanted && this.isReady) void this.sendHistory();
       }),
     );
-    services.log.debug('Studio panel opened');
+    if (early) {
+      void (async () => {
+        for (const message of early) await this.receive(message).catch((error: unknown) => services.log.error('Studio message failed:', error));
+      })();
+    }
+    if (early) services.log.info(`Studio opened before the services loaded; taken over with ${early.length === 1 ? '1 message' : `${early.length} messages`} from its page`);
+    else services.log.info('Studio opened');
   }
 
   /** Resolves once the webview has completed its `ready`/`init` handshake. */
@@ -202,17 +222,7 @@ export class StudioPanel implements vscode.Disposable {
   }
 
   private renderHtml(webview: vscode.Webview): string {
-    const { extensionUri } = this.services;
-    // Read for every page (a rebuilt bundle shows on the next load; ~0.3 ms for the two files).
-    return buildStudioHtml({
-      cspSource: webview.cspSource,
-      script: readFileSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'main.js').fsPath, 'utf8'),
-      style: readFileSync(vscode.Uri.joinPath(extensionUri, 'media', 'studio.css').fsPath, 'utf8'),
-      toolkitUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'toolkit.js')).toString(),
-      language: vscode.env.language,
-      title: vscode.l10n.t('Bailian Studio'),
-      bootstrap: { ...this.staticInit(), hasApiKey: true, jobs: [], glossary: { terms: [] } } satisfies InitMessage,
-    });
+    return studioPageHtml(webview, this.services.extensionUri, this.staticInit());
   }
 
   /** The page never loaded, after every retry: say so, with the ways out. */
@@ -225,7 +235,7 @@ export class StudioPanel implements vscode.Disposable {
   }
 
   private refreshResourceRoots(): void {
-    this.panel.webview.options = StudioPanel.webviewOptions(this.services.extensionUri, this.extraRoots);
+    this.panel.webview.options = studioWebviewOptions(this.services.extensionUri, this.extraRoots);
   }
 
   private toImage = (uri: vscode.Uri, facts?: { width?: number; height?: number; seed?: number | undefined }): StudioImage => studioImageOf(this.panel.webview, uri, facts);
@@ -309,29 +319,19 @@ export class StudioPanel implements vscode.Disposable {
     }
   }
 
-  /** What `init` carries that does not change while the window lives: strings, models, languages (built once per panel). */
-  private staticInit(): Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages'> {
-    this.staticInitCache ??= this.buildStaticInit();
-    return this.staticInitCache;
+  /**
+   * What `init` carries that does not change while the window lives: strings, models, languages
+   * (built once per panel, and saved for the next window's early page).
+   */
+  private staticInit(): StaticInit {
+    if (!this.builtStaticInit) {
+      this.builtStaticInit = studioStaticInit();
+      this.services.staticInitCache?.save(this.builtStaticInit);
+    }
+    return this.builtStaticInit;
   }
 
-  private staticInitCache: Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages'> | undefined;
-
-  private buildStaticInit(): Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages'> {
-    const label = (code: MtLanguage | 'auto') => mtLanguageLabel(code);
-    const sources = mtSources();
-    const targets = [...new Set(sources.flatMap((s) => mtTargetsFor(s)))];
-    return {
-      type: 'init',
-      strings: studioStrings(),
-      models: studioModelOptions(vscode.env.language, modelDescription),
-      languages: {
-        sources: sources.map((code) => ({ code, label: label(code) })),
-        targets: targets.map((code) => ({ code, label: label(code) })),
-        pairs: Object.fromEntries(sources.map((s) => [s, mtTargetsFor(s)])),
-      },
-    };
-  }
+  private builtStaticInit: StaticInit | undefined;
 
   private async initMessage(): Promise<InitMessage> {
     return {

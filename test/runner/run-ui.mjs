@@ -34,7 +34,11 @@ async function loadFlows() {
   // Each flow runs once per theme it names (`themes` on the flow, else on its file, else light
   // only): every light run first, in file order, then the dark ones, so a dark run sees the
   // workspace the light runs left, as a person's second session would.
-  const runs = modules.flatMap((module) => module.flows.flatMap((flow) => (flow.themes ?? module.themes ?? ['light']).map((theme) => ({ flow, theme }))));
+  // BAILIAN_UI_FLOW_NAME=text runs only the flows whose name contains it.
+  const named = process.env.BAILIAN_UI_FLOW_NAME;
+  const runs = modules.flatMap((module) =>
+    module.flows.filter((flow) => !named || flow.name.includes(named)).flatMap((flow) => (flow.themes ?? module.themes ?? ['light']).map((theme) => ({ flow, theme }))),
+  );
   return [...runs.filter((run) => run.theme === 'light'), ...runs.filter((run) => run.theme !== 'light')];
 }
 
@@ -128,7 +132,19 @@ try {
     });
     const cspViolations = () => [...violations];
     const prefix = `${String(index + 1).padStart(2, '0')}-${theme === 'light' ? '' : `${theme}-`}`;
-    const screenshot = (name) => page.screenshot({ path: join(screenshotsDir, `${prefix}${slug(name)}.png`) });
+    const screenshot = (name, target = page) => target.screenshot({ path: join(screenshotsDir, `${prefix}${slug(name)}.png`) });
+    // Another window on the workspace, as a person opens one: a new browser context (nothing of
+    // this window's editors is restored there) with its own extension host; closed with the flow.
+    const windows = [];
+    const openWindow = async () => {
+      const other = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: flow.locale ?? 'en-US' });
+      windows.push(other);
+      const otherPage = await other.newPage();
+      otherPage.setDefaultTimeout(30_000);
+      await otherPage.goto(url);
+      await otherPage.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+      return otherPage;
+    };
     const limit = timeout(FLOW_TIMEOUT_MS, flow.name);
     const started = Date.now();
     try {
@@ -141,7 +157,7 @@ try {
             // The window really is in the run's theme (VS Code marks the workbench vs / vs-dark).
             await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 10_000 });
           }
-          await flow.run(page, { screenshot, cspViolations, sim: simulator.sim, workspace: sandbox.workspace, theme });
+          await flow.run(page, { screenshot, cspViolations, sim: simulator.sim, workspace: sandbox.workspace, userDataDir: sandbox.userDataDir, openWindow, theme });
         })(),
         limit.promise,
       ]);
@@ -158,6 +174,7 @@ try {
       simulator.sim.faults.clear();
       simulator.restoreTiming();
       limit.cancel();
+      for (const other of windows) await other.close().catch(() => undefined);
       await context.close().catch(() => undefined);
     }
   }

@@ -55,6 +55,34 @@ export async function answerInput(page, text, { hint } = {}) {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Activation times (ms) from the Running Extensions editor ("Developer: Show Running Extensions"),
+ * once every extension of `extensions` has activated; each is named by its id and display name
+ * (the editor shows either). The editor stays open. On a timeout, `screenshot` is where the
+ * editor's picture goes.
+ */
+export async function activationTimesOf(page, extensions, { timeoutMs = 60_000, screenshot } = {}) {
+  await runCommand(page, 'Developer: Show Running Extensions');
+  let seen = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await page.locator('.runtime-extensions-editor .extension').evaluateAll((elements) =>
+      elements.map((e) => ({ name: e.querySelector('.name')?.textContent ?? '', time: e.querySelector('.activation-time')?.textContent ?? '' })),
+    );
+    seen = rows;
+    const times = extensions.map((names) => {
+      const m = /Activation: (\d+(?:\.\d+)?)ms/.exec(rows.find((r) => names.includes(r.name.trim()))?.time ?? '');
+      return m ? Number(m[1]) : undefined;
+    });
+    if (times.every((t) => t !== undefined)) return times;
+    if (Date.now() > deadline) {
+      if (screenshot) await page.screenshot({ path: screenshot }).catch(() => undefined);
+      throw new Error(`not every extension activated in Running Extensions within ${timeoutMs / 1000} s; rows seen: ${JSON.stringify(seen.slice(0, 80))}${screenshot ? ` (screenshot ${screenshot})` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** Waits until the extension host has loaded the extensions (our commands are in the palette). */
 export async function whenExtensionsLoaded(page, { timeoutMs = 60_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
