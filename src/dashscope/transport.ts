@@ -19,8 +19,10 @@ let undiciModule: typeof Undici | undefined;
 
 /**
  * undici, loaded on first use rather than with the bundle: setting it up takes ~20 ms, which
- * the extension's first command of a window (the studio opening, a picker) would otherwise wait
- * for before anything is sent. Clients are made on the first request.
+ * the extension's first command of a window (a picker, the studio's services) would otherwise
+ * wait for before anything is sent. In the extension it is its own bundle (dist/undici.js, see
+ * esbuild.mjs), so loading dist/services.js does not even read it. Clients are made on the
+ * first request.
  */
 export function undici(): typeof Undici {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred load (see above)

@@ -27,7 +27,7 @@ import {
   type WorkspaceLocation,
 } from './protocol';
 import { runStudioJob, studioImageOf } from './runs';
-import { createStudioWebviewPanel, studioPageHtml, studioWebviewOptions, type EarlyStudioHandOver, type StaticInit, type StaticInitCache } from './shell';
+import { createStudioWebviewPanel, showStudioIconSoon, studioPageHtml, studioWebviewOptions, type EarlyStudioHandOver, type StaticInit, type StaticInitCache } from './shell';
 import { modelDescription, studioStrings } from './strings';
 import { LoadWatchdog } from './watchdog';
 
@@ -155,10 +155,9 @@ export class StudioPanel implements vscode.Disposable {
   ) {
     StudioPanel.current = this;
     const { webview } = panel;
-    // An adopted panel has its options, icon and page from createStudioWebviewPanel and EarlyStudio.
+    // An adopted panel has its options and page from createStudioWebviewPanel and EarlyStudio.
     if (!early) {
       webview.options = studioWebviewOptions(services.extensionUri);
-      panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.svg');
       webview.html = this.renderHtml(webview);
     }
     // A hidden panel has no page until it is shown.
@@ -262,6 +261,7 @@ export class StudioPanel implements vscode.Disposable {
     const message = parsed.data;
     switch (message.type) {
       case 'ready':
+        void showStudioIconSoon(this.panel, this.services.extensionUri);
         this.isReady = false;
         await this.post(await this.initMessage());
         this.pendingOpen = undefined;

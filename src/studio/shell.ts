@@ -36,12 +36,39 @@ export function studioWebviewOptions(extensionUri: vscode.Uri, extraRoots: reado
   };
 }
 
-/** A new studio panel in the active editor's column, with its options and icon (no page yet). */
+/** A new studio panel in the active editor's column, with its options (no page yet; the icon comes with {@link showStudioIconSoon}). */
 export function createStudioWebviewPanel(extensionUri: vscode.Uri): vscode.WebviewPanel {
   const column = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
-  const panel = vscode.window.createWebviewPanel(ViewTypes.studio, vscode.l10n.t('Bailian Studio'), column, { ...studioWebviewOptions(extensionUri), retainContextWhenHidden: false });
-  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-  return panel;
+  return vscode.window.createWebviewPanel(ViewTypes.studio, vscode.l10n.t('Bailian Studio'), column, { ...studioWebviewOptions(extensionUri), retainContextWhenHidden: false });
+}
+
+/**
+ * How long after its page first speaks a studio tab gets its icon. Setting a webview panel's
+ * icon makes the workbench rewrite the style sheet of every webview icon and restyle itself
+ * (measured: the page's frame started ~25 ms later with the icon set at creation), which would
+ * hold back the page's first paint.
+ */
+export const ICON_AFTER_PAGE_MS = 200;
+const iconShown = new WeakMap<vscode.WebviewPanel, Promise<void>>();
+
+/** Gives the studio's tab its icon shortly after its page spoke (once per panel); resolves when it has it, or was closed first. */
+export function showStudioIconSoon(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): Promise<void> {
+  let shown = iconShown.get(panel);
+  if (!shown) {
+    shown = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+        resolve();
+      }, ICON_AFTER_PAGE_MS);
+      const subscription = panel.onDidDispose(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    iconShown.set(panel, shown);
+  }
+  return shown;
 }
 
 /** The studio page for `webview`: the app and its styles inline, the static part of `init` as its bootstrap. */
@@ -151,7 +178,9 @@ export class EarlyStudio {
     this.subscriptions = [
       panel.webview.onDidReceiveMessage((message: unknown) => {
         this.messages.push(message);
-        if (this.messages.length === 1) onFirstMessage();
+        if (this.messages.length > 1) return;
+        void showStudioIconSoon(panel, extensionUri);
+        onFirstMessage();
       }),
       panel.onDidDispose(() => {
         this.disposed = true;

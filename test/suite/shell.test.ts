@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { studioStaticInit } from '../../src/studio/panel';
-import { EarlyStudio, StaticInitCache, createStudioWebviewPanel } from '../../src/studio/shell';
+import { EarlyStudio, StaticInitCache, createStudioWebviewPanel, showStudioIconSoon } from '../../src/studio/shell';
 import { EXTENSION_ID, withTimeout } from './helpers';
 
 suite('Studio early page', () => {
@@ -71,7 +71,12 @@ suite('Studio early page', () => {
       const firstMessage = new Promise<void>((resolve) => (spoke = resolve));
       const early = new EarlyStudio(panel, extensionUri(), studioStaticInit(), () => spoke());
       assert.match(panel.webview.html, /<script type="application\/json" id="bootstrap">/);
+      // Setting an icon restyles the workbench: it must not hold back the page's first paint.
+      assert.equal(panel.iconPath, undefined, 'no icon while the page loads');
       await withTimeout(firstMessage, 60_000, 'the early page to speak');
+      // Scheduled when the page spoke: the same promise for every later caller.
+      await withTimeout(showStudioIconSoon(panel, extensionUri()), 10_000, 'the icon after the page spoke');
+      assert.match(String(panel.iconPath), /media\/icon\.svg$/);
       const handOver = early.handOver();
       assert.ok(handOver);
       assert.equal(handOver.panel, panel);
@@ -81,6 +86,14 @@ suite('Studio early page', () => {
     } finally {
       panel.dispose();
     }
+  });
+
+  test('a studio closed before its icon came never gets one, and nothing waits for it', async () => {
+    const panel = createStudioWebviewPanel(extensionUri());
+    const shown = showStudioIconSoon(panel, extensionUri());
+    panel.dispose();
+    await withTimeout(shown, 1_000, 'the icon promise of a closed panel');
+    assert.equal(panel.iconPath, undefined);
   });
 
   test('an early studio the user closed hands nothing over', () => {
