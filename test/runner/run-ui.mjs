@@ -17,7 +17,7 @@ import {
 } from '../../scripts/lib/code-server.mjs';
 import { buildExtension, ensureEnvironment, repoRoot } from '../../scripts/lib/environment.mjs';
 import { startTestSimulator } from './suite-report.mjs';
-import { pickTheme } from '../ui/lib/workbench.mjs';
+import { newestExtensionLog, pickTheme } from '../ui/lib/workbench.mjs';
 
 const FLOW_TIMEOUT_MS = 3 * 60_000;
 const resultsDir = join(repoRoot, 'test-results');
@@ -170,6 +170,8 @@ try {
       await screenshot(`failed-${flow.name}`).catch(() => undefined);
       // The screenshot stays on the machine that ran it; the log says what the window showed.
       console.log((await describeWindow(page).catch((why) => `(the window could not be described: ${why})`)).replace(/^/gm, '      '));
+      const log = newestExtensionLog(sandbox.userDataDir).trim().split('\n').slice(-15).join('\n');
+      console.log(`      the extension's log, last lines:\n${log || '(none yet)'}`.replace(/\n/g, '\n        '));
     } finally {
       simulator.sim.faults.clear();
       simulator.restoreTiming();

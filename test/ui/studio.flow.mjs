@@ -3,11 +3,11 @@
 // Flows share one workspace and one code-server, so a studio reopened by the workbench may
 // still show earlier cards: assertions look at the newest card (cards are listed newest first).
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync, readdirSync, renameSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../../scripts/lib/code-server.mjs';
 import { repoRoot } from '../../scripts/lib/environment.mjs';
-import { activationTimesOf, explorerContextMenu, explorerRow, notification, pickQuickItem, pickTheme, runCommand } from './lib/workbench.mjs';
+import { activationTimesOf, newestExtensionLog, explorerContextMenu, explorerRow, notification, pickQuickItem, pickTheme, runCommand } from './lib/workbench.mjs';
 import { finishedCard, imagesLoaded, mode, openStudio, pickInputs, pickOption, studioFrame, typePrompt } from './lib/studio.mjs';
 
 export { runCommand, studioFrame };
@@ -45,17 +45,12 @@ async function inputNames(studio) {
  */
 
 /**
- * The extension's log in the newest extension host (each window has its own, numbered in the
- * order they started: logs/<session>/exthost<N>/<extension id>/), once the services have made it.
+ * How long a studio shown again (its page is reloaded) may take. Now and then VS Code's webview
+ * service worker loses the request for the frame it writes the page into, and answers it only
+ * at its own 30 s timeout (resolveTimeout in its service-worker.js); the studio's watchdog also
+ * hands the page over again meanwhile (src/studio/watchdog.ts). So: past those 30 s.
  */
-function newestExtensionLog(userDataDir) {
-  const logs = join(userDataDir, 'logs');
-  const session = existsSync(logs) ? readdirSync(logs).sort().at(-1) : undefined;
-  if (!session) return '';
-  const hosts = readdirSync(join(logs, session)).map((name) => Number(/^exthost(\d+)$/.exec(name)?.[1])).filter((n) => n > 0);
-  const file = join(logs, session, `exthost${Math.max(...hosts)}`, 'bailian-image-studio.bailian-image-studio', 'Bailian Image Studio.log');
-  return existsSync(file) ? readFileSync(file, 'utf8') : '';
-}
+const SHOWN_AGAIN_MS = 60_000;
 
 /** Every studio flow runs in the light theme and again in the dark one (test/runner/run-ui.mjs), but where a flow says otherwise. */
 export const themes = ['light', 'dark'];
@@ -221,7 +216,7 @@ export const flows = [
       await page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
       await page.locator('.tabs-container .tab', { hasText: 'Bailian Studio' }).click();
       const again = studioFrame(page).locator('article.card').first();
-      await again.locator('figure.result').nth(1).waitFor({ timeout: 30_000 });
+      await again.locator('figure.result').nth(1).waitFor({ timeout: SHOWN_AGAIN_MS });
       assert.deepEqual(await again.locator('figcaption .seed').allInnerTexts(), seeds, 'the same results after the tab switch');
       await imagesLoaded(again);
       await again.scrollIntoViewIfNeeded();
@@ -411,7 +406,7 @@ export const flows = [
       // A stream that breaks off midway: what arrived stays in the card and the document, with the error inline.
       await page.locator('.tabs-container .tab', { hasText: 'Bailian Studio' }).click();
       const again = studioFrame(page);
-      await again.locator('vscode-button#run').waitFor({ state: 'visible' });
+      await again.locator('vscode-button#run').waitFor({ state: 'visible', timeout: SHOWN_AGAIN_MS });
       sim.faults.add({ model: 'wan2.6-image', kind: 'resetMidStream', afterEvents: 4, times: 1 });
       await again.locator('vscode-button#run:not([disabled])').click();
       const broken = await finishedCard(again);
@@ -453,7 +448,7 @@ export const flows = [
       await page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
       await page.locator('.tabs-container .tab', { hasText: 'Bailian Studio' }).click();
       studio = studioFrame(page);
-      await studio.locator('#tab-history[aria-selected="true"]').waitFor({ timeout: 30_000 });
+      await studio.locator('#tab-history[aria-selected="true"]').waitFor({ timeout: SHOWN_AGAIN_MS });
       const count = studio.locator('#history-count');
       await count.filter({ hasText: `of ${real.length + 1000} jobs` }).waitFor({ timeout: 30_000 });
       const rows = studio.locator('#history-list .history-item');

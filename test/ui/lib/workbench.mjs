@@ -1,5 +1,20 @@
 // Workbench helpers for the UI flows: the command palette, quick picks, the Explorer and its
 // context menu, editors and notifications, as a person uses them (keyboard and mouse).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The extension's log in the newest extension host (each window has its own, numbered in the
+ * order they started: logs/<session>/exthost<N>/<extension id>/), once the services have made it.
+ */
+export function newestExtensionLog(userDataDir) {
+  const logs = join(userDataDir, 'logs');
+  const session = existsSync(logs) ? readdirSync(logs).sort().at(-1) : undefined;
+  if (!session) return '';
+  const hosts = readdirSync(join(logs, session)).map((name) => Number(/^exthost(\d+)$/.exec(name)?.[1])).filter((n) => n > 0);
+  const file = join(logs, session, `exthost${Math.max(...hosts)}`, 'bailian-image-studio.bailian-image-studio', 'Bailian Image Studio.log');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
 
 /**
  * Runs a command from the command palette (F1) by its title. The palette lists only commands
