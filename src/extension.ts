@@ -37,14 +37,13 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
    * "Open Studio" before the services loaded: the page opens from here (src/studio/shell.ts), and
    * the services load once it has drawn, then take it over. Loading them while VS Code builds the
    * webview would compete with it for the CPU. False when the usual way must be taken: loading
-   * has begun, or there is no saved static part of `init` yet, or the page could not be made.
+   * has begun, there is no saved static part of `init` yet, the page could not be made, or the
+   * early studio was closed.
    */
   const openStudioEarly = (): boolean => {
     if (loading) return false;
-    if (early) {
-      early.reveal();
-      return true;
-    }
+    // Open already: shown again. Closed already: the usual way (which loads the services now).
+    if (early) return early.reveal();
     const staticInit = staticInitCacheFor(context)?.read();
     if (!staticInit) return false;
     const panel = createStudioWebviewPanel(context.extensionUri);

@@ -27,7 +27,7 @@ import {
   type WorkspaceLocation,
 } from './protocol';
 import { runStudioJob, studioImageOf } from './runs';
-import { createStudioWebviewPanel, showStudioIconSoon, studioPageHtml, studioWebviewOptions, type EarlyStudioHandOver, type StaticInit, type StaticInitCache } from './shell';
+import { createStudioWebviewPanel, showStudioIcon, showStudioIconSoon, studioPageHtml, studioWebviewOptions, type EarlyStudioHandOver, type StaticInit, type StaticInitCache } from './shell';
 import { modelDescription, studioStrings } from './strings';
 import { LoadWatchdog } from './watchdog';
 
@@ -135,6 +135,9 @@ export class StudioPanel implements vscode.Disposable {
   /** Adopts a panel VS Code restored after a reload (see registerWebviewPanelSerializer). */
   static revive(panel: vscode.WebviewPanel, services: StudioServices): StudioPanel {
     StudioPanel.current?.dispose();
+    // Restored with the options of its last session (the workspace folders may have changed), and no icon.
+    panel.webview.options = studioWebviewOptions(services.extensionUri);
+    showStudioIcon(panel, services.extensionUri);
     return new StudioPanel(panel, services);
   }
 
@@ -155,11 +158,8 @@ export class StudioPanel implements vscode.Disposable {
   ) {
     StudioPanel.current = this;
     const { webview } = panel;
-    // An adopted panel has its options and page from createStudioWebviewPanel and EarlyStudio.
-    if (!early) {
-      webview.options = studioWebviewOptions(services.extensionUri);
-      webview.html = this.renderHtml(webview);
-    }
+    // The options come with the panel (createStudioWebviewPanel, or revive); an adopted one has its page.
+    if (!early) webview.html = this.renderHtml(webview);
     // A hidden panel has no page until it is shown.
     this.wasVisible = panel.visible;
     if (panel.visible) this.watchdog.loading();
@@ -186,12 +186,13 @@ export class StudioPanel implements vscode.Disposable {
       }),
     );
     if (early) {
+      services.log.info(`Studio opened before the services loaded; taken over with ${early.length === 1 ? '1 message' : `${early.length} messages`} from its page`);
       void (async () => {
         for (const message of early) await this.receive(message).catch((error: unknown) => services.log.error('Studio message failed:', error));
       })();
+    } else {
+      services.log.info('Studio opened');
     }
-    if (early) services.log.info(`Studio opened before the services loaded; taken over with ${early.length === 1 ? '1 message' : `${early.length} messages`} from its page`);
-    else services.log.info('Studio opened');
   }
 
   /** Resolves once the webview has completed its `ready`/`init` handshake. */

@@ -51,6 +51,13 @@ export function createStudioWebviewPanel(extensionUri: vscode.Uri): vscode.Webvi
 export const ICON_AFTER_PAGE_MS = 200;
 const iconShown = new WeakMap<vscode.WebviewPanel, Promise<void>>();
 
+/** Gives the studio's tab its icon now (a panel restored after a reload, often in a background tab). */
+export function showStudioIcon(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
+  if (iconShown.has(panel)) return;
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+  iconShown.set(panel, Promise.resolve());
+}
+
 /** Gives the studio's tab its icon shortly after its page spoke (once per panel); resolves when it has it, or was closed first. */
 export function showStudioIconSoon(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): Promise<void> {
   let shown = iconShown.get(panel);
@@ -190,9 +197,11 @@ export class EarlyStudio {
     panel.webview.html = studioPageHtml(panel.webview, extensionUri, staticInit);
   }
 
-  /** Brings it to the front (a second "Open Studio" before the studio took it over). */
-  reveal(): void {
-    if (!this.disposed) this.panel.reveal(vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One);
+  /** Brings it to the front (a second "Open Studio" before the studio took it over); false when the user closed it. */
+  reveal(): boolean {
+    if (this.disposed) return false;
+    this.panel.reveal(vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One);
+    return true;
   }
 
   /** Stops listening and hands the panel over, or undefined when the user closed it already. */
