@@ -102,7 +102,10 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
   }
 
   // Warm up in idle time after startup, so the first command or studio does not wait for the bundle to load.
-  const warmUp = setTimeout(() => void services().catch(() => undefined), 3000);
+  // An early studio loads them itself once its page has spoken: not while VS Code builds it.
+  const warmUp = setTimeout(() => {
+    if (!early) void services().catch(() => undefined);
+  }, 3000);
   context.subscriptions.push({ dispose: () => clearTimeout(warmUp) });
 
   return {
