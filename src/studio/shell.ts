@@ -51,10 +51,14 @@ export function createStudioWebviewPanel(extensionUri: vscode.Uri): vscode.Webvi
 export const ICON_AFTER_PAGE_MS = 200;
 const iconShown = new WeakMap<vscode.WebviewPanel, Promise<void>>();
 
+function setStudioIcon(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+}
+
 /** Gives the studio's tab its icon now (a panel restored after a reload, often in a background tab). */
 export function showStudioIcon(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
   if (iconShown.has(panel)) return;
-  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+  setStudioIcon(panel, extensionUri);
   iconShown.set(panel, Promise.resolve());
 }
 
@@ -65,7 +69,7 @@ export function showStudioIconSoon(panel: vscode.WebviewPanel, extensionUri: vsc
     shown = new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         subscription.dispose();
-        panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+        setStudioIcon(panel, extensionUri);
         resolve();
       }, ICON_AFTER_PAGE_MS);
       const subscription = panel.onDidDispose(() => {
