@@ -3,7 +3,7 @@
 // catalog entry), the run cards (newest first, each with its own job id and elapsed timer) and
 // the history. State lives in webview/state.ts and is persisted with vscode.setState.
 import * as z from 'zod/mini';
-import { HostMessage, type HistoryItem, type InitMessage, type JobSnapshot, type ModelOption, type PickerImage, type StudioError, type StudioImage, type StudioMode, type StringKey, type WorkspaceLocation } from '../src/studio/protocol';
+import type { HistoryItem, InitMessage, JobSnapshot, ModelOption, PickerImage, StudioError, StudioImage, StudioMode, StringKey, WorkspaceLocation } from '../src/studio/protocol';
 import { button, checkbox, dropdown, linkButton, setChoices, spinner, textArea, textField, usesToolkit, whenToolkit, type ValueControl } from './components';
 import { countOf, countPatch, newerChoicesOf, newerFacts, newerParamsFromHistory } from './newer';
 import { boxTools, markBoxes, renderNewerControls, type NewerContext } from './newer-controls';
@@ -13,10 +13,11 @@ import { vscode } from './vscode-api';
 // The CSP forbids eval; tell zod not to probe for it (the probe would log a CSP violation).
 performance.mark('bailian:script');
 z.config({ jitless: true });
-performance.mark('bailian:registered');
 
 const MODES: readonly StudioMode[] = ['generate', 'edit', 'translate', 'guide'];
 const HISTORY_CHUNK = 50;
+/** The latest a page drawn from its bootstrap asks for `init` (see sayReady). */
+const READY_AFTER_MS = 100;
 const app = document.getElementById('app') as HTMLElement;
 
 let state: ViewState = restoreState(vscode.getState());
@@ -809,35 +810,67 @@ function showNotice(text: string, level: 'info' | 'warning' | 'error' = 'info'):
   notice.dataset.level = level;
 }
 
+/** The schema of the host's messages: built on first use, which comes after the first paint (webview/schemas.ts). */
+let schemas: Promise<typeof import('./schemas')> | undefined;
+const hostSchemas = (): Promise<typeof import('./schemas')> => (schemas ??= import('./schemas'));
+
+/** Whether the form drawn from the bootstrap block stands; false when its full check failed (then `init` draws it anew). */
+let bootstrapStands = true;
+
 /**
  * Renders the form from the page's bootstrap block (the static part of `init`, see
  * src/studio/html.ts) before the handshake completes; the real `init` then adds the jobs, the
- * glossary and the key state. A block that does not parse is ignored: `init` still comes.
+ * glossary and the key state. The block is part of the page the host wrote, so the first paint
+ * checks only its outline; the full check runs after that paint ({@link checkBootstrap}). A block
+ * that does not parse or draw is ignored: `init` still comes. Returns the block when it was drawn.
  */
-function onBootstrap(): void {
+function onBootstrap(): unknown {
   const text = document.getElementById('bootstrap')?.textContent;
-  if (!text) return;
+  if (!text) return undefined;
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    return;
+    return undefined;
   }
-  const parsed = HostMessage.safeParse(data);
-  if (!parsed.success || parsed.data.type !== 'init') return;
-  init = parsed.data;
-  performance.mark('bailian:bootstrap-parsed');
-  renderAll();
+  if (!looksLikeInit(data)) return undefined;
+  init = data;
+  try {
+    renderAll();
+  } catch (error) {
+    console.warn('Bailian studio: could not draw from the bootstrap block', error);
+    init = undefined;
+    app.replaceChildren();
+    app.setAttribute('aria-busy', 'true');
+    return undefined;
+  }
   performance.mark('bailian:rendered', { detail: { toolkit: usesToolkit() } });
   // VS Code shows the frame at its load event (or 200 ms after writing the page, if sooner).
   window.addEventListener('load', () => performance.mark('bailian:load'), { once: true });
   requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('bailian:painted')));
+  return data;
+}
+
+/** The outline of an `init` message: what drawing the form reads first. */
+function looksLikeInit(data: unknown): data is InitMessage {
+  if (typeof data !== 'object' || data === null) return false;
+  const value = data as Partial<Record<keyof InitMessage, unknown>>;
+  return value.type === 'init' && typeof value.strings === 'object' && value.strings !== null && Array.isArray(value.models) && value.models.length > 0 && typeof value.languages === 'object' && value.languages !== null;
+}
+
+/** The full check of a drawn bootstrap block, as for every host message; a block that fails it leaves the form to `init`. */
+async function checkBootstrap(data: unknown): Promise<void> {
+  const { HostMessage } = await hostSchemas();
+  const parsed = HostMessage.safeParse(data);
+  if (parsed.success && parsed.data.type === 'init') return;
+  bootstrapStands = false;
+  console.warn('Bailian studio: the bootstrap block is not a valid init message; waiting for init', parsed.success ? parsed.data.type : parsed.error.message);
 }
 
 function onInit(message: InitMessage): void {
   // Rendered from the bootstrap already: redraw the form only where `init` changes it (inputs
   // to open, the glossary's terms), so a click or keystroke made meanwhile is not lost.
-  const rendered = init !== undefined && app.getAttribute('aria-busy') === null;
+  const rendered = init !== undefined && bootstrapStands && app.getAttribute('aria-busy') === null;
   init = message;
   dispatch({ type: 'hostJobs', jobs: message.jobs, now: Date.now() });
   dispatch({ type: 'glossary', terms: message.glossary.terms });
@@ -853,13 +886,19 @@ function onInit(message: InitMessage): void {
   if (!message.hasApiKey) showNotice(s('noApiKey'), 'warning');
 }
 
+// Handled in the order they came: each waits for the same promise of the schemas.
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const parsed = HostMessage.safeParse(event.data);
-  if (!parsed.success) {
-    console.warn('Bailian studio: ignored an invalid host message', parsed.error.message);
-    return;
-  }
-  const message = parsed.data;
+  void hostSchemas().then(({ HostMessage }) => {
+    const parsed = HostMessage.safeParse(event.data);
+    if (!parsed.success) {
+      console.warn('Bailian studio: ignored an invalid host message', parsed.error.message);
+      return;
+    }
+    onHostMessage(parsed.data);
+  });
+});
+
+function onHostMessage(message: import('../src/studio/protocol').HostMessage): void {
   if (message.type === 'init') {
     onInit(message);
     return;
@@ -896,7 +935,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (state.mode === 'history') renderHistoryList();
       return;
   }
-});
+}
 
 /** The mode that takes dropped or pasted images: the current one, or Edit from Generate and History. */
 function inputMode(): StudioMode {
@@ -942,8 +981,29 @@ window.addEventListener('keydown', (event) => {
   }
 });
 
-onBootstrap();
-post({ type: 'ready' });
+/**
+ * Asks for `init`. A page drawn from its bootstrap does so after its first paint, and checks that
+ * block in full then: in code-server the webview shares the workbench's main thread, and the
+ * host's answer (the key's state from SecretStorage, the glossary through workspace.fs, then
+ * `init` itself) is work there that would otherwise come before that paint. A page without a
+ * bootstrap asks at once. The timer covers a window in the background, where animation frames
+ * do not run.
+ */
+function sayReady(drawn: unknown): void {
+  let said = false;
+  const say = (): void => {
+    if (said) return;
+    said = true;
+    // The check's microtasks run before any message: the messages wait for the same schemas.
+    if (drawn !== undefined) void checkBootstrap(drawn);
+    post({ type: 'ready' });
+  };
+  if (drawn === undefined) return say();
+  requestAnimationFrame(() => setTimeout(say, 0));
+  setTimeout(say, READY_AFTER_MS);
+}
+
+sayReady(onBootstrap());
 // The first paint used plain controls; once the toolkit's are defined, draw again with them,
 // keeping the focus (and the caret) where it was. Everything drawn comes from `state`, as after a
 // tab switch, so nothing typed meanwhile is lost.

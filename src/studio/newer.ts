@@ -45,7 +45,7 @@ const MAX_BOXES_PER_IMAGE = 2;
 const Pixel = z.number().check(z.int(), z.minimum(0), z.maximum(100_000));
 
 /** Fields of `RunParams` for the newer options (the host validates them again against the catalog). */
-export const NEWER_RUN_FIELDS = {
+export const NEWER_RUN_FIELDS = /* @__PURE__ */ (() => ({
   enableSequential: z.optional(z.boolean()),
   thinkingMode: z.optional(z.boolean()),
   /** Colours `#RRGGBB` with their share in percent (two decimals; they add up to 100). */
@@ -56,7 +56,7 @@ export const NEWER_RUN_FIELDS = {
   bboxList: z.optional(z.array(z.array(z.array(Pixel).check(z.length(4))).check(z.maxLength(MAX_BOXES_PER_IMAGE))).check(z.maxLength(16))),
   promptExtendMode: z.optional(z.enum(['direct', 'agent'])),
   enableThinking: z.optional(z.boolean()),
-};
+}))();
 
 /** The newer options of a model option. */
 export type NewerModelFields = z.infer<z.ZodMiniObject<typeof NEWER_MODEL_FIELDS>>;

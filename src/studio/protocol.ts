@@ -2,8 +2,12 @@
 // bundle included), so it must not import `vscode` or Node built-ins, and it uses `zod/mini`
 // (tree-shakable; the full zod would be most of the webview bundle). Every inbound message is
 // `safeParse`d by its receiver; senders build messages that `satisfies` the inferred types.
+// What only the host needs (the schemas of the webview's messages, the string keys) is built in
+// a `/* @__PURE__ */` function called at once: esbuild drops such a call when its value is
+// unused, which a plain `z.object(...)` with checks inside it never is (the webview's bundle has
+// a size budget; a test checks they stay out of it).
 //
-// Handshake: the webview posts `ready` once its script runs (and again after a reload or a tab
+// Handshake: the webview posts `ready` once it has drawn (and again after a reload or a tab
 // switch, since the studio does not use retainContextWhenHidden); the host answers with one
 // `init` that carries all state the webview needs, including a snapshot of every job this panel
 // ran, so results that arrived while the tab was hidden are not lost.
@@ -19,8 +23,8 @@ import { NEWER_MODEL_FIELDS, NEWER_RUN_FIELDS, NEWER_STRING_KEYS, PixelsRule } f
 export const StudioMode = z.enum(['generate', 'edit', 'translate', 'guide']);
 export type StudioMode = z.infer<typeof StudioMode>;
 
-/** Keys of the localized UI strings (the host fills each with `vscode.l10n.t`). */
-export const STRING_KEYS = [
+/** Keys of the localized UI strings (the host fills each with `vscode.l10n.t`; the webview needs only their type). */
+export const STRING_KEYS = /* @__PURE__ */ (() => [
   'title', 'modeGenerate', 'modeEdit', 'modeTranslate', 'modeGuide', 'modeHistory',
   'promptLabel', 'promptPlaceholder', 'editPromptPlaceholder', 'guidePromptPlaceholder', 'modelLabel', 'sizeLabel', 'sizeCustom', 'sizeAuto', 'customSizePlaceholder',
   'countLabel', 'seedLabel', 'seedPlaceholder', 'seedLock', 'seedRandomize', 'negativePromptLabel', 'negativePromptPlaceholder',
@@ -37,7 +41,7 @@ export const STRING_KEYS = [
   'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog', 'regionBeijing', 'regionSingapore', 'regionUs',
   'historySearch', 'historyEmpty', 'historyReuse', 'historyOpenFiles', 'historyMore', 'historyCount',
   ...NEWER_STRING_KEYS,
-] as const;
+] as const)();
 export type StringKey = (typeof STRING_KEYS)[number];
 
 /** Localized UI strings, computed by the host and sent in `init`. */
@@ -111,17 +115,17 @@ export const Term = z.object({ src: z.string().check(z.maxLength(500)), tgt: z.s
 export type Term = z.infer<typeof Term>;
 
 /** Translate mode's options. */
-export const TranslateParams = z.object({
+export const TranslateParams = /* @__PURE__ */ (() => z.object({
   sourceLang: z.string().check(z.minLength(1), z.maxLength(20)),
   targetLang: z.string().check(z.minLength(1), z.maxLength(20)),
   domainHint: z.optional(z.string().check(z.maxLength(2000))),
   sensitives: z.optional(z.array(z.string().check(z.maxLength(200))).check(z.maxLength(200))),
   terms: z.optional(z.array(Term).check(z.maxLength(2000))),
-});
+}))();
 export type TranslateParams = z.infer<typeof TranslateParams>;
 
 /** What the studio asks the host to run; the host validates it again against the catalog. */
-export const RunParams = z.object({
+export const RunParams = /* @__PURE__ */ (() => z.object({
   mode: StudioMode,
   model: z.string().check(z.minLength(1), z.maxLength(100)),
   prompt: z.optional(z.string().check(z.maxLength(8000))),
@@ -136,7 +140,7 @@ export const RunParams = z.object({
   inputs: z.optional(z.array(WorkspaceLocation).check(z.maxLength(16))),
   translation: z.optional(TranslateParams),
   ...NEWER_RUN_FIELDS,
-});
+}))();
 export type RunParams = z.infer<typeof RunParams>;
 
 /** A job id the webview picks (unique per panel). */
@@ -150,34 +154,39 @@ export const ErrorAction = z.enum(['setApiKey', 'switchRegion', 'openSettings', 
 export type ErrorAction = z.infer<typeof ErrorAction>;
 
 /** Actions on one saved file. */
-export const FileAction = z.enum(['open', 'reveal', 'insertLink', 'copyPath']);
+export const FileAction = /* @__PURE__ */ (() => z.enum(['open', 'reveal', 'insertLink', 'copyPath']))();
 export type FileAction = z.infer<typeof FileAction>;
 
-/** Messages from the webview to the extension host. */
-export const WebviewMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('run'), jobId: JobId, params: RunParams }),
-  z.object({ type: z.literal('cancel'), jobId: JobId }),
-  /** Open / reveal / link a saved file. */
-  z.object({ type: z.literal('file'), action: FileAction, location: WorkspaceLocation }),
-  z.object({ type: z.literal('copyText'), text: z.string().check(z.maxLength(20000)) }),
-  /** One of an error's buttons; `switchTo` for switchRegion. */
-  z.object({ type: z.literal('errorAction'), action: ErrorAction, switchTo: z.optional(z.string().check(z.maxLength(40))) }),
-  z.object({ type: z.literal('listImages') }),
-  /** Files dropped from the Explorer (Shift+drag), as URIs; the host keeps only workspace images. */
-  z.object({ type: z.literal('dropUris'), mode: StudioMode, uris: z.array(z.string().check(z.maxLength(4000))).check(z.maxLength(50)) }),
-  /** An image pasted from the clipboard, base64; the host saves it in the workspace (never overwriting). */
-  z.object({
-    type: z.literal('pasteImage'),
-    mode: StudioMode,
-    mime: z.enum(['image/png', 'image/jpeg', 'image/webp', 'image/bmp']),
-    data: z.string().check(z.minLength(1), z.maxLength(MAX_PASTE_BASE64)),
-  }),
-  z.object({ type: z.literal('saveGlossary'), terms: z.array(Term).check(z.maxLength(2000)) }),
-  z.object({ type: z.literal('loadHistory') }),
-  /** Forget the snapshots of finished jobs (the user cleared the cards). */
-  z.object({ type: z.literal('forgetJobs'), jobIds: z.array(JobId).check(z.maxLength(1000)) }),
-]);
+/**
+ * Messages from the webview to the extension host. Built in a pure-annotated function: the
+ * webview only sends them (typed by this schema) and never parses one, so its bundle drops the
+ * schema and does not build it before its first paint.
+ */
+export const WebviewMessage = /* @__PURE__ */ (() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('ready') }),
+    z.object({ type: z.literal('run'), jobId: JobId, params: RunParams }),
+    z.object({ type: z.literal('cancel'), jobId: JobId }),
+    /** Open / reveal / link a saved file. */
+    z.object({ type: z.literal('file'), action: FileAction, location: WorkspaceLocation }),
+    z.object({ type: z.literal('copyText'), text: z.string().check(z.maxLength(20000)) }),
+    /** One of an error's buttons; `switchTo` for switchRegion. */
+    z.object({ type: z.literal('errorAction'), action: ErrorAction, switchTo: z.optional(z.string().check(z.maxLength(40))) }),
+    z.object({ type: z.literal('listImages') }),
+    /** Files dropped from the Explorer (Shift+drag), as URIs; the host keeps only workspace images. */
+    z.object({ type: z.literal('dropUris'), mode: StudioMode, uris: z.array(z.string().check(z.maxLength(4000))).check(z.maxLength(50)) }),
+    /** An image pasted from the clipboard, base64; the host saves it in the workspace (never overwriting). */
+    z.object({
+      type: z.literal('pasteImage'),
+      mode: StudioMode,
+      mime: z.enum(['image/png', 'image/jpeg', 'image/webp', 'image/bmp']),
+      data: z.string().check(z.minLength(1), z.maxLength(MAX_PASTE_BASE64)),
+    }),
+    z.object({ type: z.literal('saveGlossary'), terms: z.array(Term).check(z.maxLength(2000)) }),
+    z.object({ type: z.literal('loadHistory') }),
+    /** Forget the snapshots of finished jobs (the user cleared the cards). */
+    z.object({ type: z.literal('forgetJobs'), jobIds: z.array(JobId).check(z.maxLength(1000)) }),
+  ]))();
 export type WebviewMessage = z.infer<typeof WebviewMessage>;
 
 /** One saved image as the studio shows it. */

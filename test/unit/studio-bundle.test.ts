@@ -47,4 +47,17 @@ describe('studio webview bundles', () => {
       .filter((path) => path.startsWith('webview/'));
     assert.deepEqual([...new Set(importers)], ['webview/components/toolkit.ts'], 'only the component layer (its toolkit entry) imports the toolkit');
   });
+
+  test('what only the host needs stays out of the app, and the schemas of the protocol load after the first paint', async () => {
+    const app = await bundle('webview/main.ts');
+    // The schemas of the webview's own messages: `{ type: z.literal('forgetJobs'), … }` minified is `{type:X("forgetJobs")`.
+    for (const type of ['ready', 'forgetJobs', 'pasteImage', 'saveGlossary', 'dropUris']) assert.doesNotMatch(app.text, new RegExp(`type:[\\w$]+\\("${type}"\\)`), `the schema of "${type}" is in the app`);
+    // The string keys (the webview reads the strings init carries; it needs only their type).
+    assert.doesNotMatch(app.text, /"title","modeGenerate","modeEdit"/, 'STRING_KEYS is in the app');
+    // Building the schemas takes milliseconds: main.ts imports them dynamically, and nothing else imports the protocol's values.
+    const importers = Object.entries(app.inputs).flatMap(([path, input]) => input.imports.filter((i) => i.path === 'src/studio/protocol.ts').map((i) => `${path} (${i.kind})`));
+    assert.deepEqual(importers, ['webview/schemas.ts (import-statement)']);
+    const schemas = app.inputs['webview/main.ts']!.imports.filter((i) => i.path === 'webview/schemas.ts').map((i) => i.kind);
+    assert.deepEqual(schemas, ['dynamic-import']);
+  });
 });
