@@ -86,6 +86,16 @@ const targets = [
     charset: 'utf8',
   },
   {
+    // The host messages' schemas with zod, imported by the app after its first paint.
+    ...common,
+    entryPoints: ['webview/schemas.ts'],
+    outfile: 'dist/webview/schemas.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    charset: 'utf8',
+  },
+  {
     ...common,
     entryPoints: ['webview/components/toolkit.ts'],
     outfile: 'dist/webview/toolkit.js',

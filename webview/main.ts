@@ -2,7 +2,6 @@
 // renders the mode tabs, the form of the current mode (controls gated by the selected model's
 // catalog entry), the run cards (newest first, each with its own job id and elapsed timer) and
 // the history. State lives in webview/state.ts and is persisted with vscode.setState.
-import * as z from 'zod/mini';
 import type { HistoryItem, InitMessage, JobSnapshot, ModelOption, PickerImage, StudioError, StudioImage, StudioMode, StringKey, WorkspaceLocation } from '../src/studio/protocol';
 import { button, checkbox, dropdown, linkButton, setChoices, spinner, textArea, textField, usesToolkit, whenToolkit, type ValueControl } from './components';
 import { countOf, countPatch, newerChoicesOf, newerFacts, newerParamsFromHistory } from './newer';
@@ -10,9 +9,7 @@ import { boxTools, markBoxes, renderNewerControls, type NewerContext } from './n
 import { CUSTOM_SIZE, baseName, distinctNames, format, newJobId, reduce, restoreState, runParams, searchHistory, validate, type Action, type Card, type Choices, type Problem, type ViewState } from './state';
 import { vscode } from './vscode-api';
 
-// The CSP forbids eval; tell zod not to probe for it (the probe would log a CSP violation).
 performance.mark('bailian:script');
-z.config({ jitless: true });
 
 const MODES: readonly StudioMode[] = ['generate', 'edit', 'translate', 'guide'];
 const HISTORY_CHUNK = 50;
@@ -810,9 +807,22 @@ function showNotice(text: string, level: 'info' | 'warning' | 'error' = 'info'):
   notice.dataset.level = level;
 }
 
-/** The schema of the host's messages: built on first use, which comes after the first paint (webview/schemas.ts). */
-let schemas: Promise<typeof import('./schemas')> | undefined;
-const hostSchemas = (): Promise<typeof import('./schemas')> => (schemas ??= import('./schemas'));
+type Schemas = typeof import('./schemas');
+/**
+ * The schema of the host's messages, from its own bundle (webview/schemas.ts, whose URL the page
+ * carries), loaded on first use, which comes after the first paint. Without it no message from
+ * the host can be read: the page says so.
+ */
+let schemas: Promise<Schemas> | undefined;
+function hostSchemas(): Promise<Schemas> {
+  schemas ??= (import(app.dataset.schemas ?? './schemas.js') as Promise<Schemas>).catch((error: unknown) => {
+    console.error('Bailian studio: could not load its message schemas', error);
+    // Without a bootstrap there are no strings yet: English then.
+    showNotice(init ? s('pageIncomplete') : 'Part of Bailian Studio did not load. Reload the window (Developer: Reload Window).', 'error');
+    throw error;
+  });
+  return schemas;
+}
 
 /** Whether the form drawn from the bootstrap block stands; false when its full check failed (then `init` draws it anew). */
 let bootstrapStands = true;
@@ -858,13 +868,18 @@ function looksLikeInit(data: unknown): data is InitMessage {
   return value.type === 'init' && typeof value.strings === 'object' && value.strings !== null && Array.isArray(value.models) && value.models.length > 0 && typeof value.languages === 'object' && value.languages !== null;
 }
 
-/** The full check of a drawn bootstrap block, as for every host message; a block that fails it leaves the form to `init`. */
-async function checkBootstrap(data: unknown): Promise<void> {
-  const { HostMessage } = await hostSchemas();
-  const parsed = HostMessage.safeParse(data);
-  if (parsed.success && parsed.data.type === 'init') return;
-  bootstrapStands = false;
-  console.warn('Bailian studio: the bootstrap block is not a valid init message; waiting for init', parsed.success ? parsed.data.type : parsed.error.message);
+/**
+ * The full check of a drawn bootstrap block, as for every host message; a block that fails it
+ * leaves the form to `init`. Called before `ready` is posted, so it runs before any message is
+ * handled (each waits on the same promise).
+ */
+function checkBootstrap(data: unknown): void {
+  hostSchemas().then(({ HostMessage }) => {
+    const parsed = HostMessage.safeParse(data);
+    if (parsed.success && parsed.data.type === 'init') return;
+    bootstrapStands = false;
+    console.warn('Bailian studio: the bootstrap block is not a valid init message; waiting for init', parsed.success ? parsed.data.type : parsed.error.message);
+  }, () => undefined);
 }
 
 function onInit(message: InitMessage): void {
@@ -888,14 +903,14 @@ function onInit(message: InitMessage): void {
 
 // Handled in the order they came: each waits for the same promise of the schemas.
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  void hostSchemas().then(({ HostMessage }) => {
+  hostSchemas().then(({ HostMessage }) => {
     const parsed = HostMessage.safeParse(event.data);
     if (!parsed.success) {
       console.warn('Bailian studio: ignored an invalid host message', parsed.error.message);
       return;
     }
     onHostMessage(parsed.data);
-  });
+  }, () => undefined);
 });
 
 function onHostMessage(message: import('../src/studio/protocol').HostMessage): void {
@@ -994,8 +1009,9 @@ function sayReady(drawn: unknown): void {
   const say = (): void => {
     if (said) return;
     said = true;
-    // The check's microtasks run before any message: the messages wait for the same schemas.
-    if (drawn !== undefined) void checkBootstrap(drawn);
+    // The check runs before any message is handled: the messages wait for the same schemas.
+    if (drawn !== undefined) checkBootstrap(drawn);
+    else hostSchemas().catch(() => undefined);
     post({ type: 'ready' });
   };
   if (drawn === undefined) return say();

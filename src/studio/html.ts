@@ -39,6 +39,8 @@ export interface StudioHtmlOptions {
   readonly style: string;
   /** The toolkit's components (dist/webview/toolkit.js), loaded once the page has loaded. */
   readonly toolkitUri: string;
+  /** The host messages' schemas with zod (dist/webview/schemas.js), which the app imports after its first paint. */
+  readonly schemasUri: string;
   /** BCP 47 language of the UI (`vscode.env.language`). */
   readonly language: string;
   /** Document title; the visible title comes with the bootstrap or `init`. */
@@ -77,7 +79,7 @@ export function buildStudioHtml(options: StudioHtmlOptions): string {
   <title>${escapeText(options.title)}</title>
 </head>
 <body>
-  <main id="app" aria-busy="true"></main>
+  <main id="app" aria-busy="true" data-schemas="${escapeAttribute(options.schemasUri)}"></main>
 ${options.bootstrap === undefined ? '' : `  <script type="application/json" id="bootstrap">${jsonForScript(options.bootstrap)}</script>\n`}  <script type="module" nonce="${n}">${inlineText(options.script, 'script')}</script>
   <script nonce="${n}">${loadToolkit}</script>
 </body>

@@ -40,6 +40,7 @@ export const STRING_KEYS = /* @__PURE__ */ (() => [
   'errInvalidSeed', 'errPasteTooLarge', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm', 'errTermTwice',
   'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog', 'regionBeijing', 'regionSingapore', 'regionUs',
   'historySearch', 'historyEmpty', 'historyReuse', 'historyOpenFiles', 'historyMore', 'historyCount',
+  'pageIncomplete',
   ...NEWER_STRING_KEYS,
 ] as const)();
 export type StringKey = (typeof STRING_KEYS)[number];

@@ -90,6 +90,7 @@ export function studioPageHtml(webview: vscode.Webview, extensionUri: vscode.Uri
     script: readFileSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'main.js').fsPath, 'utf8'),
     style: readFileSync(vscode.Uri.joinPath(extensionUri, 'media', 'studio.css').fsPath, 'utf8'),
     toolkitUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'toolkit.js')).toString(),
+    schemasUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'schemas.js')).toString(),
     language: vscode.env.language,
     title: vscode.l10n.t('Bailian Studio'),
     bootstrap: { ...staticInit, hasApiKey: true, jobs: [], glossary: { terms: [] } } satisfies InitMessage,

@@ -84,6 +84,7 @@ export function studioStrings(): StudioStrings {
     seedNotReportedWhy: t('For this model DashScope reports the seed of the first image only. To get images you can reproduce exactly, generate one at a time.'),
     rewrittenPrompt: t('Rewritten prompt: {0}'),
     noApiKey: t('Set your DashScope API key first (Bailian: Set API Key).'),
+    pageIncomplete: t('Part of Bailian Studio did not load. Reload the window (Developer: Reload Window).'),
     requestId: t('Request id: {0}'),
     taskId: t('Task id: {0}'),
     elapsed: t('{0} s'),

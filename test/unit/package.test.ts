@@ -69,6 +69,7 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
       'dist/undici.js',
       'dist/webview/main.js',
       'dist/webview/toolkit.js',
+      'dist/webview/schemas.js',
       'media/icon.png',
       'media/icon.svg',
       'media/studio.css',

@@ -9,6 +9,7 @@ const options = {
   script: "/* a comment that says </script> */ const tag = '</SCRIPT><img src=x>'; console.log(tag);",
   style: 'body { color: red; } /* </STYLE><b>not markup</b> */',
   toolkitUri: `${cspSource}/ext/dist/webview/toolkit.js`,
+  schemasUri: `${cspSource}/ext/dist/webview/schemas.js?a="b"`,
   language: 'zh-cn',
   title: 'Bailian <Studio>',
 };
@@ -111,6 +112,11 @@ describe('studio html', () => {
     const html = buildStudioHtml({ ...options, language: 'en"><script>' });
     assert.ok(html.includes('<title>Bailian &lt;Studio&gt;</title>'));
     assert.ok(!html.includes('"><script>'));
+  });
+
+  test('the app finds the URL of its message schemas (loaded after the first paint) on #app, escaped', () => {
+    const html = buildStudioHtml(options);
+    assert.match(html, /<main id="app" aria-busy="true" data-schemas="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\/schemas\.js\?a=&quot;b&quot;"><\/main>/);
   });
 
   test('no script source is unsafe (issue 11): every directive that governs scripts, for any nonce and cspSource', () => {
