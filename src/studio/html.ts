@@ -61,7 +61,8 @@ export interface StudioHtmlOptions {
  * its resource service worker and the bundle's compile. So the app and its styles are inline
  * (under the nonce; nothing in them can end their element), it draws the form with plain
  * controls, and a small script loads the toolkit's components after the load event; the app then
- * draws again with them (webview/components/index.ts).
+ * draws again with them (webview/components/index.ts). The app imports the host messages'
+ * schemas (with zod) after its first paint, from the URL on `#app` (webview/schemas.ts).
  */
 export function buildStudioHtml(options: StudioHtmlOptions): string {
   const nonce = options.nonce ?? createNonce();
