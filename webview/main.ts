@@ -815,7 +815,8 @@ type Schemas = typeof import('./schemas');
  */
 let schemas: Promise<Schemas> | undefined;
 function hostSchemas(): Promise<Schemas> {
-  schemas ??= (import(app.dataset.schemas ?? './schemas.js') as Promise<Schemas>).catch((error: unknown) => {
+  const url = app.dataset.schemas;
+  schemas ??= (url ? (import(url) as Promise<Schemas>) : Promise.reject(new Error('the page names no schemas.js'))).catch((error: unknown) => {
     console.error('Bailian studio: could not load its message schemas', error);
     // Without a bootstrap there are no strings yet: English then.
     showNotice(init ? s('pageIncomplete') : 'Part of Bailian Studio did not load. Reload the window (Developer: Reload Window).', 'error');

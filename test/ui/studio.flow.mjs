@@ -168,6 +168,26 @@ export const flows = [
     },
   },
   {
+    name: 'Studio without its message schemas (schemas.js never arrives): the form still draws, and the page says that part of it did not load',
+    themes: ['light'],
+    async run(page, { screenshot }) {
+      const schemas = join(repoRoot, 'dist', 'webview', 'schemas.js');
+      renameSync(schemas, `${schemas}.hidden`);
+      try {
+        await runCommand(page, 'Bailian: Open Studio');
+        const studio = studioFrame(page);
+        // Drawn from the bootstrap block, which needs no schema.
+        await studio.locator('#tab-generate').waitFor({ timeout: 60_000 });
+        const notice = studio.locator('#notice[data-level="error"]');
+        await notice.waitFor({ timeout: 30_000 });
+        assert.match(await notice.innerText(), /Part of Bailian Studio did not load\. Reload the window/);
+        await screenshot('studio-without-schemas');
+      } finally {
+        renameSync(`${schemas}.hidden`, schemas);
+      }
+    },
+  },
+  {
     name: 'Generate: two images with their seeds in one card, distinct captions; the size is kept across models; results survive a tab switch',
     async run(page, { screenshot }) {
       const studio = await openStudio(page);
