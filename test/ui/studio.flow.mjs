@@ -32,6 +32,17 @@ async function closeAllEditors(page) {
   await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
 }
 
+/** Runs `run` while dist/webview/`file` is missing (a bundle the page loads that never arrives), then puts it back. */
+async function withoutWebviewBundle(file, run) {
+  const path = join(repoRoot, 'dist', 'webview', file);
+  renameSync(path, `${path}.hidden`);
+  try {
+    return await run();
+  } finally {
+    renameSync(`${path}.hidden`, path);
+  }
+}
+
 async function inputNames(studio) {
   return studio.locator('#inputs .input-name').allInnerTexts();
 }
@@ -144,9 +155,7 @@ export const flows = [
     // Measures and styles of the plain controls are the same in either theme.
     themes: ['light'],
     async run(page, { screenshot, cspViolations }) {
-      const toolkit = join(repoRoot, 'dist', 'webview', 'toolkit.js');
-      renameSync(toolkit, `${toolkit}.hidden`);
-      try {
+      await withoutWebviewBundle('toolkit.js', async () => {
         await runCommand(page, 'Bailian: Open Studio');
         const studio = studioFrame(page);
         await studio.locator('button#run').waitFor({ timeout: 60_000 });
@@ -162,18 +171,14 @@ export const flows = [
         assert.equal(await studio.locator('vscode-button, vscode-text-area, vscode-dropdown').count(), 0, 'no toolkit component anywhere');
         assert.deepEqual(cspViolations(), [], 'no CSP violations (the failed load is a 404, not a refusal)');
         await screenshot('studio-plain-controls-generated');
-      } finally {
-        renameSync(`${toolkit}.hidden`, toolkit);
-      }
+      });
     },
   },
   {
     name: 'Studio without its message schemas (schemas.js never arrives): the form still draws, and the page says that part of it did not load',
     themes: ['light'],
     async run(page, { screenshot }) {
-      const schemas = join(repoRoot, 'dist', 'webview', 'schemas.js');
-      renameSync(schemas, `${schemas}.hidden`);
-      try {
+      await withoutWebviewBundle('schemas.js', async () => {
         await runCommand(page, 'Bailian: Open Studio');
         const studio = studioFrame(page);
         // Drawn from the bootstrap block, which needs no schema.
@@ -182,9 +187,7 @@ export const flows = [
         await notice.waitFor({ timeout: 30_000 });
         assert.match(await notice.innerText(), /Part of Bailian Studio did not load\. Reload the window/);
         await screenshot('studio-without-schemas');
-      } finally {
-        renameSync(`${schemas}.hidden`, schemas);
-      }
+      });
     },
   },
   {
