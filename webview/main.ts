@@ -888,7 +888,7 @@ function onInit(message: InitMessage): void {
   // to open, the glossary's terms), so a click or keystroke made meanwhile is not lost.
   const rendered = init !== undefined && bootstrapStands && app.getAttribute('aria-busy') === null;
   init = message;
-  dispatch({ type: 'hostJobs', jobs: message.jobs, now: Date.now() });
+  dispatch({ type: 'hostJobs', jobs: message.jobs, now: Date.now(), ...(readyPostedAt === undefined ? {} : { askedAt: readyPostedAt }) });
   dispatch({ type: 'glossary', terms: message.glossary.terms });
   if (message.open) {
     dispatch({ type: 'addInputs', mode: message.open.mode, images: message.open.inputs, max: currentModel(message.open.mode).inputs?.max ?? 1 });
@@ -1005,6 +1005,9 @@ window.addEventListener('keydown', (event) => {
  * bootstrap asks at once. The timer covers a window in the background, where animation frames
  * do not run.
  */
+/** When this page posted `ready` (the `init` that answers it lists the jobs the host knew then). */
+let readyPostedAt: number | undefined;
+
 function sayReady(drawn: unknown): void {
   let said = false;
   const say = (): void => {
@@ -1013,6 +1016,7 @@ function sayReady(drawn: unknown): void {
     // The check runs before any message is handled: the messages wait for the same schemas.
     if (drawn !== undefined) checkBootstrap(drawn);
     else hostSchemas().catch(() => undefined);
+    readyPostedAt = Date.now();
     post({ type: 'ready' });
   };
   if (drawn === undefined) return say();

@@ -102,7 +102,11 @@ export type Action =
   | { type: 'glossary'; terms: readonly Term[]; force?: boolean }
   | { type: 'start'; card: Card }
   | { type: 'job'; job: JobSnapshot }
-  | { type: 'hostJobs'; jobs: readonly JobSnapshot[]; now: number }
+  /**
+   * The jobs the host knows, from `init`. `askedAt`: when the page posted the `ready` this `init`
+   * answers. A card started since then is newer than the host's list, not lost.
+   */
+  | { type: 'hostJobs'; jobs: readonly JobSnapshot[]; now: number; askedAt?: number }
   | { type: 'clearFinished' }
   | { type: 'historyQuery'; query: string };
 
@@ -160,12 +164,14 @@ export function reduce(state: ViewState, action: Action): ViewState {
       return { ...state, cards: state.cards.map((c) => (c.jobId === action.job.jobId ? { ...c, job: action.job } : c)) };
     case 'hostJobs': {
       const known = new Map(action.jobs.map((j) => [j.jobId, j]));
-      // A card still running that the host does not know was lost with a reload of the window.
+      // A card still running that the host does not know was lost with a reload of the window,
+      // unless it was started after the page asked (its run reached the host after the list was made).
       return {
         ...state,
         cards: state.cards.map((c) => {
           const job = known.get(c.jobId);
           if (job) return { ...c, job };
+          if (action.askedAt !== undefined && c.startedAt >= action.askedAt) return c;
           return c.job.status === 'running' ? { ...c, job: { ...c.job, status: 'interrupted', endedAt: action.now } } : c;
         }),
       };

@@ -39,6 +39,18 @@ describe('studio webview state', () => {
     assert.equal(byId.c!.status, 'done', 'finished cards stay as they were');
   });
 
+  test('a card started after the page asked for init is newer than the host list, not lost', () => {
+    // A prompt run while `init` was on its way: the host made the list before it had the run.
+    let state = reduce(initialState(), { type: 'start', card: { ...card('old'), startedAt: 10 } });
+    state = reduce(state, { type: 'start', card: { ...card('new'), startedAt: 50 } });
+    state = reduce(state, { type: 'hostJobs', jobs: [], now: 60, askedAt: 40 });
+    const byId = Object.fromEntries(state.cards.map((c) => [c.jobId, c.job]));
+    assert.equal(byId.new!.status, 'running', 'started after ready: its run reached the host after the list');
+    assert.equal(byId.old!.status, 'interrupted', 'started before ready and unknown: lost with a reload');
+    state = reduce(state, { type: 'job', job: job('new', { status: 'done' }) });
+    assert.equal(state.cards.find((c) => c.jobId === 'new')!.job.status, 'done');
+  });
+
   test('the persisted state round-trips; anything else starts fresh', () => {
     const state = reduce(initialState(), { type: 'start', card: card('a', { status: 'done' }) });
     assert.deepEqual(restoreState(JSON.parse(JSON.stringify(state))), state);
