@@ -34,6 +34,7 @@ export const ConfigKeys = {
   regionBaseUrls: 'regionBaseUrls',
   glossaryFile: 'glossaryFile',
   agentToolsConfirm: 'agentTools.confirm',
+  costConfirmThreshold: 'costConfirmThreshold',
 } as const;
 
 /** The regions `bailian.region` accepts, in the order package.json lists them. */

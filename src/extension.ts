@@ -13,6 +13,9 @@ import { EarlyStudio, createStudioWebviewPanel, staticInitCacheFor } from './stu
 
 export type { BailianExtensionApi };
 
+/** What other extensions get outside the test mode: where the key comes from, nothing else. */
+export type BailianPublicApi = Pick<BailianExtensionApi, 'apiKeySource'>;
+
 let loaded: Services | undefined;
 
 /** After an early studio's page first speaks, how long the services wait before loading: its first paint comes first. */
@@ -20,7 +23,7 @@ const LOAD_AFTER_PAGE_MS = 100;
 /** The longest an early studio waits for its services (a page that never speaks is the studio's watchdog's to handle). */
 const LOAD_EARLY_STUDIO_MS = 2000;
 
-export function activate(context: vscode.ExtensionContext): BailianExtensionApi {
+export function activate(context: vscode.ExtensionContext): BailianPublicApi | BailianExtensionApi {
   let loading: Promise<Services> | undefined;
   let early: EarlyStudio | undefined;
   const services = (): Promise<Services> =>
@@ -108,14 +111,20 @@ export function activate(context: vscode.ExtensionContext): BailianExtensionApi 
   }, 3000);
   context.subscriptions.push({ dispose: () => clearTimeout(warmUp) });
 
+  const apiKeySource = async (): Promise<Awaited<ReturnType<BailianExtensionApi['apiKeySource']>>> => (await services()).api.apiKeySource();
+  // The rest records tasks whose results are written where the record says, and waits on the
+  // studio: hooks for the integration tests, never handed to other extensions in real use.
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return { apiKeySource };
   return {
-    apiKeySource: async () => (await services()).api.apiKeySource(),
+    apiKeySource,
+    ignoredSettingsNotices: async () => (await services()).api.ignoredSettingsNotices(),
     whenStudioReady: async () => (await services()).api.whenStudioReady(),
     whenStudioHandshakesAgain: async () => (await services()).api.whenStudioHandshakesAgain(),
     whenStudioJobFinished: async () => (await services()).api.whenStudioJobFinished(),
     jobs: async () => (await services()).api.jobs(),
     persistedTasks: async () => (await services()).api.persistedTasks(),
     persistTask: async (task) => (await services()).api.persistTask(task),
+    forgetTask: async (taskId) => (await services()).api.forgetTask(taskId),
     resumeTasks: async () => (await services()).api.resumeTasks(),
     persistStream: async (uri) => (await services()).api.persistStream(uri),
   };

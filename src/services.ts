@@ -15,10 +15,11 @@ import { clearApiKeyCommand, setApiKeyCommand, switchRegionCommand, testApiKeyCo
 import { insertImageLinkCommand } from './commands/links';
 import { translateFolderCommand, translateImageCommand } from './commands/translate';
 import { Commands } from './constants';
-import { systemClock } from './dashscope';
+import { REGION_BASE_URLS, systemClock } from './dashscope';
+import * as z from 'zod';
 import { JobManager, type JobInfo } from './jobs/manager';
 import { PersistedTaskStore, type NewPersistedTask, type PersistedTask } from './jobs/persisted';
-import { DashScopeClientProvider } from './host/clients';
+import { DashScopeClientProvider, SERVICE_REGIONS, TEST_OFFICIAL_ENDPOINTS_ENV, type ServiceRegion } from './host/clients';
 import { Config } from './host/config';
 import { guarded } from './host/errors';
 import { createLog } from './host/log';
@@ -33,6 +34,8 @@ import { staticInitCacheFor, type EarlyStudioHandOver } from './studio/shell';
 export interface BailianExtensionApi {
   /** Where the effective API key (for the current region) comes from, or undefined when none is configured. */
   apiKeySource(): Promise<ApiKeySource | undefined>;
+  /** The "workspace settings are ignored" notices shown in this session (tests). */
+  ignoredSettingsNotices(): Promise<string[]>;
   /** Resolves when the open studio finished its webview handshake; rejects if none is open. */
   whenStudioReady(): Promise<void>;
   /** Resolves at the open studio's next handshake (a page loaded again: shown after hidden, or retried); rejects if none is open. */
@@ -45,6 +48,8 @@ export interface BailianExtensionApi {
   persistedTasks(): Promise<PersistedTask[]>;
   /** Records a task to resume (tests, tools that submitted one themselves). */
   persistTask(task: NewPersistedTask): Promise<void>;
+  /** Forgets a persisted task (tests clean up what they recorded). */
+  forgetTask(taskId: string): Promise<void>;
   /** Resumes the persisted tasks now (also done once after activation); resolves when each was saved, expired or kept. */
   resumeTasks(): Promise<ResumeReport>;
   /** Records a guide document as streaming, as an interrupted session would have left it (tests). */
@@ -68,6 +73,25 @@ export interface Services {
   deactivate(): void;
 }
 
+/**
+ * The official regional endpoints, where a key refused in its region may be tried in the others.
+ * Only in the test mode may the environment point them elsewhere (the simulator of the
+ * integration tests); in real use they are DashScope's own, whatever any setting says.
+ */
+function officialEndpoints(context: vscode.ExtensionContext): Record<ServiceRegion, string> {
+  const official = { ...REGION_BASE_URLS };
+  const raw = context.extensionMode === vscode.ExtensionMode.Test ? process.env[TEST_OFFICIAL_ENDPOINTS_ENV] : undefined;
+  if (!raw) return official;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return official;
+  }
+  const parsed = z.partialRecord(z.enum(SERVICE_REGIONS), z.url()).safeParse(json);
+  return parsed.success ? { ...official, ...parsed.data } : official;
+}
+
 /** Builds every service; everything it creates is owned by `context.subscriptions`. */
 export function startExtension(context: vscode.ExtensionContext): Services {
   const log = createLog();
@@ -76,7 +100,7 @@ export function startExtension(context: vscode.ExtensionContext): Services {
   const version = (context.extension.packageJSON as { version?: string }).version ?? '0';
   // One manager, hence one set of account limits, for every run and every client of the window.
   const jobs = new JobManager({ clock: systemClock, onListenerError: (error) => log.warn('A job listener failed:', error) });
-  const clients = new DashScopeClientProvider(config, apiKeys, log, `bailian-image-studio/${version} vscode/${vscode.version}`, jobs.limits);
+  const clients = new DashScopeClientProvider(config, apiKeys, log, `bailian-image-studio/${version} vscode/${vscode.version}`, jobs.limits, officialEndpoints(context));
   const history = new WorkspaceHistory();
   const store = new PersistedTaskStore(mementoStateFile(context.workspaceState), {
     onProblem: (problem) => {
@@ -95,7 +119,7 @@ export function startExtension(context: vscode.ExtensionContext): Services {
       .then(() => resumePersistedTasks(host, tasks))
       .catch((error: unknown): ResumeReport => {
         log.error('Resuming the tasks of the last session failed:', error);
-        return { saved: [], expired: [], failed: [], kept: [] };
+        return { saved: [], expired: [], failed: [], kept: [], refused: [] };
       })
       .finally(() => (resuming = undefined)));
   const staticInitCache = staticInitCacheFor(context);
@@ -137,6 +161,7 @@ export function startExtension(context: vscode.ExtensionContext): Services {
 
   const api: BailianExtensionApi = {
     apiKeySource: async () => (await apiKeys.get(config.read().region))?.source,
+    ignoredSettingsNotices: async () => [...clients.ignoredSettings.notices],
     whenStudioReady: () => StudioPanel.currentPanel?.whenReady() ?? Promise.reject(new Error('The studio is not open')),
     whenStudioHandshakesAgain: () => {
       const panel = StudioPanel.currentPanel;
@@ -162,6 +187,9 @@ export function startExtension(context: vscode.ExtensionContext): Services {
     persistedTasks: () => store.list(),
     persistTask: async (task) => {
       await store.add(task);
+    },
+    forgetTask: async (taskId) => {
+      await store.remove(taskId);
     },
     resumeTasks: resume,
     persistStream: async (uri) => streams.add(vscode.Uri.parse(uri)),

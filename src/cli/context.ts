@@ -6,7 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { DashScopeClient, REGIONS, describeRetry, type ProgressEvent, type Region } from '../dashscope/index.js';
+import { DashScopeClient, REGIONS, checkBaseUrl, describeRetry, type ProgressEvent, type Region } from '../dashscope/index.js';
 import { saveAtomically } from '../pipeline/files.js';
 import { HISTORY_PATH, HistoryLog, failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history.js';
 import type { ImageJobResult, ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images.js';
@@ -89,7 +89,10 @@ export function createClient(values: Values, io: Io): DashScopeClient {
     region = known;
   }
   const baseUrl = str(values, 'base-url');
-  if (baseUrl !== undefined && !/^https?:\/\/[^/]+/i.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL ending in /api/v1; got "${baseUrl}".`);
+  if (baseUrl !== undefined) {
+    const checked = checkBaseUrl(baseUrl);
+    if (!checked.ok) throw new UsageError(`--base-url cannot be used: ${checked.reason}.`);
+  }
   const scale = Number(io.env[POLL_SCALE_ENV] ?? '1');
   const quiet = bool(values, 'quiet') === true;
   return new DashScopeClient({

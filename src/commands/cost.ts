@@ -57,7 +57,7 @@ export async function confirmCost(host: Host, requests: readonly GenerationReque
   const total = totalOf(requests.map((r) => estimateCost(r, pricingRegion(host))));
   host.log.info(`Cost of ${options.what}: ${describeCost(total)}`);
   if (total.images <= 1 || !options.interactive) return { proceed: true, total };
-  const threshold = vscode.workspace.getConfiguration('bailian').get<number>('costConfirmThreshold', 2);
+  const threshold = host.config.read().costConfirmThreshold;
   if (total.amount !== undefined && total.amount <= threshold) {
     void vscode.window.setStatusBarMessage(vscode.l10n.t('Bailian: {0}', describeCost(total)), 8000);
     return { proceed: true, total };

@@ -81,8 +81,9 @@ export async function testApiKeyCommand(host: Host, argument?: unknown): Promise
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the API key…') }, async () => {
     const here = await host.clients.checkKey(region, key.value);
     const acceptedBy: Region[] = [];
-    if (here.status === 'invalid') {
-      for (const other of SERVICE_REGIONS) if (other !== region && (await host.clients.checkKey(other, key.value)).status === 'valid') acceptedBy.push(other);
+    // A custom endpoint's key is not tried on the service's regions.
+    if (here.status === 'invalid' && region !== 'custom') {
+      for (const other of SERVICE_REGIONS) if (other !== region && (await host.clients.checkKey(other, key.value, 'official')).status === 'valid') acceptedBy.push(other);
     }
     return { here, acceptedBy };
   });

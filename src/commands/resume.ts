@@ -16,6 +16,7 @@ import { CLIENT_ERROR_CODES, DashScopeError, GenerationRequestSchema, getModel, 
 import { summarizeError, isCancellation } from '../host/errors';
 import type { Log } from '../host/log';
 import { WorkspaceImageSaver, displayPath } from '../host/workspaceFs';
+import { confineUri } from '../host/workspacePaths';
 import { planResume, type PersistedTask, type PersistedTaskStore, type StateFile } from '../jobs/persisted';
 import { HistoryKind, HistorySource, failedFacts, keptFacts, type JobContextFacts } from '../pipeline/history';
 import { keepResult } from '../pipeline/images';
@@ -142,6 +143,58 @@ export interface ResumeReport {
   failed: string[];
   /** Left for a later activation (no key, another region, untrusted workspace, network trouble). */
   kept: string[];
+  /** Not resumed because the record's destination lies outside the workspace (kept, and reported to the user). */
+  refused: string[];
+}
+
+/** A record whose destination was refused, and why. */
+interface Refused {
+  readonly task: PersistedTask;
+  readonly problem: string;
+}
+
+/** Why a record's destination cannot be used (outside the workspace, through a link …), or undefined. */
+async function destinationProblem(destination: TaskDestination | undefined): Promise<string | undefined> {
+  if (!destination) return undefined; // Resumed only to report its outcome: nothing is written.
+  try {
+    const folder = await confineUri(vscode.Uri.parse(destination.folder, true), vscode.l10n.t('The record of a task from an earlier session'));
+    if (destination.workspaceFolder && vscode.Uri.parse(destination.workspaceFolder, true).toString() !== folder.uri.toString()) {
+      return vscode.l10n.t('its history belongs to {0}, which is not the workspace folder its images go to', destination.workspaceFolder);
+    }
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Tells the user which tasks were not resumed and offers to save their images in a folder of
+ * this workspace they choose themselves (the images are paid for; nothing is thrown away).
+ */
+async function offerOtherFolder(host: Host, persistence: TaskPersistence, refused: readonly Refused[]): Promise<void> {
+  const choose = vscode.l10n.t('Choose Folder…');
+  const choice = await vscode.window.showWarningMessage(
+    refused.length === 1
+      ? vscode.l10n.t('A task from an earlier session was not resumed: {0}', refused[0]!.problem)
+      : vscode.l10n.t('{0} tasks from an earlier session were not resumed; the first: {1}', refused.length, refused[0]!.problem),
+    { detail: vscode.l10n.t('DashScope keeps a task for 24 hours. Choose a folder in this workspace to save its images there.') },
+    choose,
+  );
+  if (choice !== choose) return;
+  const picked = (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, openLabel: vscode.l10n.t('Save Images Here') }))?.[0];
+  if (!picked) return;
+  let owner: vscode.WorkspaceFolder;
+  try {
+    owner = await confineUri(picked, vscode.l10n.t('The folder you chose'));
+  } catch (error) {
+    void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+    return;
+  }
+  for (const { task } of refused) {
+    const destination = destinationOf(task);
+    if (destination) await persistence.store.update(task.taskId, { destination: { ...destination, folder: picked.toString(), workspaceFolder: owner.uri.toString() } });
+  }
+  await resumePersistedTasks(host, persistence);
 }
 
 function destinationOf(task: PersistedTask): TaskDestination | undefined {
@@ -169,7 +222,7 @@ function isUnknownTask(error: unknown): boolean {
  * notification says so.
  */
 export async function resumePersistedTasks(host: Host, persistence: TaskPersistence, now: number = Date.now()): Promise<ResumeReport> {
-  const report: ResumeReport = { saved: [], expired: [], failed: [], kept: [] };
+  const report: ResumeReport = { saved: [], expired: [], failed: [], kept: [], refused: [] };
   const { store } = persistence;
   // Tasks this session's jobs wait for are not from an earlier session.
   const records = (await store.list()).filter((r) => persistence.claim(r.taskId));
@@ -194,6 +247,17 @@ export async function resumePersistedTasks(host: Host, persistence: TaskPersiste
     report.expired.push(task.taskId);
   };
   for (const task of plan.expired) await expire(task);
+  // The records live in workspace state, which other code can write to: a destination is used
+  // only while it lies inside this workspace.
+  const refused: Refused[] = [];
+  for (const task of [...plan.resumable]) {
+    const problem = await destinationProblem(destinationOf(task));
+    if (!problem) continue;
+    plan.resumable.splice(plan.resumable.indexOf(task), 1);
+    host.log.warn(`Task ${task.taskId} (${task.modelId}) was not resumed: ${problem}`);
+    refused.push({ task, problem });
+    report.refused.push(task.taskId);
+  }
 
   const runs: Promise<void>[] = [];
   if (plan.resumable.length > 0) {
@@ -229,7 +293,8 @@ export async function resumePersistedTasks(host: Host, persistence: TaskPersiste
     }
   }
   await Promise.allSettled(runs);
-  for (const taskId of [...report.kept, ...report.expired]) persistence.release(taskId);
+  for (const taskId of [...report.kept, ...report.expired, ...report.refused]) persistence.release(taskId);
+  if (refused.length > 0) void offerOtherFolder(host, persistence, refused);
   if (report.expired.length > 0) {
     void vscode.window.showWarningMessage(
       report.expired.length === 1

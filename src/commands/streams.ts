@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { STREAMS_STATE_KEY } from '../constants';
 import type { Log } from '../host/log';
 import { displayPath } from '../host/workspaceFs';
+import { confineUri } from '../host/workspacePaths';
 import { blockSeparator } from '../pipeline/markdown';
 
 /** The documents being streamed, persisted in workspace state (Uris only; nothing else). */
@@ -37,6 +38,8 @@ export class OpenStreams {
     for (const raw of this.list()) {
       const uri = vscode.Uri.parse(raw);
       try {
+        // Workspace state is not only ours to write: only a document inside the workspace is edited.
+        await confineUri(uri, vscode.l10n.t('The record of a guide being written'));
         const document = await vscode.workspace.openTextDocument(uri);
         const text = document.getText();
         const notice = `${blockSeparator(text.slice(-4))}---\n\n> **⚠ Interrupted:** the window was reloaded while this guide was being written, and a stream cannot be resumed. Everything above arrived and was kept; run the guide again for a complete result.\n`;

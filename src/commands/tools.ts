@@ -10,10 +10,12 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
-import { ConfigKeys, Tools } from '../constants';
+import { Tools } from '../constants';
 import { estimateCost, modelsForTask, type GenerationRequest } from '../dashscope';
 import { describeCost, pricingRegion, totalOf } from './cost';
 import { displayPath } from '../host/workspaceFs';
+import { resolveWorkspaceRef } from '../host/workspacePaths';
+import { escapeMarkdown } from '../pipeline/markdown';
 import { GenerateImageArgs } from './generate';
 import { requireTrust, runWorkspaceImageJob, workspaceReference, type Host, type WorkspaceImageJob } from './host';
 import { imageLinkText } from './links';
@@ -40,11 +42,10 @@ export interface ToolAnswer {
   folder: string;
 }
 
-function workspaceUri(ref: string): vscode.Uri {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) return vscode.Uri.parse(ref);
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) throw new Error(vscode.l10n.t('Open a folder first: generated images are saved into the workspace.'));
-  return vscode.Uri.joinPath(folder.uri, ...ref.split('/').filter(Boolean));
+/** A path an agent named, resolved inside the workspace (an agent is not the user: it may be steered by what it read). */
+async function workspaceUri(ref: string, argument: string): Promise<vscode.Uri> {
+  if (!vscode.workspace.workspaceFolders?.length) throw new Error(vscode.l10n.t('Open a folder first: generated images are saved into the workspace.'));
+  return resolveWorkspaceRef(ref, vscode.l10n.t('The agent tool\'s {0} argument', argument));
 }
 
 function defaultTextToImageModel(): string {
@@ -52,12 +53,12 @@ function defaultTextToImageModel(): string {
 }
 
 /** The answer: each saved file's workspace path and its Markdown link relative to `markdownFile` (or the folder root). */
-export function toolAnswer(run: WorkspaceImageJob, markdownFile: string | undefined): ToolAnswer {
+export function toolAnswer(run: WorkspaceImageJob, markdownDocument: vscode.Uri | undefined): ToolAnswer {
   return {
     folder: displayPath(run.location.folder),
     files: run.job.images.map((image) => {
       const folder = vscode.workspace.getWorkspaceFolder(image.file.uri);
-      const document = markdownFile ? workspaceUri(markdownFile) : folder ? vscode.Uri.joinPath(folder.uri, 'README.md') : vscode.Uri.joinPath(image.file.uri, '..', 'README.md');
+      const document = markdownDocument ?? (folder ? vscode.Uri.joinPath(folder.uri, 'README.md') : vscode.Uri.joinPath(image.file.uri, '..', 'README.md'));
       return {
         path: workspaceReference(image.file.uri),
         uri: image.file.uri.toString(),
@@ -82,9 +83,14 @@ function costText(host: Host, request: GenerationRequest): string | undefined {
   }
 }
 
-/** Whether the tools ask before they spend (`bailian.agentTools.confirm`, default true). */
-function confirmationWanted(): boolean {
-  return vscode.workspace.getConfiguration(ConfigKeys.section).get<boolean>(ConfigKeys.agentToolsConfirm, true);
+/** Whether the tools ask before they spend (`bailian.agentTools.confirm`, default true; the user's own settings only). */
+function confirmationWanted(host: Host): boolean {
+  return host.config.read().agentToolsConfirm;
+}
+
+/** Confirmation text with the model's or the user's words shown literally. */
+function markdown(text: string): vscode.MarkdownString {
+  return new vscode.MarkdownString(text);
 }
 
 function signalOf(token: vscode.CancellationToken): AbortSignal {
@@ -108,16 +114,16 @@ export function generateImageTool(host: Host): vscode.LanguageModelTool<z.input<
       const n = options.input.n ?? 1;
       const cost = costText(host, { model, prompt: options.input.prompt, ...(options.input.n !== undefined ? { n: options.input.n } : {}), ...(options.input.promptExtend !== undefined ? { promptExtend: options.input.promptExtend } : {}) });
       return {
-        invocationMessage: cost ? vscode.l10n.t('Generating with {0}: {1}…', model, cost) : n === 1 ? vscode.l10n.t('Generating 1 image with {0}…', model) : vscode.l10n.t('Generating {0} images with {1}…', n, model),
-        ...(confirmationWanted()
+        invocationMessage: markdown(cost ? vscode.l10n.t('Generating with {0}: {1}…', escapeMarkdown(model), escapeMarkdown(cost)) : n === 1 ? vscode.l10n.t('Generating 1 image with {0}…', escapeMarkdown(model)) : vscode.l10n.t('Generating {0} images with {1}…', n, escapeMarkdown(model))),
+        ...(confirmationWanted(host)
           ? {
               confirmationMessages: {
                 title: vscode.l10n.t('Generate an image with Bailian?'),
-                message: new vscode.MarkdownString(
+                message: markdown(
                   (n === 1
-                    ? vscode.l10n.t('1 image with **{0}** from the prompt: "{1}". DashScope bills every image it produces; the file is saved into the workspace.', model, options.input.prompt)
-                    : vscode.l10n.t('{0} images with **{1}** from the prompt: "{2}". DashScope bills every image it produces; the files are saved into the workspace.', n, model, options.input.prompt)) +
-                    (cost ? `\n\n${vscode.l10n.t('Estimate: {0}.', cost)}` : ''),
+                    ? vscode.l10n.t('1 image with **{0}** from the prompt: "{1}". DashScope bills every image it produces; the file is saved into the workspace.', escapeMarkdown(model), escapeMarkdown(options.input.prompt))
+                    : vscode.l10n.t('{0} images with **{1}** from the prompt: "{2}". DashScope bills every image it produces; the files are saved into the workspace.', n, escapeMarkdown(model), escapeMarkdown(options.input.prompt))) +
+                    (cost ? `\n\n${vscode.l10n.t('Estimate: {0}.', escapeMarkdown(cost))}` : ''),
                 ),
               },
             }
@@ -127,6 +133,8 @@ export function generateImageTool(host: Host): vscode.LanguageModelTool<z.input<
     invoke: async (options, token) => {
       requireTrust();
       const { markdownFile, nameTemplate, model, ...rest } = parse(GenerateToolInput, options.input);
+      // Checked before anything is paid for.
+      const markdownDocument = markdownFile ? await workspaceUri(markdownFile, 'markdownFile') : undefined;
       const request: GenerationRequest = { ...rest, model: model ?? defaultTextToImageModel() };
       const run = await runWorkspaceImageJob(host, request, {
         kind: 'generate',
@@ -136,7 +144,7 @@ export function generateImageTool(host: Host): vscode.LanguageModelTool<z.input<
         pickAmongFolders: false,
         nameTemplate,
       });
-      return answer(toolAnswer(run, markdownFile));
+      return answer(toolAnswer(run, markdownDocument));
     },
   };
 }
@@ -147,14 +155,14 @@ export function translateImageTool(host: Host): vscode.LanguageModelTool<z.input
     prepareInvocation: (options) => {
       const cost = costText(host, { model: modelsForTask('translate')[0]!.id, translation: { sourceLang: options.input.from ?? 'auto', targetLang: options.input.to } });
       return {
-        invocationMessage: vscode.l10n.t('Translating {0} into {1}…', options.input.image, options.input.to),
-        ...(confirmationWanted()
+        invocationMessage: markdown(vscode.l10n.t('Translating {0} into {1}…', escapeMarkdown(options.input.image), escapeMarkdown(options.input.to))),
+        ...(confirmationWanted(host)
           ? {
               confirmationMessages: {
                 title: vscode.l10n.t('Translate an image with Bailian?'),
-                message: new vscode.MarkdownString(
-                  vscode.l10n.t('The text in **{0}** is translated into {1} with qwen-mt-image. DashScope bills the image (also when it finds no text); the result is saved next to the original.', options.input.image, options.input.to) +
-                    (cost ? `\n\n${vscode.l10n.t('Estimate: {0}.', cost)}` : ''),
+                message: markdown(
+                  vscode.l10n.t('The text in **{0}** is translated into {1} with qwen-mt-image. DashScope bills the image (also when it finds no text); the result is saved next to the original.', escapeMarkdown(options.input.image), escapeMarkdown(options.input.to)) +
+                    (cost ? `\n\n${vscode.l10n.t('Estimate: {0}.', escapeMarkdown(cost))}` : ''),
                 ),
               },
             }
@@ -164,10 +172,11 @@ export function translateImageTool(host: Host): vscode.LanguageModelTool<z.input
     invoke: async (options, token) => {
       requireTrust();
       const { markdownFile, image, ...args } = parse(TranslateToolInput, options.input);
-      const uri = workspaceUri(image);
+      const markdownDocument = markdownFile ? await workspaceUri(markdownFile, 'markdownFile') : undefined;
+      const uri = await workspaceUri(image, 'image');
       const translation = await scriptedOptions(host, args, uri);
       const run = await translateOne(host, uri, translation, { signal: signalOf(token), source: 'agent', interactive: false });
-      return answer(toolAnswer(run, markdownFile));
+      return answer(toolAnswer(run, markdownDocument));
     },
   };
 }

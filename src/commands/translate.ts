@@ -13,12 +13,13 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
-import { Commands } from '../constants';
+import { Commands, ConfigKeys } from '../constants';
 import { MT_LANGUAGES, modelsForTask, type MtLanguage, type TranslationOptions } from '../dashscope';
 import { MissingApiKeyError, type ClientLease } from '../host/clients';
 import { summarizeError } from '../host/errors';
 import { mtLanguageLabel, mtLanguageName } from '../host/languages';
 import { displayPath } from '../host/workspaceFs';
+import { resolveWorkspaceRef } from '../host/workspacePaths';
 import { GLOSSARY_TEMPLATE, GlossaryError, parseGlossary, type GlossaryTerm } from '../pipeline/glossary';
 import { CancelledJobError } from '../pipeline/images';
 import { mtSources, mtTargetsFor, translatedStem } from '../pipeline/translate';
@@ -55,16 +56,30 @@ function uriOf(ref: string): vscode.Uri {
   return /^[a-z][a-z0-9+.-]*:/i.test(ref) ? vscode.Uri.parse(ref) : vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), ref);
 }
 
-/** The workspace glossary file of the folder holding `near` (or the first folder). */
-export function glossaryUri(host: Host, near?: vscode.Uri): vscode.Uri | undefined {
+/** Where the workspace glossary lives: its folder, its path inside it, and its Uri. */
+export interface GlossaryLocation {
+  readonly folder: vscode.WorkspaceFolder;
+  /** `/`-separated, relative to the folder. */
+  readonly relative: string;
+  readonly uri: vscode.Uri;
+}
+
+/**
+ * The workspace glossary file of the folder holding `near` (or the first folder); undefined with
+ * no folder open. `bailian.glossaryFile` may come from the workspace's own settings, so it is
+ * resolved inside that folder or refused (OutsideWorkspaceError).
+ */
+export async function glossaryLocation(host: Host, near?: vscode.Uri): Promise<GlossaryLocation | undefined> {
   const folder = (near && vscode.workspace.getWorkspaceFolder(near)) ?? vscode.workspace.workspaceFolders?.[0];
   if (!folder) return undefined;
-  return vscode.Uri.joinPath(folder.uri, ...host.config.read(near).glossaryFile.split('/'));
+  const uri = await resolveWorkspaceRef(host.config.read(near).glossaryFile, `bailian.${ConfigKeys.glossaryFile}`, folder);
+  const owner = vscode.workspace.getWorkspaceFolder(uri) ?? folder;
+  return { folder: owner, relative: uri.path.slice(owner.uri.path.replace(/\/+$/, '').length + 1), uri };
 }
 
 /** Reads the glossary; undefined when there is none. Throws GlossaryError (with the line) when it does not parse. */
 export async function readWorkspaceGlossary(host: Host, near?: vscode.Uri): Promise<GlossaryTerm[] | undefined> {
-  const uri = glossaryUri(host, near);
+  const uri = (await glossaryLocation(host, near))?.uri;
   if (!uri) return undefined;
   let bytes: Uint8Array;
   try {
@@ -82,7 +97,7 @@ export async function readWorkspaceGlossary(host: Host, near?: vscode.Uri): Prom
 
 /** Offers to create the glossary with its format explained, and opens it. */
 async function offerGlossary(host: Host, near?: vscode.Uri): Promise<void> {
-  const uri = glossaryUri(host, near);
+  const uri = (await glossaryLocation(host, near).catch(() => undefined))?.uri;
   // Offered once per workspace: a tip, not a nag.
   if (!uri || host.state.get<boolean>(GLOSSARY_OFFERED_KEY)) return;
   await host.state.update(GLOSSARY_OFFERED_KEY, true);

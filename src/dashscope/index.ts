@@ -83,3 +83,4 @@ export {
 export { inspectImage, type ImageInfo, type UploadEvent } from './upload.js';
 export type { DownloadOptions, DownloadedImage } from './download.js';
 export { modelLabel } from './labels.js';
+export { checkBaseUrl, isLoopbackHost, officialBaseUrl, type BaseUrlCheck } from './endpoints.js';

@@ -9,15 +9,19 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { ConfigKeys, ENV_API_KEY, type Region } from '../constants';
-import { DashScopeClient, DashScopeError, type DashScopeClientOptions, type Logger } from '../dashscope';
+import { DashScopeClient, DashScopeError, REGION_BASE_URLS, checkBaseUrl, type DashScopeClientOptions, type Logger } from '../dashscope';
 import type { AccountLimits } from '../jobs/limits';
 import type { Config, Settings } from './config';
 import { ActionableError } from './errors';
 import type { Log } from './log';
 import type { ApiKeyStore } from './secrets';
+import { IgnoredSettingsNotifier } from './workspaceSettings';
 
 /** Environment variable that scales the task poll schedule (simulators with scaled timing; as in the CLI). */
 export const POLL_SCALE_ENV = 'BAILIAN_POLL_SCALE';
+
+/** In the test mode only: JSON `{ region: baseUrl }` standing in for the official endpoints (the simulator). */
+export const TEST_OFFICIAL_ENDPOINTS_ENV = 'BAILIAN_TEST_OFFICIAL_ENDPOINTS';
 
 /** No API key in secret storage nor in the environment. */
 export class MissingApiKeyError extends ActionableError {
@@ -26,17 +30,24 @@ export class MissingApiKeyError extends ActionableError {
   }
 }
 
-/** `bailian.region` is `custom` but `bailian.customBaseUrl` is empty or not an http(s) URL. */
+/** A base URL setting that is empty, not a URL, or would send the key unencrypted (see dashscope/endpoints.ts). */
 export class InvalidBaseUrlError extends ActionableError {
-  constructor(value: string) {
+  constructor(setting: string, value: string, reason?: string) {
     super(
       'InvalidBaseUrlError',
       value
-        ? vscode.l10n.t('The setting bailian.customBaseUrl must be an http(s) URL ending in /api/v1; "{0}" is not.', value)
+        ? vscode.l10n.t('The setting {0} cannot be used: {1}.', setting, reason ?? value)
         : vscode.l10n.t('The region is "custom" but bailian.customBaseUrl is empty.'),
       ['openSettings'],
     );
   }
+}
+
+/** A base URL from the user's settings, checked before the key is sent there. */
+function checkedUrl(setting: string, value: string): string {
+  const checked = checkBaseUrl(value);
+  if (!checked.ok) throw new InvalidBaseUrlError(setting, value, checked.reason);
+  return checked.url;
 }
 
 /** What a key check found: accepted, refused (401), or it could not tell (network …). */
@@ -67,15 +78,12 @@ export function clientOptionsFromSettings(
 ): DashScopeClientOptions {
   const options: DashScopeClientOptions = { apiKey };
   if (settings.region === 'custom') {
-    if (!/^https?:\/\/[^/\s]+/i.test(settings.customBaseUrl)) throw new InvalidBaseUrlError(settings.customBaseUrl);
-    options.baseUrl = settings.customBaseUrl;
+    if (!settings.customBaseUrl) throw new InvalidBaseUrlError('bailian.customBaseUrl', '');
+    options.baseUrl = checkedUrl('bailian.customBaseUrl', settings.customBaseUrl);
   } else {
     options.region = settings.region as DashScopeClientOptions['region'] & string;
     const override = settings.regionBaseUrls?.[settings.region];
-    if (override) {
-      if (!/^https?:\/\/[^/\s]+/i.test(override)) throw new InvalidBaseUrlError(override);
-      options.baseUrl = override;
-    }
+    if (override) options.baseUrl = checkedUrl(`bailian.regionBaseUrls.${settings.region}`, override);
   }
   if (proxy?.trim()) options.proxyUrl = proxy.trim();
   const scale = Number(env[POLL_SCALE_ENV] ?? '1');
@@ -99,6 +107,13 @@ export class DashScopeClientProvider implements vscode.Disposable {
      * query budget, and its 429s slow every job down (the limits are per account, not per client).
      */
     private readonly limits?: AccountLimits,
+    /**
+     * Where "does this key belong to another region?" probes go: the official endpoints, never a
+     * settings override (the integration tests point them at the simulator in the test mode).
+     */
+    private readonly officialEndpoints: Readonly<Record<ServiceRegion, string>> = REGION_BASE_URLS,
+    /** Says when the workspace's settings files try to set what only the user may. */
+    readonly ignoredSettings: IgnoredSettingsNotifier = new IgnoredSettingsNotifier(log),
   ) {
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -116,12 +131,19 @@ export class DashScopeClientProvider implements vscode.Disposable {
   /**
    * Checks a key against a region with a call that costs nothing: querying a task id that cannot
    * exist answers `UNKNOWN` with a valid key and 401 `InvalidApiKey` with an invalid one (§5).
+   * `where: 'settings'` asks the region as the user's settings reach it (the key is meant for it);
+   * `'official'` asks the region's official endpoint, the only place a key meant for another
+   * region may be tried.
    */
-  async checkKey(region: Region, key: string): Promise<KeyCheck> {
+  async checkKey(region: Region, key: string, where: 'settings' | 'official' = 'settings'): Promise<KeyCheck> {
     let client: DashScopeClient;
     try {
       const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy');
-      client = new DashScopeClient({ ...clientOptionsFromSettings({ ...this.config.read(), region }, key, proxy), userAgent: this.userAgent, retry: { maxRetries: 1 } });
+      const options =
+        where === 'official' && region !== 'custom'
+          ? { ...clientOptionsFromSettings({ region, customBaseUrl: '' }, key, proxy), baseUrl: this.officialEndpoints[region] }
+          : clientOptionsFromSettings({ ...this.config.read(), region }, key, proxy);
+      client = new DashScopeClient({ ...options, userAgent: this.userAgent, retry: { maxRetries: 1 } });
     } catch (error) {
       return { status: 'unknown', error };
     }
@@ -139,17 +161,20 @@ export class DashScopeClientProvider implements vscode.Disposable {
   /** The other service region whose endpoint accepts the current key, if any (for "Switch to …"). */
   async regionAcceptingCurrentKey(): Promise<ServiceRegion | undefined> {
     const settings = this.config.read();
+    // A custom endpoint's key is the user's business with that endpoint; it is not tried elsewhere.
+    if (settings.region === 'custom') return undefined;
     const key = await this.apiKeys.get(settings.region);
     if (!key) return undefined;
     for (const region of SERVICE_REGIONS) {
       if (region === settings.region) continue;
-      if ((await this.checkKey(region, key.value)).status === 'valid') return region;
+      if ((await this.checkKey(region, key.value, 'official')).status === 'valid') return region;
     }
     return undefined;
   }
 
   /** Borrows the current client. Throws {@link MissingApiKeyError} / {@link InvalidBaseUrlError}. */
   async acquire(): Promise<ClientLease> {
+    await this.ignoredSettings.check();
     let entry = this.current;
     if (!entry || entry.stale) {
       this.building ??= this.build().finally(() => (this.building = undefined));

@@ -14,7 +14,19 @@ export interface Settings {
   readonly regionBaseUrls: Readonly<Partial<Record<'beijing' | 'singapore' | 'us', string>>>;
   /** Workspace-relative glossary file for translations. */
   readonly glossaryFile: string;
+  /** Above this estimate (CNY) a run that makes several images asks first. */
+  readonly costConfirmThreshold: number;
+  /** Whether the agent tools ask before each run. */
+  readonly agentToolsConfirm: boolean;
 }
+
+/**
+ * Settings that decide where the API key is sent, or whether the user is asked before money is
+ * spent. package.json declares them `"scope": "application"`, so VS Code takes them from the
+ * user's own settings only; {@link Config.read} reads them from there explicitly too, so a
+ * workspace (even a trusted one: most people trust what they clone) can never change them.
+ */
+export const USER_ONLY_SETTINGS = [ConfigKeys.customBaseUrl, ConfigKeys.regionBaseUrls, ConfigKeys.costConfirmThreshold, ConfigKeys.agentToolsConfirm] as const;
 
 /** Default values; they mirror the `default`s in package.json. */
 export const DEFAULT_SETTINGS: Settings = {
@@ -24,7 +36,15 @@ export const DEFAULT_SETTINGS: Settings = {
   translationOutputFolder: '${fileDirname}',
   regionBaseUrls: {},
   glossaryFile: '.bailian/glossary.txt',
+  costConfirmThreshold: 2,
+  agentToolsConfirm: true,
 };
+
+/** The value the user's own settings give (or the default); workspace and folder values never count. */
+function userValue<T>(section: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  const inspected = section.inspect<T>(key);
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
 
 /**
  * Typed access to the `bailian.*` settings. Reads are always fresh; `onDidChange` fires only
@@ -50,19 +70,21 @@ export class Config implements vscode.Disposable {
     const section = vscode.workspace.getConfiguration(ConfigKeys.section, scope);
     const region = section.get<string>(ConfigKeys.region, DEFAULT_SETTINGS.region);
     const text = (key: string, fallback: string): string => section.get<string>(key, '').trim() || fallback;
-    const urls = section.get<Record<string, unknown>>(ConfigKeys.regionBaseUrls, {}) ?? {};
+    const urls = userValue<Record<string, unknown>>(section, ConfigKeys.regionBaseUrls) ?? {};
     const regionBaseUrls: Partial<Record<'beijing' | 'singapore' | 'us', string>> = {};
     for (const r of ['beijing', 'singapore', 'us'] as const) {
-      const value = urls[r];
+      const value = typeof urls === 'object' ? urls[r] : undefined;
       if (typeof value === 'string' && value.trim()) regionBaseUrls[r] = value.trim();
     }
     return {
       region: isRegion(region) ? region : DEFAULT_SETTINGS.region,
-      customBaseUrl: section.get<string>(ConfigKeys.customBaseUrl, '').trim(),
+      customBaseUrl: (userValue<string>(section, ConfigKeys.customBaseUrl) ?? '').trim(),
       outputFolder: text(ConfigKeys.outputFolder, DEFAULT_SETTINGS.outputFolder),
       translationOutputFolder: text(ConfigKeys.translationOutputFolder, DEFAULT_SETTINGS.translationOutputFolder),
       regionBaseUrls,
       glossaryFile: text(ConfigKeys.glossaryFile, DEFAULT_SETTINGS.glossaryFile),
+      costConfirmThreshold: nonNegative(userValue<unknown>(section, ConfigKeys.costConfirmThreshold)) ?? DEFAULT_SETTINGS.costConfirmThreshold,
+      agentToolsConfirm: userValue<unknown>(section, ConfigKeys.agentToolsConfirm) !== false,
     };
   }
 
@@ -78,6 +100,10 @@ export class Config implements vscode.Disposable {
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+function nonNegative(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 function isRegion(value: string): value is Region {

@@ -12,7 +12,7 @@ export interface ApiKey {
 
 /**
  * The DashScope API keys, one per region (a key belongs to one region). SecretStorage wins; the
- * single key of version 0.1 applies to every region that has none; only when SecretStorage holds
+ * single key of version 0.1 applies to every service region that has none; only when SecretStorage holds
  * nothing does the extension host's `DASHSCOPE_API_KEY` apply (that is how `npm start` points at
  * the simulator). Keys are never logged, never written to settings and never sent to the webview.
  */
@@ -32,9 +32,14 @@ export class ApiKeyStore implements vscode.Disposable {
     });
   }
 
-  /** The effective key for a region, or undefined when none is configured. */
+  /**
+   * The effective key for a region, or undefined when none is configured. The `custom` region
+   * gets only the key stored for it (or the environment's): the address it points at is not
+   * DashScope's own, so a key stored for a service region, or the 0.1 single key, never goes there.
+   */
   async get(region: Region): Promise<ApiKey | undefined> {
-    const stored = (await this.secrets.get(secretKeyOf(region)))?.trim() || (await this.secrets.get(SECRET_API_KEY))?.trim();
+    const own = (await this.secrets.get(secretKeyOf(region)))?.trim();
+    const stored = own || (region === 'custom' ? undefined : (await this.secrets.get(SECRET_API_KEY))?.trim());
     if (stored) return { value: stored, source: 'secretStorage' };
     const fromEnv = this.env[ENV_API_KEY]?.trim();
     return fromEnv ? { value: fromEnv, source: 'environment' } : undefined;

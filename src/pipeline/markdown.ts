@@ -23,6 +23,17 @@ export function markdownLink(fromName: string, toName: string): string {
     .join('/');
 }
 
+/**
+ * Text shown literally inside Markdown: every character Markdown or its inline HTML could act on
+ * is escaped, and line breaks become spaces. For text a model or a user wrote (a prompt, a path)
+ * placed into a confirmation, so it cannot pose as a link, an image, a heading or formatting.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\r?\n|\r/g, ' ')
+    .replace(/[\\`*_{}[\]()#+\-.!|<>~"'&:]/g, (c) => `\\${c}`);
+}
+
 /** Text that starts a new Markdown block after whatever was written last. */
 export function blockSeparator(lastText: string): string {
   if (!lastText) return '';

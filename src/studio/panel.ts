@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { findWorkspaceImages, isImageUri } from '../commands/pickers';
 import { activeLinkTarget } from '../commands/progress';
-import { glossaryUri, readWorkspaceGlossary } from '../commands/translate';
+import { glossaryLocation, readWorkspaceGlossary } from '../commands/translate';
 import { requireTrust, type Host } from '../commands/host';
 import { Commands, ViewTypes } from '../constants';
 import type { MtLanguage } from '../dashscope';
@@ -421,9 +421,10 @@ export class StudioPanel implements vscode.Disposable {
   }
 
   private async readGlossary(): Promise<{ terms: Term[]; path?: string; error?: string }> {
-    const uri = glossaryUri(this.services);
-    const path = uri ? displayPath(uri) : undefined;
+    let path: string | undefined;
     try {
+      const uri = (await glossaryLocation(this.services))?.uri;
+      path = uri ? displayPath(uri) : undefined;
       const terms = (await readWorkspaceGlossary(this.services)) ?? [];
       return { terms: terms.map((t) => ({ src: t.src, tgt: t.tgt })), ...(path ? { path } : {}) };
     } catch (error) {
@@ -433,15 +434,14 @@ export class StudioPanel implements vscode.Disposable {
 
   /** Writes the terminology table to the workspace glossary, keeping the file's leading comments. */
   private async saveGlossary(terms: readonly Term[]): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    const uri = glossaryUri(this.services);
-    if (!folder || !uri) {
-      await this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Open a folder first: the glossary is saved in the workspace.') });
-      return;
-    }
-    const fs = workspaceFileSystem(folder.uri);
-    const relative = this.services.config.read().glossaryFile;
     try {
+      const location = await glossaryLocation(this.services);
+      if (!location) {
+        await this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Open a folder first: the glossary is saved in the workspace.') });
+        return;
+      }
+      const { uri, relative } = location;
+      const fs = workspaceFileSystem(location.folder.uri);
       const old = await readIfExists(fs, relative);
       const comments = old ? new TextDecoder().decode(old).split(/\r?\n/).filter((line) => line.trim().startsWith('#')).join('\n') : '';
       const text = formatGlossary(terms, comments ? `${comments}\n` : GLOSSARY_TEMPLATE);

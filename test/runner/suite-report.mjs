@@ -25,7 +25,12 @@ export async function startTestSimulator({ scale = SIM_TIME_SCALE } = {}) {
     /** Undoes every sim.setTiming since the start (the UI runner calls it after each flow); may be called again. */
     restoreTiming: sim.setTiming({}),
     settings: { 'bailian.region': 'custom', 'bailian.customBaseUrl': sim.urls.beijing, 'bailian.regionBaseUrls': { beijing: sim.urls.beijing, singapore: sim.urls.singapore } },
-    env: { DASHSCOPE_API_KEY: sim.keys.beijing, BAILIAN_POLL_SCALE: String(scale) },
+    env: {
+      DASHSCOPE_API_KEY: sim.keys.beijing,
+      BAILIAN_POLL_SCALE: String(scale),
+      // Read in the extension's test mode only: where "is this key valid in another region?" goes.
+      BAILIAN_TEST_OFFICIAL_ENDPOINTS: JSON.stringify(sim.urls),
+    },
   };
 }
 

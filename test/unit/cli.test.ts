@@ -89,6 +89,16 @@ describe('cli: help and models', { concurrency: true }, () => {
     assert.equal(wrongCommand.code, 2);
     assert.match(wrongCommand.stderr, /use `bailian-image edit`/);
   });
+
+  test('--base-url: plain http only to this machine, never across a network (the key would travel unencrypted)', async () => {
+    const remote = await runCli(['generate', 'x', '--base-url', 'http://192.168.1.10:8080/api/v1'], { env: { DASHSCOPE_API_KEY: 'sk-never-sent-0000' } });
+    assert.equal(remote.code, 2, describeRun(remote));
+    assert.match(remote.stderr, /--base-url cannot be used: .*unencrypted.*https/);
+    assert.ok(!`${remote.stdout}${remote.stderr}`.includes('sk-never-sent'), 'the key is not printed');
+    const notUrl = await runCli(['generate', 'x', '--base-url', 'dashscope.aliyuncs.com'], { env: { DASHSCOPE_API_KEY: 'sk-never-sent-0000' } });
+    assert.equal(notUrl.code, 2, describeRun(notUrl));
+    assert.match(notUrl.stderr, /not a URL/);
+  });
 });
 
 /** Expected output size per text-to-image case. */
