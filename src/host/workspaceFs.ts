@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { saveAtomically, type FileSystem } from '../pipeline/files';
 import type { ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images';
 import { renderOutputFolder, type OutputTemplateValues } from '../pipeline/outputTemplate';
+import { confineUri } from './workspacePaths';
 
 /** A file saved into the workspace. */
 export interface WorkspaceSavedFile extends SavedFileRef {
@@ -167,7 +168,10 @@ export async function resolveOutputLocation(options: ResolveOutputOptions): Prom
   }
   const relative = renderOutputFolder(options.template, values, options.settingName);
   const segments = relative ? relative.split('/') : [];
-  return { folder: segments.length ? vscode.Uri.joinPath(workspaceFolder.uri, ...segments) : workspaceFolder.uri, workspaceFolder };
+  const folder = segments.length ? vscode.Uri.joinPath(workspaceFolder.uri, ...segments) : workspaceFolder.uri;
+  // The template may come from the workspace's own settings: a symbolic link on the way must not lead out.
+  await confineUri(folder, options.settingName);
+  return { folder, workspaceFolder };
 }
 
 /** A path for people: workspace-relative (with the folder name in multi-root workspaces), else the full path. */

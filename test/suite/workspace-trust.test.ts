@@ -6,7 +6,9 @@
 import * as assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CommandOutcome } from '../../src/commands/outcome';
 import { Commands, ConfigKeys, Tools } from '../../src/constants';
@@ -118,6 +120,25 @@ suite('A trusted workspace cannot redirect the key, silence the questions or lea
     assert.match(error.message, /\.\./);
     assert.equal(await exists(outside), false, 'nothing was written outside');
     assert.equal(await exists(vscode.Uri.joinPath(workspaceRoot(), 'sunset.en.jpg')), false, 'nothing was sent, so nothing was saved');
+  });
+
+  test('an output folder reached through a symbolic link out of the workspace is refused before anything is sent', async () => {
+    const target = await mkdtemp(join(tmpdir(), 'bailian-link-target-'));
+    const link = join(workspaceRoot().fsPath, 'linked-out');
+    await symlink(target, link, 'dir');
+    try {
+      await vscode.workspace.getConfiguration(ConfigKeys.section).update(ConfigKeys.outputFolder, 'linked-out/images', vscode.ConfigurationTarget.Workspace);
+      const outcome = await vscode.commands.executeCommand<CommandOutcome>(Commands.generateImage, { prompt: 'never sent', model: 'z-image-turbo' });
+      assert.equal(outcome?.status, 'failed', JSON.stringify(outcome));
+      const error = (outcome as Extract<CommandOutcome, { status: 'failed' }>).error;
+      assert.match(error.message, /bailian\.outputFolder/);
+      assert.match(error.message, /symbolic link/);
+      assert.deepEqual(await readdir(target), [], 'nothing was written through the link');
+    } finally {
+      await vscode.workspace.getConfiguration(ConfigKeys.section).update(ConfigKeys.outputFolder, undefined, vscode.ConfigurationTarget.Workspace);
+      await rm(link, { force: true });
+      await rm(target, { recursive: true, force: true });
+    }
   });
 
   test('an agent tool naming a file outside the workspace is refused before anything is sent', async () => {
