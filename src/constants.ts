@@ -60,6 +60,9 @@ export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'bmp', 'webp', 'tiff', 't
  */
 export const ENV_API_KEY = 'DASHSCOPE_API_KEY';
 
+/** Multiplies every model's typical duration in the poll schedule (simulators with scaled timing); the CLI and the extension read it. */
+export const POLL_SCALE_ENV = 'BAILIAN_POLL_SCALE';
+
 /** Name of the extension's single log output channel. */
 export const LOG_CHANNEL_NAME = 'Bailian Image Studio';
 

@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { MT_LANGUAGES, MT_TARGET_LANGUAGES, findModel, findVersion, modelDoes, modelsForTask, type GenerationRequest, type ModelSpec, type Task, type TranslationOptions } from '../dashscope/index.js';
 import { GlossaryError, parseGlossary, type GlossaryTerm } from '../pipeline/glossary.js';
-import { PROGRAM, UsageError } from './context.js';
+import { PROGRAM, UsageError } from './usage.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -13,36 +13,15 @@ import type { ImageJobResult, ImageSaver, OutputFile, SavedFileRef } from '../pi
 import { nodeFileSystem, pathExists } from '../pipeline/nodeFs.js';
 import pkg from '../../package.json';
 import { bool, str, type Values } from './args.js';
+import { ENV_API_KEY, POLL_SCALE_ENV } from '../constants.js';
+import { DEFAULT_OUT, PROGRAM, UsageError } from './usage.js';
 
-/** Exit codes (documented in `--help`). */
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
-
-export const PROGRAM = 'bailian-image';
-export const DEFAULT_OUT = 'bailian-output';
-export const KEY_ENV = 'DASHSCOPE_API_KEY';
-/** Multiplies every model's typical duration in the poll schedule; for simulators with scaled timing. */
-export const POLL_SCALE_ENV = 'BAILIAN_POLL_SCALE';
+export { DEFAULT_OUT, EXIT, InterruptedError, PROGRAM, UsageError } from './usage.js';
+/** The key's environment variable: the CLI's only source of the key. */
+export const KEY_ENV = ENV_API_KEY;
+export { POLL_SCALE_ENV };
 /** The regions `--region` accepts. */
 export const CLI_REGIONS: readonly Region[] = REGIONS;
-
-/** A problem with the command line itself: exit 2, nothing was sent. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly command?: string,
-    readonly showUsage = true,
-  ) {
-    super(message);
-  }
-}
-
-/** The reason the run's AbortController carries after Ctrl-C. */
-export class InterruptedError extends Error {
-  override readonly name = 'AbortError';
-  constructor() {
-    super('Interrupted.');
-  }
-}
 
 /** Where output goes; tests run the real process, so this is just stdout/stderr with the key redacted. */
 export interface Io {

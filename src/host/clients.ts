@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { ConfigKeys, ENV_API_KEY, type Region } from '../constants';
+import { ConfigKeys, ENV_API_KEY, POLL_SCALE_ENV, type Region } from '../constants';
 import { DashScopeClient, DashScopeError, REGION_BASE_URLS, checkBaseUrl, type DashScopeClientOptions, type Logger } from '../dashscope';
 import type { AccountLimits } from '../jobs/limits';
 import type { Config, Settings } from './config';
@@ -17,8 +17,6 @@ import type { Log } from './log';
 import type { ApiKeyStore } from './secrets';
 import { IgnoredSettingsNotifier } from './workspaceSettings';
 
-/** Environment variable that scales the task poll schedule (simulators with scaled timing; as in the CLI). */
-export const POLL_SCALE_ENV = 'BAILIAN_POLL_SCALE';
 
 /** In the test mode only: JSON `{ region: baseUrl }` standing in for the official endpoints (the simulator). */
 export const TEST_OFFICIAL_ENDPOINTS_ENV = 'BAILIAN_TEST_OFFICIAL_ENDPOINTS';
