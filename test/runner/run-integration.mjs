@@ -1,8 +1,16 @@
 // Integration tier (what CI runs): the mocha suite in test/suite inside a real VS Code, served
-// by code-server 4.100.3 and opened in Debian's chromium, talking to the DashScope simulator
-// (started here, settings pointed at it). The extension host runs the suite's
-// run() and writes a JSON report, which this runner reads and prints. Ends with
-// `integration: N passed, N failed`. Fails on timeout; always stops code-server and chromium.
+// by code-server 4.100.3 (the oldest supported VS Code, 1.100) or, with `--newest`, by the
+// newest code-server (environment.mjs), opened in Debian's chromium, talking to the DashScope
+// simulator (started here, settings pointed at it). The extension host runs the suite's run()
+// and writes a JSON report, which this runner reads and prints. Ends with
+// `integration: N passed, N failed` (`integration-newest: …` with --newest). Fails on timeout;
+// always stops code-server and chromium.
+//
+// On the newest code-server the whole suite runs, the extension loaded from this folder in
+// Test mode as on 1.100: there the workbench reads the URL's `payload` (extensionDevelopmentPath,
+// extensionTestsPath) only when the server runs with VS Code's `enable-smoke-test-driver`, so
+// it gets that option. An installed .vsix would run in Production mode, without the test API
+// the suite drives the extension through; the UI tier (run-ui.mjs --newest) installs the .vsix.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -19,21 +27,24 @@ import { integrationEnv, printReport, startTestSimulator } from './suite-report.
 
 const TIMEOUT_MS = Number(process.env.BAILIAN_INTEGRATION_TIMEOUT_MS ?? 5 * 60_000);
 const resultsDir = join(repoRoot, 'test-results');
+const newest = process.argv.includes('--newest');
+const tier = newest ? 'integration-newest' : 'integration';
 
 installSignalHandlers();
 let exitCode = 1;
 try {
-  await ensureEnvironment({ who: 'integration' });
-  await buildExtension({ tests: true, who: 'integration' });
+  const codeServer = await ensureEnvironment({ who: tier, newest });
+  await buildExtension({ tests: true, who: tier });
   mkdirSync(resultsDir, { recursive: true });
 
   const simulator = await startTestSimulator();
-  console.log(`integration: DashScope simulator on ${simulator.sim.urls.beijing}`);
+  console.log(`${tier}: VS Code ${codeServer.vscodeVersion} (code-server ${codeServer.version}), DashScope simulator on ${simulator.sim.urls.beijing}`);
   const browser = await launchChromium();
   // Pass 1: a trusted workspace, every suite but the restricted-mode one.
-  const trusted = await runPass('integration', { browser, simulator, skip: 'untrusted' });
+  const trusted = await runPass(tier, { browser, simulator, codeServer, skip: 'untrusted' });
   // Pass 2: a workspace nobody trusted (workspace trust on), only the restricted-mode suite.
-  const untrusted = await runPass('integration-untrusted', {
+  const untrusted = await runPass(`${tier}-untrusted`, {
+    codeServer,
     browser,
     simulator,
     only: 'untrusted',
@@ -41,11 +52,11 @@ try {
     settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' },
   });
   const report = { passed: trusted.passed + untrusted.passed, failed: trusted.failed + untrusted.failed, tests: [...trusted.tests, ...untrusted.tests] };
-  exitCode = printReport('integration', report);
+  exitCode = printReport(tier, report);
 } catch (error) {
-  console.error(`integration: ${error instanceof Error ? error.message : error}`);
-  console.error(`integration: server log in ${join(resultsDir, 'integration-code-server.log')}`);
-  console.log('integration: 0 passed, 1 failed');
+  console.error(`${tier}: ${error instanceof Error ? error.message : error}`);
+  console.error(`${tier}: server log in ${join(resultsDir, `${tier}-code-server.log`)}`);
+  console.log(`${tier}: 0 passed, 1 failed`);
   exitCode = 1;
 } finally {
   await runCleanups();
@@ -53,13 +64,20 @@ try {
 process.exit(exitCode);
 
 /** Runs the suite once in its own code-server and sandbox; resolves with its report. */
-async function runPass(name, { browser, simulator, only, skip, trust = false, settings = {} }) {
+async function runPass(name, { browser, simulator, codeServer, only, skip, trust = false, settings = {} }) {
   const sandbox = createSandbox(name, { settings: { ...simulator.settings, ...settings } });
   const reportFile = join(sandbox.dir, 'report.json');
   const server = await startCodeServer({
     sandbox,
+    codeServer,
     workspaceTrust: trust,
-    env: { ...integrationEnv(reportFile, simulator.env), ...(only ? { BAILIAN_SUITE_ONLY: only } : {}), ...(skip ? { BAILIAN_SUITE_SKIP: skip } : {}) },
+    extraArgs: codeServer.newest ? ['--vscode-option', 'enable-smoke-test-driver'] : [],
+    env: {
+      ...integrationEnv(reportFile, simulator.env),
+      BAILIAN_EXPECT_VSCODE: codeServer.vscodeVersion,
+      ...(only ? { BAILIAN_SUITE_ONLY: only } : {}),
+      ...(skip ? { BAILIAN_SUITE_SKIP: skip } : {}),
+    },
     logFile: join(resultsDir, `${name}-code-server.log`),
   });
   console.log(`${name}: code-server ${server.origin} (pid ${server.pid})`);

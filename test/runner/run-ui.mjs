@@ -1,13 +1,17 @@
 // UI tier: the flows in test/ui/*.flow.mjs in Debian's chromium (playwright-core) against
-// code-server with the extension under development. Screenshots go to
-// test-results/screenshots/ (emptied first, so every screenshot there is from this run). The
-// extension talks to the DashScope simulator started here; flows get it to inject faults.
-// Ends with `ui: N passed, N failed`; always stops its processes.
+// code-server 4.100.3 (VS Code 1.100) with the extension under development. With `--newest`:
+// the flows of NEWEST_FLOWS against the newest code-server (environment.mjs), with the
+// extension packaged (`npm run package`) and installed from its .vsix as a user installs it.
+// Screenshots go to test-results/screenshots/ (screenshots-newest/ with --newest; emptied
+// first, so every screenshot there is from this run). The extension talks to the DashScope
+// simulator started here; flows get it to inject faults. Ends with `ui: N passed, N failed`
+// (`ui-newest: …`); always stops its processes.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createSandbox,
+  installExtension,
   installSignalHandlers,
   launchChromium,
   registerLanguagePack,
@@ -15,14 +19,38 @@ import {
   startCodeServer,
   workbenchUrl,
 } from '../../scripts/lib/code-server.mjs';
-import { buildExtension, ensureEnvironment, repoRoot } from '../../scripts/lib/environment.mjs';
+import { buildExtension, ensureEnvironment, packageExtension, repoRoot } from '../../scripts/lib/environment.mjs';
 import { startTestSimulator } from './suite-report.mjs';
 import { newestExtensionLog, pickTheme } from '../ui/lib/workbench.mjs';
 
 const FLOW_TIMEOUT_MS = 3 * 60_000;
+const newest = process.argv.includes('--newest');
+const tier = newest ? 'ui-newest' : 'ui';
 const resultsDir = join(repoRoot, 'test-results');
-const screenshotsDir = join(resultsDir, 'screenshots');
+const screenshotsDir = join(resultsDir, newest ? 'screenshots-newest' : 'screenshots');
 const flowsDir = join(repoRoot, 'test', 'ui');
+
+/**
+ * The flows that also run on the newest VS Code (by the start of their names, each naming
+ * exactly one flow), in its light theme: the editor's own surfaces a user meets most (Explorer
+ * menu and quick picks, the image preview, a Markdown document filled while it streams, the
+ * studio webview) — where a newer workbench is likeliest to differ.
+ */
+const NEWEST_FLOWS = [
+  'Explorer: right-click sunset.png, Translate',
+  'Explorer: select two images, Edit',
+  'Generate Illustrated Guide:',
+  'Generate: two images with their seeds in one card',
+];
+
+/** Only the NEWEST_FLOWS runs, light theme; throws when a name matches no flow or several. */
+function newestSubset(runs) {
+  return NEWEST_FLOWS.map((start) => {
+    const matching = runs.filter((run) => run.theme === 'light' && run.flow.name.startsWith(start));
+    if (matching.length !== 1) throw new Error(`NEWEST_FLOWS: "${start}" names ${matching.length} flows, not one`);
+    return matching[0];
+  });
+}
 
 async function loadFlows() {
   // BAILIAN_UI_FLOWS=explorer,jobs runs only the flow files whose name contains one of them (while developing a flow).
@@ -39,7 +67,8 @@ async function loadFlows() {
   const runs = modules.flatMap((module) =>
     module.flows.filter((flow) => !named || flow.name.includes(named)).flatMap((flow) => (flow.themes ?? module.themes ?? ['light']).map((theme) => ({ flow, theme }))),
   );
-  return [...runs.filter((run) => run.theme === 'light'), ...runs.filter((run) => run.theme !== 'light')];
+  const ordered = [...runs.filter((run) => run.theme === 'light'), ...runs.filter((run) => run.theme !== 'light')];
+  return newest && !named && !only?.length ? newestSubset(ordered) : ordered;
 }
 
 /**
@@ -97,8 +126,10 @@ mkdirSync(screenshotsDir, { recursive: true });
 let passed = 0;
 let failed = 0;
 try {
-  await ensureEnvironment({ who: 'ui' });
-  await buildExtension({ who: 'ui' });
+  const codeServer = await ensureEnvironment({ who: tier, newest });
+  // The newest VS Code ignores extensionDevelopmentPath in the URL (see run-integration.mjs):
+  // it runs the package a user installs.
+  const vsix = newest ? await packageExtension({ who: tier }) : (await buildExtension({ who: tier }), undefined);
 
   const flows = await loadFlows();
   if (flows.length === 0) {
@@ -108,14 +139,16 @@ try {
   const sandbox = createSandbox('ui', { settings: simulator.settings });
   // Flows with `locale: 'zh-CN'` get a window in Chinese (the browser asks for it; see registerLanguagePack).
   registerLanguagePack(sandbox);
+  if (vsix) await installExtension(sandbox, vsix, { codeServer, who: tier });
   const server = await startCodeServer({
     sandbox,
+    codeServer,
     env: simulator.env,
-    logFile: join(resultsDir, 'ui-code-server.log'),
+    logFile: join(resultsDir, `${tier}-code-server.log`),
   });
-  console.log(`ui: code-server ${server.origin} (pid ${server.pid})`);
+  console.log(`${tier}: VS Code ${codeServer.vscodeVersion}, code-server ${server.origin} (pid ${server.pid})${vsix ? ', the extension installed from its .vsix' : ''}`);
   const browser = await launchChromium();
-  const url = workbenchUrl(server, { folder: sandbox.workspace });
+  const url = workbenchUrl(server, { folder: sandbox.workspace, extensionDevelopmentPath: vsix ? null : repoRoot });
 
   for (const [index, { flow: definition, theme }] of flows.entries()) {
     const flow = theme === 'light' ? definition : { ...definition, name: `${definition.name} [${theme}]` };
@@ -180,12 +213,12 @@ try {
       await context.close().catch(() => undefined);
     }
   }
-  console.log(`ui: screenshots in ${screenshotsDir}`);
+  console.log(`${tier}: screenshots in ${screenshotsDir}`);
 } catch (error) {
-  console.error(`ui: ${error instanceof Error ? error.message : error}`);
+  console.error(`${tier}: ${error instanceof Error ? error.message : error}`);
   failed += 1;
 } finally {
   await runCleanups();
 }
-console.log(`ui: ${passed} passed, ${failed} failed`);
+console.log(`${tier}: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

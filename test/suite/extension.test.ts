@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, ConfigKeys, ENV_API_KEY, ViewTypes } from '../../src/constants';
-import { activateExtension, webviewTabs, whenTabs, withTimeout } from './helpers';
+import { EXTENSION_ID, activateExtension, webviewTabs, whenTabs, withTimeout } from './helpers';
 
 suite('Bailian Image Studio', () => {
   suiteTeardown(async () => {
@@ -12,6 +12,16 @@ suite('Bailian Image Studio', () => {
     const api = await activateExtension();
     assert.equal(typeof api.apiKeySource, 'function');
     assert.equal(typeof api.whenStudioReady, 'function');
+  });
+
+  test('runs on the VS Code the runner started, no older than engines.vscode allows', () => {
+    // The code-server runner names the version it serves (the oldest supported or the newest).
+    const expected = process.env.BAILIAN_EXPECT_VSCODE;
+    if (expected) assert.equal(vscode.version, expected);
+    const engine = String(vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.engines.vscode);
+    const [minMajor, minMinor] = (/(\d+)\.(\d+)/.exec(engine) ?? []).slice(1).map(Number);
+    const [major, minor] = vscode.version.split('.').map(Number);
+    assert.ok(major > minMajor || (major === minMajor && minor >= minMinor), `VS Code ${vscode.version} satisfies engines.vscode ${engine}`);
   });
 
   test('registers every command it contributes', async () => {
