@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Simulator } from './index.js';
+import { FakeClock, type Simulator } from './index.js';
 import { I2I, IMGGEN, T2I, api, assertError, asyncHeaders, dataUri, download, jpgSize, msgBody, png, pngSize, pollTask, start } from './helpers.js';
-import { parseTaskTime } from './util.js';
+import { formatTaskTime, parseTaskTime } from './util.js';
 
 let sim: Simulator;
 let textImage: string;
@@ -36,14 +36,32 @@ const done = async (id: string) => (await pollTask(sim, id)).at(-1);
 
 describe('text2image (wan2.2-t2i-flash, wan2.5-t2i-preview, qwen-image async variant)', () => {
   it('PENDING → RUNNING → SUCCEEDED with UTC+8 timestamps, task_metrics and results with prompts', async () => {
-    // Its own simulator with roomy durations, so that every state is observed even on a loaded machine.
-    const s = await start({ timing: { pendingMs: 300, runningMs: 300 } });
+    // Its own simulator on simulated time: each state is observed right before and after its edge.
+    const clock = new FakeClock();
+    const s = await start({ clock, timing: { pendingMs: 300, runningMs: 300 } });
     after(() => s.stop());
-    const before = Date.now();
+    const submitted = clock.now();
     const sub = await api(s, T2I, { body: { model: 'wan2.2-t2i-flash', input: { prompt: 'a paper boat', negative_prompt: 'people' }, parameters: { size: '512*512', n: 2, seed: 3 } }, headers: asyncHeaders });
     assert.equal(sub.status, 200, sub.text);
     const id = sub.json.output.task_id;
-    const seen = await pollTask(s, id);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const seen: any[] = [];
+    const status = async (): Promise<string> => {
+      const r = await api(s, `/tasks/${id}`);
+      assert.equal(r.status, 200, r.text);
+      seen.push(r.json);
+      return r.json.output.task_status;
+    };
+    assert.equal(await status(), 'PENDING');
+    await clock.advance(299);
+    assert.equal(await status(), 'PENDING', '1 ms before pendingMs');
+    await clock.advance(1);
+    assert.equal(await status(), 'RUNNING');
+    await clock.advance(299);
+    assert.equal(await status(), 'RUNNING', '1 ms before runningMs');
+    await clock.advance(1);
+    // The images are rendered now, which takes no simulated time.
+    seen.push(...(await pollTask(s, id)));
     const statuses = [...new Set(seen.map((b) => b.output.task_status))];
     assert.deepEqual(statuses, ['PENDING', 'RUNNING', 'SUCCEEDED']);
 
@@ -60,11 +78,12 @@ describe('text2image (wan2.2-t2i-flash, wan2.5-t2i-preview, qwen-image async var
     const o = ok.output;
     for (const k of ['submit_time', 'scheduled_time', 'end_time']) assert.match(o[k], TIME);
     const submitMs = parseTaskTime(o.submit_time);
-    assert.ok(Math.abs(submitMs - before) < 2000, `submit_time is UTC+8 wall clock (${o.submit_time})`);
+    assert.equal(o.submit_time, formatTaskTime(submitted), 'submit_time is the UTC+8 wall clock of the submit');
+    assert.equal(o.submit_time, '2026-06-11 16:00:00.000', 'UTC+8');
     const sched = parseTaskTime(o.scheduled_time);
     const end = parseTaskTime(o.end_time);
-    assert.ok(sched - submitMs >= 290, 'PENDING lasted pendingMs');
-    assert.ok(end - sched >= 290, 'RUNNING lasted runningMs');
+    assert.equal(sched - submitMs, 300, 'PENDING lasted pendingMs');
+    assert.equal(end - sched, 300, 'RUNNING lasted runningMs');
     assert.deepEqual(o.task_metrics, { TOTAL: 2, SUCCEEDED: 2, FAILED: 0 });
     assert.deepEqual(ok.usage, { image_count: 2 });
     assert.equal(o.results.length, 2);

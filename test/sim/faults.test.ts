@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Simulator } from './index.js';
+import { FakeClock, type Simulator } from './index.js';
 import { IMGGEN, SYNC, T2I, api, assertError, asyncHeaders, msgBody, parseSse, pollTask, rawRequest, sseHeaders, start } from './helpers.js';
 
 let sim: Simulator;
@@ -21,14 +21,25 @@ const interleave = msgBody('wan2.6-image', 'story', [], { enable_interleave: tru
 const headersFor = (extra: Record<string, string> = {}) => ({ authorization: `Bearer ${sim.keys.beijing}`, 'content-type': 'application/json', ...extra });
 
 describe('response faults', () => {
-  it('delay: the matching request waits `ms`', async () => {
-    sim.faults.add({ kind: 'delay', ms: 400, path: '/tasks/delayed', times: 1 });
-    let t = Date.now();
-    assert.equal((await api(sim, '/tasks/delayed')).status, 200);
-    assert.ok(Date.now() - t >= 390, 'delayed');
-    t = Date.now();
-    assert.equal((await api(sim, '/tasks/delayed')).status, 200);
-    assert.ok(Date.now() - t < 390, 'times: 1 used up');
+  it('delay: the matching request waits `ms` of the simulator\'s clock', async () => {
+    const clock = new FakeClock({ autoAdvance: true });
+    const s = await start({ clock });
+    try {
+      s.faults.add({ kind: 'delay', ms: 400, path: '/tasks/delayed', times: 1 });
+      let t = clock.now();
+      const delayed = await api(s, '/tasks/delayed');
+      assert.equal(delayed.status, 200);
+      assert.equal(clock.now() - t, 400, 'delayed');
+      assert.equal(delayed.headers.get('req-cost-time'), '400', 'the service-side time includes the delay');
+      t = clock.now();
+      const prompt = await api(s, '/tasks/delayed');
+      assert.equal(prompt.status, 200);
+      assert.equal(clock.now() - t, 0, 'times: 1 used up');
+      assert.equal(prompt.headers.get('req-cost-time'), '0');
+      assert.deepEqual(clock.delays, [400]);
+    } finally {
+      await s.stop();
+    }
   });
 
   it('status 500 → InternalError envelope; 503 → ModelUnavailable; custom code/message', async () => {
@@ -142,23 +153,28 @@ describe('task faults', () => {
 
 describe('slow result downloads', () => {
   it('slowDownload throttles the result host while the rule is active', async () => {
-    const r = await api(sim, SYNC, { body: zBody });
-    const url = r.json.output.choices[0].message.content[0].image;
-    let t = Date.now();
-    const size = Buffer.from(await (await fetch(url)).arrayBuffer()).length;
-    const fast = Date.now() - t;
-    const bps = Math.max(20_000, Math.round(size / 0.8));
-    const remove = sim.faults.add({ kind: 'slowDownload', bytesPerSecond: bps });
-    t = Date.now();
-    const again = Buffer.from(await (await fetch(url)).arrayBuffer());
-    const slow = Date.now() - t;
-    assert.equal(again.length, size);
-    assert.ok(slow >= ((size / bps) * 1000) * 0.6, `slow download took ${slow} ms (size ${size}, ${bps} B/s)`);
-    remove();
-    t = Date.now();
-    await (await fetch(url)).arrayBuffer();
-    const restored = Date.now() - t;
-    assert.ok(restored < slow / 2, `full speed again (${restored} ms vs ${slow} ms throttled, ${fast} ms before)`);
+    const clock = new FakeClock({ autoAdvance: true });
+    const s = await start({ clock });
+    try {
+      const r = await api(s, SYNC, { body: zBody });
+      const url = r.json.output.choices[0].message.content[0].image;
+      const timed = async (): Promise<{ bytes: Buffer; ms: number }> => {
+        const t = clock.now();
+        const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
+        return { bytes, ms: clock.now() - t };
+      };
+      const fast = await timed();
+      assert.equal(fast.ms, 0, 'full speed: no waiting at all');
+      // 20 000 B/s: 1000 bytes at once, then 1000 more every 50 ms.
+      const remove = s.faults.add({ kind: 'slowDownload', bytesPerSecond: 20_000 });
+      const slow = await timed();
+      assert.ok(slow.bytes.equals(fast.bytes));
+      assert.equal(slow.ms, (Math.ceil(fast.bytes.length / 1000) - 1) * 50, `${fast.bytes.length} bytes at 20 000 B/s`);
+      remove();
+      assert.equal((await timed()).ms, 0, 'full speed again');
+    } finally {
+      await s.stop();
+    }
   });
 });
 

@@ -104,18 +104,20 @@ export async function download(url: string): Promise<{ status: number; bytes: Bu
   return { status: r.status, bytes, contentType: r.headers.get('content-type'), text: bytes.toString('utf8') };
 }
 
-/** Polls GET /tasks/{id} until `until(status)` holds or the timeout passes. Returns every body seen. */
+/**
+ * Polls GET /tasks/{id} until `until(status)` holds, at most about `timeoutMs` (counted in 5 ms
+ * polls, a safety net that reads no clock). Returns every body seen.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function pollTask(sim: Simulator, id: string, until: (s: string) => boolean = isTerminal, timeoutMs = 10_000, key?: string, region?: Region): Promise<any[]> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const seen: any[] = [];
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let polls = Math.ceil(timeoutMs / 5); ; polls--) {
     const r = await api(sim, `/tasks/${id}`, { key, region });
     assert.equal(r.status, 200, r.text);
     seen.push(r.json);
     if (until(r.json.output.task_status)) return seen;
-    if (Date.now() > deadline) throw new Error(`task ${id} still ${r.json.output.task_status} after ${timeoutMs} ms`);
+    if (polls <= 0) throw new Error(`task ${id} still ${r.json.output.task_status} after ${timeoutMs} ms`);
     await new Promise((res) => setTimeout(res, 5));
   }
 }

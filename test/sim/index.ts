@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { startAssetHosts, type AssetHosts } from './assets/index.js';
 
 import { KeyRegistry } from './auth.js';
+import { realClock, type SimClock } from './clock.js';
 import type { Region } from './models.js';
 import { FaultStore, type FaultRule } from './faults.js';
 import { RateLimiter } from './ratelimit.js';
@@ -29,6 +30,7 @@ import { TaskStore, type TaskRecord } from './tasks.js';
 export type { FaultRule, FaultMatch, FaultAction } from './faults.js';
 export { DEFAULT_KEYS } from './auth.js';
 export type { Region } from './models.js';
+export { FakeClock, realClock, type SimClock } from './clock.js';
 
 export interface SimulatorOptions {
   /** Beijing port; 0/undefined = free port. Host 127.0.0.1. */
@@ -58,6 +60,11 @@ export interface SimulatorOptions {
   rateLimits?: boolean;
   /** Request log lines (method, path, status, time, masked key). Default: silent. */
   log?: (line: string) => void;
+  /**
+   * The time everything above is measured in (default the real clock); tests pass a `FakeClock`
+   * to run the simulator on simulated time and assert its durations exactly.
+   */
+  clock?: SimClock;
 }
 
 export interface Simulator {
@@ -99,9 +106,10 @@ function close(server: Server): Promise<void> {
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
-  const assets = await startAssetHosts({ resultTtlMs: opts.resultTtlMs, host: '127.0.0.1' });
+  const clock = opts.clock ?? realClock;
+  const assets = await startAssetHosts({ resultTtlMs: opts.resultTtlMs, host: '127.0.0.1', clock });
   const keys = new KeyRegistry(opts.keys ?? {});
-  const tasks = new TaskStore(opts.taskRetentionMs);
+  const tasks = new TaskStore(opts.taskRetentionMs, clock);
   const limiter = new RateLimiter(opts.rateLimits ?? true);
   const faults = new FaultStore((bps) => assets.setResultThrottle(bps));
   const access = new Map<string, boolean>(Object.entries(opts.modelAccess ?? {}));
@@ -118,6 +126,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       resolveImage: (r, o) => assets.resolveImage(r, o),
     },
     timing: { scale: 1, ...opts.timing },
+    clock,
     modelAccess: (key) => access.get(key) !== false,
     log: opts.log,
   };

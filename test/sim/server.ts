@@ -15,8 +15,10 @@
 import { randomInt } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { decodeRgba, renderTranslation } from './assets/render.js';
+import { isFlatColour } from './assets/inputs.js';
+import { renderTranslation } from './assets/render.js';
 import type { Caller, KeyRegistry } from './auth.js';
+import type { SimClock } from './clock.js';
 import { MSG, SimError, invalidParameter } from './errors.js';
 import type { FaultRule, FaultStore } from './faults.js';
 import { DATA_URI_MAX_BYTES, DEFAULT_TASK_QUERY_RPS, ENDPOINT_PATHS, SEED_MAX, UPLOAD_POLICY_RPS, findSimModel, type EndpointKey, type Region, type SimModel } from './models.js';
@@ -24,7 +26,7 @@ import { rateQuotaError, type RateLimiter } from './ratelimit.js';
 import { choicesOutcome, interleaveOutcome, qwen3Body, qwenSyncBody, resultsOutcome, wanSyncBody, zImageSyncBody, type Json } from './responses.js';
 import { SSE_CONTENT_TYPE, interleavePlan, sseFrame, textDeltas } from './sse.js';
 import type { TaskOutcome, TaskStore } from './tasks.js';
-import { maskKey, newId, sleep } from './util.js';
+import { maskKey, newId } from './util.js';
 import { checkBboxBounds, checkEnvelope, outputSize, selectSpec, textLength, validateMessages, validatePrompt, validateTranslate, type MessagesJob } from './validate.js';
 
 /** What the core needs from the assets module (test/sim/assets). */
@@ -51,6 +53,8 @@ export interface SimCore {
   faults: FaultStore;
   assets: AssetsLike;
   timing: TimingConfig;
+  /** Every duration the simulator waits and every time it reports. */
+  clock: SimClock;
   /** Whether a key may call invite-only models (`accessRestricted`, NEW §5); default allowed. */
   modelAccess: (key: string) => boolean;
   log?: (line: string) => void;
@@ -64,7 +68,7 @@ type ImgInfo = { bytes: Buffer; format: string; width: number; height: number };
 /** One request/response exchange: headers, error envelopes, SSE framing, body faults. */
 class Exchange {
   readonly requestId = newId();
-  readonly arrive = Date.now();
+  readonly arrive: number;
   /** 400/404 errors go out as SSE error events. */
   sseMode = false;
   private sseStarted = false;
@@ -77,7 +81,9 @@ class Exchange {
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
+    private readonly clock: SimClock,
   ) {
+    this.arrive = clock.now();
     res.on('close', () => {
       if (!res.writableFinished) this.abort.abort();
     });
@@ -88,8 +94,9 @@ class Exchange {
   }
 
   private baseHeaders(contentType: string): Record<string, string> {
-    const now = Date.now();
+    const now = this.clock.now();
     return {
+      date: new Date(now).toUTCString(),
       'content-type': contentType,
       'x-request-id': this.requestId,
       'x-dashscope-call-gateway': 'true',
@@ -219,12 +226,12 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ex = new Exchange(req, res);
+    const ex = new Exchange(req, res, core.clock);
     const url = new URL(req.url ?? '/', 'http://sim.local');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = (req.method ?? 'GET').toUpperCase();
     let callerKey: string | undefined;
-    res.on('finish', () => core.log?.(`[sim ${region}] ${method} ${path} → ${ex.status} ${Date.now() - ex.arrive}ms${callerKey ? ` key=${maskKey(callerKey)}` : ''}`));
+    res.on('finish', () => core.log?.(`[sim ${region}] ${method} ${path} → ${ex.status} ${core.clock.now() - ex.arrive}ms${callerKey ? ` key=${maskKey(callerKey)}` : ''}`));
 
     const { buf, tooLarge } = await readBody(req);
     let body: unknown;
@@ -245,7 +252,7 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     const model = taskMatch ? core.tasks.get(decodeURIComponent(taskMatch[1]))?.model : (bodyModel ?? url.searchParams.get('model') ?? undefined);
     const rules = core.faults.match({ method, path, model, submit });
     const taskFail = rules.find((r) => r.kind === 'taskFail') as Extract<FaultRule, { kind: 'taskFail' }> | undefined;
-    for (const r of rules) if (r.kind === 'delay') await sleep(r.ms);
+    for (const r of rules) if (r.kind === 'delay') await core.clock.sleep(r.ms);
     for (const r of rules) {
       if (r.kind === 'resetBeforeHeaders') {
         req.socket.destroy();
@@ -381,7 +388,7 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
       const size = outputSize(spec, job, imgs);
       if (job.interleave) return await streamInterleave(ex, job, size, imgs);
       // W27: thinking_mode "adds latency"; the simulator adds half the typical duration (sim choice).
-      await sleep(Math.round(syncDelayMs(spec) * (job.thinking ? 1.5 : 1)), ex.abort.signal);
+      await core.clock.sleep(Math.round(syncDelayMs(spec) * (job.thinking ? 1.5 : 1)), ex.abort.signal);
       if (ex.gone) return;
       const seed = seedOf(job);
       const urls = await renderAll(spec, job.prompt, seed, job.n, size);
@@ -426,7 +433,7 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     ex.startSse();
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
-      await sleep(step.type === 'text' ? textGap : imageGap, ex.abort.signal);
+      await core.clock.sleep(step.type === 'text' ? textGap : imageGap, ex.abort.signal);
       if (ex.gone) return;
       let item: Json;
       if (step.type === 'text') {
@@ -582,16 +589,4 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
 
 function isInputError(err: unknown): err is { status: number; code: string; message: string } {
   return err instanceof Error && err.name === 'SimInputError' && typeof (err as { status?: unknown }).status === 'number';
-}
-
-/** True when every pixel of a PNG/JPEG has (nearly) the same colour. Other formats: false. */
-export function isFlatColour(bytes: Buffer): boolean {
-  const img = decodeRgba(bytes);
-  if (!img) return false;
-  const d = img.data;
-  const [r, g, b] = [d[0], d[1], d[2]];
-  for (let i = 4; i < d.length; i += 4) {
-    if (Math.abs(d[i] - r) > 6 || Math.abs(d[i + 1] - g) > 6 || Math.abs(d[i + 2] - b) > 6) return false;
-  }
-  return true;
 }

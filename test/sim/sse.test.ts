@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Simulator } from './index.js';
+import { FakeClock, type Simulator } from './index.js';
 import { SYNC, api, assertError, dataUri, download, msgBody, parseSse, png, pngSize, sseHeaders, start, type SseEvent } from './helpers.js';
 
 let sim: Simulator;
@@ -116,44 +116,38 @@ describe('wan2.6-image interleave stream', () => {
   });
 
   it('events are paced by timing.streamEventMs', async () => {
-    const slow = await start({ timing: { streamEventMs: 25 } });
+    const clock = new FakeClock({ autoAdvance: true });
+    const slow = await start({ clock, timing: { streamEventMs: 25 } });
     try {
-      const res = await fetch(slow.urls.beijing + SYNC, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${slow.keys.beijing}`, 'content-type': 'application/json', ...sseHeaders },
-        body: JSON.stringify(interleave('pace', { max_images: 1 })),
-      });
-      const reader = res.body!.getReader();
-      const times: number[] = [];
-      let buf = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += Buffer.from(value).toString('utf8');
-        const n = buf.split('\n\n').length - 1;
-        while (times.length < n) times.push(Date.now());
-      }
-      assert.ok(times.length >= 5, `events: ${times.length}`);
-      const span = times.at(-1)! - times[0];
-      assert.ok(span >= (times.length - 1) * 25 * 0.7, `spread over ${span} ms for ${times.length} events`);
+      const t = clock.now();
+      const r = await stream(interleave('pace', { max_images: 1 }), sseHeaders, slow);
+      assert.ok(r.events.length >= 5, r.raw);
+      assert.deepEqual(clock.delays, r.events.map(() => 25), 'each event waits 25 ms first');
+      assert.equal(clock.now() - t, 25 * r.events.length);
     } finally {
       await slow.stop();
     }
   });
 
   it('setTiming changes the pacing at run time, and its undo restores it', async () => {
-    const timeOf = async (): Promise<number> => {
-      const began = Date.now();
-      const r = await stream(interleave('pace', { max_images: 1 }));
+    const clock = new FakeClock({ autoAdvance: true });
+    const s = await start({ clock, timing: { streamEventMs: 1 } });
+    const gapsOf = async (): Promise<number[]> => {
+      const from = clock.delays.length;
+      const r = await stream(interleave('pace', { max_images: 1 }), sseHeaders, s);
       assert.ok(r.events.length >= 5, r.raw);
-      return (Date.now() - began) / (r.events.length - 1);
+      const gaps = clock.delays.slice(from);
+      assert.equal(gaps.length, r.events.length, 'one wait per event');
+      return [...new Set(gaps)];
     };
-    const undo = sim.setTiming({ streamEventMs: 30 });
-    const slowGap = await timeOf();
-    undo();
-    const fastGap = await timeOf();
-    assert.ok(slowGap >= 30 * 0.7, `slowed: ${slowGap} ms per event`);
-    assert.ok(fastGap < 15, `restored: ${fastGap} ms per event`);
+    try {
+      const undo = s.setTiming({ streamEventMs: 30 });
+      assert.deepEqual(await gapsOf(), [30], 'slowed');
+      undo();
+      assert.deepEqual(await gapsOf(), [1], 'restored');
+    } finally {
+      await s.stop();
+    }
   });
 
   it('one input image is accepted; the default size follows it', async () => {

@@ -1,8 +1,9 @@
 /**
- * Async tasks (reference §4, §5): PENDING → RUNNING → SUCCEEDED / FAILED on real timers, CANCELED
+ * Async tasks (reference §4, §5): PENDING → RUNNING → SUCCEEDED / FAILED on the simulator's clock, CANCELED
  * from PENDING, UNKNOWN for ids that do not exist, expired, or belong to another account.
  * Timestamps are the service's `YYYY-MM-DD HH:mm:ss.SSS` in UTC+8 wall clock.
  */
+import { realClock, type SimClock } from './clock.js';
 import { RETENTION_MS } from './models.js';
 import { formatTaskTime, newId } from './util.js';
 
@@ -31,7 +32,8 @@ export interface TaskRecord {
 }
 
 interface Internal extends TaskRecord {
-  timer?: NodeJS.Timeout;
+  /** Cancels the pending PENDING → RUNNING or RUNNING → end step. */
+  cancelTimer?: () => void;
   run: () => Promise<TaskOutcome>;
 }
 
@@ -44,7 +46,10 @@ export class TaskStore {
   private readonly tasks = new Map<string, Internal>();
   private stopped = false;
 
-  constructor(private readonly retentionMs = RETENTION_MS) {}
+  constructor(
+    private readonly retentionMs = RETENTION_MS,
+    private readonly clock: SimClock = realClock,
+  ) {}
 
   /** Creates a PENDING task; `run` produces its outcome when RUNNING ends. */
   create(opts: { accountId: string; model: string; family: TaskFamily; total: number; timing: TaskTiming; run: () => Promise<TaskOutcome> }): TaskRecord {
@@ -54,20 +59,20 @@ export class TaskStore {
       model: opts.model,
       family: opts.family,
       status: 'PENDING',
-      submitMs: Date.now(),
+      submitMs: this.clock.now(),
       total: opts.total,
       run: opts.run,
     };
     this.tasks.set(t.id, t);
-    t.timer = setTimeout(() => this.start(t, opts.timing.runningMs), Math.max(0, opts.timing.pendingMs));
+    t.cancelTimer = this.clock.timer(() => this.start(t, opts.timing.runningMs), opts.timing.pendingMs);
     return t;
   }
 
   private start(t: Internal, runningMs: number): void {
     if (this.stopped || t.status !== 'PENDING') return;
     t.status = 'RUNNING';
-    t.scheduledMs = Date.now();
-    t.timer = setTimeout(() => void this.finish(t), Math.max(0, runningMs));
+    t.scheduledMs = this.clock.now();
+    t.cancelTimer = this.clock.timer(() => void this.finish(t), runningMs);
   }
 
   private async finish(t: Internal): Promise<void> {
@@ -84,16 +89,16 @@ export class TaskStore {
     if (this.stopped) return;
     t.outcome = outcome;
     t.status = outcome.status;
-    t.endMs = Date.now();
-    t.timer = undefined;
+    t.endMs = this.clock.now();
+    t.cancelTimer = undefined;
   }
 
   /** The task for this account, or undefined (→ UNKNOWN). */
   get(id: string, accountId?: string): TaskRecord | undefined {
     const t = this.tasks.get(id);
     if (!t) return undefined;
-    if (Date.now() - t.submitMs > this.retentionMs) {
-      if (t.timer) clearTimeout(t.timer);
+    if (this.clock.now() - t.submitMs > this.retentionMs) {
+      t.cancelTimer?.();
       this.tasks.delete(id);
       return undefined;
     }
@@ -114,10 +119,10 @@ export class TaskStore {
   cancel(id: string, accountId: string): boolean {
     const t = this.get(id, accountId) as Internal | undefined;
     if (!t || t.status !== 'PENDING') return false;
-    if (t.timer) clearTimeout(t.timer);
-    t.timer = undefined;
+    t.cancelTimer?.();
+    t.cancelTimer = undefined;
     t.status = 'CANCELED';
-    t.endMs = Date.now();
+    t.endMs = this.clock.now();
     return true;
   }
 
@@ -144,12 +149,12 @@ export class TaskStore {
   snapshot(id: string): (TaskRecord & { view: ReturnType<TaskStore['view']> }) | undefined {
     const t = this.tasks.get(id);
     if (!t) return undefined;
-    const { run: _run, timer: _timer, ...rest } = t;
+    const { run: _run, cancelTimer: _cancel, ...rest } = t;
     return { ...rest, view: this.view(t) };
   }
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.tasks.values()) if (t.timer) clearTimeout(t.timer);
+    for (const t of this.tasks.values()) t.cancelTimer?.();
   }
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FormData, fetch as ufetch } from 'undici';
-import type { Simulator } from './index.js';
+import { FakeClock, type Simulator } from './index.js';
 import { I2I, SYNC, api, assertError, asyncHeaders, download, jpgSize, msgBody, png, pollTask, start } from './helpers.js';
 
 let sim: Simulator;
@@ -101,19 +101,21 @@ describe('oss:// inputs', () => {
 
 describe('expiring result URLs', () => {
   it('a result URL works until resultTtlMs, then answers 403 with an OSS XML error', async () => {
-    const s = await start({ resultTtlMs: 1200 });
+    // The sync call's own wait passes at once; after it, time moves only when advanced here.
+    const clock = new FakeClock({ autoAdvance: true });
+    const s = await start({ clock, resultTtlMs: 1200 });
     try {
       const r = await api(s, SYNC, { body: msgBody('z-image-turbo', 'brief', [], { size: '512*512' }) });
       const url = r.json.output.choices[0].message.content[0].image;
+      const made = clock.now();
       const fresh = await download(url);
       assert.equal(fresh.status, 200);
       assert.equal(fresh.contentType, 'image/png');
-      const deadline = Date.now() + 5000;
-      let last = fresh;
-      while (last.status === 200 && Date.now() < deadline) {
-        await new Promise((res) => setTimeout(res, 100));
-        last = await download(url);
-      }
+      await clock.advance(1199);
+      assert.equal((await download(url)).status, 200, '1 ms before resultTtlMs');
+      await clock.advance(1);
+      assert.equal(clock.now() - made, 1200);
+      const last = await download(url);
       assert.equal(last.status, 403);
       assert.match(last.contentType ?? '', /xml/);
       assert.match(last.text, /<Code>AccessDenied<\/Code>/);

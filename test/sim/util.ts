@@ -1,5 +1,5 @@
 /**
- * Small helpers shared by the simulator core: ids, the service's timestamp format, hashing, sleep.
+ * Small helpers shared by the simulator core: ids, the service's timestamp format, hashing.
  */
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -28,19 +28,6 @@ export function md5Hex(s: string): string {
 /** A stable 32-bit hash of a string. */
 export function hash32(s: string): number {
   return createHash('sha256').update(s).digest().readUInt32BE(0);
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** Masks a key for logs: `sk-sim-b…0001`. Never prints a full key. */

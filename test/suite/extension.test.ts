@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, ConfigKeys, ENV_API_KEY, ViewTypes } from '../../src/constants';
-import { EXTENSION_ID, activateExtension, webviewTabs, whenTabs, withTimeout } from './helpers';
+import { EXTENSION_ID, activateExtension, openStudio, webviewTabs, whenTabs, withTimeout } from './helpers';
 
 suite('Bailian Image Studio', () => {
   suiteTeardown(async () => {
@@ -39,15 +39,14 @@ suite('Bailian Image Studio', () => {
   });
 
   test('Open Studio opens the studio webview, which completes its handshake', async () => {
-    const api = await activateExtension();
-    await vscode.commands.executeCommand(Commands.openStudio);
-    const tab = await whenTabs(() => webviewTabs(ViewTypes.studio)[0], 15_000, 'the studio tab');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await whenTabs(() => (webviewTabs(ViewTypes.studio).length === 0 ? true : undefined), 10_000, 'no studio to begin with');
+    const { tab } = await openStudio();
     assert.ok(tab.input instanceof vscode.TabInputWebview);
-    // `ready` from the webview script and `init` back: the bundle loaded under the CSP.
-    await withTimeout(api.whenStudioReady(), 60_000, 'the studio webview handshake');
   });
 
   test('Open Studio again reveals the same panel instead of opening a second one', async () => {
+    await openStudio();
     await vscode.commands.executeCommand(Commands.openStudio);
     assert.equal(webviewTabs(ViewTypes.studio).length, 1);
   });
@@ -56,10 +55,8 @@ suite('Bailian Image Studio', () => {
     // Now and then VS Code's webview service worker loses the request for the frame the page is
     // written into and answers it only at its 30 s timeout (seen once in CI); past that, the
     // page must still come (the studio's watchdog hands it over again meanwhile).
-    this.timeout(90_000);
-    const api = await activateExtension();
-    const [tab] = webviewTabs(ViewTypes.studio);
-    assert.ok(tab);
+    this.timeout(150_000);
+    const { api, tab } = await openStudio();
     const again = api.whenStudioHandshakesAgain();
     // An editor in the studio's group hides it: without retainContextWhenHidden its page is dropped.
     const document = await vscode.workspace.openTextDocument({ content: 'hides the studio' });
@@ -71,9 +68,7 @@ suite('Bailian Image Studio', () => {
   });
 
   test('closing the studio disposes the panel', async () => {
-    const api = await activateExtension();
-    const [tab] = webviewTabs(ViewTypes.studio);
-    assert.ok(tab);
+    const { api, tab } = await openStudio();
     await vscode.window.tabGroups.close(tab);
     await whenTabs(() => (webviewTabs(ViewTypes.studio).length === 0 ? true : undefined), 10_000, 'the tab to close');
     await assert.rejects(api.whenStudioReady(), /not open/);

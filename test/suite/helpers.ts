@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { TaskDestination } from '../../src/commands/resume';
+import { Commands, ConfigKeys, ENV_API_KEY, ViewTypes } from '../../src/constants';
+import { DashScopeClient } from '../../src/dashscope';
 import { HISTORY_PATH, parseHistory, type HistoryEntry } from '../../src/pipeline/history';
 import type { BailianExtensionApi } from '../../src/extension';
 
@@ -72,4 +75,48 @@ export async function exists(uri: vscode.Uri): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Opens the studio, or reveals it when it is already open, and waits until its webview has
+ * completed the handshake; a test that needs the studio calls this instead of relying on an
+ * earlier test having opened it.
+ */
+export async function openStudio(): Promise<{ api: BailianExtensionApi; tab: vscode.Tab }> {
+  const api = await activateExtension();
+  await vscode.commands.executeCommand(Commands.openStudio);
+  const tab = await whenTabs(() => webviewTabs(ViewTypes.studio)[0], 15_000, 'the studio tab');
+  // `ready` from the webview script and `init` back: the bundle loaded under the CSP.
+  await withTimeout(api.whenStudioReady(), 60_000, 'the studio webview handshake');
+  return { api, tab };
+}
+
+/** Copies a file of the fixture workspace to `to` (a workspace-relative path), replacing what is there. */
+export async function copyFixture(name: string, to: string): Promise<vscode.Uri> {
+  const root = workspaceRoot();
+  const target = vscode.Uri.joinPath(root, ...to.split('/'));
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
+  await vscode.workspace.fs.copy(vscode.Uri.joinPath(root, name), target, { overwrite: true });
+  return target;
+}
+
+/** A client of its own, as another window (or the session before a reload) would have had. */
+export function simulatorClient(): DashScopeClient {
+  const baseUrl = vscode.workspace.getConfiguration(ConfigKeys.section).get<string>(ConfigKeys.customBaseUrl);
+  const apiKey = process.env[ENV_API_KEY];
+  assert.ok(baseUrl && apiKey, 'the runner points the suite at the simulator');
+  return new DashScopeClient({ apiKey, baseUrl });
+}
+
+/** Where a persisted task's images go: `folder` of the workspace, named by `naming`. */
+export function destination(folder: string, naming: TaskDestination['naming']): TaskDestination {
+  return {
+    folder: vscode.Uri.joinPath(workspaceRoot(), ...folder.split('/')).toString(),
+    workspaceFolder: workspaceRoot().toString(),
+    kind: 'generate',
+    source: 'palette',
+    sources: [],
+    started: new Date().toISOString(),
+    naming,
+  };
 }

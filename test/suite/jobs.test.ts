@@ -5,14 +5,12 @@
 // workspace path and a relative Markdown link.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Commands, ConfigKeys, ENV_API_KEY } from '../../src/constants';
+import { Commands, ConfigKeys } from '../../src/constants';
 import type { CommandOutcome } from '../../src/commands/outcome';
-import type { TaskDestination } from '../../src/commands/resume';
 import { Tools } from '../../src/constants';
-import { DashScopeClient } from '../../src/dashscope';
 import type { BailianExtensionApi } from '../../src/extension';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
-import { activateExtension, withTimeout, workspaceRoot, exists, readHistory } from './helpers';
+import { activateExtension, destination, simulatorClient, withTimeout, workspaceRoot, exists, readHistory } from './helpers';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -20,26 +18,6 @@ const root = workspaceRoot;
 
 const history = readHistory;
 
-
-/** A client of its own, as another window (or the session before a reload) would have had. */
-function simulatorClient(): DashScopeClient {
-  const baseUrl = vscode.workspace.getConfiguration(ConfigKeys.section).get<string>(ConfigKeys.customBaseUrl);
-  const apiKey = process.env[ENV_API_KEY];
-  assert.ok(baseUrl && apiKey, 'the runner points the suite at the simulator');
-  return new DashScopeClient({ apiKey, baseUrl });
-}
-
-function destination(folder: string, naming: TaskDestination['naming']): TaskDestination {
-  return {
-    folder: vscode.Uri.joinPath(root(), ...folder.split('/')).toString(),
-    workspaceFolder: root().toString(),
-    kind: 'generate',
-    source: 'palette',
-    sources: [],
-    started: new Date().toISOString(),
-    naming,
-  };
-}
 
 suite('Jobs: resume, expiry, agent tools (against the DashScope simulator)', () => {
   let api: BailianExtensionApi;

@@ -1,6 +1,7 @@
 /**
  * The repository keeps its own copy of the real DashScope captures so that a clone tests on
- * its own; this checks the copy still equals the shared reference wherever that is present.
+ * its own; this checks the copy still equals the shared reference, and reports a skip (with the
+ * reason) in a clone that has no ../shared beside it.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -14,10 +15,10 @@ test('the in-repo captures hold request/response pairs', () => {
   assert.ok(names.includes('README.md'), 'the copy keeps its source and licence note');
 });
 
-test('the in-repo captures equal ../shared/reference/captures (when it exists)', (t) => {
+test('the in-repo captures equal ../shared/reference/captures', (t) => {
   if (!existsSync(SHARED_CAPTURES_DIR)) {
-    // A clone without the shared folder beside it tests against the copy alone.
-    t.diagnostic(`no shared reference at ${SHARED_CAPTURES_DIR}; compared nothing`);
+    // Without the source there is nothing to compare with: say so in the report instead of passing.
+    t.skip(`no shared reference at ${SHARED_CAPTURES_DIR}: the copy cannot be checked against its source`);
     return;
   }
   const shared = readdirSync(SHARED_CAPTURES_DIR).sort();

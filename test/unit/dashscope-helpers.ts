@@ -106,11 +106,13 @@ export function makePng(width: number, height: number, noisy = true, alpha = fal
   return PNG.sync.write(png, { colorType: alpha ? 6 : 2 });
 }
 
-/** Waits (bounded polling) until `predicate` holds. */
+/**
+ * Waits (bounded polling) until `predicate` holds. The bound counts 5 ms polls rather than reading
+ * the wall clock: it is only a safety net, and a busy machine just stretches it.
+ */
 export async function waitUntil(predicate: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+  for (let polls = Math.ceil(timeoutMs / 5); !predicate(); polls--) {
+    if (polls <= 0) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Agent } from 'undici';
-import { startSimulator, type Simulator } from '../sim/index';
+import { FakeClock as SimClock, startSimulator, type Simulator } from '../sim/index';
 import {
   DashScopeClient,
   DashScopeError,
@@ -392,12 +392,13 @@ describe('tasks', () => {
 
 describe('downloads', () => {
   test('an expired result URL says so (short resultTtlMs)', async () => {
-    const short = await startSimulator({ timing: { scale: SCALE }, rateLimits: false, resultTtlMs: 300 });
+    // The simulator on simulated time: the call's own wait passes at once, then the URL's 300 ms.
+    const simClock = new SimClock({ autoAdvance: true });
+    const short = await startSimulator({ timing: { scale: SCALE }, rateLimits: false, resultTtlMs: 300, clock: simClock });
     try {
       const c = client({}, short);
       const r = await c.generate({ model: 'qwen-image', prompt: 'x' });
-      const madeAt = Date.now();
-      await waitUntil(() => Date.now() - madeAt > 400, 5_000, 'result expiry');
+      await simClock.advance(300);
       await assert.rejects(c.download(r.images[0]!.url, { dir }), (e: unknown) => e instanceof DashScopeError && e.code === 'ResultExpired' && e.message === 'This result URL has expired (DashScope keeps results 24 h).');
     } finally {
       await short.stop();

@@ -281,11 +281,12 @@ interface Outcome {
 
 async function run(c: Case, client: DashScopeClient, ws: Workspace): Promise<Outcome> {
   const request = requestOf(c.call, c.request);
-  const started = new Date();
+  // Fixed times: the history records must not depend on when the test runs.
+  const started = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
   const kind: HistoryFacts['kind'] = c.call === 'stream' ? 'guide' : c.call === 'upload' ? 'translate' : 'generate';
   const sources = c.call === 'upload' ? ['poster.png'] : [];
   const record = (facts: Omit<HistoryFacts, 'kind' | 'source' | 'started' | 'finished' | 'inputs'>): Promise<void> =>
-    ws.history.append(historyEntry({ ...facts, kind, source: 'palette', inputs: sources, started, finished: new Date() }));
+    ws.history.append(historyEntry({ ...facts, kind, source: 'palette', inputs: sources, started, finished: new Date(started.getTime() + 1500) }));
   try {
     if (c.call === 'stream') {
       const guide = await runGuide(request, { client, saver: ws.saver, rescue: ws.rescue, openDocument: ws.openDocument, started });

@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Agent, type Dispatcher } from 'undici';
-import { DashScopeClient, getModel, systemClock, type GenerationRequest } from '../../src/dashscope';
+import { DashScopeClient, getModel, systemClock, type Clock, type GenerationRequest } from '../../src/dashscope';
 import { inspectImage } from '../../src/dashscope/upload';
 import { saveAtomically, isTemporaryName } from '../../src/pipeline/files';
 import { runImageJob, type ImageJobResult, type SavedFileRef } from '../../src/pipeline/images';
@@ -146,11 +146,11 @@ interface Send {
 }
 
 /**
- * An undici dispatcher that records every request to `origin` as the client sends it (our clock),
- * with the status it got: what our pacing actually let out, independent of when the simulator,
- * busy on the same two cores, got round to counting it.
+ * An undici dispatcher that records every request to `origin` as the client sends it, on the
+ * clock the pacing runs on, with the status it got: what our pacing actually let out, independent
+ * of when the simulator, busy on the same two cores, got round to counting it.
  */
-function recordingAgent(origin: string, taskModels: Map<string, string>): { agent: Dispatcher; sends: Send[] } {
+function recordingAgent(origin: string, taskModels: Map<string, string>, clock: Clock): { agent: Dispatcher; sends: Send[] } {
   const sends: Send[] = [];
   const agent = new Agent().compose((dispatch) => (opts, handler) => {
     if (String(opts.origin) !== origin) return dispatch(opts, handler);
@@ -170,7 +170,7 @@ function recordingAgent(origin: string, taskModels: Map<string, string>): { agen
     let previous: Send | undefined;
     for (let i = sends.length - 1; i >= 0 && !previous; i--) if (sends[i]!.key === key) previous = sends[i];
     const retry = previous !== undefined && (previous.broken === true || previous.status === 429 || (previous.status ?? 0) >= 500);
-    const send: Send = { at: Date.now(), method: opts.method, path, model, key, retry };
+    const send: Send = { at: clock.now(), method: opts.method, path, model, key, retry };
     sends.push(send);
     const h = handler as Dispatcher.DispatchHandler & { onHeaders?: (status: number, ...rest: unknown[]) => boolean; onError?: (error: Error) => void };
     if (h.onResponseError) {
@@ -215,10 +215,13 @@ function maxInWindow(times: readonly number[], windowMs: number): number {
 }
 
 test('50 jobs at once across models stay within every limit, and every image is saved', { timeout: 110_000 }, async () => {
-  const limits = new AccountLimits({ clock: systemClock });
-  const jobs = new JobManager({ clock: systemClock, limits });
+  // The simulator runs in its own process on real time, so the pacing does too; every time below
+  // is read from this one clock, the one the pacing's guarantees are stated in.
+  const clock = systemClock;
+  const limits = new AccountLimits({ clock });
+  const jobs = new JobManager({ clock, limits });
   const taskModels = new Map<string, string>();
-  const { agent, sends } = recordingAgent(new URL(sim.url).origin, taskModels);
+  const { agent, sends } = recordingAgent(new URL(sim.url).origin, taskModels, clock);
   // As src/host/clients.ts builds the client: the account's limits pace task queries and hear every retry.
   const client = new DashScopeClient({
     apiKey: sim.key,
@@ -242,7 +245,7 @@ test('50 jobs at once across models stay within every limit, and every image is 
   const leave = (model: string): void => void active.set(model, (active.get(model) ?? 1) - 1);
 
   const all = requests();
-  const started = Date.now();
+  const started = clock.now();
   const handles: JobHandle<ImageJobResult<SavedFileRef>>[] = [];
   try {
     for (let i = 0; i < JOBS; i++) {
@@ -287,7 +290,7 @@ test('50 jobs at once across models stay within every limit, and every image is 
       );
     }
     const settled = await Promise.allSettled(handles.map((h) => h.result));
-    const wallMs = Date.now() - started;
+    const wallMs = clock.now() - started;
 
     const seen = parsedLog().filter((r) => r.path.startsWith('/api/'));
     const throttled = seen.filter((r) => r.status === 429);

@@ -132,7 +132,7 @@ describe('historyEntry', () => {
     assert.deepEqual(historyError('plain text'), { message: 'plain text' });
     assert.deepEqual(historyError(new Error('boom')), { message: 'boom' });
     assert.equal(historyError(undefined), undefined);
-    const now = new Date();
+    const now = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
     const e = historyEntry({ kind: 'generate', source: 'cli', model: 'qwen-image', request: { prompt: 'x', seed: 0, n: 1 }, started: now, finished: new Date(now.getTime() - 5), outcome: 'succeeded' });
     assert.equal(e.durationMs, 0);
     assert.equal(e.seed, 0, 'seed 0 is kept');

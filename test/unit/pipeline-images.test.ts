@@ -21,6 +21,9 @@ import { startSimulator, type Simulator } from '../sim/index';
 import { makePng } from './dashscope-helpers';
 import { MemoryFs, SAVERS, SCALE, atomicSaver, brokenUrl, eventWaiter, recordingDispatcher, simClient, withEachSaver } from './pipeline-helpers';
 
+/** A fixed start time: the names and records of kept images do not depend on when the test runs. */
+const STARTED = new Date(2026, 5, 7, 8, 9, 10);
+
 let sim: Simulator;
 let client: DashScopeClient;
 let dir: string;
@@ -79,7 +82,7 @@ describe('one image failing keeps the others', () => {
         failures: [],
         taskId: 'task-expiring',
       };
-      const kept = await keepResult(result, { client, saver: s.saver, model: 'wan2.2-t2i-flash', request: { model: 'wan2.2-t2i-flash', prompt: 'expiring', seed: 3 }, outputFormat: 'png', started: new Date() });
+      const kept = await keepResult(result, { client, saver: s.saver, model: 'wan2.2-t2i-flash', request: { model: 'wan2.2-t2i-flash', prompt: 'expiring', seed: 3 }, outputFormat: 'png', started: STARTED });
       assert.deepEqual(kept.images.map((i) => i.index), [1]);
       assert.deepEqual(kept.lost.map((l) => l.index), [2]);
       assert.equal((kept.lost[0]!.error as DashScopeError).code, 'ResultExpired');
@@ -332,7 +335,7 @@ describe('keepResult (task wait, resumed tasks)', () => {
         model: 'wan2.2-t2i-flash',
         request,
         outputFormat: 'png',
-        started: new Date(2026, 5, 7, 8, 9, 10),
+        started: STARTED,
         taskId: submitted.taskId,
         name: (image) => `waited/task-${image.index}`,
         onProgress: (e) => events.push(e),
@@ -349,7 +352,7 @@ describe('keepResult (task wait, resumed tasks)', () => {
         assert.equal(record?.prompt, 'waited for elsewhere');
         assert.equal(record?.seed, image.seed);
         assert.equal(record?.index, image.index);
-        assert.equal(record?.created, new Date(2026, 5, 7, 8, 9, 10).toISOString());
+        assert.equal(record?.created, STARTED.toISOString());
       }
       assert.deepEqual(events.filter((e) => e.kind === 'save').map((e) => (e.kind === 'save' ? e.done : -1)), [1, 2]);
     });
@@ -367,7 +370,7 @@ describe('keepResult (task wait, resumed tasks)', () => {
   test('a JPG result gets its provenance in a .json sidecar next to it', async () => {
     await withEachSaver(async (s) => {
       const { request, result } = await (translated ??= translation());
-      const kept = await keepResult(result, { client, saver: s.saver, model: 'qwen-mt-image', request, outputFormat: 'jpg', started: new Date(), name: () => 'menu.en' });
+      const kept = await keepResult(result, { client, saver: s.saver, model: 'qwen-mt-image', request, outputFormat: 'jpg', started: STARTED, name: () => 'menu.en' });
       const [image] = kept.images;
       assert.equal(image!.file.name, 'menu.en.jpg');
       assert.equal(image!.sidecar?.name, 'menu.en.jpg.json');
@@ -382,7 +385,7 @@ describe('keepResult (task wait, resumed tasks)', () => {
     await withEachSaver(async (s) => {
       s.failWritesOf(/\.json\.tmp-/);
       const { request, result } = await (translated ??= translation());
-      const kept = await keepResult(result, { client, saver: s.saver, model: 'qwen-mt-image', request, outputFormat: 'jpg', started: new Date(), name: () => 'menu.en' });
+      const kept = await keepResult(result, { client, saver: s.saver, model: 'qwen-mt-image', request, outputFormat: 'jpg', started: STARTED, name: () => 'menu.en' });
       assert.deepEqual(kept.images.map((i) => i.file.name), ['menu.en.jpg']);
       assert.equal(kept.images[0]!.sidecar, undefined);
       assert.match(String(kept.images[0]!.sidecarError), /ENOSPC/, 'the caller can say the provenance is missing');
@@ -394,7 +397,7 @@ describe('keepResult (task wait, resumed tasks)', () => {
   test('throws NoImagesError when the result has no image, without saving', async () => {
     const empty: GenerationResult = { model: 'wan2.2-t2i-flash', images: [], text: '', parts: [], usage: {}, failures: [{ index: 0, code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' }], requestId: 'req-empty' };
     const saver = { save: async (): Promise<SavedFileRef> => assert.fail('nothing to save') };
-    await assert.rejects(keepResult(empty, { client, saver, model: 'wan2.2-t2i-flash', request: { model: 'wan2.2-t2i-flash' }, started: new Date() }), (error: unknown) => {
+    await assert.rejects(keepResult(empty, { client, saver, model: 'wan2.2-t2i-flash', request: { model: 'wan2.2-t2i-flash' }, started: STARTED }), (error: unknown) => {
       assert.ok(error instanceof NoImagesError);
       assert.equal(error.requestId, 'req-empty');
       assert.match(error.message, /Every image failed: DataInspectionFailed/);

@@ -8,6 +8,7 @@
  *   const img = await hosts.resolveImage(ref, { model, ossResolve, maxBytes: 10485760 });
  *   await hosts.stop();
  */
+import { realClock, type SimClock } from '../clock';
 import { RETENTION_MS } from '../models';
 import { InputResolver, type ResolvedImage, type ResolveOptions } from './inputs';
 import { renderImageAsync, type RenderOptions } from './render';
@@ -65,8 +66,8 @@ export interface AssetHostsOptions {
   maxUploadMb?: number;
   /** Lifetime of uploaded files (default 48 h, §7). */
   uploadTtlMs?: number;
-  /** Clock in ms (default Date.now); lets the core run on simulated time. */
-  now?: () => number;
+  /** Expiry, timestamps and download pacing (default the real clock); lets the hosts run on simulated time. */
+  clock?: SimClock;
   /** Result storage bounds (defaults 500 items, 512 MB). */
   maxResultItems?: number;
   maxResultBytes?: number;
@@ -74,10 +75,10 @@ export interface AssetHostsOptions {
 
 export async function startAssetHosts(opts: AssetHostsOptions = {}): Promise<AssetHosts> {
   const host = opts.host ?? '127.0.0.1';
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? realClock;
   const results = await ResultHost.start({
     host,
-    now,
+    clock,
     defaultTtlMs: opts.resultTtlMs ?? RETENTION_MS,
     maxItems: opts.maxResultItems,
     maxBytes: opts.maxResultBytes,
@@ -86,7 +87,7 @@ export async function startAssetHosts(opts: AssetHostsOptions = {}): Promise<Ass
   try {
     uploads = await UploadHost.start({
       host,
-      now,
+      clock,
       policyTtlSeconds: opts.policyTtlSeconds ?? 300,
       maxFileSizeMb: opts.maxUploadMb ?? 1024,
       fileTtlMs: opts.uploadTtlMs ?? UPLOAD_FILE_TTL_MS,
@@ -95,7 +96,7 @@ export async function startAssetHosts(opts: AssetHostsOptions = {}): Promise<Ass
     await results.stop();
     throw e;
   }
-  const resolver = new InputResolver(results, uploads, now);
+  const resolver = new InputResolver(results, uploads, () => clock.now());
   let stopped: Promise<void> | undefined;
 
   return {

@@ -32,6 +32,7 @@
 import { imageSize } from 'image-size';
 import { DATA_URI_MAX_BYTES, findSimModel, type SimImageRule } from '../models';
 import { SimInputError } from './errors';
+import { decodeRgba } from './render';
 import type { ResultHost } from './store';
 import type { UploadHost } from './upload';
 
@@ -219,4 +220,16 @@ function pngWithAlpha(bytes: Buffer): boolean {
     if (type === 'IDAT' || type === 'IEND') return false;
   }
   return false;
+}
+
+/** True when every pixel of a PNG/JPEG has (nearly) the same colour. Other formats: false. */
+export function isFlatColour(bytes: Buffer): boolean {
+  const img = decodeRgba(bytes);
+  if (!img) return false;
+  const d = img.data;
+  const [r, g, b] = [d[0], d[1], d[2]];
+  for (let i = 4; i < d.length; i += 4) {
+    if (Math.abs(d[i] - r) > 6 || Math.abs(d[i + 1] - g) > 6 || Math.abs(d[i + 2] - b) > 6) return false;
+  }
+  return true;
 }

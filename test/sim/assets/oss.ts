@@ -44,12 +44,16 @@ export function sendOssError(
   const body = Buffer.from(ossErrorXml(code, message, requestId, hostId, extra), 'utf8');
   res.writeHead(status, {
     Server: 'AliyunOSS',
-    Date: new Date().toUTCString(),
     'Content-Type': 'application/xml',
     'Content-Length': body.length,
     'x-oss-request-id': requestId,
   });
   res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** The HTTP `Date` header form of a time in ms. */
+export function httpDate(ms: number): string {
+  return new Date(ms).toUTCString();
 }
 
 /** `20260611` for a time in ms (UTC). */

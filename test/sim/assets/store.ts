@@ -20,7 +20,8 @@
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { closeServer, isoSeconds, listen, originOf, ossRequestId, sendOssError, yyyymmdd } from './oss';
+import type { SimClock } from '../clock';
+import { closeServer, httpDate, isoSeconds, listen, originOf, ossRequestId, sendOssError, yyyymmdd } from './oss';
 
 export interface StoredObject {
   /** URL path, e.g. `/20260611/d23adf3d/5795d646-…-1.png`. */
@@ -41,7 +42,8 @@ export type UrlLookup =
 
 export interface ResultHostOptions {
   host: string;
-  now: () => number;
+  /** Expiry, `Date` headers and throttled-download pacing. */
+  clock: SimClock;
   /** Default lifetime of a URL and its object. */
   defaultTtlMs: number;
   /** Storage bounds: the oldest objects are dropped beyond these. */
@@ -108,7 +110,7 @@ export class ResultHost {
 
   /** Stores bytes and returns their signed URL. */
   put(bytes: Buffer, ext: string, ttlMs?: number, index?: number): string {
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     const ttl = ttlMs ?? this.opts.defaultTtlMs;
     const idx = index ?? ++this.counter;
     const path = `/${yyyymmdd(now)}/${randomBytes(4).toString('hex')}/${randomUUID()}-${idx}.${ext}`;
@@ -137,7 +139,7 @@ export class ResultHost {
       path,
       bytes,
       contentType: contentType ?? CONTENT_TYPES[ext] ?? 'application/octet-stream',
-      createdAtMs: this.opts.now(),
+      createdAtMs: this.opts.clock.now(),
       expiresAtMs: Number.POSITIVE_INFINITY,
       ...digests(bytes),
     });
@@ -197,7 +199,7 @@ export class ResultHost {
       return { ok: false, status: 403, code: 'InvalidAccessKeyId', message: 'The OSS Access Key Id you provided does not exist in our records.' };
     }
     const expires = Number(expiresRaw);
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     if (!/^\d+$/.test(expiresRaw) || expires * 1000 < now) {
       return { ok: false, status: 403, code: 'AccessDenied', message: 'Request has expired.' };
     }
@@ -217,6 +219,7 @@ export class ResultHost {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const hostId = req.headers.host ?? 'dashscope-result-sim.oss-cn-beijing.aliyuncs.com';
+    res.setHeader('Date', httpDate(this.opts.clock.now()));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       req.resume();
       sendOssError(req, res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', hostId);
@@ -235,7 +238,7 @@ export class ResultHost {
       if (found.message === 'Request has expired.') {
         const e = Number(url.searchParams.get('Expires'));
         if (Number.isFinite(e)) extra.Expires = isoSeconds(e * 1000);
-        extra.ServerTime = isoSeconds(this.opts.now());
+        extra.ServerTime = isoSeconds(this.opts.clock.now());
       }
       sendOssError(req, res, found.status, found.code, found.message, hostId, extra);
       return;
@@ -258,7 +261,6 @@ export class ResultHost {
     let status = 200;
     const headers: Record<string, string | number> = {
       Server: 'AliyunOSS',
-      Date: new Date().toUTCString(),
       'Content-Type': obj.contentType,
       'Accept-Ranges': 'bytes',
       ETag: obj.etag,
@@ -285,7 +287,7 @@ export class ResultHost {
       res.end();
       return;
     }
-    sendBody(res, body, this.throttleBps, fail === 'reset');
+    sendBody(res, body, this.throttleBps, fail === 'reset', this.opts.clock);
   }
 
   stop(): Promise<void> {
@@ -320,10 +322,11 @@ function parseRange(header: string | undefined, size: number): { start: number; 
 }
 
 /**
- * Writes a body at full speed or throttled (chunks every 50 ms), optionally resetting the
- * connection halfway through.
+ * Writes a body at full speed or throttled (a chunk at once, then one every 50 ms of the clock),
+ * optionally resetting the connection halfway through. The 20 ms before a reset is real time on
+ * purpose: it lets the bytes already written reach the client, it is not simulated time.
  */
-function sendBody(res: ServerResponse, body: Buffer, bps: number | undefined, resetMidway: boolean): void {
+function sendBody(res: ServerResponse, body: Buffer, bps: number | undefined, resetMidway: boolean, clock: SimClock): void {
   const resetAt = resetMidway ? Math.max(1, Math.floor(body.length / 2)) : body.length + 1;
   const reset = (): void => {
     res.socket?.destroy();
@@ -341,14 +344,14 @@ function sendBody(res: ServerResponse, body: Buffer, bps: number | undefined, re
   const tickMs = Math.max(50, Math.ceil(1000 / bps));
   const chunk = Math.max(1, Math.round((bps * tickMs) / 1000));
   let sent = 0;
-  let timer: NodeJS.Timeout | undefined;
+  let cancel: (() => void) | undefined;
   let closed = false;
   res.on('close', () => {
     closed = true;
-    if (timer) clearTimeout(timer);
+    cancel?.();
   });
   const step = (): void => {
-    timer = undefined;
+    cancel = undefined;
     if (closed) return;
     const limit = Math.min(body.length, resetAt);
     const next = Math.min(limit, sent + chunk);
@@ -363,7 +366,7 @@ function sendBody(res: ServerResponse, body: Buffer, bps: number | undefined, re
       return;
     }
     res.write(piece);
-    timer = setTimeout(step, tickMs);
+    cancel = clock.timer(step, tickMs);
   };
   step();
 }

@@ -25,7 +25,8 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseMultipart, type FormPart } from './multipart';
-import { closeServer, listen, originOf, ossRequestId, sendOssError } from './oss';
+import type { SimClock } from '../clock';
+import { closeServer, httpDate, listen, originOf, ossRequestId, sendOssError } from './oss';
 
 export interface UploadPolicyData {
   policy: string;
@@ -65,7 +66,8 @@ interface IssuedPolicy {
 
 export interface UploadHostOptions {
   host: string;
-  now: () => number;
+  /** Policy and file expiry, `Date` headers. */
+  clock: SimClock;
   /** `expire_in_seconds` of issued policies (the capture: 300). */
   policyTtlSeconds: number;
   /** `max_file_size_mb` of issued policies (the capture: 1024). */
@@ -109,6 +111,7 @@ export class UploadHost {
     const port = await listen(server, opts.host);
     const self = new UploadHost(server, port, opts);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      res.setHeader('Date', httpDate(opts.clock.now()));
       self.handle(req, res).catch(() => {
         if (!res.headersSent) sendOssError(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.', 'upload');
         else res.destroy();
@@ -123,7 +126,7 @@ export class UploadHost {
 
   /** The `data` of a getPolicy response for (keyId, model). */
   createPolicy(o: { keyId: string; model: string; requestId?: string; maxFileSizeMb?: number; ttlSeconds?: number }): UploadPolicyData {
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     this.prunePolicies(now);
     const ttl = o.ttlSeconds ?? this.opts.policyTtlSeconds;
     const maxMb = o.maxFileSizeMb ?? this.opts.maxFileSizeMb;
@@ -283,7 +286,7 @@ export class UploadHost {
       );
       return;
     }
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     if (issued.expiresAtMs <= now) {
       sendOssError(req, res, 403, 'AccessDenied', 'Invalid according to Policy: Policy expired.', hostId);
       return;
@@ -338,7 +341,6 @@ export class UploadHost {
     const etag = `"${createHash('md5').update(file.data).digest('hex').toUpperCase()}"`;
     const headers: Record<string, string | number> = {
       Server: 'AliyunOSS',
-      Date: new Date().toUTCString(),
       ETag: etag,
       'x-oss-request-id': ossRequestId(),
       'x-oss-hash-crc64ecma': '0',
@@ -361,7 +363,7 @@ export class UploadHost {
   }
 
   private evict(): void {
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     for (const [k, o] of this.objects) {
       if (o.expiresAtMs > now) break; // insertion order ≈ expiry order
       this.objects.delete(k);

@@ -1,16 +1,19 @@
-// The key scan of the integration suite (issue 11). Mocha runs the suite files sorted by name, so
-// this one runs last, after every flow of the other files (generate, edit, translate, guides,
-// jobs, resumed tasks, the studio) has written what it writes. It reads every file under the
-// workspace folder (images with provenance, sidecars, guides, the history manifest, anything
-// else), the Bailian settings at every level, the user settings and state files and the
-// extension's log output (the runners put `user-data` next to `workspace` and the report), and what the extension API reports about jobs and persisted
-// tasks, and asserts that the simulator key (DASHSCOPE_API_KEY) appears nowhere.
+// The key scan of the integration suite (issue 11). It first makes what it scans: a sync and an
+// async generation, an edit, a translation (through the temporary upload), an illustrated guide,
+// the studio opened, and a task persisted for resuming; so it does not depend on which suites ran
+// before it. It then reads every file under the workspace folder (images with provenance,
+// sidecars, guides, the history manifest, anything else), the Bailian settings at every level,
+// the user settings and state files and the extension's log output (the runners put `user-data`
+// next to `workspace` and the report), and what the extension API reports about jobs and
+// persisted tasks, and asserts that the simulator key (DASHSCOPE_API_KEY) appears nowhere.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, activateExtension, workspaceRoot } from './helpers';
+import { Commands } from '../../src/constants';
+import type { CommandOutcome } from '../../src/commands/outcome';
+import { EXTENSION_ID, activateExtension, copyFixture, destination, openStudio, simulatorClient, workspaceRoot } from './helpers';
 
 /** Every file under a folder, through workspace.fs (local, remote and web workspaces alike). */
 async function workspaceFiles(folder: vscode.Uri): Promise<vscode.Uri[]> {
@@ -37,8 +40,42 @@ function holdsKey(bytes: Uint8Array, key: string): boolean {
   return [key, encodeURIComponent(key), ...base64].some((form) => buffer.includes(form));
 }
 
-suite('Key scan (runs last)', () => {
+suite('Key scan: the API key is written nowhere', () => {
   const key = process.env.DASHSCOPE_API_KEY ?? '';
+  let persistedTaskId: string | undefined;
+
+  suiteSetup(async function () {
+    this.timeout(240_000);
+    const api = await activateExtension();
+    const run = async (command: string, args: Record<string, unknown>): Promise<void> => {
+      const outcome = await vscode.commands.executeCommand<CommandOutcome>(command, args);
+      assert.equal(outcome?.status, 'saved', `${command}: ${JSON.stringify(outcome)}`);
+    };
+    await run(Commands.generateImage, { prompt: 'key scan: a sync call', model: 'qwen-image' });
+    await run(Commands.generateImage, { prompt: 'key scan: an async task', model: 'wan2.2-t2i-flash', seed: 41 });
+    await run(Commands.editImage, { images: ['street.png'], model: 'qwen-image-edit-plus', prompt: 'key scan: an edit', n: 1 });
+    await copyFixture('sunset.png', 'key-scan/poster.png');
+    await run(Commands.translateImage, { image: 'key-scan/poster.png', from: 'zh', to: 'en' });
+    await run(Commands.generateGuide, { prompt: 'key scan: a one step guide', maxImages: 1, size: '1024*1024' });
+    await openStudio();
+    // A task left for resuming, as a reload in the middle of a run leaves it.
+    const client = simulatorClient();
+    try {
+      const request = { model: 'wan2.2-t2i-flash', prompt: 'key scan: a persisted task', seed: 43, n: 1 };
+      const task = await client.submitTask(request);
+      await api.persistTask({ taskId: task.taskId, modelId: task.model, baseUrl: client.baseUrl, request, destination: destination('generated-images/key-scan', { template: 'key-scan-${seed}' }), submittedAt: task.submittedAt, label: 'key scan' });
+      persistedTaskId = task.taskId;
+    } finally {
+      await client.close();
+    }
+  });
+
+  suiteTeardown(async function () {
+    this.timeout(90_000);
+    // Resuming saves the persisted task's image and removes its record, so no later suite meets it.
+    if (persistedTaskId) await (await activateExtension()).resumeTasks();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 
   test('the scan can find the key (a scan that finds nothing proves nothing)', () => {
     assert.ok(key.length >= 8, 'the suite runs with the simulator key in DASHSCOPE_API_KEY');
@@ -49,7 +86,7 @@ suite('Key scan (runs last)', () => {
 
   test('no file in the workspace folder holds the key', async () => {
     const files = await workspaceFiles(workspaceRoot());
-    assert.ok(files.length > 0, 'the earlier suites wrote files');
+    assert.ok(files.length > 0, 'the setup wrote files');
     const hits: string[] = [];
     for (const uri of files) if (holdsKey(await vscode.workspace.fs.readFile(uri), key)) hits.push(vscode.workspace.asRelativePath(uri));
     assert.deepEqual(hits, [], 'files holding the key');
@@ -86,7 +123,10 @@ suite('Key scan (runs last)', () => {
 
   test('jobs and persisted tasks, as the extension reports them, hold no key', async () => {
     const api = await activateExtension();
-    const reported = JSON.stringify({ jobs: await api.jobs(), tasks: await api.persistedTasks() });
-    assert.ok(!reported.includes(key));
+    const jobs = await api.jobs();
+    const tasks = await api.persistedTasks();
+    assert.ok(jobs.length >= 5, `the setup's jobs are reported (${jobs.length})`);
+    assert.ok(tasks.some((t) => t.taskId === persistedTaskId), 'the persisted task is reported');
+    assert.ok(!JSON.stringify({ jobs, tasks }).includes(key));
   });
 });
