@@ -2,7 +2,7 @@
 // image as the webview DISPLAYS it; the service wants boxes in the image's OWN pixels (its
 // natural size, origin top-left), so every drag is mapped from displayed to natural pixels here
 // and unit-tested (test/unit/studio-wan27.test.ts). No DOM, no VS Code API.
-import type { WorkspaceLocation } from '../src/studio/protocol';
+import type { WorkspaceLocation } from '../src/protocol/messages';
 
 /** A box `[x1, y1, x2, y2]` in whole pixels of its image, x1 < x2 and y1 < y2. */
 export type Box = [number, number, number, number];

@@ -1,11 +1,11 @@
-// The studio webview app: completes the `ready`/`init` handshake (src/studio/protocol.ts), then
+// The studio webview app: completes the `ready`/`init` handshake (src/protocol/messages.ts), then
 // renders the mode tabs, the form of the current mode (controls gated by the selected model's
 // catalog entry), the run cards (newest first, each with its own job id and elapsed timer) and
 // the history. State lives in webview/state.ts and is persisted with vscode.setState.
-import type { HistoryItem, InitMessage, JobSnapshot, ModelOption, PickerImage, StudioError, StudioImage, StudioMode, StringKey, WorkspaceLocation } from '../src/studio/protocol';
+import type { HistoryItem, InitMessage, JobSnapshot, ModelOption, PickerImage, StudioError, StudioImage, StudioMode, StringKey, WorkspaceLocation } from '../src/protocol/messages';
 import { button, checkbox, dropdown, linkButton, setChoices, spinner, textArea, textField, usesToolkit, whenToolkit, type ValueControl } from './components';
-import { countOf, countPatch, newerChoicesOf, newerFacts, newerParamsFromHistory } from './newer';
-import { boxTools, markBoxes, renderNewerControls, type NewerContext } from './newer-controls';
+import { countOf, countPatch, extraChoicesOf, extraFacts, extraParamsFromHistory } from './extraOptions';
+import { boxTools, markBoxes, renderExtraControls, type ExtraControlsContext } from './extraControls';
 import { CUSTOM_SIZE, baseName, distinctNames, format, newJobId, reduce, restoreState, runParams, searchHistory, validate, type Action, type Card, type Choices, type Problem, type ViewState } from './state';
 import { vscode } from './vscode-api';
 
@@ -30,7 +30,7 @@ function dispatch(action: Action): ViewState {
   return state;
 }
 
-function post(message: import('../src/studio/protocol').WebviewMessage): void {
+function post(message: import('../src/protocol/messages').WebviewMessage): void {
   vscode.postMessage(message);
 }
 
@@ -205,7 +205,7 @@ function renderForm(): void {
     if (model.promptExtend !== undefined) toggles.append(checkbox(s('promptExtend'), choices.promptExtend ?? model.promptExtend, (checked) => setChoice({ promptExtend: checked }), { id: 'prompt-extend' }));
     if (model.watermark) toggles.append(checkbox(s('watermark'), choices.watermark ?? false, (checked) => setChoice({ watermark: checked }), { id: 'watermark' }));
     if (toggles.childElementCount) parts.push(toggles);
-    parts.push(...renderNewerControls(newerContext(mode, model)));
+    parts.push(...renderExtraControls(extraControlsContext(mode, model)));
 
     if (model.negativePromptMaxLength !== undefined) {
       parts.push(textArea({ id: 'negative-prompt', rows: 2, label: s('negativePromptLabel'), placeholder: s('negativePromptPlaceholder'), value: choices.negativePrompt ?? '', onInput: (value) => setChoice({ negativePrompt: value }) }));
@@ -229,8 +229,8 @@ function renderForm(): void {
   showProblems();
 }
 
-/** The context of the newer models' controls (webview/newer-controls.ts). */
-function newerContext(mode: StudioMode, model: ModelOption): NewerContext {
+/** The context of the extra options' controls (webview/extraControls.ts). */
+function extraControlsContext(mode: StudioMode, model: ModelOption): ExtraControlsContext {
   return { mode, model, choices: () => state.choices[model.id] ?? {}, setChoice: (patch) => (dispatch({ type: 'choice', model: model.id, patch }), showProblems()), rerender: renderForm, s };
 }
 
@@ -260,7 +260,7 @@ function renderInputs(mode: StudioMode, model: ModelOption): HTMLElement {
       mini(s('remove'), '✕', () => (dispatch({ type: 'removeInput', mode, index }), renderForm())),
     );
     item.append(thumb, order, el('span', { className: 'input-name', textContent: baseName(input.location.path) }), tools);
-    if (mode === 'edit' && model.bboxes) item.append(...boxTools(newerContext(mode, model), input, overlay));
+    if (mode === 'edit' && model.bboxes) item.append(...boxTools(extraControlsContext(mode, model), input, overlay));
     list.append(item);
   });
   const add = button(s('addImages'), () => openPicker(mode, model), { id: 'add-images', secondary: true });
@@ -535,7 +535,7 @@ function paramFacts(card: Card): string {
   const seed = p.seed ?? card.job.seed;
   if (seed !== undefined) parts.push(s('seedValue', seed));
   if (p.negativePrompt) parts.push(`${s('negativePromptLabel')}: ${p.negativePrompt}`);
-  parts.push(...newerFacts(p, s));
+  parts.push(...extraFacts(p, s));
   if (p.translation) parts.push(`${p.translation.sourceLang} → ${p.translation.targetLang}${p.translation.terms?.length ? ` · ${s('terms')} ${p.translation.terms.length}` : ''}`);
   return parts.join(' · ');
 }
@@ -641,7 +641,7 @@ function rerunWithSeed(card: Card, seed: number): void {
 }
 
 /** Fills the form of `mode` from earlier parameters (history reuse, re-run). */
-function applyParams(mode: StudioMode, model: ModelOption, p: Partial<import('../src/studio/protocol').RunParams>, inputs?: readonly PickerImage[]): void {
+function applyParams(mode: StudioMode, model: ModelOption, p: Partial<import('../src/protocol/messages').RunParams>, inputs?: readonly PickerImage[]): void {
   const previous = currentModel(mode);
   dispatch({ type: 'model', mode, model, previous });
   dispatch({ type: 'prompt', mode, text: p.prompt ?? '' });
@@ -657,7 +657,7 @@ function applyParams(mode: StudioMode, model: ModelOption, p: Partial<import('..
   if (p.promptExtend !== undefined) patch.promptExtend = p.promptExtend;
   if (p.watermark !== undefined) patch.watermark = p.watermark;
   if (p.maxImages !== undefined) patch.maxImages = p.maxImages;
-  Object.assign(patch, newerChoicesOf(model, p, inputs));
+  Object.assign(patch, extraChoicesOf(model, p, inputs));
   dispatch({ type: 'choice', model: model.id, patch });
   if (inputs) dispatch({ type: 'setInputs', mode, images: inputs });
   if (p.translation) {
@@ -794,7 +794,7 @@ function reuse(item: HistoryItem, model: ModelOption): void {
       ...(typeof p['watermark'] === 'boolean' ? { watermark: p['watermark'] } : {}),
       ...(typeof p['max_images'] === 'number' ? { maxImages: p['max_images'] } : {}),
       ...(translation ? { translation } : {}),
-      ...newerParamsFromHistory(p),
+      ...extraParamsFromHistory(p),
     },
     inputs,
   );
@@ -914,7 +914,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }, () => undefined);
 });
 
-function onHostMessage(message: import('../src/studio/protocol').HostMessage): void {
+function onHostMessage(message: import('../src/protocol/messages').HostMessage): void {
   if (message.type === 'init') {
     onInit(message);
     return;

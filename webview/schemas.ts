@@ -4,4 +4,4 @@
 // bootstrap block, which the host wrote).
 import './zod-config';
 
-export { HostMessage } from '../src/studio/protocol';
+export { HostMessage } from '../src/protocol/messages';

@@ -2,11 +2,11 @@
 // tests can drive it (test/unit/studio-state.test.ts). The whole state is persisted with
 // vscode.setState after each change and restored on `init`, so cards and form survive tab
 // switches and reloads without retainContextWhenHidden.
-import type { HistoryItem, JobSnapshot, ModelOption, PickerImage, RunParams, SizeRuleData, StudioMode, Term } from '../src/studio/protocol';
-import { newerProblems, newerRunParams, sizeRuleOf, type NewerChoices } from './newer';
+import type { HistoryItem, JobSnapshot, ModelOption, PickerImage, RunParams, SizeRuleData, StudioMode, Term } from '../src/protocol/messages';
+import { extraProblems, extraRunParams, sizeRuleOf, type ExtraChoices } from './extraOptions';
 
 /** The last choices for one model (remembered per model). */
-export interface Choices extends NewerChoices {
+export interface Choices extends ExtraChoices {
   size?: string;
   /** The custom W*H text when `size` is the custom entry. */
   customSize?: string;
@@ -272,7 +272,7 @@ export function validate(mode: StudioMode, model: ModelOption, state: ViewState)
       if (!formats.includes(ext)) problems.push({ field: 'inputs', key: 'errInputFormat', args: [baseName(input.location.path), formats.join(', ')] });
     }
   }
-  if (mode !== 'translate') problems.push(...newerProblems(mode, model, choices, inputs));
+  if (mode !== 'translate') problems.push(...extraProblems(mode, model, choices, inputs));
   if (mode === 'translate' && state.translate.terms.some((t) => Boolean(t.src.trim()) !== Boolean(t.tgt.trim()))) problems.push({ field: 'terms', key: 'errTerm', args: [] });
   if (mode === 'translate') {
     // One translation per term: the model cannot follow two, and the glossary keeps one line per term.
@@ -318,7 +318,7 @@ export function runParams(mode: StudioMode, model: ModelOption, state: ViewState
   if (model.promptExtend !== undefined) params.promptExtend = choices.promptExtend ?? model.promptExtend;
   if (model.watermark && choices.watermark !== undefined) params.watermark = choices.watermark;
   if (model.maxImages) params.maxImages = clamp(choices.maxImages ?? model.maxImages.default, model.maxImages.min, model.maxImages.max);
-  Object.assign(params, newerRunParams(mode, model, choices, state.inputs[mode] ?? []));
+  Object.assign(params, extraRunParams(mode, model, choices, state.inputs[mode] ?? []));
   return params;
 }
 

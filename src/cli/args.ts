@@ -24,7 +24,7 @@ const OUTPUT: Options = {
   template: { type: 'string' },
 };
 /** wan2.7 and qwen-image-3.0 options (newer-models.md). */
-const NEWER: Options = {
+const MODEL_OPTIONS: Options = {
   'image-set': { type: 'boolean' },
   thinking: { type: 'boolean' },
   palette: { type: 'string' },
@@ -43,12 +43,12 @@ const PROMPTED: Options = {
 
 /** The options of each verb. */
 export const COMMAND_OPTIONS: Record<string, Options> = {
-  generate: { ...CONNECTION, ...OUTPUT, ...PROMPTED, ...NEWER, n: { type: 'string', short: 'n' }, 'prompt-extend': { type: 'boolean' }, async: { type: 'boolean' } },
+  generate: { ...CONNECTION, ...OUTPUT, ...PROMPTED, ...MODEL_OPTIONS, n: { type: 'string', short: 'n' }, 'prompt-extend': { type: 'boolean' }, async: { type: 'boolean' } },
   edit: {
     ...CONNECTION,
     ...OUTPUT,
     ...PROMPTED,
-    ...NEWER,
+    ...MODEL_OPTIONS,
     n: { type: 'string', short: 'n' },
     'prompt-extend': { type: 'boolean' },
     async: { type: 'boolean' },

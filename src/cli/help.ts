@@ -21,7 +21,7 @@ const COMMON_HELP = `Connection and output:
   --quiet, -q                 no progress on stderr
   --help, -h                  this help`;
 
-const NEWER_HELP = `Newer models (wan2.7-image*, qwen-image-3.0*):
+const MODEL_OPTIONS_HELP = `Model-specific options (wan2.7-image*, qwen-image-3.0*):
   --image-set                 wan2.7: one run makes a set of related images (n up to 12)
   --thinking / --no-thinking  wan2.7 thinking_mode
   --palette <#hex:pct,…>      wan2.7 colour palette: 3–10 colours whose shares add up to 100
@@ -54,7 +54,7 @@ Options:
   --prompt-extend / --no-prompt-extend   let the service rewrite the prompt (model default otherwise)
   --watermark / --no-watermark
   --async                     use the model's async task variant (resumable with \`task wait\`)
-${NEWER_HELP}
+${MODEL_OPTIONS_HELP}
 
 ${COMMON_HELP}
 
@@ -70,7 +70,7 @@ Options:
   --model, -m <id>            ${modelList('image-edit')} (default ${modelsForTask('image-edit')[0]!.id})
   --size, -s <W*H>  --n <count>  --seed <int>  --negative <text>
   --prompt-extend / --no-prompt-extend  --watermark / --no-watermark  --async
-${NEWER_HELP}
+${MODEL_OPTIONS_HELP}
   --box <n:x1,y1,x2,y2>       wan2.7 box edit: a box on input image n in its own pixels (at most 2 per image), repeatable
 
 ${COMMON_HELP}

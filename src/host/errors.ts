@@ -4,7 +4,7 @@ import { CLIENT_ERROR_CODES, DashScopeError, RequestValidationError, isAbortErro
 import { GlossaryError } from '../pipeline/glossary';
 import { CancelledJobError, NoImagesError } from '../pipeline/images';
 import { OutputTemplateError } from '../pipeline/outputTemplate';
-import type { ErrorAction, ErrorSummary } from '../studio/protocol';
+import type { ErrorAction, ErrorSummary } from '../protocol/messages';
 import type { Log } from './log';
 
 export type { ErrorAction, ErrorSummary };

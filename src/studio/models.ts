@@ -6,8 +6,8 @@
  */
 import { modelsForTask, type ModelSpec, type SizeRule, type Task } from '../dashscope/catalog.js';
 import { modelLabel } from '../dashscope/labels.js';
-import { newerModelFields, pixelsRule } from './newer.js';
-import type { ModelOption, SizeRuleData, StudioMode } from './protocol.js';
+import { extraModelFields, pixelsRule } from '../protocol/extraOptions.js';
+import type { ModelOption, SizeRuleData, StudioMode } from '../protocol/messages.js';
 
 export { modelLabel };
 
@@ -81,7 +81,7 @@ export function modelOption(spec: ModelSpec, language: string, describe: Describ
     ...(spec.params.includes('prompt_extend') ? { promptExtend: spec.promptExtendDefault ?? false } : {}),
     watermark: spec.params.includes('watermark'),
     ...(spec.params.includes('max_images') && spec.maxImages ? { maxImages: { ...spec.maxImages } } : {}),
-    ...newerModelFields(spec, mode),
+    ...extraModelFields(spec, mode),
     ...(images
       ? {
           inputs: {

@@ -25,7 +25,7 @@ import {
   type StudioMode,
   type Term,
   type WorkspaceLocation,
-} from './protocol';
+} from '../protocol/messages';
 import { runStudioJob, studioImageOf } from './runs';
 import { createStudioWebviewPanel, showStudioIcon, showStudioIconSoon, studioPageHtml, studioWebviewOptions, type EarlyStudioHandOver, type StaticInit, type StaticInitCache } from './shell';
 import { modelDescription, studioStrings } from './strings';

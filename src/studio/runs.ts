@@ -21,8 +21,8 @@ import { CancelledJobError } from '../pipeline/images';
 import { renderName } from '../pipeline/naming';
 import { translatedStem } from '../pipeline/translate';
 import { MODE_TASKS } from './models';
-import { newerRequestFields } from './newer';
-import type { JobSnapshot, RunParams, StudioImage } from './protocol';
+import { extraRequestFields } from '../protocol/extraOptions';
+import type { JobSnapshot, RunParams, StudioImage } from '../protocol/messages';
 
 /** File name template of a studio guide (the same as the guide command's). */
 
@@ -93,7 +93,7 @@ export function imageRequestOf(params: RunParams): GenerationRequest {
   if (params.promptExtend !== undefined) request.promptExtend = params.promptExtend;
   if (params.watermark !== undefined) request.watermark = params.watermark;
   if (params.mode === 'guide' && params.maxImages !== undefined) request.maxImages = params.maxImages;
-  if (params.mode !== 'guide') Object.assign(request, newerRequestFields(params));
+  if (params.mode !== 'guide') Object.assign(request, extraRequestFields(params));
   return request;
 }
 

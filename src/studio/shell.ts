@@ -15,7 +15,7 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { ViewTypes } from '../constants';
 import { buildStudioHtml } from './html';
-import type { InitMessage } from './protocol';
+import type { InitMessage } from '../protocol/messages';
 
 /** What the page carries of `init` and never changes while the window lives. */
 export type StaticInit = Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages'>;

@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { regionLabel } from '../host/errors';
-import type { StudioStrings } from './protocol';
-import { newerStrings } from './newer-strings';
+import type { StudioStrings } from '../protocol/messages';
+import { extraOptionStrings } from './extraOptionStrings';
 
 /** Every string the webview shows. */
 export function studioStrings(): StudioStrings {
@@ -123,7 +123,7 @@ export function studioStrings(): StudioStrings {
     historyOpenFiles: t('Open Files'),
     historyMore: t('Show more'),
     historyCount: t('{0} of {1} jobs'),
-    ...newerStrings(),
+    ...extraOptionStrings(),
   };
 }
 

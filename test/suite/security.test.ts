@@ -1,5 +1,5 @@
 // Security in the editor (issue 11): what the studio does with paths a webview message names.
-// Every message is first parsed against the studio protocol (src/studio/protocol.ts, unit-tested in
+// Every message is first parsed against the studio protocol (src/protocol/messages.ts, unit-tested in
 // test/unit/security.test.ts); the paths in it are then resolved by resolveInsideWorkspace
 // (src/host/workspaceFs.ts), which must refuse anything outside the workspace folders. The panel's
 // message handler itself is private (src/studio/panel.ts): nothing here can post a message
@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { resolveInsideWorkspace, safeRelativeSegments } from '../../src/host/workspaceFs';
-import { WebviewMessage } from '../../src/studio/protocol';
+import { WebviewMessage } from '../../src/protocol/messages';
 import { workspaceRoot } from './helpers';
 
 suite('Security: webview paths stay inside the workspace', () => {

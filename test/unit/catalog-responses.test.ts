@@ -1,5 +1,5 @@
 /**
- * Responses of the newer models, from the reference's examples (newer-models.md §3–§5): the
+ * Responses of qwen-image-2.0/3.0 and wan2.7, from the reference's examples (newer-models.md §3–§5): the
  * wan2.7 image set (one choice, several image items) sync and as a task result, qwen-image-3.0's
  * usage names, qwen-image-2.0 without task_metric; and the client end to end against a local
  * server: the pinned wire id on the wire and in the result, boxes checked against local images.
@@ -55,7 +55,7 @@ const QWEN3_SYNC = JSON.stringify({
 /** §2.3 doc example for qwen-image-2.0-pro (no task_metric on the 2.0 series). */
 const QWEN2_SYNC = `{"output":{"choices":[{"finish_reason":"stop","message":{"content":[{"image":"https://r.example/q2.png?Expires=xxx"}],"role":"assistant"}}]},"usage":{"height":2048,"image_count":1,"width":2048},"request_id":"d0250a3d-0000"}`;
 
-describe('parsing the newer models’ responses', () => {
+describe('parsing the responses of qwen-image-2.0/3.0 and wan2.7', () => {
   test('wan2.7 sync: one image with usage.size', () => {
     const r = normalizeResponse(ResponseEnvelopeSchema.parse(JSON.parse(WAN27_SYNC)), { spec: getModel('wan2.7-image-pro'), family: 'wan' });
     assert.deepEqual(r.images, [{ index: 0, url: 'https://dashscope-result.example/a.png?Expires=1', width: 1488, height: 704 }]);
@@ -98,7 +98,7 @@ describe('parsing the newer models’ responses', () => {
 });
 
 describe('the client end to end (local server)', () => {
-  const KEY = 'sk-test-newer-models-0001';
+  const KEY = 'sk-test-model-responses-0001';
   let server: ScriptedServer;
   let dir: string;
   let taskPolls = 0;

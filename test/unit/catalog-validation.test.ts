@@ -1,5 +1,5 @@
 /**
- * Request validation and wire bodies of the newer models (newer-models.md §3–§5): every
+ * Request validation and wire bodies of qwen-image-2.0/3.0 and wan2.7 (newer-models.md §3–§5): every
  * parameter just inside and just outside its range, messages that say what to change, snapshot
  * pinning, and bodies exactly as the reference shows them.
  *

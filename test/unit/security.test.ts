@@ -27,7 +27,7 @@ import * as esbuild from 'esbuild';
 import { DashScopeClient, DashScopeError } from '../../src/dashscope';
 import { HISTORY_PATH, parseHistory } from '../../src/pipeline/history';
 import { readProvenance } from '../../src/pipeline/provenance';
-import { WebviewMessage } from '../../src/studio/protocol';
+import { WebviewMessage } from '../../src/protocol/messages';
 import { startSimulator, type Simulator } from '../sim/index';
 import { makePng } from './dashscope-helpers';
 

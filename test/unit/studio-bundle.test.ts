@@ -59,7 +59,7 @@ describe('studio webview bundles', () => {
     assert.doesNotMatch(schemas.text, /"title","modeGenerate","modeEdit"/, 'STRING_KEYS is in the webview');
     // The app, inlined into the page: its first paint needs neither (it draws from the bootstrap block).
     const app = await bundle('webview/main.ts');
-    const heavy = Object.keys(app.inputs).filter((path) => path.includes('node_modules/zod') || path === 'src/studio/protocol.ts' || path === 'webview/schemas.ts');
+    const heavy = Object.keys(app.inputs).filter((path) => path.includes('node_modules/zod') || path === 'src/protocol/messages.ts' || path === 'webview/schemas.ts');
     assert.deepEqual(heavy, [], 'zod and the protocol load after the first paint (dist/webview/schemas.js)');
     assert.match(app.text, /([\w$]+)=[\w$]+\.dataset\.schemas;.*?import\(\1\)/, 'the app imports schemas.js from the URL the page gives');
   });

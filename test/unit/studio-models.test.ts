@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { modelsForTask } from '../../src/dashscope/catalog';
-import { ModelOption } from '../../src/studio/protocol';
+import { ModelOption } from '../../src/protocol/messages';
 import { modelLabel, sizeChoices, textToImageOptions } from '../../src/studio/models';
 
 describe('studio model options', () => {

@@ -2,7 +2,7 @@
 // host and the webview bundle).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { HostMessage, JobSnapshot, RunParams, STRING_KEYS, WebviewMessage } from '../../src/studio/protocol';
+import { HostMessage, JobSnapshot, RunParams, STRING_KEYS, WebviewMessage } from '../../src/protocol/messages';
 import { studioModelOptions } from '../../src/studio/models';
 
 const location = { folderIndex: 0, path: 'images/cat.png' };

@@ -3,9 +3,9 @@
 // models, inline validation, and captions that show where file names differ.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { JobSnapshot, PickerImage } from '../../src/studio/protocol';
+import type { JobSnapshot, PickerImage } from '../../src/protocol/messages';
 import { modeOptions } from '../../src/studio/models';
-import type { HistoryItem } from '../../src/studio/protocol';
+import type { HistoryItem } from '../../src/protocol/messages';
 import { CUSTOM_SIZE, checkSize, distinctNames, initialState, keepSize, reduce, restoreState, runParams, searchHistory, validate, type Card } from '../../webview/state';
 
 const generate = modeOptions('generate', 'en');

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildWireBody, checkColorPalette, validateRequest, type GenerationRequest } from '../../src/dashscope/requests';
 import { modeOptions } from '../../src/studio/models';
-import { newerRequestFields } from '../../src/studio/newer';
-import { ModelOption, WebviewMessage, type PickerImage, type RunParams } from '../../src/studio/protocol';
+import { extraRequestFields } from '../../src/protocol/extraOptions';
+import { ModelOption, WebviewMessage, type PickerImage, type RunParams } from '../../src/protocol/messages';
 import { addBox, bboxListFor, boxPercentRect, fitInto, inputKey, removeBox, toNaturalBox } from '../../webview/boxes';
-import { countOf, countPatch, newerChoicesOf, newerFacts, newerParamsFromHistory } from '../../webview/newer';
+import { countOf, countPatch, extraChoicesOf, extraFacts, extraParamsFromHistory } from '../../webview/extraOptions';
 import { addColour, checkPalette, distributeEvenly, evenShares, ratioHundredths, removeColour, starterPalette, wirePalette } from '../../webview/palette';
 import { initialState, reduce, runParams, validate, type ViewState } from '../../webview/state';
 
@@ -31,7 +31,7 @@ function requestOf(params: RunParams): GenerationRequest {
   if (params.n !== undefined) request.n = params.n;
   if (params.seed !== undefined) request.seed = params.seed;
   if (params.promptExtend !== undefined) request.promptExtend = params.promptExtend;
-  return { ...request, ...newerRequestFields(params) };
+  return { ...request, ...extraRequestFields(params) };
 }
 
 describe('box geometry: displayed drag → the image\'s own pixels', () => {
@@ -194,7 +194,7 @@ describe('a run built from the studio state', () => {
     const request = requestOf(params);
     const v = validateRequest({ ...request, images: ['https://example.com/street.png', 'https://example.com/pattern.png'] }, { imageSizes: [STREET, { width: 512, height: 512 }] });
     assert.deepEqual(buildWireBody(v, ['oss://a', 'oss://b']).parameters?.bbox_list, [[[64, 48, 320, 240], [400, 280, 632, 472]], []]);
-    assert.equal(newerFacts(params, (key, ...args) => `${key}${args.join()}`).join(' '), 'boxesMany2');
+    assert.equal(extraFacts(params, (key, ...args) => `${key}${args.join()}`).join(' '), 'boxesMany2');
   });
 
   test('boxes of a display-sized mapping would be refused by the client (they reach outside the 640×480 image)', () => {
@@ -268,21 +268,21 @@ describe('a run built from the studio state', () => {
     const params = runParams('edit', model, state);
     assert.deepEqual(params.bboxList, [[], [[10, 20, 110, 220]]]);
     // Another model was used in between; the choices of this one are rebuilt from the params alone.
-    const rebuilt = reduce(withChoices('edit', 'wan2.7-image', {}, [street, pattern]), { type: 'choice', model: 'wan2.7-image', patch: newerChoicesOf(model, params, [street, pattern]) });
+    const rebuilt = reduce(withChoices('edit', 'wan2.7-image', {}, [street, pattern]), { type: 'choice', model: 'wan2.7-image', patch: extraChoicesOf(model, params, [street, pattern]) });
     assert.deepEqual(runParams('edit', model, rebuilt), params);
 
     // From the history: the parameters as recorded (snake_case; a CLI run records ratios as "33.34%").
     const recorded = { size: '2K', n: 1, bbox_list: [[], [[10, 20, 110, 220]]], color_palette: [{ hex: '#C2D1E6', ratio: '33.34%' }, { hex: '#636574', ratio: 33.33 }, { hex: '#F5E6C8', ratio: '33.33' }], enable_sequential: false };
-    const fromHistory = newerParamsFromHistory(recorded);
+    const fromHistory = extraParamsFromHistory(recorded);
     assert.deepEqual(fromHistory, { enableSequential: false, colorPalette: [{ hex: '#C2D1E6', ratio: 33.34 }, { hex: '#636574', ratio: 33.33 }, { hex: '#F5E6C8', ratio: 33.33 }], bboxList: [[], [[10, 20, 110, 220]]] });
-    const again = reduce(withChoices('edit', 'wan2.7-image', {}, [street, pattern]), { type: 'choice', model: 'wan2.7-image', patch: newerChoicesOf(model, fromHistory, [street, pattern]) });
+    const again = reduce(withChoices('edit', 'wan2.7-image', {}, [street, pattern]), { type: 'choice', model: 'wan2.7-image', patch: extraChoicesOf(model, fromHistory, [street, pattern]) });
     assert.deepEqual(runParams('edit', model, again).bboxList, params.bboxList);
     assert.deepEqual(runParams('edit', model, again).colorPalette, params.colorPalette);
     // Malformed records are skipped rather than sent.
-    assert.deepEqual(newerParamsFromHistory({ bbox_list: [[[1, 2, 3]]], color_palette: [{ hex: '#FFFFFF' }], prompt_extend_mode: 'wild', thinking_mode: 'yes' }), {});
+    assert.deepEqual(extraParamsFromHistory({ bbox_list: [[[1, 2, 3]]], color_palette: [{ hex: '#FFFFFF' }], prompt_extend_mode: 'wild', thinking_mode: 'yes' }), {});
     // An image set comes back with its count; qwen-image-3.0's options too.
-    const set = newerChoicesOf(option(generate, 'wan2.7-image'), { enableSequential: true, n: 5, thinkingMode: false }, []);
+    const set = extraChoicesOf(option(generate, 'wan2.7-image'), { enableSequential: true, n: 5, thinkingMode: false }, []);
     assert.deepEqual([set.imageSet, set.setN, set.thinkingMode], [true, 5, false]);
-    assert.deepEqual(newerChoicesOf(option(generate, 'qwen-image-3.0'), newerParamsFromHistory({ prompt_extend_mode: 'agent', enable_thinking: false })), { promptExtendMode: 'agent', enableThinking: false });
+    assert.deepEqual(extraChoicesOf(option(generate, 'qwen-image-3.0'), extraParamsFromHistory({ prompt_extend_mode: 'agent', enable_thinking: false })), { promptExtendMode: 'agent', enableThinking: false });
   });
 });

@@ -1,9 +1,9 @@
-/** The localized strings of the newer models' controls (src/studio/newer.ts), filled with `vscode.l10n.t`. */
+/** The localized strings of the controls for the options only some models have (src/protocol/extraOptions.ts), filled with `vscode.l10n.t`. */
 import * as vscode from 'vscode';
-import type { NEWER_STRING_KEYS } from './newer';
+import type { EXTRA_STRING_KEYS } from '../protocol/extraOptions';
 
 /** Every string of the wan2.7 / qwen-image-3.0 controls. */
-export function newerStrings(): Record<(typeof NEWER_STRING_KEYS)[number], string> {
+export function extraOptionStrings(): Record<(typeof EXTRA_STRING_KEYS)[number], string> {
   const t = vscode.l10n.t;
   return {
     imageSet: t('Image set'),

@@ -1,5 +1,5 @@
 /**
- * The newer models (newer-models.md, "NEW §"): qwen-image-2.0(-pro) and snapshots,
+ * Models from the newer-models.md reference ("NEW §"): qwen-image-2.0(-pro) and snapshots,
  * qwen-image-edit-max, the qwen-image-edit-plus snapshots, qwen-image-plus-2026-01-09,
  * wan2.7-image(-pro) with image sets, thinking_mode, color_palette and bbox_list, and
  * qwen-image-3.0(-pro) with prompt_extend_mode, enable_thinking and per-key access.

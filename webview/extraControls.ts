@@ -1,16 +1,16 @@
-// The DOM of the newer models' controls: the wan2.7 image-set, thinking and palette controls, the
+// The DOM of the controls for the options only some models have: the wan2.7 image-set, thinking and palette controls, the
 // qwen-image-3.0 prompt-extension mode and thinking, and the box editor over an input image.
-// main.ts calls these with a small context; the rules behind them are in newer.ts, palette.ts
+// main.ts calls these with a small context; the rules behind them are in extraOptions.ts, palette.ts
 // and boxes.ts (pure, unit-tested).
-import type { ModelOption, PickerImage, StringKey, StudioMode } from '../src/studio/protocol';
+import type { ModelOption, PickerImage, StringKey, StudioMode } from '../src/protocol/messages';
 import { button, checkbox, dropdown, textField } from './components';
 import { addBox, boxPercentRect, fitInto, inputKey, removeBox, toNaturalBox, type Box, type Extent, type Point } from './boxes';
-import { extensionControlsOn, imageSetOn, paletteOf } from './newer';
+import { extensionControlsOn, imageSetOn, paletteOf } from './extraOptions';
 import { addColour, checkPalette, distributeEvenly, formatHundredths, paletteSumHundredths, removeColour, type PaletteEntry } from './palette';
 import type { Choices } from './state';
 
 /** What the controls need from the form. */
-export interface NewerContext {
+export interface ExtraControlsContext {
   mode: StudioMode;
   model: ModelOption;
   /** The model's current choices (read again after every change). */
@@ -29,11 +29,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
 }
 
 /** The toggles and the palette editor the model offers in this mode (none for most models). */
-export function renderNewerControls(ctx: NewerContext): HTMLElement[] {
+export function renderExtraControls(ctx: ExtraControlsContext): HTMLElement[] {
   const { model, s } = ctx;
   const choices = ctx.choices();
   const set = imageSetOn(model, choices);
-  const toggles = el('div', { className: 'toggles newer-toggles' });
+  const toggles = el('div', { className: 'toggles extra-toggles' });
   if (model.imageSet) {
     const box = checkbox(s('imageSet'), set, (checked) => (ctx.setChoice({ imageSet: checked }), ctx.rerender()), { id: 'image-set', title: s('imageSetHint', model.imageSet.n.max) });
     toggles.append(box);
@@ -68,7 +68,7 @@ export function renderNewerControls(ctx: NewerContext): HTMLElement[] {
 }
 
 /** The palette editor: a switch, then one row per colour (colour input, share in %, remove), the total, add and distribute. */
-function renderPalette(ctx: NewerContext): HTMLElement {
+function renderPalette(ctx: ExtraControlsContext): HTMLElement {
   const { model, s } = ctx;
   const bounds = model.colorPalette!;
   const box = el('div', { className: 'palette-box', id: 'palette' });
@@ -126,7 +126,7 @@ function renderPalette(ctx: NewerContext): HTMLElement {
 }
 
 /** The Boxes… button and the count badge of one input thumbnail (Edit mode, models that take boxes). */
-export function boxTools(ctx: NewerContext, input: PickerImage, overlay: HTMLElement): HTMLElement[] {
+export function boxTools(ctx: ExtraControlsContext, input: PickerImage, overlay: HTMLElement): HTMLElement[] {
   const { s } = ctx;
   const count = ctx.choices().boxes?.[inputKey(input.location)]?.length ?? 0;
   const open = el('button', { type: 'button', className: 'mini boxes-open', title: s('boxesTitle', input.displayPath), textContent: s('boxes') });
@@ -137,7 +137,7 @@ export function boxTools(ctx: NewerContext, input: PickerImage, overlay: HTMLEle
 }
 
 /** Opens the box editor for one input image in the overlay: drag to draw, list with remove, Done. */
-export function openBoxEditor(ctx: NewerContext, input: PickerImage, overlay: HTMLElement): void {
+export function openBoxEditor(ctx: ExtraControlsContext, input: PickerImage, overlay: HTMLElement): void {
   const { s, model } = ctx;
   const max = model.bboxes?.maxPerImage ?? 2;
   const key = inputKey(input.location);

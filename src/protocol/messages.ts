@@ -17,7 +17,7 @@
 // `cancel` names the job. Results carry webview URIs of the SAVED local files (never
 // DashScope's expiring URLs) and workspace-relative locations the host resolves again.
 import * as z from 'zod/mini';
-import { NEWER_MODEL_FIELDS, NEWER_RUN_FIELDS, NEWER_STRING_KEYS, PixelsRule } from './newer';
+import { EXTRA_MODEL_FIELDS, EXTRA_RUN_FIELDS, EXTRA_STRING_KEYS, PixelsRule } from './extraOptions';
 
 /** The studio's modes; each lists the catalog models of one task. */
 export const StudioMode = z.enum(['generate', 'edit', 'translate', 'guide']);
@@ -41,7 +41,7 @@ export const STRING_KEYS = /* @__PURE__ */ (() => [
   'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog', 'regionBeijing', 'regionSingapore', 'regionUs',
   'historySearch', 'historyEmpty', 'historyReuse', 'historyOpenFiles', 'historyMore', 'historyCount',
   'pageIncomplete',
-  ...NEWER_STRING_KEYS,
+  ...EXTRA_STRING_KEYS,
 ] as const)();
 export type StringKey = (typeof STRING_KEYS)[number];
 
@@ -97,7 +97,7 @@ export const ModelOption = z.object({
   /** Interleave: the max_images range and default. */
   maxImages: z.optional(z.object({ min: z.number(), max: z.number(), default: z.number() })),
   inputs: z.optional(InputLimits),
-  ...NEWER_MODEL_FIELDS,
+  ...EXTRA_MODEL_FIELDS,
 });
 export type ModelOption = z.infer<typeof ModelOption>;
 
@@ -140,7 +140,7 @@ export const RunParams = /* @__PURE__ */ (() => z.object({
   /** Input images in order (edit, translate, guide). */
   inputs: z.optional(z.array(WorkspaceLocation).check(z.maxLength(16))),
   translation: z.optional(TranslateParams),
-  ...NEWER_RUN_FIELDS,
+  ...EXTRA_RUN_FIELDS,
 }))();
 export type RunParams = z.infer<typeof RunParams>;
 

@@ -1,5 +1,5 @@
 /**
- * The studio's controls for the newer models' options (issue 12): wan2.7 image sets
+ * The studio's controls for the options only some models have: wan2.7 image sets
  * (`enable_sequential`), `thinking_mode`, `color_palette` and `bbox_list`, and qwen-image-3.0's
  * `prompt_extend_mode` and `enable_thinking`. protocol.ts spreads the two field sets below into
  * `ModelOption` and `RunParams`; models.ts and runs.ts call the two functions. Like protocol.ts
@@ -24,8 +24,8 @@ export const PixelsRule = z.object({
   presets: z.optional(z.array(z.string())),
 });
 
-/** Fields of `ModelOption` for the newer options; each is present only where the catalog allows it. */
-export const NEWER_MODEL_FIELDS = {
+/** Fields of `ModelOption` for these options; each is present only where the catalog allows it. */
+export const EXTRA_MODEL_FIELDS = {
   /** wan2.7: image sets; n range in set mode, and the size rule there when it differs (pro: no 4K). */
   imageSet: z.optional(z.object({ n: Range, sizeRule: z.optional(PixelsRule) })),
   /** wan2.7 `thinking_mode`: its default (offered for text-to-image only, where it has an effect). */
@@ -44,8 +44,8 @@ export const NEWER_MODEL_FIELDS = {
 const MAX_BOXES_PER_IMAGE = 2;
 const Pixel = z.number().check(z.int(), z.minimum(0), z.maximum(100_000));
 
-/** Fields of `RunParams` for the newer options (the host validates them again against the catalog). */
-export const NEWER_RUN_FIELDS = /* @__PURE__ */ (() => ({
+/** Fields of `RunParams` for these options (the host validates them again against the catalog). */
+export const EXTRA_RUN_FIELDS = /* @__PURE__ */ (() => ({
   enableSequential: z.optional(z.boolean()),
   thinkingMode: z.optional(z.boolean()),
   /** Colours `#RRGGBB` with their share in percent (two decimals; they add up to 100). */
@@ -58,10 +58,10 @@ export const NEWER_RUN_FIELDS = /* @__PURE__ */ (() => ({
   enableThinking: z.optional(z.boolean()),
 }))();
 
-/** The newer options of a model option. */
-export type NewerModelFields = z.infer<z.ZodMiniObject<typeof NEWER_MODEL_FIELDS>>;
-/** The newer options of a run. */
-export type NewerRunFields = z.infer<z.ZodMiniObject<typeof NEWER_RUN_FIELDS>>;
+/** These options of a model option. */
+export type ExtraModelFields = z.infer<z.ZodMiniObject<typeof EXTRA_MODEL_FIELDS>>;
+/** These options of a run. */
+export type ExtraRunFields = z.infer<z.ZodMiniObject<typeof EXTRA_RUN_FIELDS>>;
 
 export function pixelsRule(rule: SizeRule | undefined): z.infer<typeof PixelsRule> | undefined {
   if (rule?.kind !== 'pixels') return undefined;
@@ -78,13 +78,13 @@ export function pixelsRule(rule: SizeRule | undefined): z.infer<typeof PixelsRul
 }
 
 /**
- * The newer controls a model offers in one studio mode, from its catalog entry. Boxes only in
+ * The extra controls a model offers in one studio mode, from its catalog entry. Boxes only in
  * Edit (they mark regions of input images); thinking_mode and the agent prompt extension only in
  * Generate (the service ignores thinking_mode with images and refuses agent with them).
  */
-export function newerModelFields(spec: ModelSpec, mode: string): NewerModelFields {
+export function extraModelFields(spec: ModelSpec, mode: string): ExtraModelFields {
   const takes = (param: ModelSpec['params'][number]) => spec.params.includes(param);
-  const fields: NewerModelFields = {};
+  const fields: ExtraModelFields = {};
   if (mode !== 'generate' && mode !== 'edit') return fields;
   if (spec.imageSet && takes('enable_sequential')) {
     // In Generate the set's size rule may differ (editSize applies to sets); in Edit it already applies.
@@ -102,8 +102,8 @@ export function newerModelFields(spec: ModelSpec, mode: string): NewerModelField
   return fields;
 }
 
-/** The request fields of a run's newer options (copied as they are; the client validates them). */
-export function newerRequestFields(params: NewerRunFields): Partial<GenerationRequest> {
+/** The request fields of a run's extra options (copied as they are; the client validates them). */
+export function extraRequestFields(params: ExtraRunFields): Partial<GenerationRequest> {
   const request: Partial<GenerationRequest> = {};
   if (params.enableSequential !== undefined) request.enableSequential = params.enableSequential;
   if (params.thinkingMode !== undefined) request.thinkingMode = params.thinkingMode;
@@ -115,7 +115,7 @@ export function newerRequestFields(params: NewerRunFields): Partial<GenerationRe
 }
 
 /** Keys of the localized strings of these controls (protocol.ts spreads them into STRING_KEYS). */
-export const NEWER_STRING_KEYS = [
+export const EXTRA_STRING_KEYS = [
   'imageSet', 'imageSetHint', 'thinkingMode', 'promptExtendMode', 'promptExtendDirect', 'promptExtendAgent', 'enableThinking',
   'palette', 'paletteAdd', 'paletteEven', 'paletteColour', 'paletteRatio', 'paletteSum',
   'errPaletteSum', 'errPaletteCount', 'errPaletteColour', 'errPaletteRatio', 'errPaletteImageSet',

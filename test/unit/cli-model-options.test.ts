@@ -40,7 +40,7 @@ function parsed(run: Run): Out {
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bailian-cli-newer-'));
+  work = await mkdtemp(join(tmpdir(), 'bailian-cli-model-options-'));
   cliJs = await buildCli(work);
   sim = await startSimulator({ rateLimits: false, timing: { scale: 0.002, pendingMs: 30, runningMs: 60, streamEventMs: 5 } });
 });

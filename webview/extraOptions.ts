@@ -1,13 +1,13 @@
-// The form state of the newer models' options (wan2.7 image sets, thinking_mode, colour palette,
+// The form state of the options only some models have (wan2.7 image sets, thinking_mode, colour palette,
 // boxes; qwen-image-3.0 prompt_extend_mode and enable_thinking): what the user chose, what is
 // wrong with it, and what a run sends. state.ts calls these from validate/runParams; the model
-// option says which controls exist (src/studio/newer.ts). Pure: no DOM, no VS Code API.
-import type { ModelOption, PickerImage, RunParams, SizeRuleData, StudioMode } from '../src/studio/protocol';
+// option says which controls exist (src/protocol/extraOptions.ts). Pure: no DOM, no VS Code API.
+import type { ModelOption, PickerImage, RunParams, SizeRuleData, StudioMode } from '../src/protocol/messages';
 import { bboxListFor, inputKey, type Box, type BoxesByInput } from './boxes';
 import { checkPalette, formatHundredths, starterPalette, wirePalette, type PaletteEntry, type PaletteProblem } from './palette';
 
-/** The newer options' choices, remembered per model with the others (state.ts `Choices`). */
-export interface NewerChoices {
+/** The extra options' choices, remembered per model with the others (state.ts `Choices`). */
+export interface ExtraChoices {
   /** wan2.7: make an image set (`enable_sequential`). */
   imageSet?: boolean;
   /** The image-set count (n is an upper bound there, with its own range and default). */
@@ -25,19 +25,19 @@ export interface NewerChoices {
 }
 
 /** A problem of these options, in state.ts's Problem shape. */
-export interface NewerProblem {
+export interface ExtraProblem {
   field: 'palette' | 'boxes';
   key: PaletteProblem['key'] | 'errPaletteImageSet' | 'errBoxesMany';
   args: (string | number)[];
 }
 
 /** Whether this run makes an image set. */
-export function imageSetOn(model: ModelOption, choices: NewerChoices): boolean {
+export function imageSetOn(model: ModelOption, choices: ExtraChoices): boolean {
   return Boolean(model.imageSet && choices.imageSet);
 }
 
 /** The count control: its range and current value (the image-set range in set mode). */
-export function countOf(model: ModelOption, choices: NewerChoices & { n?: number }): { min: number; max: number; value: number } {
+export function countOf(model: ModelOption, choices: ExtraChoices & { n?: number }): { min: number; max: number; value: number } {
   if (imageSetOn(model, choices)) {
     const r = model.imageSet!.n;
     return { min: r.min, max: r.max, value: clamp(choices.setN ?? r.default, r.min, r.max) };
@@ -46,32 +46,32 @@ export function countOf(model: ModelOption, choices: NewerChoices & { n?: number
 }
 
 /** The choice a new count sets (set mode keeps its own). */
-export function countPatch(model: ModelOption, choices: NewerChoices, n: number): { n: number } | { setN: number } {
+export function countPatch(model: ModelOption, choices: ExtraChoices, n: number): { n: number } | { setN: number } {
   return imageSetOn(model, choices) ? { setN: n } : { n };
 }
 
 /** The size rule that applies (wan2.7-image-pro: no 4K in image sets). */
-export function sizeRuleOf(model: ModelOption, choices: NewerChoices): SizeRuleData {
+export function sizeRuleOf(model: ModelOption, choices: ExtraChoices): SizeRuleData {
   return imageSetOn(model, choices) && model.imageSet?.sizeRule ? model.imageSet.sizeRule : model.sizeRule;
 }
 
 /** The palette being edited (a starter one until the user changes it). */
-export function paletteOf(model: ModelOption, choices: NewerChoices): PaletteEntry[] {
+export function paletteOf(model: ModelOption, choices: ExtraChoices): PaletteEntry[] {
   return choices.palette ?? starterPalette(Math.min(model.colorPalette?.max ?? 4, Math.max(model.colorPalette?.min ?? 3, 4)));
 }
 
-function extendOn(model: ModelOption, choices: NewerChoices): boolean {
+function extendOn(model: ModelOption, choices: ExtraChoices): boolean {
   return model.promptExtend === undefined ? true : (choices.promptExtend ?? model.promptExtend);
 }
 
 /** Whether the qwen-image-3.0 mode and thinking controls apply (they work only while the prompt is extended). */
-export function extensionControlsOn(model: ModelOption, choices: NewerChoices): boolean {
+export function extensionControlsOn(model: ModelOption, choices: ExtraChoices): boolean {
   return extendOn(model, choices);
 }
 
 /** What is wrong with these options. */
-export function newerProblems(mode: StudioMode, model: ModelOption, choices: NewerChoices, inputs: readonly PickerImage[]): NewerProblem[] {
-  const problems: NewerProblem[] = [];
+export function extraProblems(mode: StudioMode, model: ModelOption, choices: ExtraChoices, inputs: readonly PickerImage[]): ExtraProblem[] {
+  const problems: ExtraProblem[] = [];
   if (model.colorPalette && choices.paletteOn) {
     for (const p of checkPalette(paletteOf(model, choices), model.colorPalette)) problems.push({ field: 'palette', key: p.key, args: p.args });
     if (imageSetOn(model, choices)) problems.push({ field: 'palette', key: 'errPaletteImageSet', args: [] });
@@ -87,7 +87,7 @@ export function newerProblems(mode: StudioMode, model: ModelOption, choices: New
 }
 
 /** The run parameters of these options (merged over state.ts's; `n` replaces its count in set mode). */
-export function newerRunParams(mode: StudioMode, model: ModelOption, choices: NewerChoices, inputs: readonly PickerImage[]): Partial<RunParams> {
+export function extraRunParams(mode: StudioMode, model: ModelOption, choices: ExtraChoices, inputs: readonly PickerImage[]): Partial<RunParams> {
   const params: Partial<RunParams> = {};
   const set = imageSetOn(model, choices);
   if (set) {
@@ -115,7 +115,7 @@ function clamp(n: number, min: number, max: number): number {
 }
 
 /** The card's facts line parts for these options (`image set`, `palette of 4`, `2 boxes`). */
-export function newerFacts(params: RunParams, s: (key: 'paramsImageSet' | 'paramsPalette' | 'boxesOne' | 'boxesMany', ...args: (string | number)[]) => string): string[] {
+export function extraFacts(params: RunParams, s: (key: 'paramsImageSet' | 'paramsPalette' | 'boxesOne' | 'boxesMany', ...args: (string | number)[]) => string): string[] {
   const parts: string[] = [];
   if (params.enableSequential) parts.push(s('paramsImageSet'));
   if (params.colorPalette?.length) parts.push(s('paramsPalette', params.colorPalette.length));
@@ -125,11 +125,11 @@ export function newerFacts(params: RunParams, s: (key: 'paramsImageSet' | 'param
 }
 
 /**
- * The choices that repeat a run's newer options (Re-run with this Seed, Reuse from the history).
+ * The choices that repeat a run's extra options (Re-run with this Seed, Reuse from the history).
  * `inputs` are the run's inputs in order: bbox_list entry i belongs to input i.
  */
-export function newerChoicesOf(model: ModelOption, p: Partial<RunParams>, inputs?: readonly PickerImage[]): NewerChoices {
-  const c: NewerChoices = {};
+export function extraChoicesOf(model: ModelOption, p: Partial<RunParams>, inputs?: readonly PickerImage[]): ExtraChoices {
+  const c: ExtraChoices = {};
   if (model.imageSet) {
     c.imageSet = p.enableSequential === true;
     if (p.enableSequential && p.n !== undefined) c.setN = p.n;
@@ -153,7 +153,7 @@ export function newerChoicesOf(model: ModelOption, p: Partial<RunParams>, inputs
 }
 
 /** A history entry's recorded parameters (snake_case, as sent) back as run parameters; anything malformed is skipped. */
-export function newerParamsFromHistory(parameters: Record<string, unknown>): Partial<RunParams> {
+export function extraParamsFromHistory(parameters: Record<string, unknown>): Partial<RunParams> {
   const p: Partial<RunParams> = {};
   const bool = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
   const sequential = bool(parameters['enable_sequential']);
