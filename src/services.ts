@@ -5,11 +5,14 @@ import * as vscode from 'vscode';
 import { editImageCommand } from './commands/edit';
 import { generateImageCommand } from './commands/generate';
 import { generateGuideCommand } from './commands/guide';
-import { WorkspaceHistory, type Host } from './commands/host';
-import { JobFiles, createJobsStatusBar, showJobsCommand } from './commands/jobs';
+import { WorkspaceHistory } from './workflows/history';
+import { type SharedServices } from './workflows/context';
+import { JobFiles } from './workflows/jobFiles';
+import { createJobsStatusBar, showJobsCommand } from './commands/jobs';
 import { showSpendCommand } from './commands/spend';
-import { OpenStreams } from './commands/streams';
-import { TaskPersistence, mementoStateFile, resumePersistedTasks, type ResumeReport } from './commands/resume';
+import { OpenStreams } from './workflows/streams';
+import { TaskPersistence, mementoStateFile } from './workflows/taskPersistence';
+import { resumePersistedTasks, type ResumeReport } from './workflows/resume';
 import { toolsByName } from './commands/tools';
 import { clearApiKeyCommand, setApiKeyCommand, switchRegionCommand, testApiKeyCommand } from './commands/keys';
 import { insertImageLinkCommand } from './commands/links';
@@ -111,7 +114,7 @@ export function startExtension(context: vscode.ExtensionContext): Services {
   const tasks = new TaskPersistence(store, log);
   const jobFiles = new JobFiles(jobs);
   const streams = new OpenStreams(context.workspaceState);
-  const host: Host = { clients, config, log, apiKeys, state: context.workspaceState, history, jobs, tasks, jobFiles, streams };
+  const host: SharedServices = { clients, config, log, apiKeys, state: context.workspaceState, history, jobs, tasks, jobFiles, streams };
   let resuming: Promise<ResumeReport> | undefined;
   const resume = (): Promise<ResumeReport> =>
     (resuming ??= streams

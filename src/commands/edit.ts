@@ -12,11 +12,12 @@ import { Commands } from '../constants';
 import { modelsForTask, type ModelSpec } from '../dashscope';
 import { MissingApiKeyError } from '../host/clients';
 import { askSizeCountSeed, parseArgs } from './generate';
-import { requireTrust, runWorkspaceImageJob, type Host } from './host';
-import { confirmCost } from './cost';
-import { failedOutcome, outcomeFile, type CommandOutcome } from './outcome';
-import { isImageUri, pickImagesInOrder, pickModel } from './pickers';
-import { announceSaved, describeProgress, withJobProgress } from './progress';
+import { requireTrust, runWorkspaceImageJob } from '../workflows/workspaceJob';
+import { type SharedServices } from '../workflows/context';
+import { confirmCost } from '../workflows/cost';
+import { failedOutcome, outcomeFile, type CommandOutcome } from '../workflows/outcome';
+import { isImageUri, pickImagesInOrder, pickModel } from '../workflows/pickers';
+import { announceSaved, describeProgress, withJobProgress } from '../workflows/progress';
 
 /** Memento key of the last edit model. */
 export const LAST_EDIT_MODEL_KEY = 'bailian.editImage.lastModel';
@@ -51,7 +52,7 @@ export function editModelsFor(count: number): ModelSpec[] {
 }
 
 /** Runs the command. */
-export async function editImageCommand(host: Host, argument?: unknown, selection?: unknown): Promise<CommandOutcome> {
+export async function editImageCommand(host: SharedServices, argument?: unknown, selection?: unknown): Promise<CommandOutcome> {
   try {
     requireTrust();
     const scripted = argument !== undefined && !(argument instanceof vscode.Uri);
@@ -89,7 +90,7 @@ export async function editImageCommand(host: Host, argument?: unknown, selection
   }
 }
 
-async function askForEdit(host: Host, selected: vscode.Uri[]): Promise<{ images: vscode.Uri[]; request: { model: string; prompt: string; n?: number; size?: string; seed?: number } } | undefined> {
+async function askForEdit(host: SharedServices, selected: vscode.Uri[]): Promise<{ images: vscode.Uri[]; request: { model: string; prompt: string; n?: number; size?: string; seed?: number } } | undefined> {
   const title = vscode.l10n.t('Edit Image');
   const maxImages = Math.max(...modelsForTask('image-edit').map((m) => m.images?.max ?? 1));
   let images = selected.slice(0, maxImages);

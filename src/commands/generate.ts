@@ -12,12 +12,13 @@ import { Commands } from '../constants';
 import { getModel, modelsForTask, type GenerationRequest, type ModelSpec } from '../dashscope';
 import { MissingApiKeyError } from '../host/clients';
 import { unknownTemplateVariables } from '../pipeline/naming';
-import { sizeChoices } from '../studio/models';
-import { requireTrust, runWorkspaceImageJob, type Host } from './host';
-import { confirmCost } from './cost';
-import { failedOutcome, outcomeFile, type CommandOutcome } from './outcome';
-import { pickModel, pickOne } from './pickers';
-import { announceSaved, describeProgress, withJobProgress } from './progress';
+import { sizeChoices } from '../protocol/modelOptions';
+import { requireTrust, runWorkspaceImageJob } from '../workflows/workspaceJob';
+import { type SharedServices } from '../workflows/context';
+import { confirmCost } from '../workflows/cost';
+import { failedOutcome, outcomeFile, type CommandOutcome } from '../workflows/outcome';
+import { pickModel, pickOne } from '../workflows/pickers';
+import { announceSaved, describeProgress, withJobProgress } from '../workflows/progress';
 
 /** Memento key of the last model picked in the command. */
 export const LAST_MODEL_KEY = 'bailian.generateImage.lastModel';
@@ -50,7 +51,7 @@ export function parseArgs<T>(schema: z.ZodType<T>, command: string, argument: un
 }
 
 /** Runs the command. `argument` skips every question (see the module comment). */
-export async function generateImageCommand(host: Host, argument?: unknown): Promise<CommandOutcome> {
+export async function generateImageCommand(host: SharedServices, argument?: unknown): Promise<CommandOutcome> {
   try {
     requireTrust();
     let args: GenerateImageArgs | undefined;
@@ -129,7 +130,7 @@ export async function askSizeCountSeed(spec: ModelSpec, title: string): Promise<
 }
 
 /** Asks for the prompt, the model, size, count and seed; undefined when the user dismissed a question. */
-async function askForRequest(host: Host): Promise<GenerateImageArgs | undefined> {
+async function askForRequest(host: SharedServices): Promise<GenerateImageArgs | undefined> {
   const title = vscode.l10n.t('Generate Image');
   const prompt = await vscode.window.showInputBox({
     title,

@@ -7,41 +7,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import type { JobInfo, JobManager } from '../jobs/manager';
 import type { Log } from '../host/log';
-
-/** Where a finished job's output went, so Show can open it. */
-export interface JobOutputs {
-  /** The first saved file of a job, by job id. */
-  readonly fileOf: (jobId: string) => vscode.Uri | undefined;
-}
-
-/**
- * Remembers the first file each job saved: runners report it with {@link JobFiles.set}, the
- * quick pick's Show opens it. Forgotten with the job.
- */
-export class JobFiles implements JobOutputs, vscode.Disposable {
-  private readonly files = new Map<string, vscode.Uri>();
-  private readonly subscription: vscode.Disposable;
-
-  constructor(jobs: JobManager) {
-    this.subscription = jobs.onDidChange((change) => {
-      if (change.kind === 'removed') this.files.delete(change.job.id);
-    });
-  }
-
-  /** Records the file a job saved. */
-  set(jobId: string, uri: vscode.Uri): void {
-    this.files.set(jobId, uri);
-  }
-
-  fileOf(jobId: string): vscode.Uri | undefined {
-    return this.files.get(jobId);
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.files.clear();
-  }
-}
+import type { JobOutputs } from '../workflows/jobFiles';
 
 /** "2 running, 3 queued" (the status bar text and tooltip). */
 export function jobCountsText(counts: { running: number; queued: number }): string {

@@ -9,13 +9,13 @@ import * as z from 'zod';
 import { ENV_API_KEY, type Region } from '../constants';
 import { SERVICE_REGIONS, type KeyCheck } from '../host/clients';
 import { regionLabel } from '../host/errors';
-import type { Host } from './host';
-import { pickOne } from './pickers';
+import type { SharedServices } from '../workflows/context';
+import { pickOne } from '../workflows/pickers';
 
 const SetKeyArgs = z.union([z.string().min(1), z.strictObject({ key: z.string().min(1), region: z.enum(['beijing', 'singapore', 'us', 'custom']).optional() })]);
 
 /** The region a key command acts on: the argument, else a pick with the current region first. */
-async function regionFor(host: Host, title: string, given?: Region): Promise<Region | undefined> {
+async function regionFor(host: SharedServices, title: string, given?: Region): Promise<Region | undefined> {
   if (given) return given;
   const current = host.config.read().region;
   const regions: Region[] = [...SERVICE_REGIONS, 'custom'];
@@ -26,7 +26,7 @@ async function regionFor(host: Host, title: string, given?: Region): Promise<Reg
 }
 
 /** `bailian.setApiKey`: asks for the region and the key, or takes `key` / `{ key, region }`. Returns whether a key was stored. */
-export async function setApiKeyCommand(host: Host, argument?: unknown): Promise<boolean> {
+export async function setApiKeyCommand(host: SharedServices, argument?: unknown): Promise<boolean> {
   const parsed = argument === undefined ? undefined : SetKeyArgs.safeParse(argument);
   const given = parsed?.success ? (typeof parsed.data === 'string' ? { key: parsed.data } : parsed.data) : undefined;
   const title = vscode.l10n.t('Set DashScope API Key');
@@ -69,7 +69,7 @@ export interface KeyTestOutcome {
 }
 
 /** `bailian.testApiKey`: checks the current region's key at no cost and says for which region it is valid. */
-export async function testApiKeyCommand(host: Host, argument?: unknown): Promise<KeyTestOutcome> {
+export async function testApiKeyCommand(host: SharedServices, argument?: unknown): Promise<KeyTestOutcome> {
   const parsed = z.strictObject({ region: z.enum(['beijing', 'singapore', 'us', 'custom']).optional() }).safeParse(argument ?? {});
   const region = (parsed.success ? parsed.data.region : undefined) ?? host.config.read().region;
   const key = await host.apiKeys.get(region);
@@ -111,7 +111,7 @@ export async function testApiKeyCommand(host: Host, argument?: unknown): Promise
 }
 
 /** `bailian.clearApiKey`: removes a stored key: the given region's, the only one stored, or the one picked. */
-export async function clearApiKeyCommand(host: Host, argument?: unknown): Promise<void> {
+export async function clearApiKeyCommand(host: SharedServices, argument?: unknown): Promise<void> {
   const parsed = z.strictObject({ region: z.enum(['beijing', 'singapore', 'us', 'custom']).optional() }).safeParse(argument ?? {});
   let region: Region | undefined = parsed.success ? parsed.data.region : undefined;
   if (!region) {
@@ -130,7 +130,7 @@ export async function clearApiKeyCommand(host: Host, argument?: unknown): Promis
 }
 
 /** `bailian.switchRegion`: sets `bailian.region` (offered when a key works in another region). */
-export async function switchRegionCommand(host: Host, argument?: unknown): Promise<Region | undefined> {
+export async function switchRegionCommand(host: SharedServices, argument?: unknown): Promise<Region | undefined> {
   const parsed = z.enum(['beijing', 'singapore', 'us', 'custom']).safeParse(argument);
   const region = parsed.success ? parsed.data : await regionFor(host, vscode.l10n.t('Switch Region'));
   if (!region) return undefined;

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import * as z from 'zod';
 import { markdownLink } from '../pipeline/markdown';
-import { findWorkspaceImages } from './pickers';
+import { findWorkspaceImages } from '../workflows/pickers';
 import { displayPath } from '../host/workspaceFs';
 
 const InsertLinkArgs = z.strictObject({ image: z.string().min(1), editor: z.string().optional() });

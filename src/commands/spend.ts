@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import { estimateCost, findModel } from '../dashscope';
 import type { HistoryEntry } from '../pipeline/history';
-import { pricingRegion } from './cost';
-import type { Host } from './host';
+import { pricingRegion } from '../workflows/cost';
+import type { SharedServices } from '../workflows/context';
 
 interface Row {
   images: number;
@@ -47,7 +47,7 @@ function table(title: string, rows: Map<string, Row>, currency: string): string 
 }
 
 /** Runs the command; resolves with the document's text (for tests). */
-export async function showSpendCommand(host: Host): Promise<string> {
+export async function showSpendCommand(host: SharedServices): Promise<string> {
   const region = pricingRegion(host);
   const parts: string[] = [`# ${vscode.l10n.t('Bailian spend (estimate from list prices)')}`, ''];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {

@@ -12,12 +12,13 @@ import * as vscode from 'vscode';
 import * as z from 'zod';
 import { Tools } from '../constants';
 import { estimateCost, modelsForTask, type GenerationRequest } from '../dashscope';
-import { describeCost, pricingRegion, totalOf } from './cost';
+import { describeCost, pricingRegion, totalOf } from '../workflows/cost';
 import { displayPath } from '../host/workspaceFs';
 import { resolveWorkspaceRef } from '../host/workspacePaths';
 import { escapeMarkdown } from '../pipeline/markdown';
 import { GenerateImageArgs } from './generate';
-import { requireTrust, runWorkspaceImageJob, workspaceReference, type Host, type WorkspaceImageJob } from './host';
+import { requireTrust, runWorkspaceImageJob, workspaceReference, type WorkspaceImageJob } from '../workflows/workspaceJob';
+import { type SharedServices } from '../workflows/context';
 import { imageLinkText } from './links';
 import { scriptedOptions, translateOne, TranslateOptionsArgs } from './translate';
 
@@ -75,7 +76,7 @@ function answer(result: ToolAnswer): vscode.LanguageModelToolResult {
 }
 
 /** "1 image, ≈ CNY 0.20 (estimate from list prices, …)" for a request, or undefined when it cannot be estimated. */
-function costText(host: Host, request: GenerationRequest): string | undefined {
+function costText(host: SharedServices, request: GenerationRequest): string | undefined {
   try {
     return describeCost(totalOf([estimateCost(request, pricingRegion(host))]));
   } catch {
@@ -84,7 +85,7 @@ function costText(host: Host, request: GenerationRequest): string | undefined {
 }
 
 /** Whether the tools ask before they spend (`bailian.agentTools.confirm`, default true; the user's own settings only). */
-function confirmationWanted(host: Host): boolean {
+function confirmationWanted(host: SharedServices): boolean {
   return host.config.read().agentToolsConfirm;
 }
 
@@ -107,7 +108,7 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 }
 
 /** The generate tool. */
-export function generateImageTool(host: Host): vscode.LanguageModelTool<z.input<typeof GenerateToolInput>> {
+export function generateImageTool(host: SharedServices): vscode.LanguageModelTool<z.input<typeof GenerateToolInput>> {
   return {
     prepareInvocation: (options) => {
       const model = options.input.model ?? defaultTextToImageModel();
@@ -150,7 +151,7 @@ export function generateImageTool(host: Host): vscode.LanguageModelTool<z.input<
 }
 
 /** The translate tool. */
-export function translateImageTool(host: Host): vscode.LanguageModelTool<z.input<typeof TranslateToolInput>> {
+export function translateImageTool(host: SharedServices): vscode.LanguageModelTool<z.input<typeof TranslateToolInput>> {
   return {
     prepareInvocation: (options) => {
       const cost = costText(host, { model: modelsForTask('translate')[0]!.id, translation: { sourceLang: options.input.from ?? 'auto', targetLang: options.input.to } });
@@ -182,6 +183,6 @@ export function translateImageTool(host: Host): vscode.LanguageModelTool<z.input
 }
 
 /** The tools by name, for the activation shim that registers them before this bundle loads. */
-export function toolsByName(host: Host): Record<string, vscode.LanguageModelTool<never>> {
+export function toolsByName(host: SharedServices): Record<string, vscode.LanguageModelTool<never>> {
   return { [Tools.generateImage]: generateImageTool(host) as vscode.LanguageModelTool<never>, [Tools.translateImage]: translateImageTool(host) as vscode.LanguageModelTool<never> };
 }

@@ -13,23 +13,24 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
-import { Commands, ConfigKeys } from '../constants';
+import { Commands } from '../constants';
 import { MT_LANGUAGES, modelsForTask, type MtLanguage, type TranslationOptions } from '../dashscope';
 import { MissingApiKeyError, type ClientLease } from '../host/clients';
 import { summarizeError } from '../host/errors';
 import { mtLanguageLabel, mtLanguageName } from '../host/languages';
+import { glossaryLocation, readWorkspaceGlossary } from '../workflows/glossary';
 import { displayPath } from '../host/workspaceFs';
-import { resolveWorkspaceRef } from '../host/workspacePaths';
-import { GLOSSARY_TEMPLATE, GlossaryError, parseGlossary, type GlossaryTerm } from '../pipeline/glossary';
+import { GLOSSARY_TEMPLATE } from '../pipeline/glossary';
 import { CancelledJobError } from '../pipeline/images';
 import { mtSources, mtTargetsFor, translatedStem } from '../pipeline/translate';
-import { confirmCost } from './cost';
+import { confirmCost } from '../workflows/cost';
 import { activeImageUri, explorerSelection } from './edit';
 import { parseArgs } from './generate';
-import { requireTrust, runWorkspaceImageJob, type Host } from './host';
-import { failedOutcome, outcomeFile, type CommandOutcome, type OutcomeFile } from './outcome';
-import { isImageUri, pickImagesInOrder, pickOne } from './pickers';
-import { announceSaved, describeProgress, withJobProgress } from './progress';
+import { requireTrust, runWorkspaceImageJob } from '../workflows/workspaceJob';
+import { type SharedServices } from '../workflows/context';
+import { failedOutcome, outcomeFile, type CommandOutcome, type OutcomeFile } from '../workflows/outcome';
+import { isImageUri, pickImagesInOrder, pickOne } from '../workflows/pickers';
+import { announceSaved, describeProgress, withJobProgress } from '../workflows/progress';
 
 const LAST_SOURCE_KEY = 'bailian.translate.source';
 const LAST_TARGET_KEY = 'bailian.translate.target';
@@ -56,47 +57,8 @@ function uriOf(ref: string): vscode.Uri {
   return /^[a-z][a-z0-9+.-]*:/i.test(ref) ? vscode.Uri.parse(ref) : vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), ref);
 }
 
-/** Where the workspace glossary lives: its folder, its path inside it, and its Uri. */
-export interface GlossaryLocation {
-  readonly folder: vscode.WorkspaceFolder;
-  /** `/`-separated, relative to the folder. */
-  readonly relative: string;
-  readonly uri: vscode.Uri;
-}
-
-/**
- * The workspace glossary file of the folder holding `near` (or the first folder); undefined with
- * no folder open. `bailian.glossaryFile` may come from the workspace's own settings, so it is
- * resolved inside that folder or refused (OutsideWorkspaceError).
- */
-export async function glossaryLocation(host: Host, near?: vscode.Uri): Promise<GlossaryLocation | undefined> {
-  const folder = (near && vscode.workspace.getWorkspaceFolder(near)) ?? vscode.workspace.workspaceFolders?.[0];
-  if (!folder) return undefined;
-  const uri = await resolveWorkspaceRef(host.config.read(near).glossaryFile, `bailian.${ConfigKeys.glossaryFile}`, folder);
-  const owner = vscode.workspace.getWorkspaceFolder(uri) ?? folder;
-  return { folder: owner, relative: uri.path.slice(owner.uri.path.replace(/\/+$/, '').length + 1), uri };
-}
-
-/** Reads the glossary; undefined when there is none. Throws GlossaryError (with the line) when it does not parse. */
-export async function readWorkspaceGlossary(host: Host, near?: vscode.Uri): Promise<GlossaryTerm[] | undefined> {
-  const uri = (await glossaryLocation(host, near))?.uri;
-  if (!uri) return undefined;
-  let bytes: Uint8Array;
-  try {
-    bytes = await vscode.workspace.fs.readFile(uri);
-  } catch {
-    return undefined;
-  }
-  try {
-    return parseGlossary(new TextDecoder().decode(bytes));
-  } catch (error) {
-    if (error instanceof GlossaryError) throw new GlossaryError(`${displayPath(uri)}: ${error.message}`, error.line);
-    throw error;
-  }
-}
-
 /** Offers to create the glossary with its format explained, and opens it. */
-async function offerGlossary(host: Host, near?: vscode.Uri): Promise<void> {
+async function offerGlossary(host: SharedServices, near?: vscode.Uri): Promise<void> {
   const uri = (await glossaryLocation(host, near).catch(() => undefined))?.uri;
   // Offered once per workspace: a tip, not a nag.
   if (!uri || host.state.get<boolean>(GLOSSARY_OFFERED_KEY)) return;
@@ -114,7 +76,7 @@ async function offerGlossary(host: Host, near?: vscode.Uri): Promise<void> {
 }
 
 /** Asks for languages, domain hint, glossary use and sensitive words; undefined when dismissed. */
-async function askOptions(host: Host, near: vscode.Uri | undefined, title: string): Promise<TranslationOptions | undefined> {
+async function askOptions(host: SharedServices, near: vscode.Uri | undefined, title: string): Promise<TranslationOptions | undefined> {
   const from = await pickOne(
     mtSources().map((code) => ({ value: code, label: languageLabel(code) })),
     { title, placeHolder: vscode.l10n.t('Language of the text in the image'), last: host.state.get<string>(LAST_SOURCE_KEY) ?? 'auto' },
@@ -155,7 +117,7 @@ async function askOptions(host: Host, near: vscode.Uri | undefined, title: strin
 }
 
 /** Scripted options → TranslationOptions (also the agent tool's) (the glossary read unless `useGlossary: false`). */
-export async function scriptedOptions(host: Host, args: z.infer<typeof TranslateOptionsArgs>, near: vscode.Uri): Promise<TranslationOptions> {
+export async function scriptedOptions(host: SharedServices, args: z.infer<typeof TranslateOptionsArgs>, near: vscode.Uri): Promise<TranslationOptions> {
   const terms = [...(args.terms ?? []), ...(args.useGlossary === false ? [] : ((await readWorkspaceGlossary(host, near)) ?? []))];
   return {
     sourceLang: args.from,
@@ -172,7 +134,7 @@ function translationModel(): string {
 }
 
 /** Translates one image into the workspace (shared by the single command, the folder batch and the agent tool). */
-export async function translateOne(host: Host, image: vscode.Uri, translation: TranslationOptions, options: { signal?: AbortSignal; source: 'palette' | 'explorer' | 'batch' | 'agent'; report?: (text: string) => void; interactive: boolean; lease?: ClientLease; onValidated?: () => void }) {
+export async function translateOne(host: SharedServices, image: vscode.Uri, translation: TranslationOptions, options: { signal?: AbortSignal; source: 'palette' | 'explorer' | 'batch' | 'agent'; report?: (text: string) => void; interactive: boolean; lease?: ClientLease; onValidated?: () => void }) {
   const settings = host.config.read(image);
   return runWorkspaceImageJob(host, { model: translationModel(), translation }, {
     kind: 'translate',
@@ -190,7 +152,7 @@ export async function translateOne(host: Host, image: vscode.Uri, translation: T
 }
 
 /** `bailian.translateImage`. */
-export async function translateImageCommand(host: Host, argument?: unknown, selection?: unknown): Promise<CommandOutcome> {
+export async function translateImageCommand(host: SharedServices, argument?: unknown, selection?: unknown): Promise<CommandOutcome> {
   try {
     requireTrust();
     const scripted = argument !== undefined && !(argument instanceof vscode.Uri);
@@ -248,7 +210,7 @@ function isTranslationOutput(uri: vscode.Uri, target: string): boolean {
 }
 
 /** `bailian.translateFolder`. */
-export async function translateFolderCommand(host: Host, argument?: unknown): Promise<BatchOutcome | CommandOutcome> {
+export async function translateFolderCommand(host: SharedServices, argument?: unknown): Promise<BatchOutcome | CommandOutcome> {
   try {
     requireTrust();
     const scripted = argument !== undefined && !(argument instanceof vscode.Uri);

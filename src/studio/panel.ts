@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { findWorkspaceImages, isImageUri } from '../commands/pickers';
-import { activeLinkTarget } from '../commands/progress';
-import { glossaryLocation, readWorkspaceGlossary } from '../commands/translate';
-import { requireTrust, type Host } from '../commands/host';
+import { findWorkspaceImages, isImageUri } from '../workflows/pickers';
+import { activeLinkTarget } from '../workflows/progress';
+import { glossaryLocation, readWorkspaceGlossary } from '../workflows/glossary';
+import { requireTrust } from '../workflows/workspaceJob';
+import { type SharedServices } from '../workflows/context';
 import { Commands, ViewTypes } from '../constants';
 import type { MtLanguage } from '../dashscope';
 import { mtLanguageLabel } from '../host/languages';
@@ -12,7 +13,7 @@ import { replaceAtomically, readIfExists, saveAtomically } from '../pipeline/fil
 import { formatDate, formatTime } from '../pipeline/naming';
 import { GLOSSARY_TEMPLATE, formatGlossary } from '../pipeline/glossary';
 import { mtSources, mtTargetsFor } from '../pipeline/translate';
-import { studioModelOptions } from './models';
+import { studioModelOptions } from '../protocol/modelOptions';
 import {
   WebviewMessage,
   type HistoryItem,
@@ -32,7 +33,7 @@ import { modelDescription, studioStrings } from './strings';
 import { LoadWatchdog } from './watchdog';
 
 /** What the studio needs from the extension; owned by the composition root. */
-export interface StudioServices extends Host {
+export interface StudioServices extends SharedServices {
   readonly extensionUri: vscode.Uri;
   /** Fires when the stored API key changed (the studio then updates its warning). */
   readonly onDidChangeApiKey: vscode.Event<void>;

@@ -6,22 +6,20 @@
  * snapshots; it never talks to DashScope or writes files itself.
  */
 import * as vscode from 'vscode';
-import { confirmCost, pricingRegion } from '../commands/cost';
-import { GUIDE_NAME } from '../commands/guide';
-import { jobLabel, readInputImages, requireTrust, rescueImage, runWorkspaceImageJob, workspaceReference, type Host } from '../commands/host';
-import { summarizeWithRegionHint } from '../commands/outcome';
-import { describeProgress } from '../commands/progress';
-import { getModel, modelsForTask, type GenerationRequest, type TranslationOptions } from '../dashscope';
+import { modelsForTask, type GenerationRequest, type TranslationOptions } from '../dashscope';
 import { isCancellation } from '../host/errors';
-import { WorkspaceImageSaver, displayPath, resolveInsideWorkspace, resolveOutputLocation, workspaceFileSystem, workspacePathOf } from '../host/workspaceFs';
-import { appendFile, saveAtomically } from '../pipeline/files';
-import { runGuide } from '../pipeline/guide';
-import { guideFacts } from '../pipeline/history';
+import { displayPath, resolveInsideWorkspace, workspacePathOf } from '../host/workspaceFs';
+import { appendFile } from '../pipeline/files';
 import { CancelledJobError } from '../pipeline/images';
-import { renderName } from '../pipeline/naming';
 import { translatedStem } from '../pipeline/translate';
-import { MODE_TASKS } from './models';
 import { extraRequestFields } from '../protocol/extraOptions';
+import { MODE_TASKS } from '../protocol/modelOptions';
+import type { SharedServices } from '../workflows/context';
+import { confirmCost } from '../workflows/cost';
+import { runWorkspaceGuideJob } from '../workflows/guideJob';
+import { summarizeWithRegionHint } from '../workflows/outcome';
+import { describeProgress } from '../workflows/progress';
+import { runWorkspaceImageJob } from '../workflows/workspaceJob';
 import type { JobSnapshot, RunParams, StudioImage } from '../protocol/messages';
 
 /** File name template of a studio guide (the same as the guide command's). */
@@ -58,7 +56,7 @@ export class OutsideWorkspaceError extends Error {
 
 /** Options of {@link runStudioJob}. */
 export interface StudioJobContext {
-  readonly host: Host;
+  readonly host: SharedServices;
   readonly jobId: string;
   readonly params: RunParams;
   readonly signal: AbortSignal;
@@ -193,74 +191,47 @@ async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set:
 
 async function runGuideJob(context: StudioJobContext, inputs: vscode.Uri[], set: (patch: Partial<JobSnapshot>) => JobSnapshot): Promise<JobSnapshot> {
   const { host, params } = context;
-  requireTrust();
-  const spec = getModel(params.model);
-  const lease = await host.clients.acquire();
-  const started = new Date();
-  try {
-    const request: GenerationRequest = { ...imageRequestOf(params), ...(inputs.length ? { images: await readInputImages(inputs) } : {}) };
-    lease.client.validate(request);
-    const location = await resolveOutputLocation({ template: host.config.read().outputFolder, settingName: 'bailian.outputFolder', model: spec.id, date: started, interactive: true, pickAmongFolders: false });
-    if (!location) throw new vscode.CancellationError();
-    if (!location.workspaceFolder) context.allowFolder(location.folder);
-    const fs = workspaceFileSystem(location.folder);
-    const segments: NonNullable<JobSnapshot['segments']> = [];
-    let documentUri: vscode.Uri | undefined;
-    const encoder = new TextEncoder();
-    // A job of the manager like every other run: it waits for the model's stream slot and shows in Show Jobs.
-    const handle = host.jobs.enqueue({
-      label: jobLabel(spec.id, request),
-      model: spec.id,
-      source: 'studio',
-      signal: context.signal,
-      run: (ctx) => runGuide(request, {
-        client: lease.client,
-        saver: new WorkspaceImageSaver(location.folder),
-        rescue: (file, error) => rescueImage(host.log, file, error),
-        signal: ctx.signal,
-        started,
-        sources: inputs.map(workspaceReference),
-        onProgress: (event) => set({ text: describeProgress(event) }),
-        onText: (text) => {
-          const last = segments.at(-1);
-          if (last?.kind === 'text') segments[segments.length - 1] = { kind: 'text', text: last.text + text };
-          else segments.push({ kind: 'text', text });
-          set({ text: vscode.l10n.t('Writing…'), segments: [...segments] });
-        },
-        onImage: (image) => {
-          const shown = context.toImage(image.file.uri, { width: image.width, height: image.height, seed: image.seed });
-          segments.push({ kind: 'image', image: shown });
-          set({ segments: [...segments], images: [...(snapshotImages(segments))] });
-        },
-        openDocument: async (header) => {
-          // The guide is a new file (never overwriting); later text is appended to it.
-          const name = await saveAtomically(fs, { stem: renderName(GUIDE_NAME, { date: started, prompt: params.prompt ?? '' }), ext: 'md', bytes: encoder.encode(header) });
-          documentUri = vscode.Uri.joinPath(location.folder, ...name.split('/'));
-          await host.streams?.add(documentUri);
-          set({ document: context.toImage(documentUri) });
-          return { name, sink: { append: (text) => appendFile(fs, name, encoder.encode(text)) } };
-        },
-      }),
-    });
-    const result = await handle.result;
-    const docUri = documentUri ?? vscode.Uri.joinPath(location.folder, ...result.document.name.split('/'));
-    await host.streams?.remove(docUri);
-    await host.history.record(location.workspaceFolder, guideFacts({ source: 'studio', model: spec.id, request: result.request, inputs: inputs.map(workspaceReference), started, region: pricingRegion(host) }, result, (file) => workspaceReference(file.uri), workspaceReference(docUri)), host.log);
-    host.log.info(`Studio guide ${displayPath(docUri)}: ${result.outcome}, ${result.images.length} image(s), ${result.textLength} characters`);
-    const base = {
-      endedAt: Date.now(),
-      images: snapshotImages(segments),
-      segments: [...segments],
-      document: context.toImage(docUri),
-      ...(result.request.seed !== undefined ? { seed: result.request.seed } : {}),
-    };
-    if (result.outcome === 'completed') return set({ ...base, status: 'done', text: vscode.l10n.t('The guide is saved as {0}.', displayPath(docUri)) });
-    if (result.outcome === 'stopped') return set({ ...base, status: 'stopped', text: vscode.l10n.t('Stopped. Everything that arrived is kept in {0}.', displayPath(docUri)) });
-    const summary = await summarizeWithRegionHint(host, result.error);
-    return set({ ...base, status: 'failed', text: vscode.l10n.t('The stream broke off; everything that arrived is kept in {0}.', displayPath(docUri)), error: summary });
-  } finally {
-    lease.release();
-  }
+  const segments: NonNullable<JobSnapshot['segments']> = [];
+  const encoder = new TextEncoder();
+  const run = await runWorkspaceGuideJob(host, imageRequestOf(params), {
+    source: 'studio',
+    inputs,
+    signal: context.signal,
+    interactive: true,
+    pickAmongFolders: false,
+    onLocation: (location) => {
+      if (!location.workspaceFolder) context.allowFolder(location.folder);
+    },
+    onProgress: (_event, text) => set({ text }),
+    onText: (text) => {
+      const last = segments.at(-1);
+      if (last?.kind === 'text') segments[segments.length - 1] = { kind: 'text', text: last.text + text };
+      else segments.push({ kind: 'text', text });
+      set({ text: vscode.l10n.t('Writing…'), segments: [...segments] });
+    },
+    onImage: (image) => {
+      segments.push({ kind: 'image', image: context.toImage(image.file.uri, { width: image.width, height: image.height, seed: image.seed }) });
+      set({ segments: [...segments], images: [...snapshotImages(segments)] });
+    },
+    // The card shows the stream; the document is appended to as a file.
+    openSink: async ({ uri, name, fs }) => {
+      set({ document: context.toImage(uri) });
+      return { append: (text) => appendFile(fs, name, encoder.encode(text)) };
+    },
+  });
+  if (!run) throw new vscode.CancellationError();
+  const { result, document: docUri } = run;
+  const base = {
+    endedAt: Date.now(),
+    images: snapshotImages(segments),
+    segments: [...segments],
+    document: context.toImage(docUri),
+    ...(result.request.seed !== undefined ? { seed: result.request.seed } : {}),
+  };
+  if (result.outcome === 'completed') return set({ ...base, status: 'done', text: vscode.l10n.t('The guide is saved as {0}.', displayPath(docUri)) });
+  if (result.outcome === 'stopped') return set({ ...base, status: 'stopped', text: vscode.l10n.t('Stopped. Everything that arrived is kept in {0}.', displayPath(docUri)) });
+  const summary = await summarizeWithRegionHint(host, result.error);
+  return set({ ...base, status: 'failed', text: vscode.l10n.t('The stream broke off; everything that arrived is kept in {0}.', displayPath(docUri)), error: summary });
 }
 
 function snapshotImages(segments: NonNullable<JobSnapshot['segments']>): StudioImage[] {

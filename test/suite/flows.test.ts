@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/constants';
-import type { CommandOutcome } from '../../src/commands/outcome';
+import type { CommandOutcome } from '../../src/workflows/outcome';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
 import { activateExtension, copyFixture, workspaceRoot, exists, readHistory } from './helpers';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, ConfigKeys } from '../../src/constants';
-import type { CommandOutcome as GenerateImageOutcome } from '../../src/commands/outcome';
+import type { CommandOutcome as GenerateImageOutcome } from '../../src/workflows/outcome';
 import { isTemporaryName } from '../../src/pipeline/files';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
 import { activateExtension } from './helpers';

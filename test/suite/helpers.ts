@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TaskDestination } from '../../src/commands/resume';
+import type { TaskDestination } from '../../src/workflows/taskPersistence';
 import { Commands, ConfigKeys, ENV_API_KEY, ViewTypes } from '../../src/constants';
 import { DashScopeClient } from '../../src/dashscope';
 import { HISTORY_PATH, parseHistory, type HistoryEntry } from '../../src/pipeline/history';

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, ConfigKeys } from '../../src/constants';
-import type { CommandOutcome } from '../../src/commands/outcome';
+import type { CommandOutcome } from '../../src/workflows/outcome';
 import { Tools } from '../../src/constants';
 import type { BailianExtensionApi } from '../../src/extension';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';

@@ -12,7 +12,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/constants';
-import type { CommandOutcome } from '../../src/commands/outcome';
+import type { CommandOutcome } from '../../src/workflows/outcome';
 import { EXTENSION_ID, activateExtension, copyFixture, destination, openStudio, simulatorClient, workspaceRoot } from './helpers';
 
 /** Every file under a folder, through workspace.fs (local, remote and web workspaces alike). */

@@ -10,7 +10,7 @@ import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { CommandOutcome } from '../../src/commands/outcome';
+import type { CommandOutcome } from '../../src/workflows/outcome';
 import { Commands, ConfigKeys, Tools } from '../../src/constants';
 import { activateExtension, exists, withTimeout, workspaceRoot } from './helpers';
 

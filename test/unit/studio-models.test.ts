@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { modelsForTask } from '../../src/dashscope/catalog';
 import { ModelOption } from '../../src/protocol/messages';
-import { modelLabel, sizeChoices, textToImageOptions } from '../../src/studio/models';
+import { modelLabel, sizeChoices, textToImageOptions } from '../../src/protocol/modelOptions';
 
 describe('studio model options', () => {
   test('lists exactly the text-to-image models, labelled in the UI language', () => {

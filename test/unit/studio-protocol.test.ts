@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { HostMessage, JobSnapshot, RunParams, STRING_KEYS, WebviewMessage } from '../../src/protocol/messages';
-import { studioModelOptions } from '../../src/studio/models';
+import { studioModelOptions } from '../../src/protocol/modelOptions';
 
 const location = { folderIndex: 0, path: 'images/cat.png' };
 

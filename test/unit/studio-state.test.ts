@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { JobSnapshot, PickerImage } from '../../src/protocol/messages';
-import { modeOptions } from '../../src/studio/models';
+import { modeOptions } from '../../src/protocol/modelOptions';
 import type { HistoryItem } from '../../src/protocol/messages';
 import { CUSTOM_SIZE, checkSize, distinctNames, initialState, keepSize, reduce, restoreState, runParams, searchHistory, validate, type Card } from '../../webview/state';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildWireBody, checkColorPalette, validateRequest, type GenerationRequest } from '../../src/dashscope/requests';
-import { modeOptions } from '../../src/studio/models';
+import { modeOptions } from '../../src/protocol/modelOptions';
 import { extraRequestFields } from '../../src/protocol/extraOptions';
 import { ModelOption, WebviewMessage, type PickerImage, type RunParams } from '../../src/protocol/messages';
 import { addBox, bboxListFor, boxPercentRect, fitInto, inputKey, removeBox, toNaturalBox } from '../../webview/boxes';

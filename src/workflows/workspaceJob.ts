@@ -1,79 +1,21 @@
 /**
- * What the extension's commands and the studio share to run a job: the services (client,
- * settings, log, keys, history), the trust gate, reading workspace images, and one runner per flow
- * family that puts the vscode-free pipeline (src/pipeline/) behind a `workspace.fs` saver, records
- * the job in the workspace history and logs what happened (never the key).
+ * The image-job runner the palette commands, the studio and the agent tools share: the trust
+ * gate, reading workspace images, and {@link runWorkspaceImageJob}, which puts the vscode-free
+ * pipeline (src/pipeline/) behind a `workspace.fs` saver as a job of the job manager, records the
+ * job in the workspace history and logs what happened (never the key).
  */
 import * as vscode from 'vscode';
 import { pricingRegion } from './cost';
-import type { OpenStreams } from './streams';
 import type { GenerationRequest, ImageInput } from '../dashscope';
-import type { ClientLease, DashScopeClientProvider } from '../host/clients';
-import type { Config } from '../host/config';
+import type { ClientLease } from '../host/clients';
 import { ActionableError } from '../host/errors';
 import type { Log } from '../host/log';
-import type { ApiKeyStore } from '../host/secrets';
-import { WorkspaceImageSaver, displayPath, resolveOutputLocation, workspaceFileSystem, workspacePathOf, type OutputLocation, type WorkspaceSavedFile } from '../host/workspaceFs';
-import { HistoryLog, failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history';
+import { WorkspaceImageSaver, displayPath, resolveOutputLocation, workspacePathOf, type OutputLocation, type WorkspaceSavedFile } from '../host/workspaceFs';
+import { failedFacts, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history';
 import { runImageJob, withSeed, type ImageJobOptions, type ImageJobResult, type JobProgress, type OutputFile } from '../pipeline/images';
 import { DEFAULT_NAME_TEMPLATE } from '../pipeline/naming';
-import type { JobManager } from '../jobs/manager';
+import type { SharedServices } from './context';
 import { describeProgress } from './progress';
-import type { JobFiles } from './jobs';
-import type { TaskPersistence } from './resume';
-
-/** The services every command needs. */
-export interface Host {
-  readonly clients: DashScopeClientProvider;
-  readonly config: Config;
-  readonly log: Log;
-  readonly apiKeys: ApiKeyStore;
-  /** Workspace-scoped memory of the user's last choices. */
-  readonly state: vscode.Memento;
-  readonly history: WorkspaceHistory;
-  /** Owns every run: its limits pace and queue jobs across the palette, the studio, batches and agents. */
-  readonly jobs: JobManager;
-  /** Persists submitted async tasks so a reload resumes them; absent where nothing should survive (tests). */
-  readonly tasks?: TaskPersistence | undefined;
-  /** The file each job saved, for the jobs list's Show. */
-  readonly jobFiles?: JobFiles | undefined;
-  /** Guide documents being streamed (marked interrupted after a reload). */
-  readonly streams?: OpenStreams;
-}
-
-/** The history manifests of the open workspace folders, one log each (appends serialized per folder). */
-export class WorkspaceHistory {
-  private readonly logs = new Map<string, HistoryLog>();
-  private readonly appended = new vscode.EventEmitter<vscode.WorkspaceFolder>();
-  /** Fires after a line was appended to a folder's manifest. */
-  readonly onDidAppend = this.appended.event;
-
-  /** The manifest of a workspace folder. */
-  of(folder: vscode.WorkspaceFolder): HistoryLog {
-    const key = folder.uri.toString();
-    let log = this.logs.get(key);
-    if (!log) {
-      log = new HistoryLog(workspaceFileSystem(folder.uri));
-      this.logs.set(key, log);
-    }
-    return log;
-  }
-
-  /** Appends a job's line; failures are logged, never thrown (the files are what matters). */
-  async record(folder: vscode.WorkspaceFolder | undefined, facts: HistoryFacts, log: Log): Promise<void> {
-    if (!folder) return;
-    try {
-      await this.of(folder).append(historyEntry(facts));
-      this.appended.fire(folder);
-    } catch (error) {
-      log.warn(`Could not append to the history of ${folder.name}:`, error);
-    }
-  }
-
-  dispose(): void {
-    this.appended.dispose();
-  }
-}
 
 /** Paid actions are refused in untrusted workspaces (`capabilities.untrustedWorkspaces: limited`). */
 export class UntrustedWorkspaceError extends ActionableError {
@@ -163,7 +105,7 @@ export function jobLabel(model: string, request: Pick<GenerationRequest, 'prompt
  * question, an AbortError when cancelled while queued (nothing was sent), and a
  * CancelledJobError when cancelled before the service produced anything.
  */
-export async function runWorkspaceImageJob(host: Host, request: GenerationRequest, options: WorkspaceImageJobOptions): Promise<WorkspaceImageJob> {
+export async function runWorkspaceImageJob(host: SharedServices, request: GenerationRequest, options: WorkspaceImageJobOptions): Promise<WorkspaceImageJob> {
   requireTrust();
   const lease = options.lease ?? (await host.clients.acquire());
   const started = new Date();

@@ -4,7 +4,7 @@ import { DashScopeError } from '../dashscope';
 import { isCancellation, reportError, summarizeError, type ErrorSummary } from '../host/errors';
 import { displayPath } from '../host/workspaceFs';
 import { CancelledJobError } from '../pipeline/images';
-import type { Host } from './host';
+import type { SharedServices } from './context';
 
 /** One saved file in an outcome. */
 export interface OutcomeFile {
@@ -29,7 +29,7 @@ export function outcomeFile(uri: vscode.Uri, seed?: number): OutcomeFile {
  * The summary of an error with the region switch added when the key is refused here but
  * accepted by another region (a key belongs to one region).
  */
-export async function summarizeWithRegionHint(host: Host, error: unknown): Promise<ErrorSummary> {
+export async function summarizeWithRegionHint(host: SharedServices, error: unknown): Promise<ErrorSummary> {
   const summary = summarizeError(error);
   if (!(error instanceof DashScopeError) || (error.code !== 'InvalidApiKey' && error.httpStatus !== 401)) return summary;
   const other = await host.clients.regionAcceptingCurrentKey().catch(() => undefined);
@@ -44,7 +44,7 @@ export async function summarizeWithRegionHint(host: Host, error: unknown): Promi
 }
 
 /** Reports a failed or cancelled command and returns its outcome. */
-export async function failedOutcome(host: Host, commandId: string, error: unknown): Promise<CommandOutcome> {
+export async function failedOutcome(host: SharedServices, commandId: string, error: unknown): Promise<CommandOutcome> {
   if (isCancellation(error)) {
     reportError(host.log, commandId, error);
     if (error instanceof CancelledJobError && (error.taskOutcome === 'started' || error.taskOutcome === 'failed')) {

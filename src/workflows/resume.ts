@@ -10,128 +10,17 @@
  */
 import * as vscode from 'vscode';
 import { pricingRegion } from './cost';
-import { TASKS_STATE_KEY } from '../constants';
-import * as z from 'zod';
-import { CLIENT_ERROR_CODES, DashScopeError, GenerationRequestSchema, getModel, isRetriable, type DashScopeClient, type GenerationRequest, type SubmittedTask } from '../dashscope';
+import { CLIENT_ERROR_CODES, DashScopeError, GenerationRequestSchema, getModel, isRetriable, type DashScopeClient, type GenerationRequest } from '../dashscope';
 import { summarizeError, isCancellation } from '../host/errors';
-import type { Log } from '../host/log';
 import { WorkspaceImageSaver, displayPath } from '../host/workspaceFs';
 import { confineUri } from '../host/workspacePaths';
-import { planResume, type PersistedTask, type PersistedTaskStore, type StateFile } from '../jobs/persisted';
-import { HistoryKind, HistorySource, failedFacts, keptFacts, type JobContextFacts } from '../pipeline/history';
+import { planResume, type PersistedTask } from '../jobs/persisted';
+import { failedFacts, keptFacts, type JobContextFacts } from '../pipeline/history';
 import { keepResult } from '../pipeline/images';
-import { workspaceReference, type Host } from './host';
+import type { SharedServices } from './context';
+import { TaskDestinationSchema, type TaskDestination, type TaskPersistence } from './taskPersistence';
+import { workspaceReference } from './workspaceJob';
 import { announceSaved, describeProgress } from './progress';
-
-/** The workspace-state key of the persisted task list. */
-export { TASKS_STATE_KEY };
-
-/** Where a persisted task's images go (the record's `destination`). */
-export const TaskDestinationSchema = z.object({
-  /** The output folder, a Uri string. */
-  folder: z.string().min(1),
-  /** The workspace folder whose history records the job, a Uri string. */
-  workspaceFolder: z.string().optional(),
-  kind: HistoryKind,
-  source: HistorySource,
-  /** Input images as recorded in provenance and history (workspace paths). */
-  sources: z.array(z.string()).default([]),
-  /** When the job started (names, provenance), ISO 8601. */
-  started: z.string(),
-  /** A fixed file stem (translations: `poster.en`) or the name template. */
-  naming: z.union([z.object({ stem: z.string().min(1) }), z.object({ template: z.string().min(1) })]),
-});
-/** Where a persisted task's images go. */
-export type TaskDestination = z.infer<typeof TaskDestinationSchema>;
-
-/** A {@link StateFile} over a Memento; unreadable text is kept under a second key for people to look at. */
-export function mementoStateFile(memento: vscode.Memento, key: string = TASKS_STATE_KEY): StateFile {
-  return {
-    read: async () => memento.get<string>(key),
-    write: async (text) => {
-      await memento.update(key, text);
-    },
-    moveAside: async (text) => {
-      await memento.update(`${key}.unreadable`, text);
-    },
-  };
-}
-
-/** The request as persisted: JSON only, without image bytes (the inputs are the destination's `sources`). */
-export function requestToPersist(request: GenerationRequest): Record<string, unknown> {
-  const { images: _images, ...rest } = request;
-  return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
-}
-
-/** What the job runner hands over when a task was submitted. */
-export interface SubmittedTaskFacts {
-  task: SubmittedTask;
-  client: Pick<DashScopeClient, 'region' | 'baseUrl'>;
-  request: GenerationRequest;
-  label?: string;
-  destination: TaskDestination;
-}
-
-/** The persisted tasks of this workspace, as the job runner and the resume use them. */
-export class TaskPersistence {
-  private suspended = false;
-  /** Tasks a job of this session waits for: a resume pass leaves them alone. */
-  private readonly live = new Set<string>();
-
-  constructor(
-    readonly store: PersistedTaskStore,
-    private readonly log: Log,
-  ) {}
-
-  /** Records a submitted task; a failure is logged (the job goes on, it only will not survive a reload). */
-  async persist(facts: SubmittedTaskFacts): Promise<void> {
-    this.live.add(facts.task.taskId);
-    try {
-      await this.store.add({
-        taskId: facts.task.taskId,
-        modelId: facts.task.model,
-        ...(facts.client.region ? { region: facts.client.region } : {}),
-        baseUrl: facts.client.baseUrl,
-        request: requestToPersist(facts.request),
-        destination: facts.destination,
-        submittedAt: facts.task.submittedAt,
-        ...(facts.label ? { label: facts.label } : {}),
-      });
-    } catch (error) {
-      this.log.warn(`Could not persist task ${facts.task.taskId}; it will not be resumed after a reload:`, error);
-    }
-  }
-
-  /** Forgets a task whose job is over (after its record was written, if it is being written). */
-  async settled(taskId: string, persisted?: Promise<unknown>): Promise<void> {
-    await persisted?.catch(() => undefined);
-    this.live.delete(taskId);
-    // The extension host is going down: the job did not end, the next activation resumes it.
-    if (this.suspended) return;
-    try {
-      await this.store.remove(taskId);
-    } catch (error) {
-      this.log.warn(`Could not remove the record of task ${taskId}:`, error);
-    }
-  }
-
-  /** Marks a task as waited for by this session (a resumed one); false if it already was. */
-  claim(taskId: string): boolean {
-    if (this.live.has(taskId)) return false;
-    this.live.add(taskId);
-    return true;
-  }
-
-  /** Gives up a claim without touching the record (the task stays for a later activation). */
-  release(taskId: string): void {
-    this.live.delete(taskId);
-  }
-
-  /** From deactivation on, records are left in place whatever the jobs do. */
-  suspend(): void {
-    this.suspended = true;
-  }
-}
 
 /** What a resume pass did, by task id (for the log and tests). */
 export interface ResumeReport {
@@ -171,7 +60,7 @@ async function destinationProblem(destination: TaskDestination | undefined): Pro
  * Tells the user which tasks were not resumed and offers to save their images in a folder of
  * this workspace they choose themselves (the images are paid for; nothing is thrown away).
  */
-async function offerOtherFolder(host: Host, persistence: TaskPersistence, refused: readonly Refused[]): Promise<void> {
+async function offerOtherFolder(host: SharedServices, persistence: TaskPersistence, refused: readonly Refused[]): Promise<void> {
   const choose = vscode.l10n.t('Choose Folder…');
   const choice = await vscode.window.showWarningMessage(
     refused.length === 1
@@ -221,7 +110,7 @@ function isUnknownTask(error: unknown): boolean {
  * trouble is logged and reported. Expired ones get a history line with outcome `expired` and one
  * notification says so.
  */
-export async function resumePersistedTasks(host: Host, persistence: TaskPersistence, now: number = Date.now()): Promise<ResumeReport> {
+export async function resumePersistedTasks(host: SharedServices, persistence: TaskPersistence, now: number = Date.now()): Promise<ResumeReport> {
   const report: ResumeReport = { saved: [], expired: [], failed: [], kept: [], refused: [] };
   const { store } = persistence;
   // Tasks this session's jobs wait for are not from an earlier session.
@@ -265,7 +154,7 @@ export async function resumePersistedTasks(host: Host, persistence: TaskPersiste
       host.log.warn(`${plan.resumable.length} task(s) wait for the workspace to be trusted before their images are saved`);
       report.kept.push(...plan.resumable.map((t) => t.taskId));
     } else {
-      let lease: Awaited<ReturnType<Host['clients']['acquire']>> | undefined;
+      let lease: Awaited<ReturnType<SharedServices['clients']['acquire']>> | undefined;
       try {
         lease = await host.clients.acquire();
       } catch (error) {
@@ -306,7 +195,7 @@ export async function resumePersistedTasks(host: Host, persistence: TaskPersiste
 }
 
 async function resumeOne(
-  host: Host,
+  host: SharedServices,
   persistence: TaskPersistence,
   client: DashScopeClient,
   task: PersistedTask,

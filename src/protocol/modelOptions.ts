@@ -6,8 +6,8 @@
  */
 import { modelsForTask, type ModelSpec, type SizeRule, type Task } from '../dashscope/catalog.js';
 import { modelLabel } from '../dashscope/labels.js';
-import { extraModelFields, pixelsRule } from '../protocol/extraOptions.js';
-import type { ModelOption, SizeRuleData, StudioMode } from '../protocol/messages.js';
+import { extraModelFields, pixelsRule } from './extraOptions.js';
+import type { ModelOption, SizeRuleData, StudioMode } from './messages.js';
 
 export { modelLabel };
 

@@ -6,10 +6,10 @@
  */
 import * as vscode from 'vscode';
 import { REGIONS, estimateCost, type CostEstimate, type GenerationRequest, type Region } from '../dashscope';
-import type { Host } from './host';
+import type { SharedServices } from './context';
 
 /** The region whose prices apply: the setting, or Beijing's list for a custom base URL (labelled so). */
-export function pricingRegion(host: Host): Region {
+export function pricingRegion(host: SharedServices): Region {
   const region = host.config.read().region;
   return (REGIONS as readonly string[]).includes(region) ? (region as Region) : 'beijing';
 }
@@ -53,7 +53,7 @@ export function describeCost(total: CostTotal): string {
  * Shows the estimate for what is about to run and asks above the threshold. Returns false when
  * the user declined. Scripted calls (`interactive: false`) are never asked; the estimate is logged.
  */
-export async function confirmCost(host: Host, requests: readonly GenerationRequest[], options: { interactive: boolean; what: string }): Promise<{ proceed: boolean; total: CostTotal }> {
+export async function confirmCost(host: SharedServices, requests: readonly GenerationRequest[], options: { interactive: boolean; what: string }): Promise<{ proceed: boolean; total: CostTotal }> {
   const total = totalOf(requests.map((r) => estimateCost(r, pricingRegion(host))));
   host.log.info(`Cost of ${options.what}: ${describeCost(total)}`);
   if (total.images <= 1 || !options.interactive) return { proceed: true, total };

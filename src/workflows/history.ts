@@ -1,0 +1,39 @@
+/** The workspace's history manifests (`.bailian/history.jsonl`, one per workspace folder), as every workflow appends to them. */
+import * as vscode from 'vscode';
+import type { Log } from '../host/log';
+import { workspaceFileSystem } from '../host/workspaceFs';
+import { HistoryLog, historyEntry, type HistoryFacts } from '../pipeline/history';
+
+/** The history manifests of the open workspace folders, one log each (appends serialized per folder). */
+export class WorkspaceHistory {
+  private readonly logs = new Map<string, HistoryLog>();
+  private readonly appended = new vscode.EventEmitter<vscode.WorkspaceFolder>();
+  /** Fires after a line was appended to a folder's manifest. */
+  readonly onDidAppend = this.appended.event;
+
+  /** The manifest of a workspace folder. */
+  of(folder: vscode.WorkspaceFolder): HistoryLog {
+    const key = folder.uri.toString();
+    let log = this.logs.get(key);
+    if (!log) {
+      log = new HistoryLog(workspaceFileSystem(folder.uri));
+      this.logs.set(key, log);
+    }
+    return log;
+  }
+
+  /** Appends a job's line; failures are logged, never thrown (the files are what matters). */
+  async record(folder: vscode.WorkspaceFolder | undefined, facts: HistoryFacts, log: Log): Promise<void> {
+    if (!folder) return;
+    try {
+      await this.of(folder).append(historyEntry(facts));
+      this.appended.fire(folder);
+    } catch (error) {
+      log.warn(`Could not append to the history of ${folder.name}:`, error);
+    }
+  }
+
+  dispose(): void {
+    this.appended.dispose();
+  }
+}
