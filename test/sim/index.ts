@@ -22,7 +22,7 @@ import { startAssetHosts, type AssetHosts } from './assets/index.js';
 import { KeyRegistry } from './auth.js';
 import type { Region } from './models.js';
 import { FaultStore, type FaultRule } from './faults.js';
-import { RateLimiter } from './ratelimit.js';
+import { RateLimiter, type LimiterClock } from './ratelimit.js';
 import { API_PREFIX, createHandler, type SimCore, type TimingConfig } from './server.js';
 import { TaskStore, type TaskRecord } from './tasks.js';
 
@@ -56,6 +56,8 @@ export interface SimulatorOptions {
   modelAccess?: Record<string, boolean>;
   /** Default true. */
   rateLimits?: boolean;
+  /** The clock the rate limiter counts its windows on (default the wall clock); tests drive a fake one. */
+  rateLimitClock?: LimiterClock;
   /** Request log lines (method, path, status, time, masked key). Default: silent. */
   log?: (line: string) => void;
 }
@@ -102,7 +104,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const assets = await startAssetHosts({ resultTtlMs: opts.resultTtlMs, host: '127.0.0.1' });
   const keys = new KeyRegistry(opts.keys ?? {});
   const tasks = new TaskStore(opts.taskRetentionMs);
-  const limiter = new RateLimiter(opts.rateLimits ?? true);
+  const limiter = new RateLimiter(opts.rateLimits ?? true, opts.rateLimitClock);
   const faults = new FaultStore((bps) => assets.setResultThrottle(bps));
   const access = new Map<string, boolean>(Object.entries(opts.modelAccess ?? {}));
   for (const f of opts.faults ?? []) faults.add(f);
