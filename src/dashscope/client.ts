@@ -307,7 +307,7 @@ export class DashScopeClient {
    */
   private callHooks(options: CallOptions, spec: ModelSpec): { onRetry?: (e: RetryEvent) => void; onWait?: (e: WaitEvent) => void; rateWindow?: RateWindow } {
     const limits = spec.rateLimits;
-    const rateWindow = limits.requestsPerMinute !== undefined && !limits.assumed ? { model: spec.id, requests: limits.requestsPerMinute, windowMs: 60_000 } : undefined;
+    const rateWindow = limits.requestsPerMinute !== undefined && !limits.assumed ? { model: spec.model, requests: limits.requestsPerMinute, windowMs: 60_000 } : undefined;
     const onProgress = options.onProgress;
     return {
       ...(rateWindow ? { rateWindow } : {}),

@@ -61,7 +61,7 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, max
  * only that it has left a full window later.
  */
 export interface RateWindow {
-  /** The model as the user named it, for messages. */
+  /** The catalog's wire model name (`ModelSpec.model`): what messages name and the job manager keys its limits by. */
   model: string;
   requests: number;
   windowMs: number;
