@@ -6,7 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { DashScopeClient, REGIONS, checkBaseUrl, describeRetry, type ProgressEvent, type Region } from '../dashscope/index.js';
+import { DashScopeClient, REGIONS, checkBaseUrl, describeRetry, systemClock, type Clock, type ProgressEvent, type RateWindow, type Region } from '../dashscope/index.js';
 import { saveAtomically } from '../pipeline/files.js';
 import { HISTORY_PATH, HistoryLog, failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history.js';
 import type { ImageJobResult, ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images.js';
@@ -29,6 +29,8 @@ export interface Io {
   err(line: string): void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The client's clock (retry waits); the real one unless a test runs the CLI in-process. */
+  clock?: Clock;
 }
 
 /** State of one run, for Ctrl-C: what to cancel and what to say. */
@@ -39,6 +41,8 @@ export interface RunState {
   task?: { taskId: string; model: string; status: string };
   /** --timeout in ms, for the message when it fires. */
   timeoutMs?: number;
+  /** The last wait for a model's rate window to reopen, and when it ends (clock time): a --timeout within it says so. */
+  rateWait?: { window: RateWindow; until: number };
 }
 
 function apiKeyOf(io: Io): string {
@@ -79,6 +83,7 @@ export function createClient(values: Values, io: Io): DashScopeClient {
     ...(region ? { region } : {}),
     ...(baseUrl ? { baseUrl } : {}),
     useEnvProxy: Boolean(io.env.HTTPS_PROXY || io.env.https_proxy),
+    ...(io.clock ? { clock: io.clock } : {}),
     userAgent: `${PROGRAM}/${pkg.version}`,
     ...(Number.isFinite(scale) && scale > 0 && scale !== 1 ? { poll: { durationScale: scale } } : {}),
     onRetry: (e) => {
@@ -92,6 +97,7 @@ export function progressPrinter(io: Io, quiet: boolean, state: RunState): (e: Pr
   let lastStatus = '';
   return (e) => {
     if (e.type === 'status' && state.task && state.task.taskId === e.taskId) state.task.status = e.status;
+    if (e.type === 'wait' && e.rateWindow) state.rateWait = { window: e.rateWindow, until: (io.clock ?? systemClock).now() + e.remainingMs };
     if (quiet) return;
     switch (e.type) {
       case 'upload':
@@ -115,6 +121,12 @@ export function progressPrinter(io: Io, quiet: boolean, state: RunState): (e: Pr
       case 'retry':
         // Printed by the client-wide onRetry (covers downloads too).
         break;
+      case 'wait': {
+        // The retry line said the whole wait; a long one counts down every 10 s.
+        const secs = Math.ceil(e.remainingMs / 1000);
+        if (e.rateWindow && secs % 10 === 0 && secs < e.rateWindow.windowMs / 1000) io.err(`waiting for the rate limit (${secs} s)`);
+        break;
+      }
     }
   };
 }

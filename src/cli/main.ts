@@ -17,7 +17,7 @@
  * The key comes from DASHSCOPE_API_KEY only and is never printed.
  */
 import { parseArgs } from 'node:util';
-import { DashScopeError, RequestValidationError, isAbortError, redactSecrets } from '../dashscope/index.js';
+import { DashScopeError, RATE_WINDOW_SLACK_MS, RequestValidationError, isAbortError, redactSecrets, systemClock } from '../dashscope/index.js';
 import { CancelledJobError } from '../pipeline/images.js';
 import pkg from '../../package.json';
 import { COMMAND_OPTIONS, flagOf, type Values } from './args.js';
@@ -32,7 +32,8 @@ import { runTask } from './task.js';
 
 export { EXIT };
 
-function reportError(error: unknown, io: Io, command: string | undefined, timeoutMs?: number): number {
+function reportError(error: unknown, io: Io, command: string | undefined, state?: RunState): number {
+  const timeoutMs = state?.timeoutMs;
   // A --timeout that fired mid-call arrives as the pipeline's cancellation; say it was the timeout.
   const err = error instanceof CancelledJobError && error.cause instanceof Error && error.cause.name === 'TimeoutError' ? error.cause : error;
   if (err instanceof UsageError) {
@@ -50,6 +51,12 @@ function reportError(error: unknown, io: Io, command: string | undefined, timeou
     const ids = [err.requestId ? `request_id: ${err.requestId}` : '', err.taskId ? `task_id: ${err.taskId}` : ''].filter(Boolean).join(', ');
     io.err(`error: ${err.code}: ${err.message}${ids ? ` (${ids})` : ''}`);
     if (err.hint) io.err(`hint: ${err.hint}`);
+    return EXIT.failure;
+  }
+  const rateWait = state?.rateWait && (io.clock ?? systemClock).now() < state.rateWait.until ? state.rateWait.window : undefined;
+  if (err instanceof Error && err.name === 'TimeoutError' && rateWait) {
+    io.err(`error: Timeout: --timeout ${timeoutMs !== undefined ? `${timeoutMs / 1000} s ` : ''}ran out while waiting for the rate limit (${rateWait.model} allows ${rateWait.requests} requests a minute); nothing was generated or saved.`);
+    io.err(`hint: run it again in a minute, or raise --timeout: the wait alone can take ${Math.ceil((rateWait.windowMs + RATE_WINDOW_SLACK_MS) / 1000)} s, then the image is generated.`);
     return EXIT.failure;
   }
   if (err instanceof Error && err.name === 'TimeoutError') {
@@ -115,7 +122,7 @@ export async function main(argv: string[], io: Io, controller = new AbortControl
       io.err('interrupted.');
       return EXIT.interrupted;
     }
-    return reportError(err, io, command, state.timeoutMs);
+    return reportError(err, io, command, state);
   }
 }
 

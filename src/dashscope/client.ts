@@ -6,118 +6,20 @@
  * Owns its undici dispatcher unless one is injected (never the global dispatcher): call
  * {@link DashScopeClient.close} when done.
  */
-import type { Dispatcher } from 'undici';
-import { getModel, resolveModel, type Region } from './catalog.js';
+import { getModel, resolveModel, type ModelSpec, type Region } from './catalog.js';
 import { CLIENT_ERROR_CODES, DashScopeError } from './errors.js';
 import { downloadImage, type DownloadOptions, type DownloadedImage } from './download.js';
 import { buildWireBody, routeOf, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests.js';
 import { ResponseEnvelopeSchema, normalizeResponse, type GenerationResult, type NormalizeContext, type TaskResponse, type TaskSnapshot } from './schemas.js';
 import { collectStream, readSseEvents, sseToDeltas, type SseEvent, type StreamDelta } from './stream.js';
-import { QueryRateLimiter, cancelTask, getTask, submitTask, waitForTask, type TaskQueryLimiter, type TaskStatusEvent } from './tasks.js';
-import {
-  Transport,
-  createDispatcher,
-  resolveBaseUrl,
-  type Clock,
-  type Logger,
-  type RetryEvent,
-  type RetryPolicy,
-  type Timeouts,
-} from './transport.js';
-import { resolveImageInputs, type ResolvedImages, type UploadEvent } from './upload.js';
+import { QueryRateLimiter, cancelTask, getTask, submitTask, waitForTask, type TaskQueryLimiter } from './tasks.js';
+import { Transport, createDispatcher, resolveBaseUrl, type Logger, type RateWindow, type RetryEvent, type WaitEvent } from './transport.js';
+import { describeRetry } from './retry.js';
+import { resolveImageInputs, type ResolvedImages } from './upload.js';
+import type { CallOptions, DashScopeClientOptions, GenerateOptions, SubmittedTask, WaitForTaskOptions } from './clientOptions.js';
 
-/** Options of {@link DashScopeClient}. */
-export interface DashScopeClientOptions {
-  /** The DashScope key (`sk-…`). Never logged, never sent anywhere but the API base URL. */
-  apiKey: string;
-  /** Default `beijing`. Keys are region-bound (§1.1). */
-  region?: Region;
-  /** A custom API base URL ending in `/api/v1` (workspace domains, the simulator). Overrides `region` for routing. */
-  baseUrl?: string;
-  /** An injected dispatcher (the caller keeps ownership). */
-  dispatcher?: Dispatcher;
-  /** A proxy URL (VS Code `http.proxy`); ignored when `dispatcher` is given. */
-  proxyUrl?: string;
-  /** Honour HTTPS_PROXY / NO_PROXY (the CLI); ignored when `dispatcher` or `proxyUrl` is given. */
-  useEnvProxy?: boolean;
-  timeouts?: Partial<Timeouts>;
-  retry?: Partial<RetryPolicy>;
-  logger?: Logger;
-  /** Injected time source (tests). */
-  clock?: Clock;
-  /** `X-DashScope-WorkSpace` for RAM sub-account keys (§1.3). */
-  workspace?: string;
-  userAgent?: string;
-  /** Called before every automatic retry of any call. */
-  onRetry?: (event: RetryEvent) => void;
-  /** The shortest wait before any retry (an account-wide pause after a 429); see TransportOptions. */
-  retryFloorMs?: () => number;
-  /** Paces task queries; default one {@link QueryRateLimiter} per client. Pass one shared limiter when several clients use one account. */
-  limiter?: TaskQueryLimiter;
-  /** Poll schedule tuning: `durationScale` multiplies every model's typical duration (simulator with scaled timing). */
-  poll?: { durationScale?: number; minIntervalMs?: number; maxIntervalMs?: number };
-}
-
-/** Progress of a {@link DashScopeClient.generate} call, for status bars and the CLI. */
-export type ProgressEvent =
-  | { type: 'upload'; index: number; name: string; bytes: number; phase: UploadEvent['phase'] }
-  | { type: 'request'; model: string; mode: Route['mode']; endpoint: string }
-  | { type: 'submitted'; taskId: string; requestId?: string }
-  | { type: 'status'; taskId: string; status: string; elapsedMs: number; queries: number; nextQueryInMs?: number }
-  | { type: 'retry'; attempt: number; maxRetries: number; delayMs: number; code: string; message: string }
-  | { type: 'delta'; delta: StreamDelta };
-
-/** Per-call options. */
-export interface CallOptions {
-  signal?: AbortSignal;
-  onProgress?: (event: ProgressEvent) => void;
-}
-
-/** Options of {@link DashScopeClient.generate}. */
-export interface GenerateOptions extends CallOptions {
-  /** Use the model's async task variant (qwen-image-plus, qwen-image, wan2.6-t2i, wan2.6-image), e.g. so the job survives a reload. */
-  async?: boolean;
-  /** Stop waiting for an async task after this long (`WaitTaskTimeout`); default no limit. */
-  waitTimeoutMs?: number;
-  /** Called once an async task is submitted, with what is needed to resume it later. */
-  onSubmitted?: (task: SubmittedTask) => void;
-  /** Upload local images even where a data: URI would do. */
-  forceUpload?: boolean;
-}
-
-/** A submitted async task: enough to wait for it now or resume it within 24 h. */
-export interface SubmittedTask {
-  taskId: string;
-  /** Catalog id of the model. */
-  model: string;
-  status: string;
-  requestId?: string;
-  /** Local epoch ms of the submit. */
-  submittedAt: number;
-}
-
-/** Options of {@link DashScopeClient.waitForTask}. */
-export interface WaitForTaskOptions extends CallOptions {
-  timeoutMs?: number;
-  /** Local epoch ms of the submit, if known (improves the schedule). */
-  submittedAt?: number;
-  /** The original request, if known: fills seeds and sizes into the result. */
-  request?: GenerationRequest;
-  onStatus?: (event: TaskStatusEvent) => void;
-}
-
-/** Describes a retry for humans: "rate limited, retrying in 4 s (attempt 1 of 3)". */
-export function describeRetry(e: Pick<RetryEvent, 'attempt' | 'maxRetries' | 'delayMs' | 'error'>): string {
-  const why = e.error.httpStatus === 429 || e.error.code.startsWith('Throttling')
-    ? 'rate limited'
-    : e.error.code === CLIENT_ERROR_CODES.network
-      ? 'connection failed'
-      : e.error.code === CLIENT_ERROR_CODES.timeout
-        ? 'timed out'
-        : `service error ${e.error.httpStatus ?? e.error.code}`;
-  const secs = Math.max(1, Math.round(e.delayMs / 1000));
-  return `${why}, retrying in ${secs} s (attempt ${e.attempt} of ${e.maxRetries})`;
-}
+export { describeRetry } from './retry.js';
+export type { CallOptions, DashScopeClientOptions, GenerateOptions, ProgressEvent, SubmittedTask, WaitForTaskOptions } from './clientOptions.js';
 
 /** The DashScope image client. */
 export class DashScopeClient {
@@ -149,6 +51,7 @@ export class DashScopeClient {
       userAgent: options.userAgent,
       workspace: options.workspace,
       onRetry: options.onRetry,
+      ...(options.onWait ? { onWait: options.onWait } : {}),
       ...(options.retryFloorMs ? { retryFloorMs: options.retryFloorMs } : {}),
     });
     this.logger = this.transport.logger;
@@ -196,7 +99,7 @@ export class DashScopeClient {
         json: body,
         headers: images.ossResolve ? { 'x-dashscope-ossresourceresolve': 'enable' } : {},
         signal: options.signal,
-        onRetry: this.retryReporter(options),
+        ...this.callHooks(options, v.spec),
         label: `generate ${v.spec.id}`,
       });
       const parsed = ResponseEnvelopeSchema.safeParse(res.body);
@@ -338,7 +241,7 @@ export class DashScopeClient {
   }
 
   private async submitValidated(v: ValidatedRequest, route: Route, body: unknown, ossResolve: boolean, options: CallOptions): Promise<SubmittedTask> {
-    const snap = await submitTask(this.transport, route.path, body, { ossResolve, signal: options.signal, onRetry: this.retryReporter(options) });
+    const snap = await submitTask(this.transport, route.path, body, { ossResolve, signal: options.signal, ...this.callHooks(options, v.spec) });
     const task: SubmittedTask = { taskId: snap.taskId, model: v.spec.id, status: snap.status, submittedAt: this.transport.clock.now() };
     if (snap.requestId) task.requestId = snap.requestId;
     options.onProgress?.({ type: 'submitted', taskId: task.taskId, ...(task.requestId ? { requestId: task.requestId } : {}) });
@@ -350,7 +253,7 @@ export class DashScopeClient {
     // §3.1: SSE needs the header AND parameters.stream=true (the latter comes from the catalog).
     const headers: Record<string, string> = { 'x-dashscope-sse': 'enable', accept: 'text/event-stream' };
     if (ossResolve) headers['x-dashscope-ossresourceresolve'] = 'enable';
-    const res = await this.transport.open({ method: 'POST', path: route.path, json: body, headers, signal: options.signal, onRetry: this.retryReporter(options), label: `stream ${v.spec.id}` });
+    const res = await this.transport.open({ method: 'POST', path: route.path, json: body, headers, signal: options.signal, ...this.callHooks(options, v.spec), label: `stream ${v.spec.id}` });
     const contentType = String(res.headers['content-type'] ?? '');
     let events: AsyncIterable<SseEvent>;
     if (contentType.includes('event-stream') || contentType === '') {
@@ -394,6 +297,27 @@ export class DashScopeClient {
     const onProgress = options.onProgress;
     if (!onProgress) return undefined;
     return (e) => onProgress({ type: 'retry', attempt: e.attempt, maxRetries: e.maxRetries, delayMs: e.delayMs, code: e.error.code, message: describeRetry(e) });
+  }
+
+  /**
+   * Progress hooks of a call that sends to `spec`: retries, the countdown of their waits, and the
+   * model's published submit window (N§4: qwen-image-max, qwen-image-edit-max), which a 429 then
+   * waits out. An assumed window is only the job manager's pacing: waiting a minute after every
+   * 429 of a model whose limit may well be per second would stall it for nothing.
+   */
+  private callHooks(options: CallOptions, spec: ModelSpec): { onRetry?: (e: RetryEvent) => void; onWait?: (e: WaitEvent) => void; rateWindow?: RateWindow } {
+    const limits = spec.rateLimits;
+    const rateWindow = limits.requestsPerMinute !== undefined && !limits.assumed ? { model: spec.model, requests: limits.requestsPerMinute, windowMs: 60_000 } : undefined;
+    const onProgress = options.onProgress;
+    return {
+      ...(rateWindow ? { rateWindow } : {}),
+      ...(onProgress
+        ? {
+            onRetry: this.retryReporter(options),
+            onWait: (e: WaitEvent) => onProgress({ type: 'wait', remainingMs: e.remainingMs, code: e.retry.error.code, ...(e.retry.rateWindow ? { rateWindow: e.retry.rateWindow } : {}) }),
+          }
+        : {}),
+    };
   }
 }
 

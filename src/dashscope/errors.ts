@@ -209,7 +209,7 @@ export function hintOf(code: string, message = '', httpStatus?: number): Hint {
     return l10nKey('The Alibaba Cloud account has an overdue bill; settle it in the billing console.');
   }
   if (code.startsWith('Throttling') || /^limit_/.test(code) || code === 'LimitRequests') {
-    return l10nKey('Rate limited by DashScope: slowing down and retrying; if it persists, send fewer requests at once.');
+    return l10nKey('DashScope refused this request for its rate limit and it was given up: wait a minute before running it again, or send fewer requests at once.');
   }
   switch (code) {
     case 'Arrearage':

@@ -73,10 +73,13 @@ export {
   createDispatcher,
   silentLogger,
   systemClock,
+  RATE_WINDOW_SLACK_MS,
   type Clock,
   type DispatcherOptions,
   type Logger,
+  type RateWindow,
   type RetryEvent,
+  type WaitEvent,
   type RetryPolicy,
   type Timeouts,
 } from './transport.js';

@@ -21,7 +21,7 @@ import {
   type TaskResponse,
   type TaskSnapshot,
 } from './schemas.js';
-import { abortReason, type Clock, type RetryEvent, type Transport } from './transport.js';
+import { abortReason, type CallOptions, type Clock, type RetryEvent, type Transport } from './transport.js';
 
 /** Inputs of {@link nextPollDelay}. All times are ms since the task was submitted. */
 export interface PollState {
@@ -217,11 +217,12 @@ export async function submitTask(
   transport: Transport,
   path: string,
   body: unknown,
-  options: { ossResolve?: boolean; signal?: AbortSignal; onRetry?: (e: RetryEvent) => void } = {},
+  options: { ossResolve?: boolean; signal?: AbortSignal } & Pick<CallOptions, 'onRetry' | 'onWait' | 'rateWindow'> = {},
 ): Promise<TaskSnapshot> {
   const headers: Record<string, string> = { 'x-dashscope-async': 'enable' };
   if (options.ossResolve) headers['x-dashscope-ossresourceresolve'] = 'enable';
-  const res = await transport.json({ method: 'POST', path, json: body, headers, signal: options.signal, onRetry: options.onRetry, label: 'submit task' });
+  const { signal, onRetry, onWait, rateWindow } = options;
+  const res = await transport.json({ method: 'POST', path, json: body, headers, signal, onRetry, onWait, rateWindow, label: 'submit task' });
   return taskSnapshotOf(parseTaskResponse(res.body, res.requestId));
 }
 

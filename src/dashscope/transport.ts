@@ -1,7 +1,7 @@
 /**
  * HTTP transport on undici: an injected `Dispatcher` (never the global one), timeouts, an
- * AbortSignal on every call, DashScope headers, and bounded retries with exponential backoff and
- * full jitter that honour `Retry-After`.
+ * AbortSignal on every call, DashScope headers, and bounded retries (how long each waits:
+ * retry.ts — backoff, `Retry-After`, or a model's rate window).
  *
  * What is retried (§1.6, §6): 408/429/500/502/503/504 and connection failures, but only while no
  * response body was consumed: a POST whose 200 body broke mid-way may already have generated (and
@@ -30,7 +30,22 @@ export function undici(): typeof Undici {
 }
 import { REGION_BASE_URLS, type Region } from './catalog.js';
 import { CLIENT_ERROR_CODES, DashScopeError, errorFromEnvelope, isAbortError, networkError, redactSecrets } from './errors.js';
+import { abortReason, DEFAULT_RETRY, parseRetryAfter, retryDelay, systemClock, waitOut, type Clock, type RateWindow, type RetryEvent, type RetryPolicy, type WaitEvent } from './retry.js';
 import { stripBom } from './schemas.js';
+
+export {
+  abortReason,
+  backoffDelay,
+  DEFAULT_RETRY,
+  parseRetryAfter,
+  RATE_WINDOW_SLACK_MS,
+  systemClock,
+  type Clock,
+  type RateWindow,
+  type RetryEvent,
+  type RetryPolicy,
+  type WaitEvent,
+} from './retry.js';
 
 /** Where log lines go. Never receives the API key or whole base64 payloads. */
 export interface Logger {
@@ -43,52 +58,6 @@ export interface Logger {
 /** A logger that drops everything. */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** Time source and sleep; tests inject a fake one. `sleep` rejects with the signal's reason on abort. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-/** The real clock. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortReason(signal));
-        return;
-      }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(abortReason(signal!));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
-
-/** The reason an aborted signal carries (a DOMException AbortError unless the caller gave one). */
-export function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
-}
-
-/** Retry policy; defaults: 3 retries, 500 ms base, 8 s cap, honour Retry-After up to 60 s. */
-export interface RetryPolicy {
-  maxRetries: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A `Retry-After` longer than this is not waited for: the error is thrown with the hint instead. */
-  maxRetryAfterMs: number;
-  /** Random source in [0, 1) for the jitter (tests make it deterministic). */
-  random: () => number;
-}
-
-/** Default {@link RetryPolicy}. */
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000, random: Math.random };
-
 /** Timeouts in ms. headers: sync generations take up to ~300 s on the service (`x-dashscope-timeout: 298`, §1.4). */
 export interface Timeouts {
   connectMs: number;
@@ -99,18 +68,6 @@ export interface Timeouts {
 
 /** Default {@link Timeouts}. */
 export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 15_000, headersMs: 300_000, bodyMs: 300_000 };
-
-/** Reported before each retry so the UI can say "rate limited, retrying in 4 s". */
-export interface RetryEvent {
-  /** 1 for the first retry. */
-  attempt: number;
-  maxRetries: number;
-  delayMs: number;
-  error: DashScopeError;
-  method: string;
-  /** Path (or host) of the request, never with credentials. */
-  target: string;
-}
 
 /** Options of {@link createDispatcher}. */
 export interface DispatcherOptions {
@@ -152,6 +109,8 @@ export interface TransportOptions {
   /** Optional DashScope workspace (`X-DashScope-WorkSpace`, §1.3). */
   workspace?: string;
   onRetry?: (event: RetryEvent) => void;
+  /** Called as every retry's wait runs down (see {@link waitOut}). */
+  onWait?: (event: WaitEvent) => void;
   /**
    * The shortest wait before any retry, asked after `onRetry` ran: an account-wide pause (a 429
    * slows the whole account, src/jobs/limits.ts) so a retry does not hit the same limit again.
@@ -174,6 +133,9 @@ export interface CallOptions {
   /** Overrides the retry policy for this call (e.g. `{maxRetries: 0}`). */
   retry?: Partial<RetryPolicy>;
   onRetry?: (event: RetryEvent) => void;
+  onWait?: (event: WaitEvent) => void;
+  /** The submit window of the model this call sends to, where the catalog has one: a 429 without Retry-After waits it out. */
+  rateWindow?: RateWindow;
   /** Short name for logs ("submit", "query task"). */
   label?: string;
 }
@@ -193,23 +155,6 @@ export interface StreamResponse {
   /** Decoded (gunzipped if needed) body. Destroy it to stop reading. */
   body: Readable;
   requestId: string | undefined;
-}
-
-/** Parses `Retry-After`: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  const trimmed = v.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
-}
-
-/** Backoff delay of retry `attempt` (1-based): full jitter over an exponential cap. */
-export function backoffDelay(attempt: number, policy: RetryPolicy): number {
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(policy.random() * cap);
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -244,6 +189,7 @@ export class Transport {
   private readonly userAgent: string;
   private readonly workspace: string | undefined;
   private readonly onRetry: ((e: RetryEvent) => void) | undefined;
+  private readonly onWait: ((e: WaitEvent) => void) | undefined;
   private readonly retryFloorMs: (() => number) | undefined;
 
   constructor(options: TransportOptions) {
@@ -257,6 +203,7 @@ export class Transport {
     this.userAgent = options.userAgent ?? `bailian-image-studio/0.1 (node/${process.versions.node}; ${process.platform})`;
     this.workspace = options.workspace;
     this.onRetry = options.onRetry;
+    this.onWait = options.onWait;
     this.retryFloorMs = options.retryFloorMs;
   }
 
@@ -367,8 +314,8 @@ export class Transport {
           throw error;
         }
         attempt++;
-        const delayMs = error.retryAfterMs ?? backoffDelay(attempt, policy);
-        const event: RetryEvent = { attempt, maxRetries: policy.maxRetries, delayMs, error, method: call.method, target };
+        const { delayMs, rateWindow } = retryDelay(error, attempt, policy, call.rateWindow);
+        const event: RetryEvent = { attempt, maxRetries: policy.maxRetries, delayMs, error, method: call.method, target, ...(rateWindow ? { rateWindow } : {}) };
         this.logger.info(`${label}: ${error.code}, retry ${attempt}/${policy.maxRetries} in ${delayMs} ms`, {
           code: error.code,
           status: error.httpStatus,
@@ -377,7 +324,9 @@ export class Transport {
         });
         call.onRetry?.(event);
         this.onRetry?.(event);
-        await this.clock.sleep(Math.max(delayMs, this.retryFloorMs?.() ?? 0), call.signal);
+        const waits = [call.onWait, this.onWait].filter((f) => f !== undefined);
+        const onTick = waits.length ? (remainingMs: number) => waits.forEach((f) => f({ remainingMs, retry: event })) : undefined;
+        await waitOut(this.clock, Math.max(delayMs, this.retryFloorMs?.() ?? 0), call.signal, onTick);
       }
     }
   }

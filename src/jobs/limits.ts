@@ -12,12 +12,9 @@
  */
 import { abortReason, type Clock, type RetryEvent } from '../dashscope/transport.js';
 import { Emitter, type Event } from './events.js';
+import { RateScheduler, type RateRule } from './scheduler.js';
 
-/** At most `count` events in any window of `windowMs` (before the safety margin). */
-export interface RateRule {
-  count: number;
-  windowMs: number;
-}
+export type { RateRule } from './scheduler.js';
 
 /**
  * A submit rate as the catalog states it: per second, or per minute for models that allow only a
@@ -128,127 +125,6 @@ export function submitRateOf(limits: ModelRateLimits): SubmitRate {
   if (limits.requestsPerSecond !== undefined) rate.perSecond = limits.requestsPerSecond;
   if (limits.requestsPerMinute !== undefined) rate.perMinute = limits.requestsPerMinute;
   return rate;
-}
-
-interface Bucket {
-  rules: RateRule[];
-  /** Release times, oldest first; only as many as the largest rule count. */
-  log: number[];
-}
-
-interface RateWaiter {
-  buckets: Bucket[];
-  resolve(): void;
-  reject(reason: unknown): void;
-  detach(): void;
-}
-
-/**
- * Releases waiters in FIFO order as soon as every bucket they need allows it and the account is
- * not paused. One pump loop sleeps until the earliest time anybody may go; a waiter blocked on
- * its own model does not hold back waiters of other models (no head-of-line blocking), while
- * waiters with the same buckets keep their order.
- */
-class RateScheduler {
-  private readonly buckets = new Map<string, Bucket>();
-  private waiters: RateWaiter[] = [];
-  private pumping = false;
-  private wake: AbortController | undefined;
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly margin: number,
-    private readonly pausedUntil: () => number,
-  ) {}
-
-  /** Waits until one event in each of `needs` is allowed, and records it in all of them. */
-  acquire(needs: ReadonlyArray<{ key: string; rules: RateRule[] }>, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const buckets = needs.filter((n) => n.rules.length > 0).map((n) => this.bucket(n.key, n.rules));
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(abortReason(signal!));
-        this.poke();
-      };
-      const waiter: RateWaiter = {
-        buckets,
-        resolve,
-        reject,
-        detach: () => signal?.removeEventListener('abort', onAbort),
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-      this.poke();
-    });
-  }
-
-  private bucket(key: string, rules: RateRule[]): Bucket {
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = { rules, log: [] };
-      this.buckets.set(key, b);
-    }
-    // The latest figures win (a catalog update, or a caller that knows better).
-    b.rules = rules;
-    return b;
-  }
-
-  /** Starts the pump, or wakes it to look again (a new waiter may be allowed sooner). */
-  private poke(): void {
-    if (this.pumping) this.wake?.abort();
-    else void this.pump();
-  }
-
-  private earliest(w: RateWaiter): number {
-    let at = 0;
-    for (const b of w.buckets) {
-      for (const r of b.rules) {
-        if (b.log.length >= r.count) at = Math.max(at, b.log[b.log.length - r.count]! + r.windowMs * (1 + this.margin));
-      }
-    }
-    return at;
-  }
-
-  private release(w: RateWaiter, now: number): void {
-    for (const b of w.buckets) {
-      b.log.push(now);
-      const keep = Math.max(1, ...b.rules.map((r) => r.count));
-      if (b.log.length > keep) b.log.splice(0, b.log.length - keep);
-    }
-    this.waiters = this.waiters.filter((x) => x !== w);
-    w.detach();
-    w.resolve();
-  }
-
-  private async pump(): Promise<void> {
-    this.pumping = true;
-    try {
-      while (this.waiters.length > 0) {
-        const now = this.clock.now();
-        let next = this.pausedUntil();
-        if (next <= now) {
-          next = Infinity;
-          for (const w of [...this.waiters]) {
-            const at = this.earliest(w);
-            if (at <= now) this.release(w, now);
-            else next = Math.min(next, at);
-          }
-        }
-        if (this.waiters.length === 0) break;
-        if (next === Infinity) continue;
-        this.wake = new AbortController();
-        try {
-          await this.clock.sleep(next - now, this.wake.signal);
-        } catch {
-          // Woken early: look again.
-        }
-        this.wake = undefined;
-      }
-    } finally {
-      this.pumping = false;
-    }
-  }
 }
 
 interface SlotWaiter {
@@ -380,11 +256,16 @@ export class AccountLimits implements QueryLimiter {
   }
 
   /**
-   * Feed for the client's `onRetry`: a 429 pauses the account (see {@link penalize}); other
+   * Feed for the client's `onRetry`: a 429 pauses the account (see {@link penalize}) and, when it
+   * was a model's full window, holds that model's submits until the window reopens; other
    * retries (503, resets) are one request's trouble and change nothing here.
    */
   observeRetry(event: RetryEvent): void {
-    if (event.error.httpStatus === 429) this.penalize(event.error.retryAfterMs);
+    if (event.error.httpStatus !== 429) return;
+    this.penalize(event.error.retryAfterMs);
+    // A model's window is full (its own 429, e.g. 2 a minute used by another process): its
+    // submits wait for the window with the retry, the rest of the account only for the pause.
+    if (event.rateWindow) this.scheduler.hold(`submit:${event.rateWindow.model}`, this.clock.now() + event.delayMs);
   }
 
   /** How long the account is still paused, in ms (0 when it is not). */

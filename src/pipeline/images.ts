@@ -31,6 +31,9 @@ import {
   type ValidatedRequest,
 } from '../dashscope/index.js';
 import { DEFAULT_NAME_TEMPLATE, renderName } from './naming.js';
+import { jobProgressOf, type JobProgress } from './progress.js';
+
+export { jobProgressOf, type JobProgress } from './progress.js';
 import { buildProvenance, embedProvenance, provenanceParameters } from './provenance.js';
 
 /** One file for a saver to write: a relative stem (may contain `/`), an extension, the bytes. */
@@ -52,17 +55,6 @@ export interface SavedFileRef {
 export interface ImageSaver<T extends SavedFileRef = SavedFileRef> {
   save(file: OutputFile): Promise<T>;
 }
-
-/** Progress of a job, in the order it happens; the host turns it into localized text. */
-export type JobProgress =
-  | { readonly kind: 'upload'; readonly name: string; readonly bytes: number }
-  | { readonly kind: 'request'; readonly model: string; readonly mode: 'sync' | 'stream' | 'async' }
-  | { readonly kind: 'submitted'; readonly taskId: string }
-  | { readonly kind: 'task'; readonly taskId: string; readonly status: string; readonly elapsedMs: number }
-  | { readonly kind: 'retry'; readonly message: string }
-  | { readonly kind: 'download'; readonly done: number; readonly total: number }
-  | { readonly kind: 'save'; readonly done: number; readonly total: number }
-  | { readonly kind: 'cancelTask'; readonly taskId: string; readonly outcome: 'cancelled' | 'started' | 'failed' };
 
 /** Names the files of one image (the default: the name template). */
 export type NameImage = (image: { index: number; seed?: number | undefined; model: string; date: Date; prompt?: string | undefined }) => string;
@@ -390,22 +382,6 @@ async function saveOrRescue<T extends SavedFileRef>(options: Pick<ImageJobOption
     const rescued = options.rescue ? await options.rescue(file, error).catch(() => undefined) : undefined;
     if (rescued) return { file: rescued, rescued: true };
     throw error;
-  }
-}
-
-/** The client's progress as job progress (what the UI shows). */
-export function jobProgressOf(event: ProgressEvent): JobProgress | undefined {
-  switch (event.type) {
-    case 'upload':
-      return event.phase === 'upload' ? { kind: 'upload', name: event.name, bytes: event.bytes } : undefined;
-    case 'request':
-      return { kind: 'request', model: event.model, mode: event.mode };
-    case 'status':
-      return { kind: 'task', taskId: event.taskId, status: event.status, elapsedMs: event.elapsedMs };
-    case 'retry':
-      return { kind: 'retry', message: event.message };
-    default:
-      return undefined;
   }
 }
 

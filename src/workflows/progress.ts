@@ -19,6 +19,8 @@ export function describeProgress(event: JobProgress): string {
       return vscode.l10n.t('Task {0}…', event.status);
     case 'retry':
       return vscode.l10n.t('Retrying: {0}', event.message);
+    case 'rateWait':
+      return vscode.l10n.t('Waiting for the rate limit ({0} s): {1} allows only a few requests a minute…', event.seconds, event.model);
     case 'download':
       return vscode.l10n.t('Downloading images ({0}/{1})…', event.done, event.total);
     case 'save':

@@ -9,6 +9,10 @@
  * - `status`: 500 `InternalError` / 503 `ModelUnavailable` (or the given code/message).
  * - `throttle`: 429 `Throttling.RateQuota`, with a `Retry-After: <retryAfter>` header when set.
  * - `resetBeforeHeaders`: the socket is destroyed before any response byte.
+ *   `status` and `resetBeforeHeaders` strike before the request is looked at, unless `counted`:
+ *   then the submit (or sync call) is first counted against the model's rate window, as a
+ *   gateway that counts before the model fails would do (sim choice, unconfirmed), so a retry
+ *   meets a window with one call less left.
  * - `resetMidBody`: headers and about half of the (uncompressed) body are sent, then the socket is destroyed.
  * - `resetMidStream`: an SSE stream is cut after `afterEvents` events (a JSON body: like resetMidBody).
  * - `malformedJson`: HTTP 200 with a truncated, unparseable JSON body (or SSE `data:` line).
@@ -18,6 +22,8 @@
  * - `slowDownload`: the result host serves images at `bytesPerSecond` while the rule is active
  *   (not request-matched; removing the rule or `clear()` restores full speed).
  */
+import { MSG, SimError } from './errors.js';
+
 export interface FaultMatch {
   model?: string;
   path?: string | RegExp;
@@ -28,9 +34,9 @@ export interface FaultMatch {
 
 export type FaultAction =
   | { kind: 'delay'; ms: number }
-  | { kind: 'status'; status: 500 | 503; code?: string; message?: string }
+  | { kind: 'status'; status: 500 | 503; code?: string; message?: string; counted?: boolean }
   | { kind: 'throttle'; retryAfter?: number }
-  | { kind: 'resetBeforeHeaders' }
+  | { kind: 'resetBeforeHeaders'; counted?: boolean }
   | { kind: 'resetMidBody' }
   | { kind: 'resetMidStream'; afterEvents: number }
   | { kind: 'malformedJson' }
@@ -97,4 +103,10 @@ export class FaultStore {
     const slow = this.entries.filter((e) => e.rule.kind === 'slowDownload').map((e) => (e.rule as { bytesPerSecond: number }).bytesPerSecond);
     this.onSlowDownload(slow.length ? Math.min(...slow) : undefined);
   }
+}
+
+/** The answer of a `status` fault: 500 InternalError or 503 ModelUnavailable unless the rule names its own. */
+export function faultStatusError(r: Extract<FaultRule, { kind: 'status' }>): SimError {
+  const code = r.code ?? (r.status === 503 ? 'ModelUnavailable' : 'InternalError');
+  return new SimError(r.status, code, r.message ?? (r.status === 503 ? MSG.modelUnavailable : MSG.internalError));
 }

@@ -23,7 +23,7 @@ import { KeyRegistry } from './auth.js';
 import { realClock, type SimClock } from './clock.js';
 import type { Region } from './models.js';
 import { FaultStore, type FaultRule } from './faults.js';
-import { RateLimiter } from './ratelimit.js';
+import { RateLimiter, type LimiterClock } from './ratelimit.js';
 import { API_PREFIX, createHandler, type SimCore, type TimingConfig } from './server.js';
 import { TaskStore, type TaskRecord } from './tasks.js';
 
@@ -58,6 +58,8 @@ export interface SimulatorOptions {
   modelAccess?: Record<string, boolean>;
   /** Default true. */
   rateLimits?: boolean;
+  /** The clock the rate limiter counts its windows on (default the wall clock); tests drive a fake one. */
+  rateLimitClock?: LimiterClock;
   /** Request log lines (method, path, status, time, masked key). Default: silent. */
   log?: (line: string) => void;
   /**
@@ -110,7 +112,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const assets = await startAssetHosts({ resultTtlMs: opts.resultTtlMs, host: '127.0.0.1', clock });
   const keys = new KeyRegistry(opts.keys ?? {});
   const tasks = new TaskStore(opts.taskRetentionMs, clock);
-  const limiter = new RateLimiter(opts.rateLimits ?? true);
+  // The limiter counts its windows on the simulator's clock unless a test gives it its own.
+  const limiter = new RateLimiter(opts.rateLimits ?? true, opts.rateLimitClock ?? clock);
   const faults = new FaultStore((bps) => assets.setResultThrottle(bps));
   const access = new Map<string, boolean>(Object.entries(opts.modelAccess ?? {}));
   for (const f of opts.faults ?? []) faults.add(f);

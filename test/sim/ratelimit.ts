@@ -12,15 +12,30 @@
  */
 import { MSG, SimError } from './errors.js';
 
+/** What the limiter reads the time from; tests pass a fake one so a window passes without waiting. */
+export interface LimiterClock {
+  now(): number;
+}
+
+const wallClock: LimiterClock = { now: () => Date.now() };
+
 export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
   private readonly inFlight = new Map<string, number>();
 
-  constructor(public enabled: boolean) {}
+  constructor(
+    public enabled: boolean,
+    private readonly clock: LimiterClock = wallClock,
+  ) {}
 
-  /** Records one request under `bucket` or throws 429 when `limit` were already seen in the last `windowMs`. */
-  take(bucket: string, limit: number, windowMs = 1000, now = Date.now()): void {
+  /**
+   * Records one request under `bucket` or throws 429 when `limit` were already seen in the last
+   * `windowMs`. The 429 carries no Retry-After: the reference documents none for rate limits
+   * (API §1.6, §8), so a client has to know the window itself.
+   */
+  take(bucket: string, limit: number, windowMs = 1000): void {
     if (!this.enabled) return;
+    const now = this.clock.now();
     const list = (this.hits.get(bucket) ?? []).filter((t) => now - t < windowMs);
     if (list.length >= limit) {
       this.hits.set(bucket, list);

@@ -20,7 +20,7 @@ import { renderTranslation } from './assets/render.js';
 import type { Caller, KeyRegistry } from './auth.js';
 import type { SimClock } from './clock.js';
 import { MSG, SimError, invalidParameter } from './errors.js';
-import type { FaultRule, FaultStore } from './faults.js';
+import { faultStatusError, type FaultRule, type FaultStore } from './faults.js';
 import { DATA_URI_MAX_BYTES, DEFAULT_TASK_QUERY_RPS, ENDPOINT_PATHS, SEED_MAX, UPLOAD_POLICY_RPS, findSimModel, type EndpointKey, type Region, type SimModel } from './models.js';
 import { rateQuotaError, type RateLimiter } from './ratelimit.js';
 import { choicesOutcome, interleaveOutcome, qwen3Body, qwenSyncBody, resultsOutcome, wanSyncBody, zImageSyncBody, type Json } from './responses.js';
@@ -74,7 +74,7 @@ class Exchange {
   private sseStarted = false;
   private sseId = 0;
   readonly abort = new AbortController();
-  fault: { midBody?: boolean; midStreamAfter?: number; malformed?: boolean } = {};
+  fault: { midBody?: boolean; midStreamAfter?: number; malformed?: boolean; afterCount?: Extract<FaultRule, { kind: 'status' | 'resetBeforeHeaders' }> } = {};
   extraHeaders: Record<string, string> = {};
   status = 0;
 
@@ -254,14 +254,16 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     const taskFail = rules.find((r) => r.kind === 'taskFail') as Extract<FaultRule, { kind: 'taskFail' }> | undefined;
     for (const r of rules) if (r.kind === 'delay') await core.clock.sleep(r.ms);
     for (const r of rules) {
+      if ((r.kind === 'status' || r.kind === 'resetBeforeHeaders') && r.counted) {
+        ex.fault.afterCount = r;
+        continue;
+      }
       if (r.kind === 'resetBeforeHeaders') {
         req.socket.destroy();
         return;
       }
       if (r.kind === 'status') {
-        const code = r.code ?? (r.status === 503 ? 'ModelUnavailable' : 'InternalError');
-        const message = r.message ?? (r.status === 503 ? MSG.modelUnavailable : MSG.internalError);
-        ex.error(new SimError(r.status, code, message));
+        ex.error(faultStatusError(r));
         return;
       }
       if (r.kind === 'throttle') {
@@ -355,8 +357,16 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
   }
 
   /** One submit / sync call against the model's `requests` per `windowMs`. */
-  function takeSubmit(spec: SimModel, caller: Caller): void {
+  function takeSubmit(ex: Exchange, spec: SimModel, caller: Caller): void {
     core.limiter.take(`${caller.accountId}|${spec.model}|rps`, spec.rateLimits.requests, spec.rateLimits.windowMs);
+    const f = ex.fault.afterCount;
+    if (!f) return;
+    // A `counted` fault (faults.ts) strikes once the call has used its place in the window.
+    if (f.kind === 'resetBeforeHeaders') {
+      ex.req.socket.destroy();
+      throw new SimError(500, 'InternalError', MSG.internalError);
+    }
+    throw faultStatusError(f);
   }
 
   /**
@@ -381,7 +391,7 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     checkAccess(spec, caller);
     const release = core.limiter.acquire(`${caller.accountId}|${spec.model}|inflight`, spec.rateLimits.syncConcurrent);
     try {
-      takeSubmit(spec, caller);
+      takeSubmit(ex, spec, caller);
       const job = validateMessages(spec, env.input, env.parameters, { sse, asyncCall: false });
       const imgs = await resolveImages(job, spec, caller, req);
       checkBboxBounds(job, imgs);
@@ -466,7 +476,7 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     const spec = selectSpec(env.model, endpoint, region, env.parameters);
     checkAccess(spec, caller);
     core.limiter.checkConcurrent(core.tasks.active(caller.accountId, spec.model), spec.rateLimits.asyncConcurrent);
-    takeSubmit(spec, caller);
+    takeSubmit(ex, spec, caller);
 
     let total = 1;
     let family: 'results' | 'choices' | 'image_url';

@@ -191,7 +191,7 @@ describe('errors', () => {
   test('hints per code', () => {
     assert.match(hintFor('InvalidApiKey', 'Invalid API-key provided.'), /keys of Beijing, Singapore and US \(Virginia\) are not interchangeable/);
     assert.match(hintFor('InvalidApiKey', 'No API-key provided.'), /Set a DashScope API key/);
-    assert.match(hintFor('Throttling.RateQuota'), /Rate limited/);
+    assert.match(hintFor('Throttling.RateQuota'), /refused this request for its rate limit and it was given up: wait a minute/);
     assert.match(hintFor('Arrearage'), /overdue/);
     assert.match(hintFor('DataInspectionFailed'), /moderation/);
     assert.match(hintFor('InvalidParameter', 'num_images_per_prompt must be 1'), /num_images_per_prompt must be 1/);

@@ -269,7 +269,9 @@ describe('retries against injected faults', () => {
     const progress: ProgressEvent[] = [];
     const r = await c.generate({ model: 'qwen-image', prompt: 'x' }, { onProgress: (e) => progress.push(e) });
     assert.equal(r.images.length, 1);
-    assert.deepEqual(clock.sleeps, [2000]);
+    // Cut at whole seconds, so the wait counts down (2 s, 1 s).
+    assert.deepEqual(clock.sleeps, [1000, 1000]);
+    assert.deepEqual(progress.flatMap((e) => (e.type === 'wait' ? [e.remainingMs] : [])), [2000, 1000]);
     const retry = progress.find((e) => e.type === 'retry') as Extract<ProgressEvent, { type: 'retry' }>;
     assert.equal(retry.code, 'Throttling.RateQuota');
     assert.equal(retry.message, 'rate limited, retrying in 2 s (attempt 1 of 3)');

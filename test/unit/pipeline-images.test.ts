@@ -436,5 +436,9 @@ describe('cancelPendingTask and jobProgressOf', () => {
     assert.deepEqual(jobProgressOf({ type: 'status', taskId: 't', status: 'RUNNING', elapsedMs: 5, queries: 1 }), { kind: 'task', taskId: 't', status: 'RUNNING', elapsedMs: 5 });
     assert.deepEqual(jobProgressOf({ type: 'upload', index: 0, phase: 'upload', name: 'a.png', bytes: 10 }), { kind: 'upload', name: 'a.png', bytes: 10 });
     assert.equal(jobProgressOf({ type: 'upload', index: 0, phase: 'done', name: 'a.png', bytes: 10 }), undefined);
+    // A rate window's wait counts down in whole seconds; a short backoff's wait is left to the retry line.
+    const window = { model: 'qwen-image-max', requests: 2, windowMs: 60_000 };
+    assert.deepEqual(jobProgressOf({ type: 'wait', remainingMs: 42_500, code: 'Throttling.RateQuota', rateWindow: window }), { kind: 'rateWait', model: 'qwen-image-max', seconds: 43 });
+    assert.equal(jobProgressOf({ type: 'wait', remainingMs: 2000, code: 'InternalError' }), undefined);
   });
 });
