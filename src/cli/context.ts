@@ -13,6 +13,7 @@ import type { ImageJobResult, ImageSaver, OutputFile, SavedFileRef } from '../pi
 import { nodeFileSystem, pathExists } from '../pipeline/nodeFs.js';
 import pkg from '../../package.json';
 import { bool, str, type Values } from './args.js';
+import { durationCachePath, fileDurationStore } from './durationCache.js';
 
 /** Exit codes (documented in `--help`). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -98,7 +99,7 @@ export function createClient(values: Values, io: Io): DashScopeClient {
     ...(baseUrl ? { baseUrl } : {}),
     useEnvProxy: Boolean(io.env.HTTPS_PROXY || io.env.https_proxy),
     userAgent: `${PROGRAM}/${pkg.version}`,
-    ...(Number.isFinite(scale) && scale > 0 && scale !== 1 ? { poll: { durationScale: scale } } : {}),
+    poll: { ...(Number.isFinite(scale) && scale > 0 && scale !== 1 ? { durationScale: scale } : {}), durations: fileDurationStore(durationCachePath(io.env)) },
     onRetry: (e) => {
       if (!quiet) io.err(describeRetry(e));
     },

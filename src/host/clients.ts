@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { ConfigKeys, ENV_API_KEY, type Region } from '../constants';
-import { DashScopeClient, DashScopeError, type DashScopeClientOptions, type Logger } from '../dashscope';
+import { DashScopeClient, DashScopeError, type DashScopeClientOptions, type DurationStore, type Logger } from '../dashscope';
 import type { AccountLimits } from '../jobs/limits';
 import type { Config, Settings } from './config';
 import { ActionableError } from './errors';
@@ -99,6 +99,8 @@ export class DashScopeClientProvider implements vscode.Disposable {
      * query budget, and its 429s slow every job down (the limits are per account, not per client).
      */
     private readonly limits?: AccountLimits,
+    /** What the account's tasks took, per model: the poll schedule learns from it and adds to it. */
+    private readonly durations?: DurationStore,
   ) {
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -195,6 +197,7 @@ export class DashScopeClientProvider implements vscode.Disposable {
       userAgent: this.userAgent,
       logger: logAdapter(this.log),
       ...(limits ? { limiter: limits, onRetry: (event) => limits.observeRetry(event), retryFloorMs: () => limits.pausedForMs() } : {}),
+      ...(this.durations ? { poll: { ...options.poll, durations: this.durations } } : {}),
     });
     // Never the key: only where the key came from and where requests go.
     this.log.info(`DashScope client for ${client.baseUrl} (region ${settings.region}, key from ${key.source}${options.proxyUrl ? ', via the http.proxy setting' : ''})`);
