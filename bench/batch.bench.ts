@@ -22,7 +22,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { DashScopeClient, getModel, type GenerationRequest } from '../src/dashscope/index';
+import { DashScopeClient, LearnedDurations, getModel, type GenerationRequest } from '../src/dashscope/index';
 import { DURATION_SIGMA } from '../src/dashscope/tasks';
 import { systemClock, type RetryEvent } from '../src/dashscope/transport';
 import { JobManager } from '../src/jobs/manager';
@@ -74,11 +74,13 @@ async function main(): Promise<void> {
 
     const jobs = new JobManager({ clock: systemClock });
     const retries: RetryEvent[] = [];
-    // As DashScopeClientProvider builds it: the manager's limits pace the queries and hear every retry.
+    // As DashScopeClientProvider builds it: the manager's limits pace the queries and hear every
+    // retry, and the schedule learns durations (from none: a fresh install) as the batch runs.
     const client = new DashScopeClient({
       apiKey: sim.key,
       baseUrl: sim.url,
       limiter: jobs.limits,
+      poll: { durations: new LearnedDurations() },
       onRetry: (event) => {
         retries.push(event);
         jobs.limits.observeRetry(event);

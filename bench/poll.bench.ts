@@ -18,14 +18,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
-import { Agent, type Dispatcher } from 'undici';
-import { DashScopeClient, getModel, sdkPollDelay, type GenerationRequest } from '../src/dashscope/index';
+import { DashScopeClient, getModel, sdkPollDelay } from '../src/dashscope/index';
 import { DURATION_SIGMA } from '../src/dashscope/tasks';
 import type { Clock } from '../src/dashscope/transport';
 import { SEED, figure, fmt, header, maxInWindow, mean, normal, pool, quantile, seededRandom, table } from './lib/figures';
+import { lagOf, recordingAgent, submitter, type LagRow, type LagSample } from './lib/poll-lag';
 import { scaledClock } from './lib/scaled-clock';
-import { startSimProcess, type SimProcess, type TaskReport } from './lib/sim-process';
+import { startSimProcess, type TaskReport } from './lib/sim-process';
 
 const MODELS = ['wan2.2-t2i-flash', 'wan2.5-t2i-preview', 'qwen-mt-image'] as const;
 type Model = (typeof MODELS)[number];
@@ -49,21 +48,6 @@ const TARGETS: Record<Model, { median: number; p90?: number }> = {
   'qwen-mt-image': { median: 0.6 },
 };
 
-/** A non-flat test sign for qwen-mt-image (a flat image means "no text"). */
-const SIGN = (() => {
-  const p = new PNG({ width: 320, height: 240, colorType: 2 });
-  for (let i = 0; i < p.data.length; i++) p.data[i] = i % 4 === 3 ? 255 : (i * 31) % 256;
-  return PNG.sync.write(p, { colorType: 2 });
-})();
-
-function requestOf(model: Model): GenerationRequest {
-  return model === 'qwen-mt-image'
-    ? { model, images: [{ kind: 'bytes', bytes: SIGN, name: 'sign.png' }], translation: { sourceLang: 'zh', targetLang: 'en' } }
-    : // A fixed seed: the simulator caches the rendered image, so no task's rendering stalls the
-      // simulator while other tasks' queries wait (that stall would count as lag, ×1/scale).
-      { model, prompt: 'a quiet harbour at dawn', n: 1, seed: 7 };
-}
-
 /** Durations per model, unscaled ms: typical × e^(σ·z). */
 function drawDurations(count: number): Record<Model, number[]> {
   const out = {} as Record<Model, number[]>;
@@ -73,19 +57,6 @@ function drawDurations(count: number): Record<Model, number[]> {
     out[model] = Array.from({ length: count }, () => Math.round(T * Math.exp(DURATION_SIGMA * normal(rand))));
   });
   return out;
-}
-
-/** Serializes "set the next task's duration, submit" so each task gets the duration meant for it. */
-function submitter(sim: SimProcess): (client: DashScopeClient, model: Model, durationMs: number) => Promise<{ taskId: string; submittedAt: number }> {
-  let chain: Promise<unknown> = Promise.resolve();
-  return (client, model, durationMs) => {
-    const run = chain.then(async () => {
-      await sim.setNextDuration(model, durationMs);
-      return client.submitTask(requestOf(model));
-    });
-    chain = run.catch(() => undefined);
-    return run;
-  };
 }
 
 /** Waits like an SDK: query at once, then sleep `delay(i)` between queries, until terminal. */
@@ -99,30 +70,18 @@ async function baselineWait(client: DashScopeClient, clock: Clock, taskId: strin
 
 const DELAYS: Record<Exclude<Schedule, 'ours'>, (i: number) => number> = { sdk: sdkPollDelay, fixed10: () => 10_000 };
 
-interface LagSample {
+interface ScheduleSample extends LagSample {
   model: Model;
   schedule: Schedule;
   durationMs: number;
-  taskId: string;
-  savedAt: number;
-  /** When the client sent each `GET /tasks/{id}` of this task (epoch ms), in order. */
-  sentAt: number[];
 }
 
-/** An undici Agent that notes when each task query leaves the client. */
-function recordingAgent(sentAt: number[]): Dispatcher {
-  return new Agent().compose((dispatch) => (opts, handler) => {
-    if (opts.method === 'GET' && /\/tasks\/[^/]+$/.test(opts.path)) sentAt.push(Date.now());
-    return dispatch(opts, handler);
-  });
-}
-
-async function lagRun(dir: string): Promise<{ samples: LagSample[]; reports: Record<string, TaskReport> }> {
+async function lagRun(dir: string): Promise<{ samples: ScheduleSample[]; reports: Record<string, TaskReport> }> {
   const sim = await startSimProcess({ scale: LAG_SCALE });
   try {
     const submit = submitter(sim);
     const durations = drawDurations(TASKS);
-    const jobs: (() => Promise<LagSample>)[] = [];
+    const jobs: (() => Promise<ScheduleSample>)[] = [];
     for (const model of MODELS) {
       durations[model].forEach((durationMs) => {
         for (const schedule of SCHEDULES) {
@@ -159,30 +118,6 @@ async function lagRun(dir: string): Promise<{ samples: LagSample[]; reports: Rec
   } finally {
     await sim.stop();
   }
-}
-
-interface LagRow {
-  lagS: number;
-  /** The real-time part: from the later of task end and the detecting query's send to the file saved. */
-  realS: number;
-  queries: number;
-  maxPerSecond: number;
-}
-
-/**
- * Lag (unscaled s) = the schedule's wait, from the task's end to the send of the query that saw
- * it (client time: ÷ scale), plus real time from there to the file saved (the query's round trip,
- * download, write — not scaled, so a stall of this machine counts once, not 1/scale times).
- */
-function lagOf(s: LagSample, r: TaskReport, scale: number): LagRow {
-  if (r.endMs === undefined) throw new Error(`task ${s.taskId} has no end`);
-  // The detecting query: the first to arrive after the end; queries of one task go one at a time, in order.
-  const k = r.queries.findIndex((t) => t >= r.endMs!);
-  if (k < 0 || s.sentAt.length !== r.queries.length) throw new Error(`task ${s.taskId}: ${s.sentAt.length} queries sent, ${r.queries.length} seen, detecting ${k}`);
-  const sent = s.sentAt[k]!;
-  const from = Math.max(sent, r.endMs);
-  const lagMs = Math.max(0, sent - r.endMs) / scale + (s.savedAt - from);
-  return { lagS: lagMs / 1000, realS: (s.savedAt - from) / 1000, queries: r.queries.length, maxPerSecond: maxInWindow(r.queries, 1000 * scale) };
 }
 
 async function budgetRun(): Promise<Record<Model, Record<'ours' | 'sdk', { accountMax: number; taskMax: number; queries: number }>>> {

@@ -23,6 +23,7 @@ import * as z from 'zod';
 import { JobManager, type JobInfo } from './jobs/manager';
 import { PersistedTaskStore, type NewPersistedTask, type PersistedTask } from './jobs/persisted';
 import { DashScopeClientProvider, SERVICE_REGIONS, TEST_OFFICIAL_ENDPOINTS_ENV, type ServiceRegion } from './host/clients';
+import { globalStateDurations } from './host/durations';
 import { Config } from './host/config';
 import { guarded } from './host/errors';
 import { createLog } from './host/log';
@@ -103,7 +104,8 @@ export function startExtension(context: vscode.ExtensionContext): Services {
   const version = (context.extension.packageJSON as { version?: string }).version ?? '0';
   // One manager, hence one set of account limits, for every run and every client of the window.
   const jobs = new JobManager({ clock: systemClock, onListenerError: (error) => log.warn('A job listener failed:', error) });
-  const clients = new DashScopeClientProvider(config, apiKeys, log, `bailian-image-studio/${version} vscode/${vscode.version}`, jobs.limits, officialEndpoints(context));
+  const durations = globalStateDurations(context.globalState, (error) => log.warn('Could not save the learned task durations:', error));
+  const clients = new DashScopeClientProvider(config, apiKeys, log, `bailian-image-studio/${version} vscode/${vscode.version}`, jobs.limits, durations, officialEndpoints(context));
   const history = new WorkspaceHistory();
   const store = new PersistedTaskStore(mementoStateFile(context.workspaceState), {
     onProblem: (problem) => {

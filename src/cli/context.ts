@@ -15,6 +15,7 @@ import pkg from '../../package.json';
 import { bool, str, type Values } from './args.js';
 import { ENV_API_KEY, POLL_SCALE_ENV } from '../constants.js';
 import { DEFAULT_OUT, PROGRAM, UsageError } from './usage.js';
+import { durationCachePath, fileDurationStore } from './durationCache.js';
 
 export { DEFAULT_OUT, EXIT, InterruptedError, PROGRAM, UsageError } from './usage.js';
 /** The key's environment variable: the CLI's only source of the key. */
@@ -85,7 +86,7 @@ export function createClient(values: Values, io: Io): DashScopeClient {
     useEnvProxy: Boolean(io.env.HTTPS_PROXY || io.env.https_proxy),
     ...(io.clock ? { clock: io.clock } : {}),
     userAgent: `${PROGRAM}/${pkg.version}`,
-    ...(Number.isFinite(scale) && scale > 0 && scale !== 1 ? { poll: { durationScale: scale } } : {}),
+    poll: { ...(Number.isFinite(scale) && scale > 0 && scale !== 1 ? { durationScale: scale } : {}), durations: fileDurationStore(durationCachePath(io.env)) },
     onRetry: (e) => {
       if (!quiet) io.err(describeRetry(e));
     },

@@ -9,6 +9,7 @@
 import { getModel, resolveModel, type ModelSpec, type Region } from './catalog.js';
 import { CLIENT_ERROR_CODES, DashScopeError } from './errors.js';
 import { downloadImage, type DownloadOptions, type DownloadedImage } from './download.js';
+import { learnedSchedule } from './durations.js';
 import { buildWireBody, routeOf, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests.js';
 import { ResponseEnvelopeSchema, normalizeResponse, type GenerationResult, type NormalizeContext, type TaskResponse, type TaskSnapshot } from './schemas.js';
 import { collectStream, readSseEvents, sseToDeltas, type SseEvent, type StreamDelta } from './stream.js';
@@ -154,10 +155,7 @@ export class DashScopeClient {
     return (await getTask(this.transport, taskId, { signal: options.signal, onRetry: this.retryReporter(options) })).snapshot;
   }
 
-  /**
-   * Queries a task once and, if it SUCCEEDED, normalizes its result (`undefined` otherwise). For
-   * `task status` style commands that should not wait.
-   */
+  /** Queries a task once and, if it SUCCEEDED, normalizes its result; for `task status` style commands that do not wait. */
   async getTaskResult(taskId: string, model: string, options: CallOptions & { request?: GenerationRequest } = {}): Promise<{ snapshot: TaskSnapshot; result?: GenerationResult }> {
     const { snapshot, response } = await getTask(this.transport, taskId, { signal: options.signal, onRetry: this.retryReporter(options) });
     if (snapshot.status !== 'SUCCEEDED') return { snapshot };
@@ -174,6 +172,7 @@ export class DashScopeClient {
       submittedAt: options.submittedAt,
       limiter: this.limiter,
       typicalDurationMs: spec.typicalDurationMs * scale,
+      ...learnedSchedule(this.pollTuning.durations, spec.id, scale),
       ...(this.pollTuning.minIntervalMs !== undefined ? { minIntervalMs: this.pollTuning.minIntervalMs } : {}),
       ...(this.pollTuning.maxIntervalMs !== undefined ? { maxIntervalMs: this.pollTuning.maxIntervalMs } : {}),
       onRetry: this.retryReporter(options),

@@ -3,6 +3,7 @@
  * options, and the progress events the extension and the CLI turn into text.
  */
 import type { Dispatcher } from 'undici';
+import type { DurationStore } from './durations.js';
 import type { Region } from './catalog.js';
 import type { GenerationRequest, Route } from './requests.js';
 import type { StreamDelta } from './stream.js';
@@ -41,7 +42,7 @@ export interface DashScopeClientOptions {
   /** Paces task queries; default one {@link QueryRateLimiter} per client. Pass one shared limiter when several clients use one account. */
   limiter?: TaskQueryLimiter;
   /** Poll schedule tuning: `durationScale` multiplies every model's typical duration (simulator with scaled timing). */
-  poll?: { durationScale?: number; minIntervalMs?: number; maxIntervalMs?: number };
+  poll?: { durationScale?: number; minIntervalMs?: number; maxIntervalMs?: number; durations?: DurationStore };
 }
 
 /** Progress of a {@link DashScopeClient.generate} call, for status bars and the CLI. */

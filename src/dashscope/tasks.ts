@@ -3,7 +3,8 @@
  *
  * The official SDKs sleep 1, 1, 2, 2, 2, 4, 4, 4, 5, 5 … s whatever the model (§6): a 6 s
  * wan2.2-t2i-flash task is found up to 4 s late, a 40 s task costs a dozen useless queries. Here
- * the schedule reads the model's `typicalDurationMs` and the reported state: sparse while the task
+ * the schedule reads the model's `typicalDurationMs`, the durations this account's tasks of the
+ * model took (durations.ts) and the reported state: sparse while the task
  * cannot be done yet, 2 queries/s across the window where its duration model says it probably
  * ends, backing off again if it runs long, and never above the model's
  * `rateLimits.queryPerSecond` (qwen-mt-image: 1/s, §8), across every wait of that model in the
@@ -21,7 +22,10 @@ import {
   type TaskResponse,
   type TaskSnapshot,
 } from './schemas.js';
+import { durationWindow, type DurationWindow } from './durations.js';
 import { abortReason, type CallOptions, type Clock, type RetryEvent, type Transport } from './transport.js';
+
+export { DURATION_SIGMA } from './durations.js';
 
 /** Inputs of {@link nextPollDelay}. All times are ms since the task was submitted. */
 export interface PollState {
@@ -37,24 +41,18 @@ export interface PollState {
   elapsedMs: number;
   /** Estimated time (since submit) at which the task started RUNNING, once seen. */
   runningSinceMs?: number;
+  /** The dense window from the learned durations ({@link durationWindow}); default: the prior's, from `typicalDurationMs`. */
+  window?: Pick<DurationWindow, 'startMs' | 'endMs'>;
 }
 
-/**
- * Spread of real task durations around the typical one: log-normal with this σ (a task takes
- * typical × e^(σ·z), z standard normal). 0.4 puts 80 % of tasks between 0.6× and 1.7× typical.
- */
-export const DURATION_SIGMA = 0.4;
-/** The dense window: from the 6.7th (z = −1.5) to the 99th (z = 2.33) percentile of the duration model. */
-const WINDOW_Z_LOW = -1.5;
-const WINDOW_Z_HIGH = 2.33;
 /** Part of the typical duration a task may spend PENDING before its queue counts as long. */
 const EXPECTED_QUEUE_FRACTION = 0.2;
 /** One task's own query rate: 2/s, so that 10 concurrent tasks stay within a 20/s account budget. */
 export const TASK_QUERY_FLOOR_MS = 500;
 
 /**
- * The wait before the next query, from a duration model: the task's duration is log-normal
- * around the typical one ({@link DURATION_SIGMA}).
+ * The wait before the next query, from a duration model: the prior is log-normal around the
+ * typical duration (σ 0.4), mixed with the durations learned for the model (durations.ts).
  * - Before the dense window (the 6.7th percentile): half of the time left until it, so the few
  *   early queries converge on the window without costing much.
  * - In the window (6.7th to 99th percentile, where 92 % of tasks end): every `minIntervalMs`
@@ -74,8 +72,7 @@ export function nextPollDelay(s: PollState): number {
   if (pending && s.elapsedMs > expectedQueue) return clamp(Math.max(expectedQueue, 0.25 * s.elapsedMs));
   const queueExtra = s.runningSinceMs !== undefined ? Math.max(0, s.runningSinceMs - expectedQueue) : 0;
   const t = s.elapsedMs - queueExtra;
-  const windowStart = T * Math.exp(WINDOW_Z_LOW * DURATION_SIGMA);
-  const windowEnd = T * Math.exp(WINDOW_Z_HIGH * DURATION_SIGMA);
+  const { startMs: windowStart, endMs: windowEnd } = s.window ?? durationWindow(T);
   if (t < windowStart) return clamp((windowStart - t) / 2);
   if (t <= windowEnd) return clamp(s.minIntervalMs);
   return clamp(s.minIntervalMs + 0.5 * (t - windowEnd));
@@ -194,6 +191,10 @@ export interface WaitOptions {
   limiter?: TaskQueryLimiter;
   /** Consecutive failed queries (after the transport's own retries) tolerated before giving up. */
   maxQueryFailures?: number;
+  /** Durations this account's tasks of the model took, in this wait's ms: they shape the dense window. */
+  learnedDurationsMs?: readonly number[];
+  /** Gets the duration of a task that SUCCEEDED (submit to end, ± half a poll gap); only when `submittedAt` was given. */
+  onDuration?: (durationMs: number) => void;
 }
 
 /**
@@ -277,6 +278,7 @@ export async function waitForTask(
   const minIntervalMs = Math.max(options.minIntervalMs ?? bounds.minIntervalMs, 1000 / spec.rateLimits.queryPerSecond);
   const maxIntervalMs = Math.max(minIntervalMs, options.maxIntervalMs ?? bounds.maxIntervalMs);
   const startedWaiting = clock.now();
+  const window = durationWindow(typical, options.learnedDurationsMs);
   let submittedAt = options.submittedAt;
   let status = 'PENDING';
   let lastQueryAt: number | undefined;
@@ -286,7 +288,7 @@ export async function waitForTask(
   const maxFailures = options.maxQueryFailures ?? 5;
 
   // A resumed task: query at once to learn its state; a fresh one: wait per the schedule first.
-  let delay = submittedAt === undefined ? 0 : nextPollDelay({ typicalDurationMs: typical, minIntervalMs, maxIntervalMs, status, elapsedMs: clock.now() - submittedAt });
+  let delay = submittedAt === undefined ? 0 : nextPollDelay({ typicalDurationMs: typical, minIntervalMs, maxIntervalMs, status, elapsedMs: clock.now() - submittedAt, window });
   for (;;) {
     if (options.timeoutMs !== undefined) {
       const left = startedWaiting + options.timeoutMs - clock.now();
@@ -327,11 +329,13 @@ export async function waitForTask(
       runningSince = (prev + now) / 2 - submittedAt;
     }
     status = snapshot.status;
+    // The end lies between the previous query and this one: learn the middle.
+    if (status === 'SUCCEEDED' && options.submittedAt !== undefined) options.onDuration?.(((lastQueryAt ?? submittedAt) + now) / 2 - submittedAt);
     lastQueryAt = now;
     const elapsedMs = now - submittedAt;
     const terminal = TERMINAL_TASK_STATUSES.has(status);
     if (!terminal) {
-      const state: Parameters<typeof nextPollDelay>[0] = { typicalDurationMs: typical, minIntervalMs, maxIntervalMs, status, elapsedMs };
+      const state: PollState = { typicalDurationMs: typical, minIntervalMs, maxIntervalMs, status, elapsedMs, window };
       if (runningSince !== undefined) state.runningSinceMs = runningSince;
       delay = nextPollDelay(state);
     }

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { ConfigKeys, ENV_API_KEY, POLL_SCALE_ENV, type Region } from '../constants';
-import { DashScopeClient, DashScopeError, REGION_BASE_URLS, checkBaseUrl, type DashScopeClientOptions, type Logger } from '../dashscope';
+import { DashScopeClient, DashScopeError, REGION_BASE_URLS, checkBaseUrl, type DashScopeClientOptions, type DurationStore, type Logger } from '../dashscope';
 import type { AccountLimits } from '../jobs/limits';
 import type { Config, Settings } from './config';
 import { ActionableError } from './errors';
@@ -105,6 +105,8 @@ export class DashScopeClientProvider implements vscode.Disposable {
      * query budget, and its 429s slow every job down (the limits are per account, not per client).
      */
     private readonly limits?: AccountLimits,
+    /** What the account's tasks took, per model: the poll schedule learns from it and adds to it. */
+    private readonly durations?: DurationStore,
     /**
      * Where "does this key belong to another region?" probes go: the official endpoints, never a
      * settings override (the integration tests point them at the simulator in the test mode).
@@ -218,6 +220,7 @@ export class DashScopeClientProvider implements vscode.Disposable {
       userAgent: this.userAgent,
       logger: logAdapter(this.log),
       ...(limits ? { limiter: limits, onRetry: (event) => limits.observeRetry(event), retryFloorMs: () => limits.pausedForMs() } : {}),
+      ...(this.durations ? { poll: { ...options.poll, durations: this.durations } } : {}),
     });
     // Never the key: only where the key came from and where requests go.
     this.log.info(`DashScope client for ${client.baseUrl} (region ${settings.region}, key from ${key.source}${options.proxyUrl ? ', via the http.proxy setting' : ''})`);

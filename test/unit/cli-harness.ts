@@ -6,12 +6,15 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { imageSize } from 'image-size';
 import { PNG } from 'pngjs';
 
 const repoRoot = resolve(__dirname, '..', '..');
+/** The CLI's cache (learned task durations) for this test process, never the user's. */
+const cacheHome = join(tmpdir(), `bailian-cli-test-cache-${process.pid}`);
 
 /** One run of the CLI. */
 export interface Run {
@@ -42,7 +45,7 @@ export async function buildCli(dir: string): Promise<string> {
 
 /** Runs the bundled CLI with `args`; resolves when it exits. */
 export function runCli(cliJs: string, args: string[], opts: RunOptions): Promise<Run> {
-  const env: Record<string, string | undefined> = { ...process.env, BAILIAN_POLL_SCALE: '0.005', ...opts.env };
+  const env: Record<string, string | undefined> = { ...process.env, BAILIAN_POLL_SCALE: '0.005', XDG_CACHE_HOME: cacheHome, ...opts.env };
   for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) if (!opts.env || !(k in opts.env)) delete env[k];
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return new Promise((resolveRun, reject) => {

@@ -67,6 +67,23 @@ export async function startScriptedServer(handler: (req: IncomingMessage, res: S
 }
 
 /**
+ * A server for one scripted task: `status(t)` says its state `t` ms after `origin()` on the test's
+ * clock; every query's `t` is pushed to `queries`. SUCCEEDED carries one result URL.
+ */
+export function startTaskTimeline(origin: () => { clock: Clock; t0: number }, status: (t: number) => string, queries: number[]): Promise<ScriptedServer> {
+  return startScriptedServer((_req, res) => {
+    const { clock, t0 } = origin();
+    const t = clock.now() - t0;
+    queries.push(t);
+    const s = status(t);
+    const output: Record<string, unknown> = { task_id: 'task-1', task_status: s };
+    if (s === 'SUCCEEDED') output.results = [{ url: 'https://r/1.png' }];
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ request_id: 'r', output }));
+  });
+}
+
+/**
  * A fake clock: `sleep` resolves when `advance` moves time past its deadline, or at once when
  * `autoAdvance` is on (time jumps to the deadline). Records every sleep.
  */

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { getModel } from '../../src/dashscope/catalog';
 import { DashScopeClient, nextPollDelay, pollBounds, sdkPollDelay } from '../../src/dashscope/index';
 import { DURATION_SIGMA, QueryRateLimiter, TASK_QUERY_FLOOR_MS } from '../../src/dashscope/tasks';
-import { FakeClock, startScriptedServer, type ScriptedServer } from './dashscope-helpers';
+import { FakeClock, startTaskTimeline, type ScriptedServer } from './dashscope-helpers';
 
 /** Timeline of the scripted task, in fake ms since submit. */
 let timeline = { pendingMs: 1000, runningMs: 5000 };
@@ -21,15 +21,11 @@ const queryTimes: number[] = [];
 let server: ScriptedServer;
 
 before(async () => {
-  server = await startScriptedServer((_req, res) => {
-    const t = clock.now() - t0;
-    queryTimes.push(t);
-    const status = t < timeline.pendingMs ? 'PENDING' : t < timeline.pendingMs + timeline.runningMs ? 'RUNNING' : 'SUCCEEDED';
-    const output: Record<string, unknown> = { task_id: 'task-1', task_status: status };
-    if (status === 'SUCCEEDED') output.results = [{ url: 'https://r/1.png' }];
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ request_id: 'r', output }));
-  });
+  server = await startTaskTimeline(
+    () => ({ clock, t0 }),
+    (t) => (t < timeline.pendingMs ? 'PENDING' : t < timeline.pendingMs + timeline.runningMs ? 'RUNNING' : 'SUCCEEDED'),
+    queryTimes,
+  );
 });
 after(async () => {
   await server.close();
