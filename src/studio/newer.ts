@@ -1,5 +1,5 @@
 /**
- * The studio's controls for the newer models' options (issue 12): wan2.7 image sets
+ * The studio's controls for the newer models' options: wan2.7 image sets
  * (`enable_sequential`), `thinking_mode`, `color_palette` and `bbox_list`, and qwen-image-3.0's
  * `prompt_extend_mode` and `enable_thinking`. protocol.ts spreads the two field sets below into
  * `ModelOption` and `RunParams`; models.ts and runs.ts call the two functions. Like protocol.ts

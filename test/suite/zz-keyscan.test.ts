@@ -1,4 +1,4 @@
-// The key scan of the integration suite (issue 11). Mocha runs the suite files sorted by name, so
+// The key scan of the integration suite. Mocha runs the suite files sorted by name, so
 // this one runs last, after every flow of the other files (generate, edit, translate, guides,
 // jobs, resumed tasks, the studio) has written what it writes. It reads every file under the
 // workspace folder (images with provenance, sidecars, guides, the history manifest, anything
