@@ -7,7 +7,7 @@
  * benchmark crashed or ran out of time.
  *
  * A benchmark is a script that prints `BENCH {json}` lines (bench/lib/figures.ts `figure()`), or
- * `BENCH {"skip": "why"}` when it cannot run here. See bench/README.md.
+ * `BENCH {"skip": "why"}` when it cannot run here. See docs/benchmarks.md.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';

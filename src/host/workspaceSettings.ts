@@ -3,8 +3,8 @@
  * ({@link USER_ONLY_SETTINGS}: where the API key goes, when the user is asked before spending)
  * are application-scoped, so VS Code drops a workspace's values for them without a word; a
  * repository that sets them is either confused or hostile, and the user should know either way.
- * The workspace's settings files are read as text (VS Code's own API no longer shows the dropped
- * values), once per paid run at most, and each distinct finding is logged and shown once.
+ * The workspace's settings files are read as text (VS Code's configuration API does not show the
+ * values it dropped), once per paid run at most, and each distinct finding is logged and shown once.
  */
 import * as vscode from 'vscode';
 // The ESM build: the package's main is a UMD module whose dynamic requires esbuild cannot follow.

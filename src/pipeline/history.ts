@@ -1,8 +1,8 @@
 /**
  * The history manifest: one JSON line per job in `.bailian/history.jsonl` at the root of the
- * workspace folder (documented in the README). The extension and the CLI (when its output folder
- * lies inside a workspace that has a manifest) append to the same file, so any asset can be
- * traced back to the job that made it and regenerated.
+ * workspace folder (format in docs/architecture.md). The extension and the CLI (when its output
+ * folder lies inside a workspace that has a manifest) append to the same file, so any asset can
+ * be traced back to the job that made it and regenerated.
  *
  * A line never holds the API key: it is built from explicit fields, and every string goes
  * through the provenance key scrubber as a last line of defence. Lines that do not parse (hand

@@ -1,5 +1,5 @@
 /**
- * Cost before and after a job (issue: cost visibility). Before anything that produces more than
+ * Cost before and after a job. Before anything that produces more than
  * one image, the estimate from list prices is shown; above `bailian.costConfirmThreshold` the user
  * is asked to confirm. Every figure is labelled an estimate from list prices and never shows 0
  * for a paid model (an unknown price says so). Billing is per successful image (§ prices).

@@ -1,5 +1,5 @@
 /**
- * Fault injection knobs (issue 3): delay, 500/503, 429 with and without Retry-After, resets
+ * Fault injection knobs: delay, 500/503, 429 with and without Retry-After, resets
  * before headers / mid-body / mid-stream, malformed JSON, task FAILED (whole and partial),
  * slow result downloads; matching by model / path / method and `times`.
  */

@@ -1,5 +1,5 @@
 /**
- * The local DashScope simulator (issue 3). Start it from code:
+ * The local DashScope simulator. Start it from code:
  *
  *   const sim = await startSimulator({ timing: { scale: 0.01 } });
  *   // sim.urls.beijing = http://127.0.0.1:PORT/api/v1, key sim.keys.beijing

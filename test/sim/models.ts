@@ -1,10 +1,10 @@
 /**
- * The simulator's OWN model table (issue 11): every model the simulator serves, with the rules it
+ * The simulator's OWN model table: every model the simulator serves, with the rules it
  * enforces, written from the reference and NOT from the client's catalog (src/dashscope/catalog.ts).
  * If both sides read one table, a wrong entry is agreed on by both and every test passes; with two
  * tables, test/unit/catalog-agreement.test.ts lines them up fact by fact and finds it.
  *
- * Sources: `API §x` = /work/shared/reference/dashscope-api.md, `NEW §x` = newer-models.md (a delta
+ * Sources: `API §x` = ../shared/reference/dashscope-api.md, `NEW §x` = newer-models.md (a delta
  * to the former; its tags QT, QE, W27, W27G, Q3, RL, RG are the official pages it quotes).
  * Where the reference is silent the entry says "sim choice" and test/sim/README.md tables it.
  *

@@ -1,4 +1,4 @@
-// The key scan of the integration suite (issue 11). It first makes what it scans: a sync and an
+// The key scan of the integration suite. It first makes what it scans: a sync and an
 // async generation, an edit, a translation (through the temporary upload), an illustrated guide,
 // the studio opened, and a task persisted for resuming; so it does not depend on which suites ran
 // before it. It then reads every file under the workspace folder (images with provenance,

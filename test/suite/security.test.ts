@@ -1,4 +1,4 @@
-// Security in the editor (issue 11): what the studio does with paths a webview message names.
+// Security in the editor: what the studio does with paths a webview message names.
 // Every message is first parsed against the studio protocol (src/protocol/messages.ts, unit-tested in
 // test/unit/security.test.ts); the paths in it are then resolved by resolveInsideWorkspace
 // (src/host/workspaceFs.ts), which must refuse anything outside the workspace folders. The panel's

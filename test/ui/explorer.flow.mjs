@@ -10,7 +10,7 @@ export const flows = [
     name: 'Explorer: right-click sunset.png, Translate, pick the languages, the translation appears next to it',
     async run(page, { screenshot }) {
       const row = await explorerRow(page, 'sunset.png');
-      await explorerContextMenu(page, [row], ['Bailian', 'Translate Image…']);
+      await explorerContextMenu(page, [row], ['Bailian', 'Translate Image…'], { whileOpen: () => screenshot('explorer-bailian-submenu') });
       await pickQuickItem(page, 'Chinese (zh)', { hint: 'Language of the text' });
       await pickQuickItem(page, 'English (en)', { hint: 'Translate into' });
       await screenshot('translate-languages-picked');

@@ -1,4 +1,4 @@
-// UI flows for Wan 2.7 in the studio (issue 12): a box edit drawn with the mouse on street.png
+// UI flows for Wan 2.7 in the studio: a box edit drawn with the mouse on street.png
 // (640×480), sent as bbox_list in that image's own pixels, and an image set shown as one card.
 // The simulator checks every box against the real image size (and so does the client before
 // it), so boxes mapped from the displayed size instead would fail the run.

@@ -1,5 +1,5 @@
 /**
- * Bad input (issue 11), table-driven over EVERY catalog model (src/dashscope/catalog.ts MODELS):
+ * Bad input, table-driven over EVERY catalog model (src/dashscope/catalog.ts MODELS):
  * each parameter just outside its range (size, n, seed, prompt length, negative prompt length,
  * max_images, image count), parameters the model does not take, wrong image formats (SVG; GIF
  * where it is not accepted), a file over the model's size limit, too many references, an empty
@@ -62,7 +62,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
   const stats = sim.assets.stats();
   console.log(
-    `\nBad input (issue 11): ${refused} requests refused before sending over ${MODELS.length} models; ` +
+    `\nBad input: ${refused} requests refused before sending over ${MODELS.length} models; ` +
       `simulator requests: ${requestLog.length}, upload policies: ${stats.uploads.policies}, uploads: ${stats.uploads.items}\n` +
       `not refused on purpose:\n${exceptions.map((e) => `  ${e}`).join('\n')}\n`,
   );

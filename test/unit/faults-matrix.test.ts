@@ -1,5 +1,5 @@
 /**
- * The fault matrix of issue 11: every fault knob of the simulator against every kind of call,
+ * The fault matrix: every fault knob of the simulator against every kind of call,
  * through the pipeline as the editor uses it — runImageJob / keepResult and runGuide over
  * nodeFileSystem on a temporary workspace, the real DashScopeClient against the simulator, and a
  * history line written the way src/commands/host.ts writes it (historyEntry via HistoryLog).
@@ -97,7 +97,7 @@ after(async () => {
     }).join(' | ')}`);
   }
   lines.push(`(cells: survived/tried; survived = the outcome the user should get: success after retries, a clean failure, or everything paid for kept) total ${survived}/${tried}`);
-  console.log(`\nFault matrix (issue 11)\n${lines.join('\n')}\n`);
+  console.log(`\nFault matrix\n${lines.join('\n')}\n`);
 });
 
 /** What a case expects to see. */

@@ -1,5 +1,5 @@
 /**
- * Load (issue 11): 50 jobs started at once across eleven models through one JobManager, wired as
+ * Load: 50 jobs started at once across eleven models through one JobManager, wired as
  * the extension wires it (src/extension.ts, src/host/clients.ts: the manager's AccountLimits is
  * the client's task-query `limiter` and hears its retries; src/commands/host.ts: each job runs
  * runImageJob under the job's signal and gives its slot back once downloads start), against a
@@ -339,7 +339,7 @@ test('50 jobs at once across models stay within every limit, and every image is 
         return `  ${model.padEnd(34)} ${n} (${Number.isFinite(limit) ? limit : 'unlimited'})`;
       }),
     ];
-    console.log(`\nLoad (issue 11)\n${figures.join('\n')}\n`);
+    console.log(`\nLoad\n${figures.join('\n')}\n`);
 
     assert.deepEqual(violations, [], 'no request of ours exceeded a model limit');
     assert.equal(sends.filter((x) => x.status === 429).length, throttled.length, 'every 429 the simulator answered is one of the requests recorded here');

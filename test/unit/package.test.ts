@@ -49,7 +49,7 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
     execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: root, stdio: 'pipe' });
     execFileSync(
       process.execPath,
-      [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix],
+      [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix],
       { cwd: root, stdio: 'pipe' },
     );
     entries = readZip(readFileSync(vsix));
@@ -92,7 +92,7 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
   });
 
   test('ships nothing outside the allowlist', () => {
-    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|services|undici)\.js|dist\/webview\/[^/]+\.js|media\/.+|package\.nls(\.[a-z-]+)?\.json|l10n\/.+\.json)$/;
+    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|services|undici)\.js|dist\/webview\/[^/]+\.js|media\/.+|docs\/images\/[^/]+\.png|package\.nls(\.[a-z-]+)?\.json|l10n\/.+\.json)$/;
     assert.deepEqual(
       files.filter((file) => !allowed.test(file)),
       [],
@@ -125,6 +125,16 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
     // writes it: ASCII, with \x escapes).
     assert.doesNotMatch(text, /undici:request/);
     assert.doesNotMatch(text, /Ung(ü|\\xFC)ltige Eingabe/);
+  });
+
+  test('every image the README shows ships, and the README keeps its relative links', () => {
+    const readme = entries.get('extension/readme.md')!().toString('utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    assert.ok(images.length >= 2, `the README shows screenshots (got ${images.join(', ')})`);
+    for (const image of images) {
+      assert.doesNotMatch(image, /^\w+:/, `${image} is a relative path`);
+      assert.ok(files.includes(image), `${image} is packaged`);
+    }
   });
 
   test('the packaged manifest is the extension manifest', () => {

@@ -1,5 +1,5 @@
 /**
- * Request conformance (issue 11): for every recorded request in test/fixtures/captures
+ * Request conformance: for every recorded request in test/fixtures/captures
  * (`*.request.body.json`, `*.request.header.txt`, and the upload policy's `*.header.txt`), the
  * client builds the same request from the equivalent input, and we compare what it really sends
  * (captured by a local HTTP server on 127.0.0.1, answering with the capture's own response):
@@ -229,7 +229,7 @@ const CASES: ConformanceCase[] = [
   },
 ];
 
-describe('request conformance with the real captures (issue 11)', () => {
+describe('request conformance with the real captures', () => {
   let server: ScriptedServer;
   let dir: string;
   /** Which capture the server is currently answering for. */

@@ -1,5 +1,5 @@
 /**
- * Security (issue 11), the parts that run without an editor:
+ * Security, the parts that run without an editor:
  * - key scan: a full CLI run end to end (the esbuild bundle, as test/unit/cli.test.ts builds it)
  *   with a distinctive key against the simulator — generate (sync and async), edit, translate,
  *   interleave, task wait, a failing call — then every file written (images with provenance,
@@ -147,7 +147,7 @@ describe('the key never leaves the process: a full CLI run, then a scan of every
     for (const file of [...files, ...(await filesUnder(home))]) found.push(...hits(file.slice(work.length + 1), await readFile(file), needles));
     for (const run of runs) found.push(...hits(`stdout of ${run.args[0]} ${run.args[1]}`, run.stdout, needles), ...hits(`stderr of ${run.args[0]} ${run.args[1]}`, run.stderr, needles));
     assert.deepEqual(found, [], 'the key appears nowhere');
-    console.log(`\nKey scan (issue 11): ${files.length} files in the workspace, ${runs.length} CLI runs (stdout and stderr): 0 hits for the key\n`);
+    console.log(`\nKey scan: ${files.length} files in the workspace, ${runs.length} CLI runs (stdout and stderr): 0 hits for the key\n`);
   });
 });
 

@@ -1,4 +1,4 @@
-// The studio webview bundles stay small (issue 8: ≤ 200 KB minified), built the way
+// The studio webview bundles stay small (≤ 200 KB minified), built the way
 // `node esbuild.mjs --production` builds them, and carry no host-only code; the app, which the
 // page inlines, carries neither the toolkit nor zod (both load after the first paint: toolkit.js
 // and schemas.js).

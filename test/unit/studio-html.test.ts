@@ -119,7 +119,7 @@ describe('studio html', () => {
     assert.match(html, /<main id="app" aria-busy="true" data-schemas="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\/schemas\.js\?a=&quot;b&quot;"><\/main>/);
   });
 
-  test('no script source is unsafe (issue 11): every directive that governs scripts, for any nonce and cspSource', () => {
+  test('no script source is unsafe: every directive that governs scripts, for any nonce and cspSource', () => {
     // Directives a browser consults for scripts; default-src governs them when script-src is absent.
     const scriptDirectives = ['script-src', 'script-src-elem', 'script-src-attr', 'worker-src', 'default-src'];
     const unsafe = [/'unsafe-inline'/, /'unsafe-eval'/, /'wasm-unsafe-eval'/, /'unsafe-hashes'/, /^\*$/, /^https?:$/, /^data:$/, /^blob:$/, /'strict-dynamic'/];

@@ -1,4 +1,4 @@
-// Wan 2.7 and qwen-image-3.0 in the studio (issue 12): the pure parts. Box geometry (a drag on
+// Wan 2.7 and qwen-image-3.0 in the studio: the pure parts. Box geometry (a drag on
 // the displayed image → bbox_list in the image's own pixels), the palette rules (3–10 colours
 // whose shares add up to exactly 100.00%), the model options the catalog gates the controls by,
 // and the request a run builds from the studio state, checked by the client's own validation.

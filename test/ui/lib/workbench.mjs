@@ -125,8 +125,11 @@ export async function explorerRow(page, name, { show = true } = {}) {
   return row;
 }
 
-/** Right-clicks Explorer rows (the first one clicked, the others ctrl-clicked) and opens `submenu` → `item`. */
-export async function explorerContextMenu(page, rows, path) {
+/**
+ * Right-clicks Explorer rows (the first one clicked, the others ctrl-clicked) and opens `submenu` → `item`.
+ * `whileOpen` runs with the whole menu path open and the item hovered, just before it is chosen.
+ */
+export async function explorerContextMenu(page, rows, path, { whileOpen } = {}) {
   await rows[0].click();
   for (const row of rows.slice(1)) await row.click({ modifiers: ['Control'] });
   await rows.at(-1).click({ button: 'right' });
@@ -135,7 +138,10 @@ export async function explorerContextMenu(page, rows, path) {
     await item.waitFor({ state: 'visible' });
     await item.hover();
     // VS Code's menus act on keyboard Enter reliably; a synthetic click right after hover may be ignored.
-    if (i === path.length - 1) await page.keyboard.press('Enter');
+    if (i === path.length - 1) {
+      await whileOpen?.();
+      await page.keyboard.press('Enter');
+    }
     else await page.keyboard.press('ArrowRight');
   }
 }
