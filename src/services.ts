@@ -28,7 +28,8 @@ import { Config } from './host/config';
 import { guarded } from './host/errors';
 import { createLog } from './host/log';
 import { ApiKeyStore, type ApiKeySource } from './host/secrets';
-import { StudioPanel, type StudioJobOutcome, type StudioServices } from './studio/panel';
+import { StudioPanel, type StudioServices } from './studio/panel';
+import type { StudioJobOutcome } from './studio/runs';
 import { staticInitCacheFor, type EarlyStudioHandOver } from './studio/shell';
 
 /**

@@ -5,14 +5,15 @@
  * history manifest when the output folder lies inside a workspace that has one).
  */
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { DashScopeClient, REGIONS, checkBaseUrl, describeRetry, systemClock, type Clock, type ProgressEvent, type RateWindow, type Region } from '../dashscope/index.js';
 import { saveAtomically } from '../pipeline/files.js';
-import { HISTORY_PATH, HistoryLog, failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history.js';
+import { HistoryLog, failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history.js';
 import type { ImageJobResult, ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images.js';
-import { nodeFileSystem, pathExists } from '../pipeline/nodeFs.js';
+import { nodeFileSystem } from '../pipeline/nodeFs.js';
 import pkg from '../../package.json';
 import { bool, str, type Values } from './args.js';
+import { findHistoryRoot } from './historyRoot.js';
 import { ENV_API_KEY, POLL_SCALE_ENV } from '../constants.js';
 import { DEFAULT_OUT, PROGRAM, UsageError } from './usage.js';
 import { durationCachePath, fileDurationStore } from './durationCache.js';
@@ -151,14 +152,6 @@ export interface CliOutput {
   readonly reference: (path: string) => string;
   /** An output path (as printed) as the history records it. */
   readonly historyPath: (path: string) => string;
-}
-
-/** The nearest folder at or above `start` that holds a history manifest. */
-async function findHistoryRoot(start: string): Promise<string | undefined> {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (await pathExists(join(dir, ...HISTORY_PATH.split('/')))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
 }
 
 function slash(path: string): string {

@@ -4,19 +4,14 @@
  * filtered by model, kind, outcome, date or text. `regenerate` reads the same manifest to re-run
  * an entry by id.
  */
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { HISTORY_PATH, HistoryLog, type HistoryEntry } from '../pipeline/history.js';
-import { nodeFileSystem, pathExists } from '../pipeline/nodeFs.js';
+import { nodeFileSystem } from '../pipeline/nodeFs.js';
+import { findHistoryRoot } from './historyRoot.js';
 import { bool, integer, str, type Values } from './args.js';
 import { EXIT, PROGRAM, UsageError, type Io } from './context.js';
 
-/** The nearest folder at or above `start` that holds a history manifest. */
-export async function findHistoryRoot(start: string): Promise<string | undefined> {
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (await pathExists(join(dir, ...HISTORY_PATH.split('/')))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
+export { findHistoryRoot };
 
 /** The manifest found from --out (or the cwd) upward, read; throws a UsageError when there is none. */
 export async function readWorkspaceHistory(values: Values, io: Io, command: string): Promise<{ root: string; entries: HistoryEntry[]; badLines: number[] }> {

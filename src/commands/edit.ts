@@ -7,6 +7,7 @@
  * Scripted: `{ images: [uri…], model, prompt, n?, size?, seed?, negativePrompt? }`.
  */
 import * as vscode from 'vscode';
+import { uriOfArgument } from '../host/workspacePaths';
 import * as z from 'zod';
 import { Commands } from '../constants';
 import { modelsForTask, type ModelSpec } from '../dashscope';
@@ -61,7 +62,7 @@ export async function editImageCommand(host: SharedServices, argument?: unknown,
     if (scripted) {
       const args = parseArgs(EditImageArgs, Commands.editImage, argument);
       const { images: refs, ...rest } = args;
-      images = refs.map((ref) => (/^[a-z][a-z0-9+.-]*:/i.test(ref) ? vscode.Uri.parse(ref) : vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), ref)));
+      images = refs.map(uriOfArgument);
       request = rest;
     } else {
       if (!(await host.clients.hasApiKey())) throw new MissingApiKeyError();

@@ -8,6 +8,7 @@
  * Scripted: `{ prompt, maxImages?, size?, seed?, images?: [uri] }`.
  */
 import * as vscode from 'vscode';
+import { uriOfArgument } from '../host/workspacePaths';
 import * as z from 'zod';
 import { Commands } from '../constants';
 import { modelsForTask } from '../dashscope';
@@ -83,7 +84,7 @@ export async function generateGuideCommand(host: SharedServices, argument?: unkn
     }
     const cost = await confirmCost(host, [{ model: spec.id, ...(args.maxImages !== undefined ? { maxImages: args.maxImages } : {}) }], { interactive: !scripted, what: vscode.l10n.t('This guide') });
     if (!cost.proceed) return { status: 'cancelled' };
-    const inputs = (args.images ?? []).map((ref) => (/^[a-z][a-z0-9+.-]*:/i.test(ref) ? vscode.Uri.parse(ref) : vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), ref)));
+    const inputs = (args.images ?? []).map(uriOfArgument);
     const request = {
       model: spec.id,
       prompt: args.prompt,

@@ -12,6 +12,7 @@
  * does not stop the others; a summary says what was translated, skipped and failed, with codes.
  */
 import * as vscode from 'vscode';
+import { uriOfArgument } from '../host/workspacePaths';
 import * as z from 'zod';
 import { Commands } from '../constants';
 import { MT_LANGUAGES, modelsForTask, type MtLanguage, type TranslationOptions } from '../dashscope';
@@ -53,9 +54,6 @@ export const TranslateFolderArgs = TranslateOptionsArgs.extend({ folder: z.strin
 
 const languageLabel = mtLanguageLabel;
 
-function uriOf(ref: string): vscode.Uri {
-  return /^[a-z][a-z0-9+.-]*:/i.test(ref) ? vscode.Uri.parse(ref) : vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), ref);
-}
 
 /** Offers to create the glossary with its format explained, and opens it. */
 async function offerGlossary(host: SharedServices, near?: vscode.Uri): Promise<void> {
@@ -161,7 +159,7 @@ export async function translateImageCommand(host: SharedServices, argument?: unk
     const title = vscode.l10n.t('Translate Image');
     if (scripted) {
       const args = parseArgs(TranslateImageArgs, Commands.translateImage, argument);
-      image = uriOf(args.image);
+      image = uriOfArgument(args.image);
       translation = await scriptedOptions(host, args, image);
     } else {
       if (!(await host.clients.hasApiKey())) throw new MissingApiKeyError();
@@ -219,7 +217,7 @@ export async function translateFolderCommand(host: SharedServices, argument?: un
     let translation: TranslationOptions | undefined;
     if (scripted) {
       const args = parseArgs(TranslateFolderArgs, Commands.translateFolder, argument);
-      folder = uriOf(args.folder);
+      folder = uriOfArgument(args.folder);
       translation = await scriptedOptions(host, args, folder);
     } else {
       if (!(await host.clients.hasApiKey())) throw new MissingApiKeyError();

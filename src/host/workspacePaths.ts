@@ -87,3 +87,12 @@ export async function confineUri(uri: vscode.Uri, origin: string): Promise<vscod
   await checkLinks(owner, uri, origin, uri.scheme === 'file' ? uri.fsPath : uri.toString());
   return owner;
 }
+
+/**
+ * A scripted command argument (another extension, a test, a keybinding): a Uri string, or a path
+ * relative to the first workspace folder. These come from the user's own tools, like the
+ * Explorer's selection, and are not confined; agent tools go through {@link resolveWorkspaceRef}.
+ */
+export function uriOfArgument(ref: string): vscode.Uri {
+  return /^[a-z][a-z0-9+.-]*:/i.test(ref) ? vscode.Uri.parse(ref) : vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), ref);
+}

@@ -1,22 +1,10 @@
 import * as vscode from 'vscode';
 import { findWorkspaceImages, isImageUri } from '../workflows/pickers';
-import { activeLinkTarget } from '../workflows/progress';
-import { glossaryLocation, readWorkspaceGlossary } from '../workflows/glossary';
-import { requireTrust } from '../workflows/workspaceJob';
-import { type SharedServices } from '../workflows/context';
-import { Commands, ViewTypes } from '../constants';
-import type { MtLanguage } from '../dashscope';
-import { mtLanguageLabel } from '../host/languages';
+import type { SharedServices } from '../workflows/context';
+import { ViewTypes } from '../constants';
 import { errorActionLabel, runErrorAction } from '../host/errors';
-import { displayPath, resolveInsideWorkspace, workspaceFileSystem } from '../host/workspaceFs';
-import { replaceAtomically, readIfExists, saveAtomically } from '../pipeline/files';
-import { formatDate, formatTime } from '../pipeline/naming';
-import { GLOSSARY_TEMPLATE, formatGlossary } from '../pipeline/glossary';
-import { mtSources, mtTargetsFor } from '../pipeline/translate';
-import { studioModelOptions } from '../protocol/modelOptions';
 import {
   WebviewMessage,
-  type HistoryItem,
   type HostMessage,
   type InitMessage,
   type JobSnapshot,
@@ -27,10 +15,11 @@ import {
   type Term,
   type WorkspaceLocation,
 } from '../protocol/messages';
-import { runStudioJob, studioImageOf } from './runs';
+import { runStudioJob, studioImageOf, type StudioJobOutcome } from './runs';
 import { createStudioWebviewPanel, showStudioIcon, showStudioIconSoon, studioPageHtml, studioWebviewOptions, type EarlyStudioHandOver, type StaticInit, type StaticInitCache } from './shell';
-import { modelDescription, studioStrings } from './strings';
 import { LoadWatchdog } from './watchdog';
+import { historyItems, openWorkspaceFile, savePastedImage, readGlossaryTable, saveGlossaryTable, type FileActionKind, type GlossaryTable } from './workspaceData';
+import { studioStaticInit } from './strings';
 
 /** What the studio needs from the extension; owned by the composition root. */
 export interface StudioServices extends SharedServices {
@@ -45,23 +34,6 @@ export interface StudioServices extends SharedServices {
 export interface StudioOpenRequest {
   readonly mode: StudioMode;
   readonly uris?: unknown;
-}
-
-/** What the studio's `init` carries that never changes while the window lives: strings, models, languages. */
-export function studioStaticInit(): StaticInit {
-  const label = (code: MtLanguage | 'auto') => mtLanguageLabel(code);
-  const sources = mtSources();
-  const targets = [...new Set(sources.flatMap((s) => mtTargetsFor(s)))];
-  return {
-    type: 'init',
-    strings: studioStrings(),
-    models: studioModelOptions(vscode.env.language, modelDescription),
-    languages: {
-      sources: sources.map((code) => ({ code, label: label(code) })),
-      targets: targets.map((code) => ({ code, label: label(code) })),
-      pairs: Object.fromEntries(sources.map((s) => [s, mtTargetsFor(s)])),
-    },
-  };
 }
 
 /** Most history entries sent to the webview (newest first). */
@@ -380,74 +352,28 @@ export class StudioPanel implements vscode.Disposable {
     );
   }
 
-  private async fileAction(action: 'open' | 'reveal' | 'insertLink' | 'copyPath', location: WorkspaceLocation): Promise<void> {
-    const uri = resolveInsideWorkspace(location.folderIndex, location.path);
-    if (!uri) {
-      this.services.log.warn('Ignored a request for a file outside the workspace folders');
-      return;
-    }
-    switch (action) {
-      case 'open':
-        await vscode.commands.executeCommand('vscode.open', uri, { preview: false, viewColumn: vscode.ViewColumn.Beside });
-        return;
-      case 'reveal':
-        await vscode.commands.executeCommand('revealInExplorer', uri);
-        return;
-      case 'copyPath':
-        await vscode.env.clipboard.writeText(displayPath(uri));
-        return;
-      case 'insertLink': {
-        // The studio has the focus, so there is no active text editor: link into a visible Markdown/HTML one.
-        const editor = activeLinkTarget() ?? vscode.window.visibleTextEditors.find((e) => ['markdown', 'html'].includes(e.document.languageId));
-        await vscode.commands.executeCommand(Commands.insertImageLink, { image: uri.toString(), ...(editor ? { editor: editor.document.uri.toString() } : {}) });
-        return;
-      }
-    }
+  private async fileAction(action: FileActionKind, location: WorkspaceLocation): Promise<void> {
+    await openWorkspaceFile(this.services.log, action, location);
   }
 
   /** Saves a pasted image as `.bailian/inputs/pasted-<date>-<time>.<ext>` (a new file) and adds it to the inputs. */
   private async savePasted(mode: StudioMode, mime: string, data: string): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) {
-      await this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Open a folder first: pasted images are saved in the workspace.') });
-      return;
-    }
-    requireTrust();
-    const ext = mime === 'image/jpeg' ? 'jpg' : mime.slice('image/'.length);
-    const now = new Date();
-    const name = await saveAtomically(workspaceFileSystem(folder.uri), { stem: `.bailian/inputs/pasted-${formatDate(now)}-${formatTime(now)}`, ext, bytes: Buffer.from(data, 'base64') });
-    const uri = vscode.Uri.joinPath(folder.uri, ...name.split('/'));
-    this.services.log.info(`Pasted image saved as ${displayPath(uri)}`);
-    this.openWith({ mode, uris: [uri] }, true);
+    const uri = await savePastedImage(this.services.log, mime, data);
+    if (uri) this.openWith({ mode, uris: [uri] }, true);
+    else await this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Open a folder first: pasted images are saved in the workspace.') });
   }
 
-  private async readGlossary(): Promise<{ terms: Term[]; path?: string; error?: string }> {
-    let path: string | undefined;
-    try {
-      const uri = (await glossaryLocation(this.services))?.uri;
-      path = uri ? displayPath(uri) : undefined;
-      const terms = (await readWorkspaceGlossary(this.services)) ?? [];
-      return { terms: terms.map((t) => ({ src: t.src, tgt: t.tgt })), ...(path ? { path } : {}) };
-    } catch (error) {
-      return { terms: [], ...(path ? { path } : {}), error: error instanceof Error ? error.message : String(error) };
-    }
+  private readGlossary(): Promise<GlossaryTable> {
+    return readGlossaryTable(this.services);
   }
 
   /** Writes the terminology table to the workspace glossary, keeping the file's leading comments. */
   private async saveGlossary(terms: readonly Term[]): Promise<void> {
     try {
-      const location = await glossaryLocation(this.services);
-      if (!location) {
+      if (!(await saveGlossaryTable(this.services, terms))) {
         await this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Open a folder first: the glossary is saved in the workspace.') });
         return;
       }
-      const { uri, relative } = location;
-      const fs = workspaceFileSystem(location.folder.uri);
-      const old = await readIfExists(fs, relative);
-      const comments = old ? new TextDecoder().decode(old).split(/\r?\n/).filter((line) => line.trim().startsWith('#')).join('\n') : '';
-      const text = formatGlossary(terms, comments ? `${comments}\n` : GLOSSARY_TEMPLATE);
-      await replaceAtomically(fs, relative, new TextEncoder().encode(text));
-      this.services.log.info(`Glossary saved: ${displayPath(uri)} (${terms.length} term(s))`);
       await this.post({ type: 'glossary', ...(await this.readGlossary()), saved: true });
     } catch (error) {
       this.services.log.error('Saving the glossary failed:', error);
@@ -456,41 +382,7 @@ export class StudioPanel implements vscode.Disposable {
   }
 
   private async sendHistory(): Promise<void> {
-    const items: HistoryItem[] = [];
-    let badLines = 0;
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      try {
-        const { entries, badLines: bad } = await this.services.history.of(folder).read();
-        badLines += bad.length;
-        const image = (path: string, facts?: { width?: number; height?: number; seed?: number }) => {
-          const uri = resolveInsideWorkspace(folder.index, path);
-          return uri ? this.toImage(uri, facts) : undefined;
-        };
-        for (const entry of entries) {
-          const document = entry.document ? image(entry.document) : undefined;
-          items.push({
-            id: entry.id,
-            kind: entry.kind,
-            model: entry.model,
-            ...(entry.prompt ? { prompt: entry.prompt } : {}),
-            ...(entry.negativePrompt ? { negativePrompt: entry.negativePrompt } : {}),
-            ...(entry.size ? { size: entry.size } : {}),
-            ...(entry.n !== undefined ? { n: entry.n } : {}),
-            ...(entry.seed !== undefined ? { seed: entry.seed } : {}),
-            started: entry.started,
-            outcome: entry.outcome,
-            parameters: entry.parameters,
-            inputs: entry.inputs.flatMap((path) => image(path) ?? []),
-            outputs: entry.outputs.flatMap((o) => image(o.path, { ...(o.width ? { width: o.width } : {}), ...(o.height ? { height: o.height } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }) ?? []),
-            ...(document ? { document } : {}),
-            ...(entry.error ? { error: `${entry.error.code ? `${entry.error.code}: ` : ''}${entry.error.message}` } : {}),
-          });
-        }
-      } catch (error) {
-        this.services.log.warn(`Could not read the history of ${folder.name}:`, error);
-      }
-    }
-    items.sort((a, b) => b.started.localeCompare(a.started));
+    const { items, badLines } = await historyItems(this.services, this.toImage);
     await this.post({ type: 'history', items: items.slice(0, HISTORY_LIMIT), badLines });
   }
 
@@ -504,9 +396,3 @@ export class StudioPanel implements vscode.Disposable {
     }
   }
 }
-
-/** How a studio job ended. */
-export type StudioJobOutcome =
-  | { readonly status: 'saved'; readonly images: readonly StudioImage[] }
-  | { readonly status: 'cancelled' }
-  | { readonly status: 'failed'; readonly error: StudioError };

@@ -20,7 +20,7 @@ import { runWorkspaceGuideJob } from '../workflows/guideJob';
 import { summarizeWithRegionHint } from '../workflows/outcome';
 import { describeProgress } from '../workflows/progress';
 import { runWorkspaceImageJob } from '../workflows/workspaceJob';
-import type { JobSnapshot, RunParams, StudioImage } from '../protocol/messages';
+import type { JobSnapshot, RunParams, StudioError, StudioImage } from '../protocol/messages';
 
 /** File name template of a studio guide (the same as the guide command's). */
 
@@ -237,3 +237,8 @@ async function runGuideJob(context: StudioJobContext, inputs: vscode.Uri[], set:
 function snapshotImages(segments: NonNullable<JobSnapshot['segments']>): StudioImage[] {
   return segments.flatMap((s) => (s.kind === 'image' ? [s.image] : []));
 }
+/** How a studio job ended. */
+export type StudioJobOutcome =
+  | { readonly status: 'saved'; readonly images: readonly StudioImage[] }
+  | { readonly status: 'cancelled' }
+  | { readonly status: 'failed'; readonly error: StudioError };

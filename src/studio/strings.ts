@@ -3,9 +3,14 @@
  * (the webview has no l10n of its own). Placeholders `{0}` are filled in by the webview.
  */
 import * as vscode from 'vscode';
+import type { MtLanguage } from '../dashscope';
 import { regionLabel } from '../host/errors';
+import { mtLanguageLabel } from '../host/languages';
+import { mtSources, mtTargetsFor } from '../pipeline/translate';
 import type { StudioStrings } from '../protocol/messages';
+import { studioModelOptions } from '../protocol/modelOptions';
 import { extraOptionStrings } from './extraOptionStrings';
+import type { StaticInit } from './shell';
 
 /** Every string the webview shows. */
 export function studioStrings(): StudioStrings {
@@ -170,4 +175,21 @@ export function modelDescription(id: string): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** What the studio's `init` carries that never changes while the window lives: strings, models, languages. */
+export function studioStaticInit(): StaticInit {
+  const label = (code: MtLanguage | 'auto') => mtLanguageLabel(code);
+  const sources = mtSources();
+  const targets = [...new Set(sources.flatMap((s) => mtTargetsFor(s)))];
+  return {
+    type: 'init',
+    strings: studioStrings(),
+    models: studioModelOptions(vscode.env.language, modelDescription),
+    languages: {
+      sources: sources.map((code) => ({ code, label: label(code) })),
+      targets: targets.map((code) => ({ code, label: label(code) })),
+      pairs: Object.fromEntries(sources.map((s) => [s, mtTargetsFor(s)])),
+    },
+  };
 }

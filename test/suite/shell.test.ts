@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { studioStaticInit } from '../../src/studio/panel';
+import { studioStaticInit } from '../../src/studio/strings';
 import { EarlyStudio, StaticInitCache, createStudioWebviewPanel, showStudioIconSoon } from '../../src/studio/shell';
 import { EXTENSION_ID, withTimeout } from './helpers';
 

@@ -1,0 +1,134 @@
+/**
+ * What the studio shows from the workspace besides runs: the history list (read from each
+ * folder's manifest, its paths resolved inside that folder) and the terminology table of the
+ * workspace glossary.
+ */
+import * as vscode from 'vscode';
+import { displayPath, resolveInsideWorkspace, workspaceFileSystem } from '../host/workspaceFs';
+import { readIfExists, replaceAtomically, saveAtomically } from '../pipeline/files';
+import { formatDate, formatTime } from '../pipeline/naming';
+import { requireTrust } from '../workflows/workspaceJob';
+import { GLOSSARY_TEMPLATE, formatGlossary } from '../pipeline/glossary';
+import { Commands } from '../constants';
+import type { Log } from '../host/log';
+import type { HistoryItem, Term, WorkspaceLocation } from '../protocol/messages';
+import { activeLinkTarget } from '../workflows/progress';
+import type { SharedServices } from '../workflows/context';
+import { glossaryLocation, readWorkspaceGlossary } from '../workflows/glossary';
+import type { ToStudioImage } from './runs';
+
+/** The glossary as the Translate mode's table shows it. */
+export interface GlossaryTable {
+  terms: Term[];
+  path?: string;
+  error?: string;
+}
+
+/** Reads the workspace glossary; a problem (a line that does not parse, a bad path) is reported in `error`. */
+export async function readGlossaryTable(services: SharedServices): Promise<GlossaryTable> {
+  let path: string | undefined;
+  try {
+    const uri = (await glossaryLocation(services))?.uri;
+    path = uri ? displayPath(uri) : undefined;
+    const terms = (await readWorkspaceGlossary(services)) ?? [];
+    return { terms: terms.map((t) => ({ src: t.src, tgt: t.tgt })), ...(path ? { path } : {}) };
+  } catch (error) {
+    return { terms: [], ...(path ? { path } : {}), error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Writes the table to the glossary, keeping the file's leading comments; false with no folder open. */
+export async function saveGlossaryTable(services: SharedServices, terms: readonly Term[]): Promise<boolean> {
+  const location = await glossaryLocation(services);
+  if (!location) return false;
+  const { uri, relative } = location;
+  const fs = workspaceFileSystem(location.folder.uri);
+  const old = await readIfExists(fs, relative);
+  const comments = old ? new TextDecoder().decode(old).split(/\r?\n/).filter((line) => line.trim().startsWith('#')).join('\n') : '';
+  const text = formatGlossary(terms, comments ? `${comments}\n` : GLOSSARY_TEMPLATE);
+  await replaceAtomically(fs, relative, new TextEncoder().encode(text));
+  services.log.info(`Glossary saved: ${displayPath(uri)} (${terms.length} term(s))`);
+  return true;
+}
+
+/** Every folder's history, newest first, with the files as the webview shows them; unreadable lines are counted. */
+export async function historyItems(services: SharedServices, toImage: ToStudioImage): Promise<{ items: HistoryItem[]; badLines: number }> {
+  const items: HistoryItem[] = [];
+  let badLines = 0;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    try {
+      const { entries, badLines: bad } = await services.history.of(folder).read();
+      badLines += bad.length;
+      const image = (path: string, facts?: { width?: number; height?: number; seed?: number }) => {
+        const uri = resolveInsideWorkspace(folder.index, path);
+        return uri ? toImage(uri, facts) : undefined;
+      };
+      for (const entry of entries) {
+        const document = entry.document ? image(entry.document) : undefined;
+        items.push({
+          id: entry.id,
+          kind: entry.kind,
+          model: entry.model,
+          ...(entry.prompt ? { prompt: entry.prompt } : {}),
+          ...(entry.negativePrompt ? { negativePrompt: entry.negativePrompt } : {}),
+          ...(entry.size ? { size: entry.size } : {}),
+          ...(entry.n !== undefined ? { n: entry.n } : {}),
+          ...(entry.seed !== undefined ? { seed: entry.seed } : {}),
+          started: entry.started,
+          outcome: entry.outcome,
+          parameters: entry.parameters,
+          inputs: entry.inputs.flatMap((path) => image(path) ?? []),
+          outputs: entry.outputs.flatMap((o) => image(o.path, { ...(o.width ? { width: o.width } : {}), ...(o.height ? { height: o.height } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }) ?? []),
+          ...(document ? { document } : {}),
+          ...(entry.error ? { error: `${entry.error.code ? `${entry.error.code}: ` : ''}${entry.error.message}` } : {}),
+        });
+      }
+    } catch (error) {
+      services.log.warn(`Could not read the history of ${folder.name}:`, error);
+    }
+  }
+  items.sort((a, b) => b.started.localeCompare(a.started));
+  return { items, badLines };
+}
+
+/** What the page asks to do with a file it shows. */
+export type FileActionKind = 'open' | 'reveal' | 'insertLink' | 'copyPath';
+
+/** Opens, reveals, copies or links a file the page names; only inside a workspace folder. */
+export async function openWorkspaceFile(log: Log, action: FileActionKind, location: WorkspaceLocation): Promise<void> {
+  const uri = resolveInsideWorkspace(location.folderIndex, location.path);
+  if (!uri) {
+    log.warn('Ignored a request for a file outside the workspace folders');
+    return;
+  }
+  switch (action) {
+    case 'open':
+      await vscode.commands.executeCommand('vscode.open', uri, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+      return;
+    case 'reveal':
+      await vscode.commands.executeCommand('revealInExplorer', uri);
+      return;
+    case 'copyPath':
+      await vscode.env.clipboard.writeText(displayPath(uri));
+      return;
+    case 'insertLink': {
+      // The studio has the focus, so there is no active text editor: link into a visible Markdown/HTML one.
+      const editor = activeLinkTarget() ?? vscode.window.visibleTextEditors.find((e) => ['markdown', 'html'].includes(e.document.languageId));
+      await vscode.commands.executeCommand(Commands.insertImageLink, { image: uri.toString(), ...(editor ? { editor: editor.document.uri.toString() } : {}) });
+      return;
+    }
+  }
+}
+
+/** Saves a pasted image as `.bailian/inputs/pasted-<date>-<time>.<ext>` (a new file); undefined with no folder open. */
+export async function savePastedImage(log: Log, mime: string, data: string): Promise<vscode.Uri | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) return undefined;
+  requireTrust();
+  const ext = mime === 'image/jpeg' ? 'jpg' : mime.slice('image/'.length);
+  const now = new Date();
+  const name = await saveAtomically(workspaceFileSystem(folder.uri), { stem: `.bailian/inputs/pasted-${formatDate(now)}-${formatTime(now)}`, ext, bytes: Buffer.from(data, 'base64') });
+  const uri = vscode.Uri.joinPath(folder.uri, ...name.split('/'));
+  log.info(`Pasted image saved as ${displayPath(uri)}`);
+  return uri;
+}
