@@ -1,9 +1,10 @@
 // The DOM of the controls for the options only some models have: the wan2.7 image-set, thinking and palette controls, the
 // qwen-image-3.0 prompt-extension mode and thinking, and the box editor over an input image.
-// main.ts calls these with a small context; the rules behind them are in extraOptions.ts, palette.ts
+// The form (form.ts, modes/) calls these with a small context; the rules behind them are in extraOptions.ts, palette.ts
 // and boxes.ts (pure, unit-tested).
 import type { ModelOption, PickerImage, StringKey, StudioMode } from '../src/protocol/messages';
 import { button, checkbox, dropdown, textField } from './components';
+import { el } from './dom';
 import { addBox, boxPercentRect, fitInto, inputKey, removeBox, toNaturalBox, type Box, type Extent, type Point } from './boxes';
 import { extensionControlsOn, imageSetOn, paletteOf } from './extraOptions';
 import { addColour, checkPalette, distributeEvenly, formatHundredths, paletteSumHundredths, removeColour, type PaletteEntry } from './palette';
@@ -20,12 +21,6 @@ export interface ExtraControlsContext {
   /** Renders the whole form again (for changes that add or remove controls). */
   rerender: () => void;
   s: (key: StringKey, ...args: (string | number)[]) => string;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string | undefined | false)[]): HTMLElementTagNameMap[K] {
-  const node = Object.assign(document.createElement(tag), props);
-  for (const child of children) if (child) node.append(child);
-  return node;
 }
 
 /** The toggles and the palette editor the model offers in this mode (none for most models). */

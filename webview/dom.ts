@@ -1,0 +1,16 @@
+// The two DOM helpers every part of the studio draws with: an element with its properties and
+// children, and a labelled field.
+
+/** A `tag` element with `props` assigned and the given children (falsy ones skipped). */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string | undefined | false)[]): HTMLElementTagNameMap[K] {
+  const node = Object.assign(document.createElement(tag), props);
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/** A control under its label (the label names the control's id, so a click on it focuses the control). */
+export function field(label: string, control: HTMLElement, className = ''): HTMLDivElement {
+  const wrapper = el('div', { className: `field ${className}`.trim() });
+  wrapper.append(el('label', { htmlFor: control.id, textContent: label }), control);
+  return wrapper;
+}
