@@ -1,5 +1,5 @@
-// The two DOM helpers every part of the studio draws with: an element with its properties and
-// children, and a labelled field.
+// The DOM helpers every part of the studio draws with: an element with its properties and
+// children, a labelled field, a small icon button.
 
 /** A `tag` element with `props` assigned and the given children (falsy ones skipped). */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string | undefined | false)[]): HTMLElementTagNameMap[K] {
@@ -13,4 +13,12 @@ export function field(label: string, control: HTMLElement, className = ''): HTML
   const wrapper = el('div', { className: `field ${className}`.trim() });
   wrapper.append(el('label', { htmlFor: control.id, textContent: label }), control);
   return wrapper;
+}
+
+/** A small icon button, named for screen readers by its `label`. */
+export function miniButton(label: string, text: string, action: () => void, disabled = false): HTMLButtonElement {
+  const b = el('button', { type: 'button', className: 'mini', title: label, textContent: text, disabled });
+  b.setAttribute('aria-label', label);
+  b.addEventListener('click', action);
+  return b;
 }

@@ -2,7 +2,7 @@
 // model's limits; and the images dropped from the Explorer or pasted, which the host turns into inputs.
 import type { PickerImage } from '../src/protocol/messages';
 import { button } from './components';
-import { el } from './dom';
+import { el, miniButton } from './dom';
 import { post } from './host';
 import { showNotice } from './layout';
 import type { FormContext } from './modes/context';
@@ -40,14 +40,6 @@ export function renderInputs(ctx: FormContext, tools?: (ctx: FormContext, input:
     el('p', { className: 'limits', id: 'limits', textContent: limitFacts(ctx) }),
   );
   return box;
-}
-
-/** A small icon button, named for screen readers by its `label`. */
-export function miniButton(label: string, text: string, action: () => void, disabled = false): HTMLButtonElement {
-  const b = el('button', { type: 'button', className: 'mini', title: label, textContent: text, disabled });
-  b.setAttribute('aria-label', label);
-  b.addEventListener('click', action);
-  return b;
 }
 
 /** What the model takes: how many images, which formats, sides and bytes. */

@@ -2,9 +2,8 @@
 // terminology table, loaded from and saved to the workspace glossary.
 import type { Term } from '../../src/protocol/messages';
 import { button, dropdown, setChoices, textField } from '../components';
-import { el, field } from '../dom';
+import { el, field, miniButton } from '../dom';
 import { post } from '../host';
-import { miniButton } from '../inputs';
 import { dispatch, init, s, state } from '../session';
 import type { FormContext, ModeForm } from './context';
 
