@@ -1,8 +1,8 @@
 // One esbuild config per target: the extension host (node, cjs, `vscode` external),
-// the CLI (node, cjs) and the studio webview (browser, esm). `--production` minifies
-// and drops source maps; `--watch` rebuilds on change; `--tests` also bundles the in-editor
-// integration suite (test/suite → out/test/suite); `--quiet` prints only problems. Type
-// checking is `npm run check`.
+// the CLI (node, cjs), the studio webview (browser, esm) and its stylesheet (css).
+// `--production` minifies and drops source maps; `--watch` rebuilds on change; `--tests` also
+// bundles the in-editor integration suite (test/suite → out/test/suite); `--quiet` prints only
+// problems. Type checking is `npm run check`.
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
@@ -83,6 +83,15 @@ const targets = [
     // Inlined into the page: nothing in it may end its <script> element.
     supported: { 'inline-script': false },
     // The page is UTF-8 (and module scripts always are): no \u escapes for the UI's characters.
+    charset: 'utf8',
+  },
+  {
+    // The stylesheet: media/studio.css imports its parts (media/studio/); the page inlines the
+    // bundle, so a source map would point nowhere. No target: the CSS goes out as written.
+    ...common,
+    sourcemap: false,
+    entryPoints: ['media/studio.css'],
+    outfile: 'dist/webview/studio.css',
     charset: 'utf8',
   },
   {

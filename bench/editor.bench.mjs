@@ -176,7 +176,7 @@ async function timeOpen(page, title, which) {
 /**
  * Where a studio open's time went, ms after the click: the start of the webview's host frame and
  * of its content frame (VS Code's part), then the page's own resource timings and performance
- * marks (webview/main.ts).
+ * marks (webview/main.ts, webview/host.ts).
  */
 async function openSteps(page, clickedAt) {
   const steps = await webviewFrame(page)

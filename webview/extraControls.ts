@@ -1,9 +1,10 @@
 // The DOM of the controls for the options only some models have: the wan2.7 image-set, thinking and palette controls, the
 // qwen-image-3.0 prompt-extension mode and thinking, and the box editor over an input image.
-// main.ts calls these with a small context; the rules behind them are in extraOptions.ts, palette.ts
+// The form (form.ts, modes/) calls these with a small context; the rules behind them are in extraOptions.ts, palette.ts
 // and boxes.ts (pure, unit-tested).
 import type { ModelOption, PickerImage, StringKey, StudioMode } from '../src/protocol/messages';
 import { button, checkbox, dropdown, textField } from './components';
+import { el, miniButton } from './dom';
 import { addBox, boxPercentRect, fitInto, inputKey, removeBox, toNaturalBox, type Box, type Extent, type Point } from './boxes';
 import { extensionControlsOn, imageSetOn, paletteOf } from './extraOptions';
 import { addColour, checkPalette, distributeEvenly, formatHundredths, paletteSumHundredths, removeColour, type PaletteEntry } from './palette';
@@ -20,12 +21,6 @@ export interface ExtraControlsContext {
   /** Renders the whole form again (for changes that add or remove controls). */
   rerender: () => void;
   s: (key: StringKey, ...args: (string | number)[]) => string;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string | undefined | false)[]): HTMLElementTagNameMap[K] {
-  const node = Object.assign(document.createElement(tag), props);
-  for (const child of children) if (child) node.append(child);
-  return node;
 }
 
 /** The toggles and the palette editor the model offers in this mode (none for most models). */
@@ -103,9 +98,7 @@ function renderPalette(ctx: ExtraControlsContext): HTMLElement {
         const next = paletteOf(model, ctx.choices()).map((e, i) => (i === index ? { ...e, ratio: value } : e));
         store(next, false);
       } });
-      const remove = el('button', { type: 'button', className: 'mini', title: s('remove'), textContent: '✕', disabled: entries.length <= bounds.min });
-      remove.setAttribute('aria-label', s('remove'));
-      remove.addEventListener('click', () => store(removeColour(paletteOf(model, ctx.choices()), index), true));
+      const remove = miniButton(s('remove'), '✕', () => store(removeColour(paletteOf(model, ctx.choices()), index), true), entries.length <= bounds.min);
       rows.append(el('li', { className: 'palette-row' }, colour, hex, ratio, el('span', { className: 'unit', textContent: '%' }), remove));
     });
     const total = el('span', { className: 'palette-total', id: 'palette-total' });
@@ -170,9 +163,7 @@ export function openBoxEditor(ctx: ExtraControlsContext, input: PickerImage, ove
     layer.classList.toggle('full', current.length >= max);
     list.replaceChildren(
       ...current.map((box, i) => {
-        const remove = el('button', { type: 'button', className: 'mini', title: s('remove'), textContent: '✕' });
-        remove.setAttribute('aria-label', s('remove'));
-        remove.addEventListener('click', () => {
+        const remove = miniButton(s('remove'), '✕', () => {
           ctx.setChoice({ boxes: removeBox(ctx.choices().boxes, key, i) });
           draw();
         });
@@ -193,7 +184,28 @@ export function openBoxEditor(ctx: ExtraControlsContext, input: PickerImage, ove
   if (image.complete && image.naturalWidth) layout();
   else image.addEventListener('load', layout, { once: true });
 
-  // Drawing: pointer down, drag, up. The draft is shown in displayed pixels; the box is stored in natural ones.
+  drawBoxesOn(layer, () => boxes().length < max && image.naturalWidth > 0, natural, (box) => {
+    if (box) ctx.setChoice({ boxes: addBox(ctx.choices().boxes, key, box, max) });
+    draw();
+  });
+
+  const close = () => {
+    overlay.hidden = true;
+    overlay.replaceChildren();
+    overlay.onkeydown = null;
+    ctx.rerender();
+  };
+  overlay.onkeydown = (event) => {
+    if (event.key === 'Escape') close();
+  };
+  queueMicrotask(() => done.focus());
+}
+
+/**
+ * Drawing on the editor's layer: pointer down, drag, up. The draft is shown in displayed pixels;
+ * `done` gets the box in the image's own (`natural`) pixels, or undefined for a drag too small.
+ */
+function drawBoxesOn(layer: HTMLElement, canStart: () => boolean, natural: () => Extent, done: (box: Box | undefined) => void): void {
   let start: Point | undefined;
   let draft: HTMLElement | undefined;
   const at = (event: PointerEvent): Point => {
@@ -201,7 +213,7 @@ export function openBoxEditor(ctx: ExtraControlsContext, input: PickerImage, ove
     return { x: event.clientX - rect.left, y: event.clientY - rect.top };
   };
   layer.addEventListener('pointerdown', (event) => {
-    if (event.button !== 0 || boxes().length >= max || !image.naturalWidth) return;
+    if (event.button !== 0 || !canStart()) return;
     event.preventDefault();
     layer.setPointerCapture(event.pointerId);
     start = at(event);
@@ -220,8 +232,7 @@ export function openBoxEditor(ctx: ExtraControlsContext, input: PickerImage, ove
     start = undefined;
     draft?.remove();
     draft = undefined;
-    if (box) ctx.setChoice({ boxes: addBox(ctx.choices().boxes, key, box, max) });
-    draw();
+    done(box);
   };
   layer.addEventListener('pointerup', finish);
   layer.addEventListener('pointercancel', () => {
@@ -229,17 +240,6 @@ export function openBoxEditor(ctx: ExtraControlsContext, input: PickerImage, ove
     draft?.remove();
     draft = undefined;
   });
-
-  const close = () => {
-    overlay.hidden = true;
-    overlay.replaceChildren();
-    overlay.onkeydown = null;
-    ctx.rerender();
-  };
-  overlay.onkeydown = (event) => {
-    if (event.key === 'Escape') close();
-  };
-  queueMicrotask(() => done.focus());
 }
 
 /** Draws a run's boxes over its input thumbnails (a card's "before" row): the thumbnails keep their ratio, so percent boxes fit. */

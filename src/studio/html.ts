@@ -35,7 +35,7 @@ export interface StudioHtmlOptions {
   readonly cspSource: string;
   /** The app bundle's text (dist/webview/main.js), inlined: the first paint needs no fetch. */
   readonly script: string;
-  /** The stylesheet's text (media/studio.css), inlined for the same reason. */
+  /** The stylesheet's text (dist/webview/studio.css, bundled from media/studio.css), inlined for the same reason. */
   readonly style: string;
   /** The toolkit's components (dist/webview/toolkit.js), loaded once the page has loaded. */
   readonly toolkitUri: string;

@@ -88,7 +88,7 @@ export function studioPageHtml(webview: vscode.Webview, extensionUri: vscode.Uri
   return buildStudioHtml({
     cspSource: webview.cspSource,
     script: readFileSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'main.js').fsPath, 'utf8'),
-    style: readFileSync(vscode.Uri.joinPath(extensionUri, 'media', 'studio.css').fsPath, 'utf8'),
+    style: readFileSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'studio.css').fsPath, 'utf8'),
     toolkitUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'toolkit.js')).toString(),
     schemasUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'schemas.js')).toString(),
     language: vscode.env.language,

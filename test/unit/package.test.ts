@@ -72,7 +72,7 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
       'dist/webview/schemas.js',
       'media/icon.png',
       'media/icon.svg',
-      'media/studio.css',
+      'dist/webview/studio.css',
       'package.nls.json',
       'package.nls.zh-cn.json',
       'l10n/bundle.l10n.zh-cn.json',
@@ -85,6 +85,8 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
     const forbidden = files.filter(
       (file) =>
         /^(src|test|webview|scripts|out|node_modules|\.vscode-test|\.ci)\//.test(file) ||
+        // The stylesheet's sources: the page inlines their bundle, dist/webview/studio.css.
+        /^media\/studio(\.css$|\/)/.test(file) ||
         /\.(ts|mts|map)$/.test(file) ||
         /(^|\/)node_modules\//.test(file),
     );
@@ -92,7 +94,7 @@ describe('packaged .vsix', { timeout: 180_000 }, () => {
   });
 
   test('ships nothing outside the allowlist', () => {
-    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|services|undici)\.js|dist\/webview\/[^/]+\.js|media\/.+|docs\/images\/[^/]+\.png|package\.nls(\.[a-z-]+)?\.json|l10n\/.+\.json)$/;
+    const allowed = /^(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|services|undici)\.js|dist\/webview\/[^/]+\.(js|css)|media\/.+|docs\/images\/[^/]+\.png|package\.nls(\.[a-z-]+)?\.json|l10n\/.+\.json)$/;
     assert.deepEqual(
       files.filter((file) => !allowed.test(file)),
       [],
