@@ -7,7 +7,7 @@
  * {@link DashScopeClient.close} when done.
  */
 import type { Dispatcher } from 'undici';
-import { getModel, resolveModel, type Region } from './catalog.js';
+import { getModel, resolveModel, type Region } from './catalog/index.js';
 import { CLIENT_ERROR_CODES, DashScopeError } from './errors.js';
 import { downloadImage, type DownloadOptions, type DownloadedImage } from './download.js';
 import { buildWireBody, routeOf, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests.js';

@@ -2,7 +2,7 @@
  * Public API of the DashScope client (no `vscode` import anywhere below this folder): the
  * extension and the CLI import from here only.
  */
-export * from './catalog.js';
+export * from './catalog/index.js';
 export {
   DashScopeClient,
   describeRetry,

@@ -34,7 +34,7 @@ import {
   type ParamName,
   type Region,
   type ResponseFamily,
-} from './catalog.js';
+} from './catalog/index.js';
 import { RequestValidationError, type ValidationIssue } from './errors.js';
 
 // ─── Request schema ──────────────────────────────────────────────────────────────────────────

@@ -7,7 +7,7 @@
  * it must not import protocol.ts (which imports it).
  */
 import * as z from 'zod/mini';
-import type { ModelSpec, SizeRule } from '../dashscope/catalog.js';
+import type { ModelSpec, SizeRule } from '../dashscope/catalog/index.js';
 import type { GenerationRequest } from '../dashscope/requests.js';
 
 const Range = z.object({ min: z.number(), max: z.number(), default: z.number() });

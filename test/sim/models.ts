@@ -1,6 +1,6 @@
 /**
  * The simulator's OWN model table (issue 11): every model the simulator serves, with the rules it
- * enforces, written from the reference and NOT from the client's catalog (src/dashscope/catalog.ts).
+ * enforces, written from the reference and NOT from the client's catalog (src/dashscope/catalog/).
  * If both sides read one table, a wrong entry is agreed on by both and every test passes; with two
  * tables, test/unit/catalog-agreement.test.ts lines them up fact by fact and finds it.
  *
