@@ -10,7 +10,7 @@ import type { Dispatcher } from 'undici';
 import { getModel, resolveModel, type Region } from './catalog/index.js';
 import { CLIENT_ERROR_CODES, DashScopeError } from './errors.js';
 import { downloadImage, type DownloadOptions, type DownloadedImage } from './download.js';
-import { buildWireBody, routeOf, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests.js';
+import { buildWireBody, routeOf, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests/index.js';
 import { ResponseEnvelopeSchema, normalizeResponse, type GenerationResult, type NormalizeContext, type TaskResponse, type TaskSnapshot } from './schemas.js';
 import { collectStream, readSseEvents, sseToDeltas, type SseEvent, type StreamDelta } from './stream.js';
 import { QueryRateLimiter, cancelTask, getTask, submitTask, waitForTask, type TaskQueryLimiter, type TaskStatusEvent } from './tasks.js';

@@ -51,7 +51,7 @@ export {
   type ValidateOptions,
   type ValidatedRequest,
   type WireBody,
-} from './requests.js';
+} from './requests/index.js';
 export { estimateCost, type CostEstimate, type CostRequest } from './prices.js';
 export {
   GenerationResultSchema,

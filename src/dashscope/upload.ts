@@ -15,7 +15,7 @@ import { basename, extname } from 'node:path';
 import { imageSize } from 'image-size';
 import { DATA_URI_MAX_BYTES, UPLOAD_POLICY_PATH, type ImageInputRule, type ModelSpec } from './catalog/index.js';
 import { CLIENT_ERROR_CODES, DashScopeError, RequestValidationError, type ValidationIssue } from './errors.js';
-import { checkBoxesInImages, type ResolvedImageInput } from './requests.js';
+import { checkBoxesInImages, type ResolvedImageInput } from './requests/index.js';
 import { UploadPolicySchema, type UploadPolicy } from './schemas.js';
 import { undici, type RetryEvent, type Transport } from './transport.js';
 

@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import type { ModelSpec, SizeRule } from '../dashscope/catalog/index.js';
-import type { GenerationRequest } from '../dashscope/requests.js';
+import type { GenerationRequest } from '../dashscope/requests/index.js';
 
 const Range = z.object({ min: z.number(), max: z.number(), default: z.number() });
 
