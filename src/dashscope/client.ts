@@ -6,11 +6,11 @@
  * Owns its undici dispatcher unless one is injected (never the global dispatcher): call
  * {@link DashScopeClient.close} when done.
  */
-import { getModel, resolveModel, type ModelSpec, type Region } from './catalog.js';
+import { getModel, resolveModel, type ModelSpec, type Region } from './catalog/index.js';
 import { CLIENT_ERROR_CODES, DashScopeError } from './errors.js';
 import { downloadImage, type DownloadOptions, type DownloadedImage } from './download.js';
 import { learnedSchedule } from './durations.js';
-import { buildWireBody, routeOf, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests.js';
+import { buildWireBody, routeOf, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests/index.js';
 import { ResponseEnvelopeSchema, normalizeResponse, type GenerationResult, type NormalizeContext, type TaskResponse, type TaskSnapshot } from './schemas.js';
 import { collectStream, readSseEvents, sseToDeltas, type SseEvent, type StreamDelta } from './stream.js';
 import { QueryRateLimiter, cancelTask, getTask, submitTask, waitForTask, type TaskQueryLimiter } from './tasks.js';

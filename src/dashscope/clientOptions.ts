@@ -4,8 +4,8 @@
  */
 import type { Dispatcher } from 'undici';
 import type { DurationStore } from './durations.js';
-import type { Region } from './catalog.js';
-import type { GenerationRequest, Route } from './requests.js';
+import type { Region } from './catalog/index.js';
+import type { GenerationRequest, Route } from './requests/index.js';
 import type { StreamDelta } from './stream.js';
 import type { TaskQueryLimiter, TaskStatusEvent } from './tasks.js';
 import type { Clock, Logger, RateWindow, RetryEvent, RetryPolicy, Timeouts, WaitEvent } from './transport.js';

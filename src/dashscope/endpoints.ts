@@ -3,7 +3,7 @@
  * so an address is accepted only over TLS, or in plain `http:` only on this machine's loopback
  * (the simulator, a local gateway): a key sent in the clear across a network is a key given away.
  */
-import { REGION_BASE_URLS, type Region } from './catalog.js';
+import { REGION_BASE_URLS, type Region } from './catalog/index.js';
 
 /** A checked base URL, or why it cannot carry the key. */
 export type BaseUrlCheck = { readonly ok: true; readonly url: string } | { readonly ok: false; readonly reason: string };

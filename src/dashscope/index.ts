@@ -2,7 +2,7 @@
  * Public API of the DashScope client (no `vscode` import anywhere below this folder): the
  * extension and the CLI import from here only.
  */
-export * from './catalog.js';
+export * from './catalog/index.js';
 export {
   DashScopeClient,
   describeRetry,
@@ -51,7 +51,7 @@ export {
   type ValidateOptions,
   type ValidatedRequest,
   type WireBody,
-} from './requests.js';
+} from './requests/index.js';
 export { estimateCost, type CostEstimate, type CostRequest } from './prices.js';
 export {
   GenerationResultSchema,

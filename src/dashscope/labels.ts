@@ -1,5 +1,5 @@
 /** How models are named for people, beside the catalog that holds the names. */
-import type { ModelSpec } from './catalog.js';
+import type { ModelSpec } from './catalog/index.js';
 
 /** The catalog label in the UI language: Simplified Chinese for `zh*`, else English. */
 export function modelLabel(spec: Pick<ModelSpec, 'label'>, language: string): string {

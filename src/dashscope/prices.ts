@@ -9,8 +9,8 @@
  *
  * An unknown price is reported as unknown, never as 0, so nothing calls a paid model free.
  */
-import { PRICE_LIST, REGION_NAMES, findModel, nRangeFor, resolveModel, type ModelSpec, type Region } from './catalog.js';
-import type { GenerationRequest } from './requests.js';
+import { PRICE_LIST, REGION_NAMES, findModel, nRangeFor, resolveModel, type ModelSpec, type Region } from './catalog/index.js';
+import type { GenerationRequest } from './requests/index.js';
 
 /** What an estimate needs from a request; a {@link GenerationRequest} is one. */
 export type CostRequest = Pick<GenerationRequest, 'model'> &

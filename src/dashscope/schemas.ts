@@ -10,7 +10,7 @@
  * Section numbers refer to ../shared/reference/dashscope-api.md; "N§" to newer-models.md.
  */
 import * as z from 'zod';
-import { parseSize, type ModelSpec, type ResponseFamily } from './catalog.js';
+import { parseSize, type ModelSpec, type ResponseFamily } from './catalog/index.js';
 
 const optNumber = z.number().optional().catch(undefined);
 const optString = z.string().optional().catch(undefined);

@@ -10,7 +10,7 @@
  * - CRLF line endings and events split across network chunks are the parser's job.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { parseSize } from './catalog.js';
+import { parseSize } from './catalog/index.js';
 import { CLIENT_ERROR_CODES, DashScopeError, errorFromEnvelope, isAbortError, networkError } from './errors.js';
 import { ResponseEnvelopeSchema, normalizeUsage, type GenerationResult, type ResultImage, type ResultPart, type ResultUsage } from './schemas.js';
 import { abortReason } from './transport.js';

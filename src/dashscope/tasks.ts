@@ -12,7 +12,7 @@
  *
  * Section numbers refer to ../shared/reference/dashscope-api.md.
  */
-import { TASK_CANCEL_PATH, TASK_PATH, type ModelSpec } from './catalog.js';
+import { TASK_CANCEL_PATH, TASK_PATH, type ModelSpec } from './catalog/index.js';
 import { CLIENT_ERROR_CODES, DashScopeError } from './errors.js';
 import {
   TERMINAL_TASK_STATUSES,

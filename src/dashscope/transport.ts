@@ -28,7 +28,7 @@ export function undici(): typeof Undici {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred load (see above)
   return (undiciModule ??= require('undici') as typeof Undici);
 }
-import { REGION_BASE_URLS, type Region } from './catalog.js';
+import { REGION_BASE_URLS, type Region } from './catalog/index.js';
 import { CLIENT_ERROR_CODES, DashScopeError, errorFromEnvelope, isAbortError, networkError, redactSecrets } from './errors.js';
 import { abortReason, DEFAULT_RETRY, parseRetryAfter, retryDelay, systemClock, waitOut, type Clock, type RateWindow, type RetryEvent, type RetryPolicy, type WaitEvent } from './retry.js';
 import { stripBom } from './schemas.js';

@@ -13,9 +13,9 @@ import { openAsBlob } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { imageSize } from 'image-size';
-import { DATA_URI_MAX_BYTES, UPLOAD_POLICY_PATH, type ImageInputRule, type ModelSpec } from './catalog.js';
+import { DATA_URI_MAX_BYTES, UPLOAD_POLICY_PATH, type ImageInputRule, type ModelSpec } from './catalog/index.js';
 import { CLIENT_ERROR_CODES, DashScopeError, RequestValidationError, type ValidationIssue } from './errors.js';
-import { checkBoxesInImages, type ResolvedImageInput } from './requests.js';
+import { checkBoxesInImages, type ResolvedImageInput } from './requests/index.js';
 import { UploadPolicySchema, type UploadPolicy } from './schemas.js';
 import { undici, type RetryEvent, type Transport } from './transport.js';
 

@@ -8,7 +8,7 @@
  * means until its task ended (the run waits for it), because the service counts PENDING and
  * RUNNING tasks against the model's concurrency (§8).
  */
-import { getModel } from '../dashscope/catalog.js';
+import { getModel } from '../dashscope/catalog/index.js';
 import type { Clock, RetryEvent } from '../dashscope/transport.js';
 import { Emitter, type Disposable, type Event } from './events.js';
 import { AccountLimits, submitRateOf, type ModelRateLimits, type QueryLimiter, type ReleaseSlot } from './limits.js';

@@ -11,7 +11,7 @@
  * Section numbers refer to ../shared/reference/dashscope-api.md.
  */
 import * as z from 'zod';
-import { RESULT_RETENTION_MS } from '../dashscope/catalog.js';
+import { RESULT_RETENTION_MS } from '../dashscope/catalog/index.js';
 import { redactSecrets } from '../dashscope/errors.js';
 
 /** The current format; bump it (and read the old one) when the shape changes. */

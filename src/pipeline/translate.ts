@@ -3,7 +3,7 @@
  * language pairs qwen-mt-image accepts (§4.3: source ≠ target, and Chinese or English on one
  * side), and the name of a translated copy (`poster.png` → `poster.en`).
  */
-import { MT_SOURCE_LANGUAGES, MT_TARGET_LANGUAGES, type MtLanguage } from '../dashscope/catalog.js';
+import { MT_SOURCE_LANGUAGES, MT_TARGET_LANGUAGES, type MtLanguage } from '../dashscope/catalog/index.js';
 
 /** The targets a source language may be translated into. */
 export function mtTargetsFor(source: MtLanguage | 'auto'): MtLanguage[] {

@@ -7,8 +7,8 @@
  * it must not import protocol.ts (which imports it).
  */
 import * as z from 'zod/mini';
-import type { ModelSpec, SizeRule } from '../dashscope/catalog.js';
-import type { GenerationRequest } from '../dashscope/requests.js';
+import type { ModelSpec, SizeRule } from '../dashscope/catalog/index.js';
+import type { GenerationRequest } from '../dashscope/requests/index.js';
 
 const Range = z.object({ min: z.number(), max: z.number(), default: z.number() });
 

@@ -4,7 +4,7 @@
  * the n range, the optional controls (seed, negative prompt, prompt_extend, watermark,
  * max_images) and the input-image limits. Pure: unit-tested under plain Node.
  */
-import { modelsForTask, type ModelSpec, type SizeRule, type Task } from '../dashscope/catalog.js';
+import { modelsForTask, type ModelSpec, type SizeRule, type Task } from '../dashscope/catalog/index.js';
 import { modelLabel } from '../dashscope/labels.js';
 import { extraModelFields, pixelsRule } from './extraOptions.js';
 import type { ModelOption, SizeRuleData, StudioMode } from './messages.js';

@@ -1,5 +1,5 @@
 /**
- * Bad input, table-driven over EVERY catalog model (src/dashscope/catalog.ts MODELS):
+ * Bad input, table-driven over EVERY catalog model (src/dashscope/catalog/ MODELS):
  * each parameter just outside its range (size, n, seed, prompt length, negative prompt length,
  * max_images, image count), parameters the model does not take, wrong image formats (SVG; GIF
  * where it is not accepted), a file over the model's size limit, too many references, an empty

@@ -1,4 +1,4 @@
-// The client's catalog (src/dashscope/catalog.ts, MODELS) and the simulator's own model table
+// The client's catalog (src/dashscope/catalog/, MODELS) and the simulator's own model table
 // (test/sim/models.ts, SIM_MODELS) are written separately from the reference, so that a wrong
 // entry is not agreed on by both sides. This test lines them up model by model and fact by fact
 // and fails on every disagreement, naming both values and the reference section the simulator's
@@ -212,7 +212,7 @@ describe('client catalog ⇄ simulator model table', () => {
     const onlySim = simIds.filter((id) => !clientEntryOf(id));
     const lines = [
       ...onlyClient.map((id) => `${id}: in the client catalog only (add it to test/sim/models.ts, or remove it from the catalog)`),
-      ...onlySim.map((id) => `${id}: in the simulator's model table only (add it to src/dashscope/catalog.ts)`),
+      ...onlySim.map((id) => `${id}: in the simulator's model table only (add it to its family's file in src/dashscope/catalog/)`),
     ];
     if (lines.length) assert.fail(`${lines.length} model(s) on one side only:\n${lines.join('\n')}`);
   });

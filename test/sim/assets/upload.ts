@@ -25,6 +25,7 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseMultipart, type FormPart } from './multipart';
+import { checkUploadForm, readCapped, type IssuedPolicy, type OssFailure } from './upload-form';
 import type { SimClock } from '../clock';
 import { closeServer, httpDate, listen, originOf, ossRequestId, sendOssError } from './oss';
 
@@ -52,17 +53,6 @@ export interface UploadedObject {
   expiresAtMs: number;
 }
 
-interface IssuedPolicy {
-  policy: string;
-  signature: string;
-  uploadDir: string;
-  model: string;
-  keyId: string;
-  expiresAtMs: number;
-  maxBytes: number;
-  acl: string;
-  forbidOverwrite: string;
-}
 
 export interface UploadHostOptions {
   host: string;
@@ -260,62 +250,14 @@ export class UploadHost {
       return;
     }
     const key = keyTemplate.replace(/\$\{filename\}/g, file.filename ?? '');
-    const accessKeyId = field('OSSAccessKeyId');
-    const policy = field('policy');
-    const signature = field('Signature');
-    if (!accessKeyId || !policy || !signature) {
-      sendOssError(req, res, 403, 'AccessDenied', 'You have no right to access this bucket.', hostId);
-      return;
-    }
-    if (accessKeyId !== this.accessKeyId) {
-      sendOssError(req, res, 403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.', hostId, {
-        OSSAccessKeyId: accessKeyId,
-      });
-      return;
-    }
-    const issued = this.policies.get(policy);
-    const expectedSig = createHmac('sha1', this.secret).update(policy).digest('base64');
-    if (!issued || signature !== expectedSig) {
-      sendOssError(
-        req,
-        res,
-        403,
-        'SignatureDoesNotMatch',
-        'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-        hostId,
-      );
-      return;
-    }
     const now = this.opts.clock.now();
-    if (issued.expiresAtMs <= now) {
-      sendOssError(req, res, 403, 'AccessDenied', 'Invalid according to Policy: Policy expired.', hostId);
+    const failure = this.checkForm(field, key, file.data.length, now);
+    if (failure) {
+      sendOssError(req, res, failure.status, failure.code, failure.message, hostId, failure.details);
       return;
     }
-    if (!key.startsWith(issued.uploadDir)) {
-      sendOssError(req, res, 403, 'AccessDenied', `Invalid according to Policy: Policy Condition failed: ["starts-with", "$key", "${issued.uploadDir}"]`, hostId);
-      return;
-    }
-    const acl = field('x-oss-object-acl');
-    if (acl !== issued.acl) {
-      sendOssError(req, res, 403, 'AccessDenied', `Invalid according to Policy: Policy Condition failed: ["eq", "$x-oss-object-acl", "${issued.acl}"]`, hostId);
-      return;
-    }
-    const forbid = field('x-oss-forbid-overwrite');
-    if (forbid !== issued.forbidOverwrite) {
-      sendOssError(
-        req,
-        res,
-        403,
-        'AccessDenied',
-        `Invalid according to Policy: Policy Condition failed: ["eq", "$x-oss-forbid-overwrite", "${issued.forbidOverwrite}"]`,
-        hostId,
-      );
-      return;
-    }
-    if (file.data.length > issued.maxBytes) {
-      sendOssError(req, res, 400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.', hostId);
-      return;
-    }
+    const issued = this.policies.get(field('policy')!)!;
+    const forbid = field('x-oss-forbid-overwrite')!;
     const existing = this.objects.get(key);
     if (existing && existing.expiresAtMs > now && forbid.toLowerCase() === 'true') {
       sendOssError(req, res, 409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.', hostId);
@@ -338,18 +280,22 @@ export class UploadHost {
     this.storedBytes += file.data.length;
     this.evict();
 
-    const etag = `"${createHash('md5').update(file.data).digest('hex').toUpperCase()}"`;
+    this.sendStored(res, key, file.data, field('success_action_status'));
+  }
+
+  /** Answers a stored upload as OSS does for `success_action_status` 200, 201 or anything else (204). */
+  private sendStored(res: ServerResponse, key: string, data: Buffer, successStatus: string | undefined): void {
+    const etag = `"${createHash('md5').update(data).digest('hex').toUpperCase()}"`;
     const headers: Record<string, string | number> = {
       Server: 'AliyunOSS',
       ETag: etag,
       'x-oss-request-id': ossRequestId(),
       'x-oss-hash-crc64ecma': '0',
     };
-    const status = field('success_action_status');
-    if (status === '200') {
+    if (successStatus === '200') {
       res.writeHead(200, { ...headers, 'Content-Length': 0 });
       res.end();
-    } else if (status === '201') {
+    } else if (successStatus === '201') {
       const xml = Buffer.from(
         `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse>\n  <Bucket>${UPLOAD_BUCKET}</Bucket>\n  <Location>${this.baseUrl}/${encodeURI(key)}</Location>\n  <Key>${key.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</Key>\n  <ETag>${etag}</ETag>\n</PostResponse>\n`,
         'utf8',
@@ -360,6 +306,11 @@ export class UploadHost {
       res.writeHead(204, headers);
       res.end();
     }
+  }
+
+  /** The form's conditions against the policies issued here. */
+  private checkForm(field: (name: string) => string | undefined, key: string, fileBytes: number, now: number): OssFailure | undefined {
+    return checkUploadForm({ field, key, fileBytes, now, accessKeyId: this.accessKeyId, secret: this.secret, policies: this.policies });
   }
 
   private evict(): void {
@@ -381,39 +332,4 @@ export class UploadHost {
   stop(): Promise<void> {
     return closeServer(this.server);
   }
-}
-
-function readCapped(req: IncomingMessage, cap: number): Promise<Buffer | 'too-large' | 'aborted'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (c: Buffer) => {
-      if (done) return;
-      size += c.length;
-      if (size > cap) {
-        done = true;
-        chunks.length = 0;
-        req.resume();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      resolve(Buffer.concat(chunks));
-    });
-    req.on('error', () => {
-      if (done) return;
-      done = true;
-      resolve('aborted');
-    });
-    req.on('close', () => {
-      if (done) return;
-      done = true;
-      resolve('aborted');
-    });
-  });
 }

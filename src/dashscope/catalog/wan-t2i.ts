@@ -1,0 +1,96 @@
+/** Wan text-to-image: wan2.6-t2i (sync or async), wan2.5-t2i-preview and wan2.2-t2i-flash (async). */
+import { ALL_REGIONS, ASSUMED_ASYNC_LIMITS, ASSUMED_SYNC_LIMITS, BOTH_REGIONS, T2I_PARAMS, cnPrices } from './entry-parts.js';
+import type { ModelSpec } from './types.js';
+
+/** 1104*1472: the smallest size the wan t2i docs recommend (see wan2.6-t2i below). */
+const WAN_T2I_MIN_PIXELS = 1104 * 1472;
+
+export const WAN_T2I_MODELS: readonly ModelSpec[] = [
+  {
+    id: 'wan2.6-t2i',
+    model: 'wan2.6-t2i',
+    label: { en: 'Wan 2.6 Text-to-Image', 'zh-cn': '万相 2.6 文生图' },
+    task: 'text-to-image',
+    tasks: ['text-to-image'],
+    mode: 'sync',
+    endpoint: 'multimodalGeneration',
+    input: 'messages',
+    response: 'wan',
+    asyncVariant: { endpoint: 'imageGeneration', input: 'messages', response: 'choices' },
+    prompt: { required: true, maxLength: 2100, unit: 'chars' },
+    negativePromptMaxLength: 500,
+    // §2.2: the full 2026 doc says total pixels in [1280*1280, 1440*1440], aspect 1:4..4:1, yet
+    // recommends 1104*1472 and 960*1696, which sit just under 1280*1280 (sides rounded to 16).
+    // The floor is therefore the smallest recommended size, so every recommendation passes.
+    size: {
+      kind: 'pixels',
+      minPixels: WAN_T2I_MIN_PIXELS,
+      maxPixels: 1440 * 1440,
+      minAspect: 1 / 4,
+      maxAspect: 4,
+      default: '1280*1280',
+      recommended: ['1280*1280', '1104*1472', '1472*1104', '960*1696', '1696*960'],
+    },
+    n: { min: 1, max: 4, default: 4 },
+    params: T2I_PARAMS,
+    promptExtendDefault: true,
+    outputFormat: 'png',
+    // N§1: one of the two image models of the Global (US Virginia) tables.
+    regions: ALL_REGIONS,
+    rateLimits: ASSUMED_SYNC_LIMITS,
+    prices: { ...cnPrices(0.2, 0.220177), us: { perImage: 0.2 } },
+    typicalDurationMs: 20_000,
+  },
+  {
+    id: 'wan2.5-t2i-preview',
+    model: 'wan2.5-t2i-preview',
+    label: { en: 'Wan 2.5 Text-to-Image (preview)', 'zh-cn': '万相 2.5 文生图（预览）' },
+    task: 'text-to-image',
+    tasks: ['text-to-image'],
+    mode: 'async',
+    endpoint: 'text2image',
+    input: 'prompt',
+    response: 'results',
+    prompt: { required: true, maxLength: 2000, unit: 'chars' },
+    negativePromptMaxLength: 500,
+    size: {
+      kind: 'pixels',
+      minPixels: WAN_T2I_MIN_PIXELS,
+      maxPixels: 1440 * 1440,
+      minAspect: 1 / 4,
+      maxAspect: 4,
+      default: '1280*1280',
+      recommended: ['1280*1280', '1104*1472', '1472*1104', '960*1696', '1696*960', '768*2700'],
+    },
+    n: { min: 1, max: 4, default: 4 },
+    params: T2I_PARAMS,
+    promptExtendDefault: true,
+    outputFormat: 'png',
+    regions: BOTH_REGIONS,
+    rateLimits: ASSUMED_ASYNC_LIMITS,
+    prices: cnPrices(0.2, 0.220177),
+    typicalDurationMs: 15_000,
+  },
+  {
+    id: 'wan2.2-t2i-flash',
+    model: 'wan2.2-t2i-flash',
+    label: { en: 'Wan 2.2 Text-to-Image Flash', 'zh-cn': '万相 2.2 文生图 极速版' },
+    task: 'text-to-image',
+    tasks: ['text-to-image'],
+    mode: 'async',
+    endpoint: 'text2image',
+    input: 'prompt',
+    response: 'results',
+    prompt: { required: true, maxLength: 500, unit: 'chars' },
+    negativePromptMaxLength: 500,
+    size: { kind: 'sides', minSide: 512, maxSide: 1440, default: '1024*1024', recommended: ['1024*1024', '768*1024', '1024*768', '1440*1440', '720*1280', '1280*720'] },
+    n: { min: 1, max: 4, default: 4 },
+    params: T2I_PARAMS,
+    promptExtendDefault: true,
+    outputFormat: 'png',
+    regions: BOTH_REGIONS,
+    rateLimits: ASSUMED_ASYNC_LIMITS,
+    prices: cnPrices(0.14, 0.183481),
+    typicalDurationMs: 6_000,
+  },
+];
