@@ -1,7 +1,7 @@
 // Colour palette (wan2.7 `color_palette`): the pure rules behind the palette editor. 3–10 colours
 // (the catalog's bounds), each `#RRGGBB` with a share in percent; the shares must add up to
 // exactly 100.00% (the service compares in hundredths, as checkColorPalette in
-// src/dashscope/requests.ts does). No DOM, no VS Code API.
+// src/dashscope/requests/ does). No DOM, no VS Code API.
 
 /** One colour of the editor: the colour input's value and the share as typed. */
 export interface PaletteEntry {

@@ -36,25 +36,8 @@ import { jobProgressOf, type JobProgress } from './progress.js';
 export { jobProgressOf, type JobProgress } from './progress.js';
 import { buildProvenance, embedProvenance, provenanceParameters } from './provenance.js';
 
-/** One file for a saver to write: a relative stem (may contain `/`), an extension, the bytes. */
-export interface OutputFile {
-  /** Relative path stem, `/`-separated, without extension. */
-  readonly stem: string;
-  /** Extension without the dot (`png`, `json`). */
-  readonly ext: string;
-  readonly bytes: Uint8Array;
-}
-
-/** What a saver reports for a written file. */
-export interface SavedFileRef {
-  /** Path relative to the saver's folder, `/`-separated, with extension (as actually used). */
-  readonly name: string;
-}
-
-/** Writes files somewhere, never overwriting; `T` carries whatever the caller needs back (a Uri, a path). */
-export interface ImageSaver<T extends SavedFileRef = SavedFileRef> {
-  save(file: OutputFile): Promise<T>;
-}
+export type { ImageSaver, OutputFile, SavedFileRef } from './saver.js';
+import type { ImageSaver, OutputFile, SavedFileRef } from './saver.js';
 
 /** Names the files of one image (the default: the name template). */
 export type NameImage = (image: { index: number; seed?: number | undefined; model: string; date: Date; prompt?: string | undefined }) => string;
