@@ -29,7 +29,7 @@ import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FormData, fetch as ufetch } from 'undici';
 import type { Simulator } from './index.js';
-import { parseSse, png, start, type SseEvent } from './helpers.js';
+import { parseSse, png, start, type SseEvent } from './calls.js';
 import { CAPTURES_DIR } from '../fixtures/captures';
 
 const CAPTURES = CAPTURES_DIR;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { FakeClock, type Simulator } from './index.js';
-import { IMGGEN, SYNC, T2I, api, assertError, asyncHeaders, msgBody, parseSse, pollTask, rawRequest, sseHeaders, start } from './helpers.js';
+import { IMGGEN, SYNC, T2I, api, assertError, asyncHeaders, msgBody, parseSse, pollTask, rawRequest, sseHeaders, start } from './calls.js';
 
 let sim: Simulator;
 before(async () => {

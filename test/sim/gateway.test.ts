@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Simulator } from './index.js';
-import { I2I, IMGGEN, SYNC, T2I, api, assertError, asyncHeaders, msgBody, start } from './helpers.js';
+import { I2I, IMGGEN, SYNC, T2I, api, assertError, asyncHeaders, msgBody, start } from './calls.js';
 
 let sim: Simulator;
 before(async () => {

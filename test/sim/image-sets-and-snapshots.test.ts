@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Simulator } from './index.js';
-import { IMGGEN, SYNC, T2I, api, assertError, asyncHeaders, dataUri, download, msgBody, png, pngSize, pollTask, start } from './helpers.js';
+import { IMGGEN, SYNC, T2I, api, assertError, asyncHeaders, dataUri, download, msgBody, png, pngSize, pollTask, start } from './calls.js';
 
 let sim: Simulator;
 let square: string;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findSimModel } from './models.js';
 import type { Simulator, SimulatorOptions } from './index.js';
-import { I2I, SYNC, T2I, api, assertError, asyncHeaders, msgBody, png, start } from './helpers.js';
+import { I2I, SYNC, T2I, api, assertError, asyncHeaders, msgBody, png, start } from './calls.js';
 
 const RATE = 'Requests rate limit exceeded, please try again later.';
 const mtBody = { model: 'qwen-mt-image', input: { image_url: '', source_lang: 'zh', target_lang: 'en' } };

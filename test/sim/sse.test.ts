@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeClock, type Simulator } from './index.js';
-import { SYNC, api, assertError, dataUri, download, msgBody, parseSse, png, pngSize, sseHeaders, start, type SseEvent } from './helpers.js';
+import { SYNC, api, assertError, dataUri, download, msgBody, parseSse, png, pngSize, sseHeaders, start, type SseEvent } from './calls.js';
 
 let sim: Simulator;
 before(async () => {

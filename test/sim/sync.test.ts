@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SIM_MODELS } from './models.js';
 import type { Simulator } from './index.js';
-import { SYNC, api, assertError, dataUri, download, msgBody, png, pngSize, start } from './helpers.js';
+import { SYNC, api, assertError, dataUri, download, msgBody, png, pngSize, start } from './calls.js';
 
 let sim: Simulator;
 let smallPng: string;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FormData, fetch as ufetch } from 'undici';
 import { FakeClock, type Simulator } from './index.js';
-import { I2I, SYNC, api, assertError, asyncHeaders, download, jpgSize, msgBody, png, pollTask, start } from './helpers.js';
+import { I2I, SYNC, api, assertError, asyncHeaders, download, jpgSize, msgBody, png, pollTask, start } from './calls.js';
 
 let sim: Simulator;
 before(async () => {

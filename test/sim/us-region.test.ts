@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Simulator } from './index.js';
-import { I2I, IMGGEN, SYNC, T2I, api, assertError, asyncHeaders, dataUri, msgBody, parseSse, png, pollTask, sseHeaders, start } from './helpers.js';
+import { I2I, IMGGEN, SYNC, T2I, api, assertError, asyncHeaders, dataUri, msgBody, parseSse, png, pollTask, sseHeaders, start } from './calls.js';
 import { SIM_MODELS } from './models.js';
 
 let sim: Simulator;

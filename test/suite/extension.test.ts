@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, ConfigKeys, ENV_API_KEY, ViewTypes } from '../../src/constants';
-import { EXTENSION_ID, activateExtension, openStudio, webviewTabs, whenTabs, withTimeout } from './helpers';
+import { EXTENSION_ID, activateExtension, openStudio, webviewTabs, whenTabs, withTimeout } from './workbench';
 
 suite('Bailian Image Studio', () => {
   suiteTeardown(async () => {

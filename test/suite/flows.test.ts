@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../src/constants';
 import type { CommandOutcome } from '../../src/workflows/outcome';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
-import { activateExtension, copyFixture, workspaceRoot, exists, readHistory } from './helpers';
+import { activateExtension, copyFixture, workspaceRoot, exists, readHistory } from './workbench';
 
 const root = workspaceRoot;
 

@@ -4,7 +4,7 @@ import { Commands, ConfigKeys } from '../../src/constants';
 import type { CommandOutcome as GenerateImageOutcome } from '../../src/workflows/outcome';
 import { isTemporaryName } from '../../src/pipeline/files';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
-import { activateExtension } from './helpers';
+import { activateExtension } from './workbench';
 
 /** The workspace's output folder (the runner's settings leave bailian.outputFolder at its default). */
 function outputFolder(): vscode.Uri {

@@ -10,7 +10,7 @@ import type { CommandOutcome } from '../../src/workflows/outcome';
 import { Tools } from '../../src/constants';
 import type { BailianExtensionApi } from '../../src/extension';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
-import { activateExtension, destination, simulatorClient, withTimeout, workspaceRoot, exists, readHistory } from './helpers';
+import { activateExtension, destination, simulatorClient, withTimeout, workspaceRoot, exists, readHistory } from './workbench';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

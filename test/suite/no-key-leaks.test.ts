@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/constants';
 import type { CommandOutcome } from '../../src/workflows/outcome';
-import { EXTENSION_ID, activateExtension, copyFixture, destination, openStudio, simulatorClient, workspaceRoot } from './helpers';
+import { EXTENSION_ID, activateExtension, copyFixture, destination, openStudio, simulatorClient, workspaceRoot } from './workbench';
 
 /** Every file under a folder, through workspace.fs (local, remote and web workspaces alike). */
 async function workspaceFiles(folder: vscode.Uri): Promise<vscode.Uri[]> {

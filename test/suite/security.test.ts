@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { resolveInsideWorkspace, safeRelativeSegments } from '../../src/host/workspaceFs';
 import { WebviewMessage } from '../../src/protocol/messages';
-import { workspaceRoot } from './helpers';
+import { workspaceRoot } from './workbench';
 
 suite('Security: webview paths stay inside the workspace', () => {
   const outside: [string, number, string][] = [

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { studioStaticInit } from '../../src/studio/strings';
 import { EarlyStudio, StaticInitCache, createStudioWebviewPanel, showStudioIconSoon } from '../../src/studio/shell';
-import { EXTENSION_ID, withTimeout } from './helpers';
+import { EXTENSION_ID, withTimeout } from './workbench';
 
 suite('Studio early page', () => {
   const extensionUri = (): vscode.Uri => {

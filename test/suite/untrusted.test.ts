@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/constants';
 import type { CommandOutcome } from '../../src/workflows/outcome';
-import { activateExtension, workspaceRoot, exists } from './helpers';
+import { activateExtension, workspaceRoot, exists } from './workbench';
 
 const root = workspaceRoot;
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CommandOutcome } from '../../src/workflows/outcome';
 import { Commands, ConfigKeys, Tools } from '../../src/constants';
-import { activateExtension, exists, withTimeout, workspaceRoot } from './helpers';
+import { activateExtension, exists, withTimeout, workspaceRoot } from './workbench';
 
 interface Seen {
   readonly url: string;

@@ -25,8 +25,8 @@ import { GlossaryError, parseGlossary } from '../../src/pipeline/glossary';
 import { runImageJob } from '../../src/pipeline/images';
 import { OutputTemplateError, renderOutputFolder } from '../../src/pipeline/outputTemplate';
 import { startSimulator, type Simulator } from '../sim/index';
-import { makePng } from './dashscope-helpers';
-import { memorySaver, simClient } from './pipeline-helpers';
+import { makePng } from './client-fixtures';
+import { memorySaver, simClient } from './savers';
 
 let sim: Simulator;
 let client: DashScopeClient;

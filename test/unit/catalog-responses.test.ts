@@ -15,7 +15,7 @@ import { getModel } from '../../src/dashscope/catalog';
 import { DashScopeClient } from '../../src/dashscope/client';
 import { RequestValidationError } from '../../src/dashscope/errors';
 import { ResponseEnvelopeSchema, TaskResponseSchema, normalizeResponse } from '../../src/dashscope/schemas';
-import { FakeClock, makePng, startScriptedServer, type ScriptedServer } from './dashscope-helpers';
+import { JumpingClock, makePng, startScriptedServer, type ScriptedServer } from './client-fixtures';
 
 /** N§3 "Sync success", verbatim. */
 const WAN27_SYNC = `{"output":{"choices":[{"finish_reason":"stop","message":{"content":[{"image":"https://dashscope-result.example/a.png?Expires=1","type":"image"}],"role":"assistant"}}],"finished":true},"usage":{"image_count":1,"input_tokens":10867,"output_tokens":2,"size":"1488*704","total_tokens":10869},"request_id":"req-wan27"}`;
@@ -131,7 +131,7 @@ describe('the client end to end (local server)', () => {
     await rm(dir, { recursive: true, force: true });
   });
   const client = (): DashScopeClient => {
-    const c = new DashScopeClient({ apiKey: KEY, baseUrl: `${server.url}/api/v1`, clock: new FakeClock() });
+    const c = new DashScopeClient({ apiKey: KEY, baseUrl: `${server.url}/api/v1`, clock: new JumpingClock() });
     clients.push(c);
     return c;
   };

@@ -16,7 +16,7 @@ import { DashScopeError, errorFromEnvelope } from '../../src/dashscope/errors';
 import { ResponseEnvelopeSchema, TaskResponseSchema, UploadPolicySchema, normalizeResponse, stripBom, taskSnapshotOf } from '../../src/dashscope/schemas';
 import { collectStream, readSseEvents, sseToDeltas, type StreamDelta } from '../../src/dashscope/stream';
 import { Transport } from '../../src/dashscope/transport';
-import { capture, captureStatus, capturesDir, startScriptedServer, type ScriptedServer } from './dashscope-helpers';
+import { capture, captureStatus, capturesDir, startScriptedServer, type ScriptedServer } from './client-fixtures';
 
 const body = (name: string): string => stripBom(capture(`${name}.response.body.txt`).toString('utf8'));
 const json = (name: string): unknown => JSON.parse(body(name));

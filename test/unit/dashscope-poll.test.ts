@@ -11,11 +11,11 @@ import { after, before, describe, test } from 'node:test';
 import { getModel } from '../../src/dashscope/catalog';
 import { DashScopeClient, nextPollDelay, pollBounds, sdkPollDelay } from '../../src/dashscope/index';
 import { DURATION_SIGMA, QueryRateLimiter, TASK_QUERY_FLOOR_MS } from '../../src/dashscope/tasks';
-import { FakeClock, startTaskTimeline, type ScriptedServer } from './dashscope-helpers';
+import { JumpingClock, startTaskTimeline, type ScriptedServer } from './client-fixtures';
 
 /** Timeline of the scripted task, in fake ms since submit. */
 let timeline = { pendingMs: 1000, runningMs: 5000 };
-let clock: FakeClock;
+let clock: JumpingClock;
 let t0 = 0;
 const queryTimes: number[] = [];
 let server: ScriptedServer;
@@ -33,7 +33,7 @@ after(async () => {
 
 async function measure(model: string, pendingMs: number, runningMs: number): Promise<{ queries: number[]; latency: number; end: number }> {
   timeline = { pendingMs, runningMs };
-  clock = new FakeClock();
+  clock = new JumpingClock();
   t0 = clock.now();
   queryTimes.length = 0;
   const c = new DashScopeClient({ apiKey: 'sk-poll-test', baseUrl: `${server.url}/api/v1`, clock });
@@ -142,7 +142,7 @@ describe('poll schedule', () => {
   });
 
   test('the per-model limiter: each query of a 1/s model goes a second after the previous answer, whatever the delays', async () => {
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     const limiter = new QueryRateLimiter(clock);
     const spans: { sent: number; answered: number }[] = [];
     await Promise.all(
@@ -159,7 +159,7 @@ describe('poll schedule', () => {
   });
 
   test('the per-model limiter lets queries of a 20/s model overlap, up to 20 in a second', async () => {
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     const limiter = new QueryRateLimiter(clock);
     const releases = await Promise.all(Array.from({ length: 20 }, () => limiter.acquire('wan2.2-t2i-flash', 20)));
     assert.deepEqual(clock.sleeps, [], 'the first 20 go at once');
@@ -177,7 +177,7 @@ describe('poll schedule', () => {
   });
 
   test('a wait for the limiter ends with the abort signal', async () => {
-    const limiter = new QueryRateLimiter(new FakeClock(false));
+    const limiter = new QueryRateLimiter(new JumpingClock(false));
     await limiter.acquire('qwen-mt-image', 1);
     const ctl = new AbortController();
     const waiting = limiter.acquire('qwen-mt-image', 1, ctl.signal);

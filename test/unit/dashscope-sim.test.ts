@@ -22,7 +22,7 @@ import {
   type StreamDelta,
 } from '../../src/dashscope/index';
 import { Transport } from '../../src/dashscope/transport';
-import { FakeClock, makePng, recordingLogger, waitUntil } from './dashscope-helpers';
+import { JumpingClock, makePng, recordingLogger, waitUntil } from './client-fixtures';
 
 const SCALE = 0.01;
 let sim: Simulator;
@@ -258,7 +258,7 @@ describe('service errors', () => {
 
 describe('retries against injected faults', () => {
   const fast = () => {
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     // Fake clock: retries sleep instantly; the poll schedule is irrelevant for sync calls.
     return { clock, c: client({ clock }) };
   };

@@ -13,7 +13,7 @@ import { after, afterEach, describe, test } from 'node:test';
 import { Agent } from 'undici';
 import { DashScopeClient, DashScopeError, describeRetry, type ProgressEvent, type StreamDelta } from '../../src/dashscope/index';
 import { Transport, type RetryEvent } from '../../src/dashscope/transport';
-import { FakeClock, recordingLogger, startScriptedServer, waitUntil, type ScriptedServer } from './dashscope-helpers';
+import { JumpingClock, recordingLogger, startScriptedServer, waitUntil, type ScriptedServer } from './client-fixtures';
 
 const KEY = 'sk-transport-test-key-0123456789';
 let server: ScriptedServer | undefined;
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 function transport(url: string, extra: Partial<ConstructorParameters<typeof Transport>[0]> = {}): Transport {
-  const t = new Transport({ apiKey: KEY, baseUrl: url, dispatcher: new Agent(), clock: new FakeClock(), retry: { random: () => 0.5 }, ...extra });
+  const t = new Transport({ apiKey: KEY, baseUrl: url, dispatcher: new Agent(), clock: new JumpingClock(), retry: { random: () => 0.5 }, ...extra });
   clients.push(t);
   return t;
 }
@@ -44,7 +44,7 @@ describe('retries', () => {
         res.end(JSON.stringify({ code: 'Throttling.RateQuota', message: 'Requests rate limit exceeded, please try again later.', request_id: 'r429' }));
       } else ok(res);
     });
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     const events: RetryEvent[] = [];
     const t = transport(server.url, { clock, onRetry: (e) => events.push(e) });
     const res = await t.json({ method: 'POST', path: '/x', json: {} });
@@ -64,7 +64,7 @@ describe('retries', () => {
         res.end(s === 502 ? '<html>bad gateway</html>' : JSON.stringify({ code: s === 429 ? 'Throttling' : 'ModelUnavailable', message: 'busy' }));
       } else ok(res);
     });
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     await transport(server.url, { clock }).json({ method: 'POST', path: '/x', json: {} });
     assert.deepEqual(clock.sleeps, [250, 500, 1000], 'random 0.5 × 500·2^(n-1)');
   });
@@ -78,7 +78,7 @@ describe('retries', () => {
         res.end(JSON.stringify({ code: s === 429 ? 'Throttling' : 'ModelUnavailable', message: 'busy' }));
       } else ok(res);
     });
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     // What AccountLimits reports after a 429: the account stays paused for 4 s, then 0.
     const floors = [4000, 0];
     await transport(server.url, { clock, retryFloorMs: () => floors.shift() ?? 0 }).json({ method: 'POST', path: '/x', json: {} });

@@ -29,8 +29,8 @@ import { runImageJob, type ImageJobResult, type ImageSaver, type OutputFile, typ
 import { nodeFileSystem, type NodeFileSystemHooks } from '../../src/pipeline/nodeFs';
 import { isPng } from '../../src/pipeline/provenance';
 import { startSimulator, type FaultRule, type Simulator } from '../sim/index';
-import { makePng } from './dashscope-helpers';
-import { SCALE, brokenUrl, listFiles } from './pipeline-helpers';
+import { makePng } from './client-fixtures';
+import { SCALE, brokenUrl, listFiles } from './savers';
 
 type Call = 'sync' | 'stream' | 'async' | 'upload' | 'download';
 const CALLS: readonly Call[] = ['sync', 'stream', 'async', 'upload', 'download'];

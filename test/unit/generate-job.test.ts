@@ -8,7 +8,7 @@ import { isTemporaryName, saveAtomically } from '../../src/pipeline/files';
 import { CancelledJobError, runImageJob, withSeed, type ImageSaver, type JobProgress, type OutputFile, type SavedFileRef } from '../../src/pipeline/images';
 import { isPng, readPngText, readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
-import { MemoryFs, SCALE, eventWaiter, simClient } from './pipeline-helpers';
+import { MemoryFs, SCALE, eventWaiter, simClient } from './savers';
 
 /** A saver that keeps files in memory, in save order. */
 class MemorySaver implements ImageSaver {

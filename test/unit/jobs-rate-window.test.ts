@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { DashScopeError } from '../../src/dashscope/errors';
 import { RATE_WINDOW_SLACK_MS, type RetryEvent } from '../../src/dashscope/transport';
 import { JobManager } from '../../src/jobs/manager';
-import { FakeClock } from './jobs-helpers';
+import { TimerClock } from './timer-clock';
 
 const WINDOW_WAIT_MS = 60_000 + RATE_WINDOW_SLACK_MS;
 
@@ -23,7 +23,7 @@ function fullWindow(): RetryEvent {
 
 describe('per-minute windows in the job manager', () => {
   test("the catalog's 2-a-minute window paces qwen-image-max before sending: never 3 submits within a minute", async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const manager = new JobManager({ clock });
     const sentAt: number[] = [];
     const jobs = Array.from({ length: 5 }, (_, i) => manager.enqueue({ label: `max ${i}`, model: 'qwen-image-max', source: 'studio', run: async () => void sentAt.push(clock.now()) }));
@@ -34,7 +34,7 @@ describe('per-minute windows in the job manager', () => {
   });
 
   test("a full window holds the model's queued jobs until it reopens; another model waits only for the account pause", async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const manager = new JobManager({ clock });
     const startedAt = new Map<string, number>();
     const run = (name: string, model: string) =>

@@ -14,7 +14,7 @@ import type { RetryEvent } from '../../src/dashscope/transport';
 import type { TaskQueryLimiter } from '../../src/dashscope/tasks';
 import { AccountLimits, submitRules } from '../../src/jobs/limits';
 import { JobManager, catalogLimits, type JobChange, type JobContext, type LimitsLookup } from '../../src/jobs/manager';
-import { FakeClock } from './jobs-helpers';
+import { TimerClock } from './timer-clock';
 
 /** The most events in any window [t, t + windowMs) of a sorted list of times. */
 function maxInWindow(times: readonly number[], windowMs: number): number {
@@ -66,7 +66,7 @@ describe('submit rules', () => {
 
 describe('job manager within the limits', () => {
   test('20 jobs over 5 models: concurrency, submit rate and query rate never exceeded, and jobs run side by side', async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const manager = new JobManager({ clock, lookupLimits: lookup });
     const models = ['qwen-mt-image', 'wan2.2-t2i-flash', 'wan2.5-t2i-preview', 'z-image-turbo', 'qwen-image-max'];
     const live = new Map<string, number>();
@@ -136,7 +136,7 @@ describe('job manager within the limits', () => {
   });
 
   test('the account-wide query budget holds with 10 tasks polling at once, qwen-mt-image at 1/s', async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const limits = new AccountLimits({ clock });
     // Same method shape as the client's limiter, so the client can take it (tsc checks this line).
     const asClientLimiter: TaskQueryLimiter = limits;
@@ -165,7 +165,7 @@ describe('job manager within the limits', () => {
   });
 
   test('FIFO per model; a queued model does not hold back another', async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const manager = new JobManager({ clock });
     const started: string[] = [];
     const job = (model: string, name: string, ms: number) =>
@@ -195,7 +195,7 @@ describe('job manager within the limits', () => {
     );
   });
   test('releaseSlot lets the next job of the model go while this one is still saving', async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const manager = new JobManager({ clock });
     const job = (name: string, early: boolean) =>
       manager.enqueue({
@@ -223,7 +223,7 @@ describe('job manager within the limits', () => {
 
 describe('cancel', () => {
   test('a queued job never runs and rejects with an AbortError; its place goes to the next', async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const manager = new JobManager({ clock });
     const ran: string[] = [];
     const job = (name: string) =>
@@ -256,7 +256,7 @@ describe('cancel', () => {
   });
 
   test('a running job gets its signal aborted; its slot is held until run settles', async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const manager = new JobManager({ clock });
     let sawAbort = false;
     const running = manager.enqueue({
@@ -292,7 +292,7 @@ describe('cancel', () => {
   });
 
   test('a finished job cannot be cancelled; an outer signal cancels; a run that finishes despite the cancel keeps its result', async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const manager = new JobManager({ clock });
     const done = manager.enqueue({ label: 'done', model: 'z-image-turbo', source: 'cli', run: async () => 'ok' });
     assert.equal(await done.result, 'ok');
@@ -334,7 +334,7 @@ describe('cancel', () => {
 
 describe('429 as slow-down', () => {
   test('a 429 on one job delays every submit and query of every model by its Retry-After', async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const manager = new JobManager({ clock });
     const submitsAt: number[] = [];
     const queriesAt: number[] = [];
@@ -369,7 +369,7 @@ describe('429 as slow-down', () => {
   });
 
   test('without Retry-After: a doubling backoff; 429s during one pause are one episode; it resets after a quiet minute', async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const limits = new AccountLimits({ clock });
     const pauses: number[] = [];
     limits.onDidPause((e) => pauses.push(e.ms));
@@ -390,7 +390,7 @@ describe('429 as slow-down', () => {
 
 describe('job events and bookkeeping', () => {
   test('onDidChange reports every transition and progress; a throwing listener breaks nothing; counts and list follow', async () => {
-    const clock = new FakeClock();
+    const clock = new TimerClock();
     const errors: unknown[] = [];
     const manager = new JobManager({ clock, keepFinished: 1, onListenerError: (e) => errors.push(e) });
     const seen: string[] = [];

@@ -37,8 +37,8 @@ import { runImageJob, type ImageJobResult, type SavedFileRef } from '../../src/p
 import { nodeFileSystem } from '../../src/pipeline/nodeFs';
 import { ACCOUNT_QUERIES_PER_SECOND, AccountLimits } from '../../src/jobs/limits';
 import { JobManager, type JobHandle } from '../../src/jobs/manager';
-import { makePng, repoRoot } from './dashscope-helpers';
-import { SCALE, listFiles } from './pipeline-helpers';
+import { makePng, repoRoot } from './client-fixtures';
+import { SCALE, listFiles } from './savers';
 
 const JOBS = 50;
 

@@ -30,7 +30,7 @@ import {
   readPngText,
   readProvenance,
 } from '../../src/pipeline/provenance';
-import { listFiles } from './pipeline-helpers';
+import { listFiles } from './savers';
 
 /** pngjs's independent CRC-32 (not part of its typed API). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MAX_SAVE_RACES, appendFile, isTemporaryName, readIfExists, replaceAtomically, safeSegments, saveAtomically, subFileSystem, temporaryName, type FileSystem } from '../../src/pipeline/files';
 import { nodeFileSystem } from '../../src/pipeline/nodeFs';
-import { MemoryFs, listFiles } from './pipeline-helpers';
+import { MemoryFs, listFiles } from './savers';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | undefined): string | undefined => (b ? new TextDecoder().decode(b) : undefined);

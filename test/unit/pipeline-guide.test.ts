@@ -16,7 +16,7 @@ import { posix } from '../../src/pipeline/posixPath';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
 import { interleavePlan, textDeltas } from '../sim/sse';
-import { SAVERS, SCALE, simClient, type SaverUnderTest, withEachSaver } from './pipeline-helpers';
+import { SAVERS, SCALE, simClient, type SaverUnderTest, withEachSaver } from './savers';
 
 const MODEL = 'wan2.6-image:interleave';
 const PROMPT = 'a three-step pancake recipe';

@@ -14,7 +14,7 @@ import { DashScopeError } from '../../src/dashscope';
 import { isTemporaryName, type FileSystem } from '../../src/pipeline/files';
 import { HISTORY_PATH, HistoryEntrySchema, HistoryLog, historyEntry, historyError, historyLine, newJobId, parseHistory, type HistoryEntryInput } from '../../src/pipeline/history';
 import { nodeFileSystem } from '../../src/pipeline/nodeFs';
-import { MemoryFs, listFiles } from './pipeline-helpers';
+import { MemoryFs, listFiles } from './savers';
 
 const KEY = 'sk-test-not-a-key-0123456789abcdef';
 

@@ -18,8 +18,8 @@ import { isTemporaryName } from '../../src/pipeline/files';
 import { CancelledJobError, NoImagesError, cancelPendingTask, jobProgressOf, keepResult, runImageJob, type JobProgress, type OutputFile, type SavedFileRef } from '../../src/pipeline/images';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
-import { makePng } from './dashscope-helpers';
-import { MemoryFs, SAVERS, SCALE, atomicSaver, brokenUrl, eventWaiter, recordingDispatcher, simClient, withEachSaver } from './pipeline-helpers';
+import { makePng } from './client-fixtures';
+import { MemoryFs, SAVERS, SCALE, atomicSaver, brokenUrl, eventWaiter, recordingDispatcher, simClient, withEachSaver } from './savers';
 
 /** A fixed start time: the names and records of kept images do not depend on when the test runs. */
 const STARTED = new Date(2026, 5, 7, 8, 9, 10);

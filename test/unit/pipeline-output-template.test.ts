@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { OUTPUT_TEMPLATE_VARIABLES, OutputTemplateError, checkOutputTemplate, renderOutputFolder, type OutputTemplateValues } from '../../src/pipeline/outputTemplate';
-import { repoRoot } from './dashscope-helpers';
+import { repoRoot } from './client-fixtures';
 
 const DATE = new Date(2026, 0, 2, 3, 4, 5); // local time, like the file names
 const GENERATE: OutputTemplateValues = { date: DATE, model: 'qwen-image' };

@@ -16,10 +16,10 @@ import { getModel } from '../../src/dashscope/catalog';
 import { DashScopeClient, LearnedDurations, MAX_SAMPLES_PER_MODEL, durationWindow, parseDurationSnapshot, pollBounds, type DurationStore } from '../../src/dashscope/index';
 import { DURATION_SIGMA } from '../../src/dashscope/tasks';
 import { DURATIONS_STATE_KEY, globalStateDurations } from '../../src/host/durations';
-import { FakeClock, startTaskTimeline, type ScriptedServer } from './dashscope-helpers';
+import { JumpingClock, startTaskTimeline, type ScriptedServer } from './client-fixtures';
 
 let endAt = 0;
-let clock: FakeClock;
+let clock: JumpingClock;
 let t0 = 0;
 const queryTimes: number[] = [];
 let server: ScriptedServer;
@@ -34,7 +34,7 @@ after(async () => {
 /** Waits for one task of `model` that ends `endMs` after submit, with `store` as the client's durations. */
 async function measure(model: string, endMs: number, store?: DurationStore, opts: { resumed?: boolean; durationScale?: number } = {}): Promise<{ queries: number[]; latency: number }> {
   endAt = endMs;
-  clock = new FakeClock();
+  clock = new JumpingClock();
   t0 = clock.now();
   queryTimes.length = 0;
   const poll = { ...(store ? { durations: store } : {}), ...(opts.durationScale ? { durationScale: opts.durationScale } : {}) };

@@ -17,7 +17,7 @@ import { DashScopeClient, describeRetry, type ProgressEvent, type RetryEvent } f
 import { RATE_WINDOW_SLACK_MS, Transport, type RateWindow, type WaitEvent } from '../../src/dashscope/transport';
 import { startSimulator, type FaultRule, type Simulator } from '../sim/index';
 import { buildCli, describeRun, runCli } from './cli-harness';
-import { FakeClock, startScriptedServer, type ScriptedServer } from './dashscope-helpers';
+import { JumpingClock, startScriptedServer, type ScriptedServer } from './client-fixtures';
 
 const MAX: RateWindow = { model: 'qwen-image-max', requests: 2, windowMs: 60_000 };
 const WAIT_MS = MAX.windowMs + RATE_WINDOW_SLACK_MS;
@@ -49,14 +49,14 @@ describe('the transport waits out a known window after a 429', () => {
     return server.url;
   }
 
-  function transport(url: string, clock: FakeClock): Transport {
+  function transport(url: string, clock: JumpingClock): Transport {
     const t = new Transport({ apiKey: 'sk-rate-window-test', baseUrl: url, dispatcher: new Agent(), clock, retry: { random: () => 0.5 } });
     transports.push(t);
     return t;
   }
 
   test('a 429 without Retry-After waits the window plus slack, counting down each second, then succeeds', async () => {
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     const retries: RetryEvent[] = [];
     const ticks: WaitEvent[] = [];
     const res = await transport(await scripted([429]), clock).json({ method: 'POST', path: '/x', json: {}, rateWindow: MAX, onRetry: (e) => retries.push(e), onWait: (e) => ticks.push(e) });
@@ -71,10 +71,10 @@ describe('the transport waits out a known window after a 429', () => {
   });
 
   test("the service's Retry-After wins over the window; other errors back off as before", async () => {
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     await transport(await scripted([429], { 'retry-after': '5' }), clock).json({ method: 'POST', path: '/x', json: {}, rateWindow: MAX });
     assert.deepEqual(clock.sleeps, [5000]);
-    const other = new FakeClock();
+    const other = new JumpingClock();
     const retries: RetryEvent[] = [];
     await transport(await scripted([500]), other).json({ method: 'POST', path: '/x', json: {}, rateWindow: MAX, onRetry: (e) => retries.push(e) });
     assert.deepEqual(other.sleeps, [250], 'random 0.5 × 500 ms');
@@ -82,13 +82,13 @@ describe('the transport waits out a known window after a 429', () => {
   });
 
   test('without a window (a per-second model) a 429 keeps the short backoff', async () => {
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     await transport(await scripted([429, 429]), clock).json({ method: 'POST', path: '/x', json: {} });
     assert.deepEqual(clock.sleeps, [250, 500]);
   });
 
   test('the wait is cancellable: aborting during the countdown rejects at once, nothing more is sent', async () => {
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     const controller = new AbortController();
     const url = await scripted([429]);
     const call = transport(url, clock).json({
@@ -108,12 +108,12 @@ describe('the transport waits out a known window after a 429', () => {
 });
 
 /** A simulator with rate limits on, whose limiter counts on `clock`. */
-function limitedSim(clock: FakeClock, faults: FaultRule[] = []): Promise<Simulator> {
+function limitedSim(clock: JumpingClock, faults: FaultRule[] = []): Promise<Simulator> {
   return startSimulator({ rateLimits: true, rateLimitClock: clock, faults, timing: { scale: 0.002 } });
 }
 
 describe('the client against the simulator (2 a minute, shared fake clock)', () => {
-  async function generateTimes(sim: Simulator, clock: FakeClock, times: number): Promise<ProgressEvent[][]> {
+  async function generateTimes(sim: Simulator, clock: JumpingClock, times: number): Promise<ProgressEvent[][]> {
     const client = new DashScopeClient({ apiKey: sim.keys.beijing, baseUrl: sim.urls.beijing, clock, retry: { random: () => 0.5 } });
     const progress: ProgressEvent[][] = [];
     try {
@@ -132,7 +132,7 @@ describe('the client against the simulator (2 a minute, shared fake clock)', () 
   const windowWaits = (events: ProgressEvent[]) => events.filter((e) => e.type === 'retry' && /window to reopen/.test(e.message)).length;
 
   test('five generations in a row all succeed; the third and the fifth wait for the window', async () => {
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     const sim = await limitedSim(clock);
     try {
       const progress = await generateTimes(sim, clock, 5);
@@ -152,7 +152,7 @@ describe('the client against the simulator (2 a minute, shared fake clock)', () 
     { kind: 'resetBeforeHeaders' },
   ] as const) {
     test(`a retriable fault (${'status' in fault ? fault.status : fault.kind}) on the second call of the minute: the retry meets the full window, waits it out and succeeds`, async () => {
-      const clock = new FakeClock();
+      const clock = new JumpingClock();
       // The first call passes untouched; the second is counted, then fails.
       const sim = await limitedSim(clock);
       try {
@@ -174,7 +174,7 @@ describe('the client against the simulator (2 a minute, shared fake clock)', () 
 
 describe('the CLI: five `generate --model qwen-image-max` in a row', () => {
   test('in-process on the shared fake clock: all five succeed, the later ones after a visible countdown', async () => {
-    const clock = new FakeClock();
+    const clock = new JumpingClock();
     const sim = await limitedSim(clock);
     const out = join(scratch, 'five');
     try {

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DashScopeClient } from '../../src/dashscope/client';
-import { capture, captureStatus, capturesDir, FakeClock, makePng, startScriptedServer, type ScriptedServer } from './dashscope-helpers';
+import { capture, captureStatus, capturesDir, JumpingClock, makePng, startScriptedServer, type ScriptedServer } from './client-fixtures';
 
 const KEY = 'sk-test-conformance-0001';
 
@@ -279,7 +279,7 @@ describe('request conformance with the real captures', () => {
     test(c.name, async () => {
       answering = c.name;
       const recorded = recordedRequest(c.headerFile ?? `${c.name}.request.header.txt`, c.bodyFile ?? (files().has(`${c.name}.request.body.json`) ? `${c.name}.request.body.json` : undefined));
-      const client = new DashScopeClient({ apiKey: KEY, baseUrl: `${server.url}/api/v1`, clock: new FakeClock(), retry: { maxRetries: 0 } });
+      const client = new DashScopeClient({ apiKey: KEY, baseUrl: `${server.url}/api/v1`, clock: new JumpingClock(), retry: { maxRetries: 0 } });
       clients.push(client);
       const start = server.requests.length;
       await c.run(client, { dir });

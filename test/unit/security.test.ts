@@ -29,7 +29,7 @@ import { HISTORY_PATH, parseHistory } from '../../src/pipeline/history';
 import { readProvenance } from '../../src/pipeline/provenance';
 import { WebviewMessage } from '../../src/protocol/messages';
 import { startSimulator, type Simulator } from '../sim/index';
-import { makePng } from './dashscope-helpers';
+import { makePng } from './client-fixtures';
 
 const repoRoot = resolve(__dirname, '..', '..');
 /** A key nobody else uses, so any hit is ours. */

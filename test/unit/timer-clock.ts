@@ -5,7 +5,7 @@
 import type { Clock } from '../../src/dashscope/transport';
 
 /** A clock whose time moves only when a test fires its next timer. */
-export class FakeClock implements Clock {
+export class TimerClock implements Clock {
   time = 1_000_000;
   private timers: Array<{ at: number; seq: number; fire: () => void }> = [];
   private seq = 0;

@@ -87,7 +87,7 @@ export function startTaskTimeline(origin: () => { clock: Clock; t0: number }, st
  * A fake clock: `sleep` resolves when `advance` moves time past its deadline, or at once when
  * `autoAdvance` is on (time jumps to the deadline). Records every sleep.
  */
-export class FakeClock implements Clock {
+export class JumpingClock implements Clock {
   time = 1_000_000;
   readonly sleeps: number[] = [];
   constructor(private readonly autoAdvance = true) {}
