@@ -3,7 +3,6 @@
  * so an address is accepted only over TLS, or in plain `http:` only on this machine's loopback
  * (the simulator, a local gateway): a key sent in the clear across a network is a key given away.
  */
-import { REGION_BASE_URLS, type Region } from './catalog/index.js';
 
 /** A checked base URL, or why it cannot carry the key. */
 export type BaseUrlCheck = { readonly ok: true; readonly url: string } | { readonly ok: false; readonly reason: string };
@@ -36,9 +35,4 @@ export function checkBaseUrl(value: string): BaseUrlCheck {
     return { ok: false, reason: `"${text}" is plain http to another machine, which would send the API key unencrypted; use https, or http only for localhost / 127.0.0.1 / [::1]` };
   }
   return { ok: true, url: text.replace(/\/+$/, '') };
-}
-
-/** The official endpoint of a region: the only place a "does this key belong here?" probe may go. */
-export function officialBaseUrl(region: Region): string {
-  return REGION_BASE_URLS[region];
 }

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { checkBaseUrl, isLoopbackHost, officialBaseUrl } from '../../src/dashscope/endpoints';
+import { REGION_BASE_URLS } from '../../src/dashscope/catalog';
+import { checkBaseUrl, isLoopbackHost } from '../../src/dashscope/endpoints';
 import { confinePath, symlinkEscape } from '../../src/pipeline/confine';
 import { escapeMarkdown } from '../../src/pipeline/markdown';
 
@@ -55,9 +56,10 @@ describe('base URLs the key may be sent to', () => {
   });
 
   test('the official endpoints are DashScope’s own, over https', () => {
-    assert.equal(officialBaseUrl('beijing'), 'https://dashscope.aliyuncs.com/api/v1');
-    assert.equal(officialBaseUrl('singapore'), 'https://dashscope-intl.aliyuncs.com/api/v1');
-    assert.match(officialBaseUrl('us'), /^https:\/\/[^/]+\.aliyuncs\.com\/api\/v1$/);
+    assert.equal(REGION_BASE_URLS.beijing, 'https://dashscope.aliyuncs.com/api/v1');
+    assert.equal(REGION_BASE_URLS.singapore, 'https://dashscope-intl.aliyuncs.com/api/v1');
+    assert.match(REGION_BASE_URLS.us, /^https:\/\/[^/]+\.aliyuncs\.com\/api\/v1$/);
+    for (const url of Object.values(REGION_BASE_URLS)) assert.ok(checkBaseUrl(url).ok, url);
   });
 });
 
@@ -153,10 +155,11 @@ describe('symbolic links out of the folder', () => {
     assert.match((await symlinkEscape(linkedRoot, join(linkedRoot, 'escape', 'a.png'))) ?? '', /leads out/);
   });
 
-  test('a file: URI of a linked path is checked the same way once confined', () => {
+  test('a file: URI through a link passes the path rule and is caught by the link check', async () => {
     const url = pathToFileURL(join(workspace, 'escape', 'x.png')).href;
     const confined = confinePath(url, workspace.split('\\').join('/'));
-    assert.equal(confined.ok, true, 'the path rule alone cannot see the link');
+    assert.ok(confined.ok, 'the path rule alone cannot see the link');
+    assert.match((await symlinkEscape(workspace, join(workspace, ...confined.segments))) ?? '', /leads out/);
   });
 });
 
