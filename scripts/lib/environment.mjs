@@ -275,7 +275,9 @@ export async function ensureCodeServer({ who = 'setup', newest = false } = {}) {
       cwd: home,
       // `yes` keeps an inner `npx node-gyp` from prompting; unsafe-perm lets scripts run as root;
       // the Node that will run it first on PATH, so its postinstall builds for that Node.
-      env: toolEnv({ npm_config_yes: 'true', npm_config_unsafe_perm: 'true', PATH: withNodeFirst(node) }),
+      // npm_config_user_agent is dropped: under `npm test` it still names the outer npm's Node, and
+      // code-server's postinstall reads the Node version from it (and refuses Node 20 for 4.139).
+      env: withoutUserAgent(toolEnv({ npm_config_yes: 'true', npm_config_unsafe_perm: 'true', PATH: withNodeFirst(node) })),
     },
   );
   if (!codeServerReady(home, version)) {
@@ -286,6 +288,13 @@ export async function ensureCodeServer({ who = 'setup', newest = false } = {}) {
     );
   }
   return codeServer;
+}
+
+/** An environment without npm_config_user_agent (see ensureCodeServer). */
+function withoutUserAgent(env) {
+  const rest = { ...env };
+  delete rest.npm_config_user_agent;
+  return rest;
 }
 
 /** PATH with the folder of the `node` binary first, for code-server and its installer only. */
