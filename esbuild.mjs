@@ -3,7 +3,7 @@
 // `--production` minifies and drops source maps; `--watch` rebuilds on change; `--tests` also
 // bundles the in-editor integration suite (test/suite → out/test/suite); `--quiet` prints only
 // problems. Type checking is `npm run check`.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 
@@ -116,6 +116,9 @@ const targets = [
 ];
 
 if (tests) {
+  // The suite runs every *.test.js it finds, so a bundle of a test file that was renamed or
+  // removed must not survive from an earlier build.
+  rmSync('out/test/suite', { recursive: true, force: true });
   // One bundle per suite file, so index.js can hand each *.test.js to mocha. `mocha` stays
   // external: it is resolved from node_modules when the extension host loads the suite.
   targets.push({
