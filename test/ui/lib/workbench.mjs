@@ -130,19 +130,30 @@ export async function explorerRow(page, name, { show = true } = {}) {
  * `whileOpen` runs with the whole menu path open and the item hovered, just before it is chosen.
  */
 export async function explorerContextMenu(page, rows, path, { whileOpen } = {}) {
-  await rows[0].click();
-  for (const row of rows.slice(1)) await row.click({ modifiers: ['Control'] });
-  await rows.at(-1).click({ button: 'right' });
-  for (const [i, label] of path.entries()) {
-    const item = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).last();
-    await item.waitFor({ state: 'visible' });
-    await item.hover();
-    // VS Code's menus act on keyboard Enter reliably; a synthetic click right after hover may be ignored.
-    if (i === path.length - 1) {
-      await whileOpen?.();
-      await page.keyboard.press('Enter');
+  // A context menu is built from the context keys of the moment it opens; VS Code 1.139 has been
+  // seen to open one before isWorkspaceTrusted had settled after a selection change, without the
+  // items that need it. Such a menu is closed and opened again (three tries), never worked around.
+  for (let attempt = 1; ; attempt++) {
+    await rows[0].click();
+    for (const row of rows.slice(1)) await row.click({ modifiers: ['Control'] });
+    await rows.at(-1).click({ button: 'right' });
+    try {
+      for (const [i, label] of path.entries()) {
+        const item = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).last();
+        await item.waitFor({ state: 'visible', timeout: attempt < 3 ? 10_000 : 30_000 });
+        await item.hover();
+        // VS Code's menus act on keyboard Enter reliably; a synthetic click right after hover may be ignored.
+        if (i === path.length - 1) {
+          await whileOpen?.();
+          await page.keyboard.press('Enter');
+        } else await page.keyboard.press('ArrowRight');
+      }
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      for (let i = 0; i < path.length; i++) await page.keyboard.press('Escape');
+      await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden' });
     }
-    else await page.keyboard.press('ArrowRight');
   }
 }
 
