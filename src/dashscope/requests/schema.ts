@@ -54,6 +54,67 @@ export const BoundingBoxSchema = z.tuple([z.number(), z.number(), z.number(), z.
 /** One `bbox_list` box. */
 export type BoundingBox = z.infer<typeof BoundingBoxSchema>;
 
+/** The ten `function`s of wanx2.1-imageedit (image-processing.md §1). */
+export const IMAGEEDIT_FUNCTIONS = [
+  'super_resolution',
+  'expand',
+  'description_edit_with_mask',
+  'remove_watermark',
+  'colorization',
+  'stylization_all',
+  'stylization_local',
+  'description_edit',
+  'doodle',
+  'control_cartoon_feature',
+] as const;
+export type ImageEditFunction = (typeof IMAGEEDIT_FUNCTIONS)[number];
+
+/** image-out-painting's `output_ratio` values (image-processing.md §2); `""` means none. */
+export const OUTPAINT_RATIOS = ['', '1:1', '3:4', '4:3', '9:16', '16:9'] as const;
+
+/**
+ * Options of the image-processing models (image-processing.md): wanx2.1-imageedit,
+ * image-out-painting and wanx-background-generation-v2. The base image is `images[0]`; the prompt
+ * (background generation's `ref_prompt`) is `prompt`; `n`, `seed` and `watermark` are the
+ * request's own fields. The catalog says which option applies to which model and function.
+ */
+export const ProcessOptionsSchema = z.strictObject({
+  /** wanx2.1-imageedit `function`. */
+  function: z.enum(IMAGEEDIT_FUNCTIONS).optional(),
+  /** `super_resolution`: 1–4 (1 sharpens without enlarging). */
+  upscaleFactor: z.number().optional(),
+  /** `expand`: 1.0–2.0 per side. */
+  topScale: z.number().optional(),
+  bottomScale: z.number().optional(),
+  leftScale: z.number().optional(),
+  rightScale: z.number().optional(),
+  /** `stylization_all`, `description_edit`: 0–1. */
+  strength: z.number().optional(),
+  /** `doodle`: the input already is line art. */
+  isSketch: z.boolean().optional(),
+  /** `stylization_all` / `stylization_local`: a style from the catalog's list; the prompt is built from it when none is given. */
+  style: z.string().optional(),
+  /** image-out-painting. */
+  outputRatio: z.enum(OUTPAINT_RATIOS).optional(),
+  xScale: z.number().optional(),
+  yScale: z.number().optional(),
+  topOffset: z.number().optional(),
+  bottomOffset: z.number().optional(),
+  leftOffset: z.number().optional(),
+  rightOffset: z.number().optional(),
+  angle: z.number().optional(),
+  bestQuality: z.boolean().optional(),
+  limitImageSize: z.boolean().optional(),
+  /** wanx-background-generation-v2. */
+  refImage: ImageInputSchema.optional(),
+  negativeRefPrompt: z.string().optional(),
+  modelVersion: z.enum(['v2', 'v3']).optional(),
+  noiseLevel: z.number().optional(),
+  refPromptWeight: z.number().optional(),
+});
+/** Options of the image-processing models. */
+export type ProcessOptions = z.infer<typeof ProcessOptionsSchema>;
+
 /** One generation request, the same for every model; the catalog decides what is allowed. */
 export const GenerationRequestSchema = z.strictObject({
   /** Catalog id (`wan2.6-image:interleave`), wire model name, or a snapshot id (`qwen-image-2.0-2026-03-03`). */
@@ -84,6 +145,10 @@ export const GenerationRequestSchema = z.strictObject({
   enableThinking: z.boolean().optional(),
   images: z.array(ImageInputSchema).optional(),
   translation: TranslationOptionsSchema.optional(),
+  /** Image-processing models: the operation and its options. */
+  process: ProcessOptionsSchema.optional(),
+  /** `description_edit_with_mask`: white edits, black keeps; the base image's own resolution. */
+  mask: ImageInputSchema.optional(),
 });
 /** One generation request (see {@link GenerationRequestSchema}). */
 export type GenerationRequest = z.infer<typeof GenerationRequestSchema>;
