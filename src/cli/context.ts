@@ -6,7 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { DashScopeClient, REGIONS, checkBaseUrl, describeRetry, systemClock, type Clock, type ProgressEvent, type RateWindow, type Region } from '../dashscope/index.js';
+import { DashScopeClient, REGIONS, checkBaseUrl, describeRetry, durationScaleFrom, systemClock, type Clock, type ProgressEvent, type RateWindow, type Region } from '../dashscope/index.js';
 import { saveAtomically } from '../pipeline/files.js';
 import { HistoryLog, failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history.js';
 import type { ImageJobResult, ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images.js';
@@ -78,7 +78,7 @@ export function createClient(values: Values, io: Io): DashScopeClient {
     const checked = checkBaseUrl(baseUrl);
     if (!checked.ok) throw new UsageError(`--base-url cannot be used: ${checked.reason}.`);
   }
-  const scale = Number(io.env[POLL_SCALE_ENV] ?? '1');
+  const scale = durationScaleFrom(io.env[POLL_SCALE_ENV]);
   const quiet = bool(values, 'quiet') === true;
   return new DashScopeClient({
     apiKey,
@@ -87,7 +87,7 @@ export function createClient(values: Values, io: Io): DashScopeClient {
     useEnvProxy: Boolean(io.env.HTTPS_PROXY || io.env.https_proxy),
     ...(io.clock ? { clock: io.clock } : {}),
     userAgent: `${PROGRAM}/${pkg.version}`,
-    poll: { ...(Number.isFinite(scale) && scale > 0 && scale !== 1 ? { durationScale: scale } : {}), durations: fileDurationStore(durationCachePath(io.env)) },
+    poll: { ...(scale ? { durationScale: scale } : {}), durations: fileDurationStore(durationCachePath(io.env)) },
     onRetry: (e) => {
       if (!quiet) io.err(describeRetry(e));
     },

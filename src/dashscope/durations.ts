@@ -165,3 +165,13 @@ export function learnedSchedule(store: DurationStore | undefined, model: string,
     },
   };
 }
+
+/**
+ * The poll schedule's duration scale from its environment variable's value (a simulator with
+ * scaled timing): a positive number other than 1, else `undefined` (real time). The CLI and the
+ * extension both read it through this.
+ */
+export function durationScaleFrom(value: string | undefined): number | undefined {
+  const scale = Number(value ?? '1');
+  return Number.isFinite(scale) && scale > 0 && scale !== 1 ? scale : undefined;
+}

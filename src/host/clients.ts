@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { ConfigKeys, ENV_API_KEY, POLL_SCALE_ENV, type Region } from '../constants';
-import { DashScopeClient, DashScopeError, REGION_BASE_URLS, checkBaseUrl, type DashScopeClientOptions, type DurationStore, type Logger } from '../dashscope';
+import { DashScopeClient, DashScopeError, REGION_BASE_URLS, checkBaseUrl, durationScaleFrom, type DashScopeClientOptions, type DurationStore, type Logger } from '../dashscope';
 import type { AccountLimits } from '../jobs/limits';
 import type { Config, Settings } from './config';
 import { ActionableError } from './errors';
@@ -84,8 +84,8 @@ export function clientOptionsFromSettings(
     if (override) options.baseUrl = checkedUrl(`bailian.regionBaseUrls.${settings.region}`, override);
   }
   if (proxy?.trim()) options.proxyUrl = proxy.trim();
-  const scale = Number(env[POLL_SCALE_ENV] ?? '1');
-  if (Number.isFinite(scale) && scale > 0 && scale !== 1) options.poll = { durationScale: scale };
+  const scale = durationScaleFrom(env[POLL_SCALE_ENV]);
+  if (scale) options.poll = { durationScale: scale };
   return options;
 }
 
