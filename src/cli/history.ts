@@ -5,7 +5,8 @@
  * an entry by id.
  */
 import { join, resolve } from 'node:path';
-import { HISTORY_PATH, HistoryLog, type HistoryEntry } from '../pipeline/history.js';
+import { HISTORY_PATH, type HistoryEntry } from '../pipeline/history.js';
+import { HistoryLog } from '../pipeline/historyLog.js';
 import { nodeFileSystem } from '../pipeline/nodeFs.js';
 import { findHistoryRoot } from './historyRoot.js';
 import { bool, integer, str, type Values } from './args.js';

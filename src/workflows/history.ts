@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { Log } from '../host/log';
 import { workspaceFileSystem } from '../host/workspaceFs';
-import { HistoryLog, historyEntry, type HistoryFacts } from '../pipeline/history';
+import { historyEntry, type HistoryFacts } from '../pipeline/history';
+import { HistoryLog } from '../pipeline/historyLog';
 
 /** The history manifests of the open workspace folders, one log each (appends serialized per folder). */
 export class WorkspaceHistory {
