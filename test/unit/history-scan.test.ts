@@ -14,7 +14,6 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { STALE_LOCK_MS } from '../../src/pipeline/fileLock';
 import { HISTORY_PATH, historyLine, parseHistory, type HistoryEntry, type HistoryEntryInput } from '../../src/pipeline/history';
 import { HISTORY_LOCK_PATH, HistoryLog } from '../../src/pipeline/historyLog';
@@ -166,7 +165,7 @@ describe('HistoryLog appends from two writers', () => {
   test('two processes (an editor-side and a CLI-side writer over node fs) append 300 long lines each at once: every line whole, none lost', async () => {
     const root = await mkdtemp(join(dir, 'ws-'));
     await mkdir(join(root, '.bailian'));
-    const script = fileURLToPath(new URL('./history-writer.ts', import.meta.url));
+    const script = join(__dirname, 'history-writer.ts');
     const writers = ['studio', 'cli'].map((name) => spawn(process.execPath, ['--import', 'tsx', script, root, name, '300'], { stdio: ['ignore', 'pipe', 'inherit'] }));
     const outputs = writers.map((child) => {
       let out = '';
