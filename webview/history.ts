@@ -16,16 +16,32 @@ const OUTCOME_KEYS: Record<string, StringKey> = { succeeded: 'statusDone', faile
 let historyItems: HistoryItem[] | undefined;
 let historyShown = HISTORY_CHUNK;
 let historyObserver: IntersectionObserver | undefined;
+/** False while the host is still sending older parts (the count then ends in "…"). */
+let historyComplete = true;
 
 /** Whether the host sent the history yet (the History tab asks for it once). */
 export function historyLoaded(): boolean {
   return historyItems !== undefined;
 }
 
-/** The history from the host: the History tab, when shown, lists it. */
-export function showHistoryItems(items: HistoryItem[]): void {
-  historyItems = items;
-  if (state.mode === 'history') renderHistoryList();
+/**
+ * The history from the host, newest first, in parts: the first replaces the list, later ones
+ * (`more`) append to it. The History tab, when shown, paints the first part at once and then
+ * only updates the count and fills its current chunk, so a long history never blocks the page.
+ */
+export function showHistoryItems(items: HistoryItem[], part: { more?: boolean | undefined; done?: boolean | undefined } = {}): void {
+  historyComplete = part.done !== false;
+  if (!part.more || !historyItems) {
+    historyItems = items;
+    if (state.mode === 'history') renderHistoryList();
+    return;
+  }
+  const older = historyItems.length ? historyItems[historyItems.length - 1]!.started : undefined;
+  historyItems.push(...items);
+  // Parts come newest first per workspace folder; another folder's part may need sorting in.
+  const inOrder = older === undefined || items.every((item) => item.started <= older);
+  if (!inOrder) historyItems.sort((a, b) => b.started.localeCompare(a.started));
+  if (state.mode === 'history') renderHistoryList(inOrder);
 }
 
 export function renderHistory(): void {
@@ -55,7 +71,7 @@ function renderHistoryList(append = false): void {
     return;
   }
   const matching = searchHistory(historyItems, state.historyQuery);
-  count.textContent = historyItems.length ? s('historyCount', matching.length, historyItems.length) : s('historyEmpty');
+  count.textContent = historyItems.length ? `${s('historyCount', matching.length, historyItems.length)}${historyComplete ? '' : ' …'}` : s('historyEmpty');
   const from = append ? list.childElementCount : 0;
   const rows = matching.slice(from, historyShown).map(renderHistoryItem);
   if (append) list.append(...rows);

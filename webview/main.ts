@@ -120,7 +120,7 @@ function onHostMessage(message: HostMessage): void {
       if (state.mode === 'translate') renderForm();
       return;
     case 'history':
-      showHistoryItems(message.items);
+      showHistoryItems(message.items, { more: message.more, done: message.done });
       return;
   }
 }

@@ -5,7 +5,8 @@
  * an entry by id.
  */
 import { join, resolve } from 'node:path';
-import { HISTORY_PATH, HistoryLog, type HistoryEntry } from '../pipeline/history.js';
+import { HISTORY_PATH, type HistoryEntry } from '../pipeline/history.js';
+import { HistoryLog, type HistoryScanSummary } from '../pipeline/historyLog.js';
 import { nodeFileSystem } from '../pipeline/nodeFs.js';
 import { findHistoryRoot } from './historyRoot.js';
 import { bool, integer, str, type Values } from './args.js';
@@ -13,14 +14,28 @@ import { EXIT, PROGRAM, UsageError, type Io } from './context.js';
 
 export { findHistoryRoot };
 
-/** The manifest found from --out (or the cwd) upward, read; throws a UsageError when there is none. */
-export async function readWorkspaceHistory(values: Values, io: Io, command: string): Promise<{ root: string; entries: HistoryEntry[]; badLines: number[] }> {
+/** The folder whose manifest is found from --out (or the cwd) upward; throws a UsageError when there is none. */
+async function historyRootOf(values: Values, io: Io, command: string): Promise<string> {
   const start = resolve(io.cwd, str(values, 'out') ?? '.');
   const root = await findHistoryRoot(start);
   if (!root) throw new UsageError(`No history found: there is no ${HISTORY_PATH} in ${start} or any folder above it.`, command, false);
-  const { entries, badLines } = await new HistoryLog(nodeFileSystem(root)).read();
+  return root;
+}
+
+/** Warns on stderr about lines that were skipped. */
+function warnSkipped(io: Io, root: string, summary: Pick<HistoryScanSummary, 'badLines' | 'partialLastLine'>): void {
+  const { badLines } = summary;
   if (badLines.length) io.err(`warning: skipped ${badLines.length} line${badLines.length === 1 ? '' : 's'} of ${join(root, HISTORY_PATH)} that do not parse (line ${badLines.slice(0, 5).join(', ')}${badLines.length > 5 ? ', …' : ''})`);
-  return { root, entries, badLines };
+  if (summary.partialLastLine) io.err(`warning: the last line of ${join(root, HISTORY_PATH)} is incomplete (a job is being recorded); it was skipped`);
+}
+
+/** The manifest found from --out (or the cwd) upward, read; throws a UsageError when there is none. */
+export async function readWorkspaceHistory(values: Values, io: Io, command: string): Promise<{ root: string; entries: HistoryEntry[]; badLines: number[] }> {
+  const root = await historyRootOf(values, io, command);
+  const entries: HistoryEntry[] = [];
+  const summary = await new HistoryLog(nodeFileSystem(root)).scan((page) => void entries.push(...page));
+  warnSkipped(io, root, summary);
+  return { root, entries, badLines: summary.badLines };
 }
 
 /** The entry with this id, or the only one whose id starts with it. */
@@ -42,8 +57,8 @@ function sinceOf(values: Values): number | undefined {
   return t;
 }
 
-/** Entries that match every given filter, newest first. */
-export function filterHistory(entries: readonly HistoryEntry[], values: Values): HistoryEntry[] {
+/** The filters of `history` as one test of an entry, and --limit. */
+export function historyFilter(values: Values): { matches: (e: HistoryEntry) => boolean; limit: number | undefined } {
   const model = str(values, 'model');
   const kind = str(values, 'kind');
   const outcome = str(values, 'outcome');
@@ -51,11 +66,19 @@ export function filterHistory(entries: readonly HistoryEntry[], values: Values):
   const since = sinceOf(values);
   const limit = integer(values, 'limit');
   if (limit !== undefined && limit < 1) throw new UsageError('--limit must be at least 1.', 'history');
-  const out = entries
-    .filter((e) => (model === undefined || e.model === model) && (kind === undefined || e.kind === kind) && (outcome === undefined || e.outcome === outcome))
-    .filter((e) => since === undefined || Date.parse(e.started) >= since)
-    .filter((e) => text === undefined || [e.prompt, e.negativePrompt, e.id, e.taskId, ...e.outputs.map((o) => o.path), ...e.inputs].some((s) => s?.toLowerCase().includes(text)))
-    .reverse();
+  const matches = (e: HistoryEntry): boolean =>
+    (model === undefined || e.model === model) &&
+    (kind === undefined || e.kind === kind) &&
+    (outcome === undefined || e.outcome === outcome) &&
+    (since === undefined || Date.parse(e.started) >= since) &&
+    (text === undefined || [e.prompt, e.negativePrompt, e.id, e.taskId, ...e.outputs.map((o) => o.path), ...e.inputs].some((s) => s?.toLowerCase().includes(text)));
+  return { matches, limit };
+}
+
+/** Entries that match every given filter, newest first. */
+export function filterHistory(entries: readonly HistoryEntry[], values: Values): HistoryEntry[] {
+  const { matches, limit } = historyFilter(values);
+  const out = entries.filter(matches).reverse();
   return limit === undefined ? out : out.slice(0, limit);
 }
 
@@ -67,20 +90,31 @@ function oneLine(text: string | undefined, max: number): string {
 /** Runs `history`. */
 export async function runHistory(values: Values, positionals: string[], io: Io): Promise<number> {
   if (positionals.length) throw new UsageError(`history takes no arguments; filter with --model, --kind, --outcome, --since, --grep.`, 'history');
-  const { root, entries } = await readWorkspaceHistory(values, io, 'history');
-  const shown = filterHistory(entries, values);
+  const { matches, limit } = historyFilter(values);
+  const root = await historyRootOf(values, io, 'history');
+  // Read in chunks, newest first: only the matching entries are kept (with --limit, the newest
+  // that many), never the whole manifest.
+  const shown: HistoryEntry[] = [];
+  const summary = await new HistoryLog(nodeFileSystem(root)).scan(
+    (page) => {
+      for (const e of page) if ((limit === undefined || shown.length < limit) && matches(e)) shown.push(e);
+    },
+    { newestFirst: true },
+  );
+  warnSkipped(io, root, summary);
+  const total = summary.count;
   if (bool(values, 'json')) {
-    io.out(JSON.stringify({ root, manifest: join(root, HISTORY_PATH), total: entries.length, entries: shown }));
+    io.out(JSON.stringify({ root, manifest: join(root, HISTORY_PATH), total, entries: shown }));
     return EXIT.ok;
   }
   if (shown.length === 0) {
-    io.err(`no entries${entries.length ? ` match (of ${entries.length})` : ''} in ${join(root, HISTORY_PATH)}`);
+    io.err(`no entries${total ? ` match (of ${total})` : ''} in ${join(root, HISTORY_PATH)}`);
     return EXIT.ok;
   }
   for (const e of shown) {
     const outputs = e.document ? e.document : e.outputs.length ? `${e.outputs[0]!.path}${e.outputs.length > 1 ? ` (+${e.outputs.length - 1})` : ''}` : '-';
     io.out([e.id, e.started.replace(/\.\d+Z$/, 'Z'), e.kind, e.model, e.outcome, outputs, oneLine(e.prompt ?? e.inputs.join(' '), 60)].join('\t'));
   }
-  if (!bool(values, 'quiet')) io.err(`${shown.length} of ${entries.length} entries; re-run one with \`${PROGRAM} regenerate <id>\``);
+  if (!bool(values, 'quiet')) io.err(`${shown.length} of ${total} entries; re-run one with \`${PROGRAM} regenerate <id>\``);
   return EXIT.ok;
 }

@@ -33,6 +33,19 @@ export interface FileSystem {
   delete(path: string): Promise<void>;
   /** Appends to a file, creating it when missing. Optional: {@link appendFile} falls back to rewrite. */
   append?(path: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Opens a file for reads at any offset (a manifest read in chunks, newest first). Optional:
+   * where it is missing, readers read the whole file once.
+   */
+  openRead?(path: string): Promise<ReadableFile>;
+}
+
+/** A file open for reading by offset; its size is taken when it is opened. */
+export interface ReadableFile {
+  readonly size: number;
+  /** Up to `length` bytes from `offset` (fewer only at the end of the file). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
 }
 
 /** Options of {@link saveAtomically}. */

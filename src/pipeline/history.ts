@@ -10,7 +10,6 @@
  */
 import * as z from 'zod';
 import { estimateCost, type Region } from '../dashscope/index.js';
-import { appendFile, readIfExists, type FileSystem } from './files.js';
 import { provenanceParameters, scrubSecrets, type RequestLike } from './provenance.js';
 
 /** Where the manifest lives, relative to the workspace folder. */
@@ -91,52 +90,27 @@ export function historyLine(entry: HistoryEntryInput): string {
   return `${JSON.stringify(parsed)}\n`;
 }
 
+/** One manifest line as an entry; undefined when it does not parse. */
+export function parseHistoryLine(text: string): HistoryEntry | undefined {
+  try {
+    const parsed = HistoryEntrySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The entries of a manifest's text, newest last, and the 1-based numbers of lines that did not parse. */
 export function parseHistory(text: string): { entries: HistoryEntry[]; badLines: number[] } {
   const entries: HistoryEntry[] = [];
   const badLines: number[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
-    try {
-      const parsed = HistoryEntrySchema.safeParse(JSON.parse(line));
-      if (parsed.success) entries.push(parsed.data);
-      else badLines.push(i + 1);
-    } catch {
-      badLines.push(i + 1);
-    }
+    const entry = parseHistoryLine(line);
+    if (entry) entries.push(entry);
+    else badLines.push(i + 1);
   });
   return { entries, badLines };
-}
-
-/** Appends to and reads one manifest; appends from one process are serialized. */
-export class HistoryLog {
-  private queue: Promise<void> = Promise.resolve();
-
-  constructor(
-    /** Rooted at the workspace folder. */
-    private readonly fs: FileSystem,
-    readonly path: string = HISTORY_PATH,
-  ) {}
-
-  /** Appends one line; resolves once it is on disk. */
-  append(entry: HistoryEntryInput): Promise<void> {
-    const line = new TextEncoder().encode(historyLine(entry));
-    const next = this.queue.then(() => appendFile(this.fs, this.path, line));
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  /** Every entry that parses, oldest first. */
-  async read(): Promise<{ entries: HistoryEntry[]; badLines: number[] }> {
-    await this.queue;
-    const bytes = await readIfExists(this.fs, this.path);
-    return parseHistory(bytes ? new TextDecoder().decode(bytes) : '');
-  }
-
-  /** Whether the manifest exists (the CLI appends only to an existing one). */
-  exists(): Promise<boolean> {
-    return this.fs.exists(this.path);
-  }
 }
 
 /** A short unique job id (time + random), sortable by start. */

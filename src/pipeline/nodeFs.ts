@@ -90,6 +90,29 @@ export function nodeFileSystem(root: string, hooks: NodeFileSystemHooks = {}): F
         await handle.close();
       }
     },
+    openRead: async (path) => {
+      const handle = await open(at(path), 'r');
+      try {
+        const { size } = await handle.stat();
+        return {
+          size,
+          read: async (offset, length) => {
+            const buffer = new Uint8Array(length);
+            let filled = 0;
+            while (filled < length) {
+              const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
+              if (bytesRead === 0) break;
+              filled += bytesRead;
+            }
+            return buffer.subarray(0, filled);
+          },
+          close: () => handle.close(),
+        };
+      } catch (err) {
+        await handle.close();
+        throw err;
+      }
+    },
   };
 }
 

@@ -317,7 +317,11 @@ export const HostMessage = z.discriminatedUnion('type', [
   /** "Open in Studio" while the studio is open. */
   z.object({ type: z.literal('open'), mode: StudioMode, inputs: z.array(PickerImage) }),
   z.object({ type: z.literal('glossary'), terms: z.array(Term), path: z.optional(z.string()), error: z.optional(z.string()), saved: z.optional(z.boolean()) }),
-  z.object({ type: z.literal('history'), items: z.array(HistoryItem), badLines: z.number() }),
+  /**
+   * The history, newest first, in parts: the first part replaces what the page had; `more` parts
+   * append to it; every part but the last has `done: false` (the search then covers what came).
+   */
+  z.object({ type: z.literal('history'), items: z.array(HistoryItem), badLines: z.number(), more: z.optional(z.boolean()), done: z.optional(z.boolean()) }),
 ]);
 export type HostMessage = z.infer<typeof HostMessage>;
 export type InitMessage = Extract<HostMessage, { type: 'init' }>;

@@ -18,7 +18,7 @@ import {
 import { runStudioJob, studioImageOf, type StudioJobOutcome } from './runs';
 import { createStudioWebviewPanel, showStudioIcon, showStudioIconSoon, studioPageHtml, studioWebviewOptions, type EarlyStudioHandOver, type StaticInit, type StaticInitCache } from './shell';
 import { LoadWatchdog } from './watchdog';
-import { historyItems, openWorkspaceFile, savePastedImage, readGlossaryTable, saveGlossaryTable, type FileActionKind, type GlossaryTable } from './workspaceData';
+import { postHistoryInParts, openWorkspaceFile, savePastedImage, readGlossaryTable, saveGlossaryTable, type FileActionKind, type GlossaryTable } from './workspaceData';
 import { studioStaticInit } from './strings';
 
 /** What the studio needs from the extension; owned by the composition root. */
@@ -35,9 +35,6 @@ export interface StudioOpenRequest {
   readonly mode: StudioMode;
   readonly uris?: unknown;
 }
-
-/** Most history entries sent to the webview (newest first). */
-const HISTORY_LIMIT = 5000;
 
 /**
  * The studio webview panel: at most one per window. Created by `bailian.openStudio`, or
@@ -66,6 +63,8 @@ export class StudioPanel implements vscode.Disposable {
   private pendingOpen: { mode: StudioMode; inputs: PickerImage[] } | undefined;
   /** Whether the webview shows the history (it then gets updates when the manifest grows). */
   private historyWanted = false;
+  /** Counts history reads: a read whose number is no longer the latest stops sending. */
+  private historyRead = 0;
   /** Whether the panel was visible at its last view-state change (showing a hidden one reloads its page). */
   private wasVisible: boolean;
   /** Loads the page again when a load never reports `ready` (see watchdog.ts). */
@@ -381,9 +380,10 @@ export class StudioPanel implements vscode.Disposable {
     }
   }
 
+  /** Sends the history in parts (workspaceData.ts); a newer read (the manifest grew) ends this one. */
   private async sendHistory(): Promise<void> {
-    const { items, badLines } = await historyItems(this.services, this.toImage);
-    await this.post({ type: 'history', items: items.slice(0, HISTORY_LIMIT), badLines });
+    const read = ++this.historyRead;
+    await postHistoryInParts(this.services, this.toImage, (message) => this.post(message), () => read === this.historyRead && !this.isDisposed);
   }
 
   /** Posts to the webview; a no-op once the panel is gone (a job may end after its panel closed). */

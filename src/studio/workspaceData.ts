@@ -11,7 +11,8 @@ import { requireTrust } from '../workflows/workspaceJob';
 import { GLOSSARY_TEMPLATE, formatGlossary } from '../pipeline/glossary';
 import { Commands } from '../constants';
 import type { Log } from '../host/log';
-import type { HistoryItem, Term, WorkspaceLocation } from '../protocol/messages';
+import type { HistoryEntry } from '../pipeline/history';
+import type { HistoryItem, HostMessage, StudioImage, Term, WorkspaceLocation } from '../protocol/messages';
 import { activeLinkTarget } from '../workflows/progress';
 import type { SharedServices } from '../workflows/context';
 import { glossaryLocation, readWorkspaceGlossary } from '../workflows/glossary';
@@ -51,44 +52,102 @@ export async function saveGlossaryTable(services: SharedServices, terms: readonl
   return true;
 }
 
-/** Every folder's history, newest first, with the files as the webview shows them; unreadable lines are counted. */
-export async function historyItems(services: SharedServices, toImage: ToStudioImage): Promise<{ items: HistoryItem[]; badLines: number }> {
-  const items: HistoryItem[] = [];
+/** Most history entries sent to the webview (newest first); the search covers all of them. */
+const HISTORY_LIMIT = 100_000;
+/** The first part: the list's first chunk, read from the end of the manifest and painted at once. */
+const HISTORY_FIRST_PART = 50;
+/** The parts after it, sent while the page already shows the first. */
+const HISTORY_BATCH = 1000;
+
+/** Thrown from a page handler to end a history read early (a newer read took over, or the cap). */
+class HistoryReadStopped extends Error {}
+
+/**
+ * Posts the history newest first: the first part as soon as it is read from the end of the
+ * manifest, then the rest in batches the page appends (`more`); every part but the last says
+ * `done: false`. Stops quietly once `current` says a newer read took over.
+ */
+export async function postHistoryInParts(services: SharedServices, toImage: ToStudioImage, post: (message: Extract<HostMessage, { type: 'history' }>) => Promise<void>, current: () => boolean): Promise<void> {
+  let sent = 0;
+  try {
+    await streamHistoryItems(
+      services,
+      toImage,
+      async (items, { first, done, badLines }) => {
+        if (!current()) throw new HistoryReadStopped();
+        const room = items.slice(0, HISTORY_LIMIT - sent);
+        sent += room.length;
+        const last = done || sent >= HISTORY_LIMIT;
+        await post({ type: 'history', items: room, badLines, ...(first ? {} : { more: true }), ...(last ? {} : { done: false }) });
+        if (last && !done) throw new HistoryReadStopped();
+      },
+      { first: HISTORY_FIRST_PART, batch: HISTORY_BATCH },
+    );
+  } catch (error) {
+    if (!(error instanceof HistoryReadStopped)) throw error;
+  }
+}
+
+/**
+ * Every folder's history, newest first, a page at a time, with the files as the webview shows
+ * them: `onItems` gets the first page (`first`) as soon as it is read from the end of the
+ * manifest, then the rest in larger batches, and may throw {@link HistoryReadStopped} to end the
+ * read. The last call has `done` (its items may be none); `badLines` counts the lines that could
+ * not be read so far.
+ */
+export async function streamHistoryItems(services: SharedServices, toImage: ToStudioImage, onItems: (items: HistoryItem[], part: { first: boolean; done: boolean; badLines: number }) => Promise<void>, sizes: { first: number; batch: number }): Promise<void> {
   let badLines = 0;
+  let first = true;
+  let batch: HistoryItem[] = [];
+  const flush = async (done: boolean): Promise<void> => {
+    const items = batch;
+    batch = [];
+    const wasFirst = first;
+    first = false;
+    await onItems(items, { first: wasFirst, done, badLines });
+  };
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     try {
-      const { entries, badLines: bad } = await services.history.of(folder).read();
-      badLines += bad.length;
       const image = (path: string, facts?: { width?: number; height?: number; seed?: number }) => {
         const uri = resolveInsideWorkspace(folder.index, path);
         return uri ? toImage(uri, facts) : undefined;
       };
-      for (const entry of entries) {
-        const document = entry.document ? image(entry.document) : undefined;
-        items.push({
-          id: entry.id,
-          kind: entry.kind,
-          model: entry.model,
-          ...(entry.prompt ? { prompt: entry.prompt } : {}),
-          ...(entry.negativePrompt ? { negativePrompt: entry.negativePrompt } : {}),
-          ...(entry.size ? { size: entry.size } : {}),
-          ...(entry.n !== undefined ? { n: entry.n } : {}),
-          ...(entry.seed !== undefined ? { seed: entry.seed } : {}),
-          started: entry.started,
-          outcome: entry.outcome,
-          parameters: entry.parameters,
-          inputs: entry.inputs.flatMap((path) => image(path) ?? []),
-          outputs: entry.outputs.flatMap((o) => image(o.path, { ...(o.width ? { width: o.width } : {}), ...(o.height ? { height: o.height } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }) ?? []),
-          ...(document ? { document } : {}),
-          ...(entry.error ? { error: `${entry.error.code ? `${entry.error.code}: ` : ''}${entry.error.message}` } : {}),
-        });
-      }
+      const summary = await services.history.of(folder).scan(
+        async (entries) => {
+          for (const entry of entries) batch.push(historyItem(entry, image));
+          if (batch.length >= (first ? sizes.first : sizes.batch)) await flush(false);
+        },
+        { newestFirst: true, pageSize: sizes.first },
+      );
+      badLines += summary.badLines.length;
     } catch (error) {
+      if (error instanceof HistoryReadStopped) throw error;
       services.log.warn(`Could not read the history of ${folder.name}:`, error);
     }
   }
-  items.sort((a, b) => b.started.localeCompare(a.started));
-  return { items, badLines };
+  await flush(true);
+}
+
+/** A history entry as the webview lists it, its paths resolved inside its workspace folder. */
+function historyItem(entry: HistoryEntry, image: (path: string, facts?: { width?: number; height?: number; seed?: number }) => StudioImage | undefined): HistoryItem {
+  const document = entry.document ? image(entry.document) : undefined;
+  return {
+    id: entry.id,
+    kind: entry.kind,
+    model: entry.model,
+    ...(entry.prompt ? { prompt: entry.prompt } : {}),
+    ...(entry.negativePrompt ? { negativePrompt: entry.negativePrompt } : {}),
+    ...(entry.size ? { size: entry.size } : {}),
+    ...(entry.n !== undefined ? { n: entry.n } : {}),
+    ...(entry.seed !== undefined ? { seed: entry.seed } : {}),
+    started: entry.started,
+    outcome: entry.outcome,
+    parameters: entry.parameters,
+    inputs: entry.inputs.flatMap((path) => image(path) ?? []),
+    outputs: entry.outputs.flatMap((o) => image(o.path, { ...(o.width ? { width: o.width } : {}), ...(o.height ? { height: o.height } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }) ?? []),
+    ...(document ? { document } : {}),
+    ...(entry.error ? { error: `${entry.error.code ? `${entry.error.code}: ` : ''}${entry.error.message}` } : {}),
+  };
 }
 
 /** What the page asks to do with a file it shows. */

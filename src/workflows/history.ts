@@ -1,8 +1,17 @@
-/** The workspace's history manifests (`.bailian/history.jsonl`, one per workspace folder), as every workflow appends to them. */
+/**
+ * The workspace's history manifests (`.bailian/history.jsonl`, one per workspace folder), as every
+ * workflow appends to them and the studio and Show Spend read them. A folder on disk (local, or
+ * remote with the extension host beside it: its URI is `file:`) goes through node fs, as the CLI
+ * does: each line is one O_APPEND write, so the editor and a CLI run never interleave a line, and
+ * reads go by offset, newest chunk first. Any other folder (a virtual workspace) goes through
+ * `workspace.fs`, which cannot append: a lock file guards the rewrite there.
+ */
 import * as vscode from 'vscode';
 import type { Log } from '../host/log';
 import { workspaceFileSystem } from '../host/workspaceFs';
-import { HistoryLog, historyEntry, type HistoryFacts } from '../pipeline/history';
+import { historyEntry, type HistoryFacts } from '../pipeline/history';
+import { HistoryLog } from '../pipeline/historyLog';
+import { nodeFileSystem } from '../pipeline/nodeFs';
 
 /** The history manifests of the open workspace folders, one log each (appends serialized per folder). */
 export class WorkspaceHistory {
@@ -16,7 +25,7 @@ export class WorkspaceHistory {
     const key = folder.uri.toString();
     let log = this.logs.get(key);
     if (!log) {
-      log = new HistoryLog(workspaceFileSystem(folder.uri));
+      log = new HistoryLog(folder.uri.scheme === 'file' ? nodeFileSystem(folder.uri.fsPath) : workspaceFileSystem(folder.uri));
       this.logs.set(key, log);
     }
     return log;

@@ -24,7 +24,8 @@ import { DashScopeClient, DashScopeError, type DashScopeClientOptions, type Gene
 import { inspectImage } from '../../src/dashscope/upload';
 import { appendFile, isTemporaryName, saveAtomically, subFileSystem } from '../../src/pipeline/files';
 import { runGuide, type GuideResult } from '../../src/pipeline/guide';
-import { HistoryLog, historyEntry, type HistoryEntry, type HistoryFacts } from '../../src/pipeline/history';
+import { historyEntry, type HistoryEntry, type HistoryFacts } from '../../src/pipeline/history';
+import { HistoryLog } from '../../src/pipeline/historyLog';
 import { runImageJob, type ImageJobResult, type ImageSaver, type OutputFile, type SavedFileRef } from '../../src/pipeline/images';
 import { nodeFileSystem, type NodeFileSystemHooks } from '../../src/pipeline/nodeFs';
 import { isPng } from '../../src/pipeline/provenance';

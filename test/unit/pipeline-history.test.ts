@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DashScopeError } from '../../src/dashscope';
 import { isTemporaryName, type FileSystem } from '../../src/pipeline/files';
-import { HISTORY_PATH, HistoryEntrySchema, HistoryLog, historyEntry, historyError, historyLine, newJobId, parseHistory, type HistoryEntryInput } from '../../src/pipeline/history';
+import { HISTORY_PATH, HistoryEntrySchema, historyEntry, historyError, historyLine, newJobId, parseHistory, type HistoryEntryInput } from '../../src/pipeline/history';
+import { HistoryLog } from '../../src/pipeline/historyLog';
 import { nodeFileSystem } from '../../src/pipeline/nodeFs';
 import { MemoryFs, listFiles } from './savers';
 
