@@ -22,7 +22,7 @@ const common = {
   legalComments: 'none',
 };
 
-/** In dist/services.js, `undici` is dist/undici.js, the bundle next to it. */
+/** In dist/services.js and dist/cli.js, `undici` is dist/undici.js, the bundle next to them. */
 /** @type {import('esbuild').Plugin} */
 const undiciBesideServices = {
   name: 'undici-beside-services',
@@ -65,6 +65,8 @@ const targets = [
     target: 'node20',
   },
   {
+    // The CLI shares dist/undici.js with the extension host (the npm package and the .vsix ship
+    // one copy), and requires it on the first request as the client does.
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
@@ -72,6 +74,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [undiciBesideServices],
   },
   {
     ...common,

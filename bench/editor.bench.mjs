@@ -65,7 +65,7 @@ function bundleSizes(root) {
 
 /**
  * `node esbuild.mjs --production` in a temporary folder that links the sources, so dist/ stays
- * as it is; the folder also links what the packaged extension ships besides dist (.vscodeignore),
+ * as it is; the folder also links what the packaged extension ships besides dist (`files` in package.json),
  * so it is the extension as installed from its .vsix. Removed at cleanup.
  */
 function productionBuild() {

@@ -14,7 +14,9 @@
  * Contract: saved paths (or one JSON object with --json) on stdout, everything else (progress,
  * retries, warnings, errors with their hint) on stderr. Exit 0 on success, 1 on a failure of the
  * service or the disk, 2 on a usage or validation problem (nothing was sent), 130 on Ctrl-C.
- * The key comes from DASHSCOPE_API_KEY only and is never printed.
+ * A reader that closes stdout early (`| head`) only ends the output: the run finishes and exits
+ * with its own code, quietly (stdio.ts). The key comes from DASHSCOPE_API_KEY only and is never
+ * printed.
  */
 import { parseArgs } from 'node:util';
 import { DashScopeError, RATE_WINDOW_SLACK_MS, RequestValidationError, isAbortError, redactSecrets, systemClock } from '../dashscope/index.js';
@@ -28,6 +30,7 @@ import { helpFor } from './help.js';
 import { runHistory } from './history.js';
 import { runModels } from './models.js';
 import { runRegenerate } from './regenerate.js';
+import { pipelineOutput, type ProcessOutput } from './stdio.js';
 import { runTask } from './task.js';
 import { runBackground } from './background.js';
 import { runExtend } from './extend.js';
@@ -138,13 +141,13 @@ export async function main(argv: string[], io: Io, controller = new AbortControl
   }
 }
 
-function processIo(): Io {
+function processIo(output: ProcessOutput): Io {
   const key = process.env[KEY_ENV]?.trim();
   // Belt and braces: nothing printed may contain the key, whatever produced the text.
   const clean = (s: string): string => redactSecrets(s, key);
   return {
-    out: (line) => process.stdout.write(`${clean(line)}\n`),
-    err: (line) => process.stderr.write(`${clean(line)}\n`),
+    out: (line) => output.out(clean(line)),
+    err: (line) => output.err(clean(line)),
     env: process.env,
     cwd: process.cwd(),
   };
@@ -158,10 +161,12 @@ if (require.main === module) {
     process.stderr.write('interrupting… (Ctrl-C again to quit at once)\n');
     controller.abort(new InterruptedError());
   });
-  const io = processIo();
+  // A reader that closes stdout early (`| head`) ends the output, not the run (stdio.ts).
+  const output = pipelineOutput();
+  const io = processIo(output);
   main(process.argv.slice(2), io, controller).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = code === EXIT.ok && output.failure() ? EXIT.failure : code;
     },
     (err: unknown) => {
       // Through the same redacting writer as everything else.

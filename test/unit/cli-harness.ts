@@ -36,7 +36,7 @@ export interface RunOptions {
   onStderr?: (child: ChildProcess, stderr: string) => void;
 }
 
-/** Bundles src/cli/main.ts into `dir/cli.js` and returns its path. */
+/** Bundles src/cli/main.ts into `dir/cli.js` (with undici inside: no dist/undici.js lies beside it) and returns its path. */
 export async function buildCli(dir: string): Promise<string> {
   const cliJs = join(dir, 'cli.js');
   await esbuild.build({ entryPoints: [join(repoRoot, 'src/cli/main.ts')], outfile: cliJs, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent', banner: { js: '#!/usr/bin/env node' } });

@@ -43,7 +43,7 @@ let sim: Simulator;
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'bailian-security-'));
   cliJs = join(work, 'cli.js');
-  // The same options as esbuild.mjs's CLI target, into a private file (dist/ may be in use).
+  // esbuild.mjs's CLI target, with undici inside, into a private file (dist/ may be in use).
   await esbuild.build({ entryPoints: [join(repoRoot, 'src/cli/main.ts')], outfile: cliJs, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent', banner: { js: '#!/usr/bin/env node' } });
   sim = await startSimulator({ rateLimits: false, keys: { beijing: [KEY] }, timing: { scale: 0.002, pendingMs: 30, runningMs: 60, streamEventMs: 2 } });
 });
