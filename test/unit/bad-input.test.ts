@@ -74,6 +74,12 @@ function validBase(spec: ModelSpec): GenerationRequest {
   if (spec.prompt.required) request.prompt = 'a small red boat';
   if (spec.images && spec.images.min > 0) request.images = Array.from({ length: spec.images.min }, () => ({ kind: 'bytes' as const, bytes: png, name: 'in.png' }));
   if (spec.task === 'translate') request.translation = { sourceLang: 'en', targetLang: 'zh' };
+  // Processing models: an operation, and for background generation a cut-out and its description.
+  if (spec.id === 'wanx2.1-imageedit') request.process = { function: 'super_resolution' };
+  if (spec.images?.alphaRequired) {
+    request.prompt = 'a sunny beach';
+    request.images = [{ kind: 'bytes' as const, bytes: makePng(512, 512, true, true), name: 'cutout.png' }];
+  }
   return request;
 }
 
@@ -165,6 +171,9 @@ function casesOf(spec: ModelSpec): BadCase[] {
     } else {
       exceptions.push(`${id}: a prompt over ${spec.prompt.maxLength} tokens (the service truncates, API §2.2)`);
     }
+  } else if (spec.task === 'process' && spec.prompt.maxLength > 0) {
+    // Processing models take an optional prompt (a stock one is sent when none is given).
+    add(`a prompt of ${spec.prompt.maxLength + 1} characters`, { prompt: '字'.repeat(spec.prompt.maxLength + 1) }, [digits(spec.prompt.maxLength), /characters/]);
   } else {
     add('a prompt it does not take', { prompt: 'translate this' }, [/takes no prompt/]);
   }
