@@ -4,24 +4,16 @@
  * one request it becomes for the processing models (image-processing.md §1, §2, §4). The base
  * image is `images[0]`; the catalog validates the rest.
  */
+import { OUTPAINT_OUTPUT_RATIOS, PROCESS_OPERATIONS, findModel, findProcessStyle, processStyles, type ProcessStyle } from '../dashscope/catalog/index.js';
 import type { GenerationRequest, ImageInput } from '../dashscope/requests/schema.js';
 
-/** wanx2.1-imageedit (image-processing.md §1). */
-export const IMAGEEDIT_MODEL = 'wanx2.1-imageedit';
-/** image-out-painting (image-processing.md §2). */
-export const OUTPAINT_MODEL = 'image-out-painting';
-/** wanx-background-generation-v2 (image-processing.md §4). */
-export const BACKGROUND_MODEL = 'wanx-background-generation-v2';
-/** Every model an operation may call (all Beijing-only). */
-export const PROCESS_MODELS = [IMAGEEDIT_MODEL, OUTPAINT_MODEL, BACKGROUND_MODEL] as const;
+/** The operations of the Explorer, the palette and the agent tool, in the order menus list them. */
+export const IMAGE_OPERATIONS = ['upscale', 'extend', 'removeText', 'colorize', 'restyle', 'replaceBackground'] as const;
+/** One of them. */
+export type ImageOperation = (typeof IMAGE_OPERATIONS)[number];
 
-/** The operations, in the order menus list them. */
-export const PROCESS_OPERATIONS = ['upscale', 'extend', 'removeText', 'colorize', 'restyle', 'replaceBackground'] as const;
-/** One operation. */
-export type ProcessOperation = (typeof PROCESS_OPERATIONS)[number];
-
-/** The aspect ratios Extend offers (image-out-painting `output_ratio`, §2), widest first. */
-export const EXTEND_RATIOS = ['16:9', '4:3', '1:1', '3:4', '9:16'] as const;
+/** The aspect ratios Extend offers (image-out-painting `output_ratio`, §2). */
+export const EXTEND_RATIOS = OUTPAINT_OUTPUT_RATIOS;
 /** One Extend ratio. */
 export type ExtendRatio = (typeof EXTEND_RATIOS)[number];
 
@@ -30,51 +22,83 @@ export const UPSCALE_FACTORS = [2, 4] as const;
 /** One upscale factor. */
 export type UpscaleFactor = (typeof UPSCALE_FACTORS)[number];
 
+/** Restyle the whole image (`stylization_all`, 2 styles) or one object in it (`stylization_local`, 8 styles). */
+export type RestyleScope = 'whole' | 'local';
+
 /** An operation with what it needs. */
-export type ProcessChoice =
+export type ImageOperationChoice =
   | { readonly operation: 'upscale'; readonly factor: UpscaleFactor }
   | { readonly operation: 'extend'; readonly ratio: ExtendRatio }
   | { readonly operation: 'removeText' }
   | { readonly operation: 'colorize'; readonly hint?: string | undefined }
-  | { readonly operation: 'restyle'; readonly style: string; readonly scope: 'whole' | 'local'; readonly subject?: string | undefined }
+  | { readonly operation: 'restyle'; readonly scope: RestyleScope; readonly style: string; readonly subject?: string | undefined }
   | { readonly operation: 'replaceBackground'; readonly prompt: string };
 
+/** The catalog's operation behind each one (its model and function). */
+function catalogOperation(choice: Pick<ImageOperationChoice, 'operation'> & { scope?: RestyleScope }): { model: string; function?: string } {
+  switch (choice.operation) {
+    case 'upscale':
+      return PROCESS_OPERATIONS.upscale;
+    case 'extend':
+      return PROCESS_OPERATIONS.extendToRatio;
+    case 'removeText':
+      return PROCESS_OPERATIONS.removeText;
+    case 'colorize':
+      return PROCESS_OPERATIONS.colorize;
+    case 'restyle':
+      return choice.scope === 'local' ? PROCESS_OPERATIONS.restyleObject : PROCESS_OPERATIONS.restyle;
+    case 'replaceBackground':
+      return PROCESS_OPERATIONS.background;
+  }
+}
+
 /** The model an operation calls. */
-export function operationModel(operation: ProcessOperation): string {
-  if (operation === 'extend') return OUTPAINT_MODEL;
-  if (operation === 'replaceBackground') return BACKGROUND_MODEL;
-  return IMAGEEDIT_MODEL;
+export function operationModel(operation: ImageOperation): string {
+  return catalogOperation({ operation }).model;
+}
+
+/** The styles a restyle offers, from the catalog (id and labels). */
+export function restyleStyles(scope: RestyleScope): readonly ProcessStyle[] {
+  const op = scope === 'local' ? PROCESS_OPERATIONS.restyleObject : PROCESS_OPERATIONS.restyle;
+  return processStyles(op.model, op.function);
+}
+
+/** A restyle's style by id or label; undefined when the scope has no such style. */
+export function findRestyleStyle(scope: RestyleScope, value: string): ProcessStyle | undefined {
+  return findProcessStyle(restyleStyles(scope), value);
 }
 
 /**
- * The request of an operation on `image`. The prompts are the ones the guide advises for each
- * function (§1 table); a restyle without a subject leaves the prompt to the catalog, which
- * builds it from the style.
+ * The request of an operation on `image`. Prompts the user did not give are left to the
+ * catalog, which sends the stock prompt the guide advises for the function (§1 table).
  */
-export function processRequest(choice: ProcessChoice, image: ImageInput): GenerationRequest {
-  const base = { model: operationModel(choice.operation), images: [image], n: 1 };
+export function processRequest(choice: ImageOperationChoice, image: ImageInput): GenerationRequest {
+  const target = catalogOperation(choice);
+  const base = { model: target.model, images: [image], n: 1 };
+  const fn = target.function !== undefined && findModel(target.model)?.processing?.functionOnWire ? { function: target.function as NonNullable<NonNullable<GenerationRequest['process']>['function']> } : {};
   switch (choice.operation) {
     case 'upscale':
-      return { ...base, prompt: '图像超分', process: { function: 'super_resolution', upscaleFactor: choice.factor } };
+      return { ...base, process: { ...fn, upscaleFactor: choice.factor } };
     case 'extend':
       return { ...base, process: { outputRatio: choice.ratio } };
     case 'removeText':
-      return { ...base, prompt: '去除图像中的文字', process: { function: 'remove_watermark' } };
+      return { ...base, process: fn };
     case 'colorize':
-      return { ...base, prompt: choice.hint?.trim() || '为黑白图像上色', process: { function: 'colorization' } };
-    case 'restyle':
-      return {
-        ...base,
-        ...(choice.subject?.trim() ? { prompt: choice.scope === 'local' ? `把${choice.subject.trim()}变成${choice.style}风格` : choice.subject.trim() } : {}),
-        process: { function: choice.scope === 'local' ? 'stylization_local' : 'stylization_all', style: choice.style },
-      };
+      return { ...base, ...(choice.hint?.trim() ? { prompt: choice.hint.trim() } : {}), process: fn };
+    case 'restyle': {
+      const style = findRestyleStyle(choice.scope, choice.style);
+      const subject = choice.subject?.trim();
+      // §1: "把房子变成木板风格" names the object; without one the catalog's stock prompt applies.
+      const prompt = subject && choice.scope === 'local' && style ? `把${subject}变成${style.label['zh-cn']}风格` : undefined;
+      return { ...base, ...(prompt ? { prompt } : {}), process: { ...fn, style: style?.id ?? choice.style } };
+    }
     case 'replaceBackground':
       return { ...base, prompt: choice.prompt };
   }
 }
 
 /** The name part an operation adds (`photo.x2.png`, `banner.16x9.png`, `scan.color.png`). */
-export function choiceSuffix(choice: ProcessChoice): string {
+export function choiceSuffix(choice: ImageOperationChoice): string {
   switch (choice.operation) {
     case 'upscale':
       return `x${choice.factor}`;
@@ -85,14 +109,14 @@ export function choiceSuffix(choice: ProcessChoice): string {
     case 'colorize':
       return 'color';
     case 'restyle':
-      return `style-${choice.style.toLowerCase().replace(/[^a-z0-9\u4e00-\u9fff]+/g, '-').replace(/^-|-$/g, '') || 'style'}`;
+      return `style-${findRestyleStyle(choice.scope, choice.style)?.id ?? (choice.style.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'style')}`;
     case 'replaceBackground':
       return 'bg';
   }
 }
 
 /** The stem of an operation's result next to the original: `photo.png` → `photo.x2`. */
-export function processedStem(originalName: string, choice: ProcessChoice): string {
+export function processedStem(originalName: string, choice: ImageOperationChoice): string {
   const base = originalName.slice(originalName.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
   return `${base || 'image'}.${choiceSuffix(choice)}`;
 }
