@@ -118,10 +118,9 @@ export async function askChoice(host: SharedServices, operation: Exclude<ImageOp
     }
     case 'removeText':
       return { operation };
-    case 'colorize': {
-      const hint = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Colour hints (optional), e.g. "blue sky, red car"'), ignoreFocusOut: true });
-      return hint === undefined ? undefined : { operation, hint };
-    }
+    case 'colorize':
+      // One click from the Explorer; colour hints are for scripts, agents and the studio.
+      return { operation };
     case 'restyle':
       return askRestyle(host, title);
     case 'replaceBackground': {
