@@ -26,8 +26,8 @@ describe('processRequest', () => {
       const wire = body({ operation: 'upscale', factor });
       assert.equal(wire.model, 'wanx2.1-imageedit');
       assert.deepEqual(wire.input, { function: 'super_resolution', prompt: '图像超分', base_image_url: BASE });
-      assert.equal(wire.parameters.upscale_factor, factor);
-      assert.equal(wire.parameters.n, 1);
+      assert.equal(wire.parameters?.upscale_factor, factor);
+      assert.equal(wire.parameters?.n, 1);
     }
   });
 
@@ -36,8 +36,8 @@ describe('processRequest', () => {
       const wire = body({ operation: 'extend', ratio });
       assert.equal(wire.model, 'image-out-painting');
       assert.deepEqual(wire.input, { image_url: BASE });
-      assert.equal(wire.parameters.output_ratio, ratio);
-      assert.equal(wire.parameters.add_watermark, false);
+      assert.equal(wire.parameters?.output_ratio, ratio);
+      assert.equal(wire.parameters?.add_watermark, false);
     }
   });
 
