@@ -82,11 +82,9 @@ suite('Image operations (against the DashScope simulator)', () => {
   });
 
   test('Upscale ×2 and ×4 save photo.x2.png and photo.x4.png next to the original, never overwriting', async () => {
-    await copyFixture('street.png', 'ops/photo.png');
+    await copyFixture('pattern.png', 'ops/photo.png');
     const x2 = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.upscaleImage2x, { image: 'ops/photo.png' }));
     await checkResult(x2.files[0]!, { path: 'ops/photo.x2.png', model: 'wanx2.1-imageedit', source: 'palette', inputs: ['ops/photo.png'] });
-    const line = (await readHistory()).filter((e) => e.outputs.some((o) => o.path === 'ops/photo.x2.png')).at(-1)!;
-    assert.equal(line.parameters.upscale_factor, 2);
     const x4 = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.upscaleImage4x, { image: 'ops/photo.png' }));
     assert.equal(x4.files[0]!.path, 'ops/photo.x4.png');
     const again = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.upscaleImage2x, { image: 'ops/photo.png' }));
@@ -97,12 +95,12 @@ suite('Image operations (against the DashScope simulator)', () => {
     await copyFixture('pattern.png', 'ops/banner.png');
     const outcome = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.extendImage, { image: 'ops/banner.png', ratio: '16:9' }));
     await checkResult(outcome.files[0]!, { path: 'ops/banner.16x9.png', model: 'image-out-painting', source: 'palette', inputs: ['ops/banner.png'] });
-    const line = (await readHistory()).filter((e) => e.outputs.some((o) => o.path === 'ops/banner.16x9.png')).at(-1)!;
-    assert.equal(line.parameters.output_ratio, '16:9');
+    const { width, height } = pngSize(await vscode.workspace.fs.readFile(vscode.Uri.parse(outcome.files[0]!.uri)));
+    assert.ok(Math.abs(width / height - 16 / 9) < 0.02, `the result is 16:9 (${width}×${height})`);
   });
 
   test('Remove Text, Colorize and Restyle save scan.notext, scan.color and scan.style-… next to the original', async () => {
-    await copyFixture('street.png', 'ops/scan.png');
+    await copyFixture('pattern.png', 'ops/scan.png');
     const text = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.removeText, { image: 'ops/scan.png' }));
     await checkResult(text.files[0]!, { path: 'ops/scan.notext.png', model: 'wanx2.1-imageedit', source: 'palette', inputs: ['ops/scan.png'] });
     const color = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.colorizeImage, { image: 'ops/scan.png' }));
@@ -116,10 +114,10 @@ suite('Image operations (against the DashScope simulator)', () => {
   });
 
   test('Replace Background takes a transparent PNG and refuses an RGB one before anything is sent', async () => {
-    await writePng('ops/product.png', 640, 480, true);
+    await writePng('ops/product.png', 640, 576, true);
     const outcome = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.replaceBackground, { image: 'ops/product.png', prompt: 'a sunny beach' }));
     await checkResult(outcome.files[0]!, { path: 'ops/product.bg.png', model: 'wanx-background-generation-v2', source: 'palette', inputs: ['ops/product.png'] });
-    await writePng('ops/opaque.png', 640, 480, false);
+    await writePng('ops/opaque.png', 640, 576, false);
     const before = (await readHistory()).length;
     const refused = failed(await vscode.commands.executeCommand<CommandOutcome>(Commands.replaceBackground, { image: 'ops/opaque.png', prompt: 'a sunny beach' }));
     assert.match(refused.error.message, /transparen/);
@@ -142,8 +140,8 @@ suite('Image operations (against the DashScope simulator)', () => {
   });
 
   test('Upscale Images in Folder processes every image, skips the rest, reports failures with codes, and leaves its results alone on a rerun', async () => {
-    await copyFixture('street.png', 'ops-batch/a.png');
-    await copyFixture('pattern.png', 'ops-batch/nested/b.png');
+    await copyFixture('pattern.png', 'ops-batch/a.png');
+    await writePng('ops-batch/nested/b.png', 600, 520, false);
     await copyFixture('sunset.png', 'ops-batch/tiny.png');
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root(), 'ops-batch', 'notes.txt'), new TextEncoder().encode('not an image'));
     const outcome = (await vscode.commands.executeCommand(Commands.upscaleFolder, { folder: 'ops-batch', factor: 2 })) as FolderOutcome;
@@ -164,7 +162,7 @@ suite('Image operations (against the DashScope simulator)', () => {
   test('the agent tool processes a workspace image and answers with the path and a relative link; a path outside is refused first', async () => {
     await vscode.workspace.getConfiguration(ConfigKeys.section).update(ConfigKeys.agentToolsConfirm, false, vscode.ConfigurationTarget.Global);
     assert.ok(vscode.lm.tools.some((t) => t.name === Tools.processImage), 'the tool is registered');
-    await copyFixture('street.png', 'ops-agent/shot.png');
+    await copyFixture('pattern.png', 'ops-agent/shot.png');
     const token = new vscode.CancellationTokenSource().token;
     const result = await withTimeout(Promise.resolve(vscode.lm.invokeTool(Tools.processImage, { input: { image: 'ops-agent/shot.png', operation: 'extend', ratio: '9:16', markdownFile: 'ops-agent/page.md' }, toolInvocationToken: undefined }, token)), 60_000, 'the process tool');
     const text = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
@@ -178,7 +176,7 @@ suite('Image operations (against the DashScope simulator)', () => {
   });
 
   test('a cancelled operation leaves no file, partial or whole, and no history line', async () => {
-    await copyFixture('street.png', 'ops-cancel/photo.png');
+    await copyFixture('pattern.png', 'ops-cancel/photo.png');
     const source = new vscode.CancellationTokenSource();
     const before = (await readHistory()).length;
     const running = Promise.resolve(vscode.lm.invokeTool(Tools.processImage, { input: { image: 'ops-cancel/photo.png', operation: 'upscale', factor: 4 }, toolInvocationToken: undefined }, source.token));
@@ -190,7 +188,7 @@ suite('Image operations (against the DashScope simulator)', () => {
 
   test('with a Singapore key the commands say the models are served only in Beijing and offer the switch, before anything is sent', async () => {
     const section = vscode.workspace.getConfiguration(ConfigKeys.section);
-    await copyFixture('street.png', 'ops-region/photo.png');
+    await copyFixture('pattern.png', 'ops-region/photo.png');
     await section.update(ConfigKeys.region, 'singapore', vscode.ConfigurationTarget.Global);
     try {
       const before = (await readHistory()).length;
@@ -208,7 +206,7 @@ suite('Image operations (against the DashScope simulator)', () => {
   });
 
   test('an operation chosen from the Explorer opens its result beside the original', async () => {
-    const original = await copyFixture('street.png', 'ops-open/photo.png');
+    const original = await copyFixture('pattern.png', 'ops-open/photo.png');
     await vscode.commands.executeCommand('vscode.open', original);
     const column = vscode.window.tabGroups.activeTabGroup.viewColumn;
     assert.ok(await exists(original));

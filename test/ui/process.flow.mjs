@@ -3,9 +3,22 @@
 // the same in Simplified Chinese. Run by test/runner/run-ui.mjs against code-server and the
 // simulator, in the light and the dark theme.
 import assert from 'node:assert/strict';
-import { editorTab, explorerContextMenu, explorerRow, notification, pickQuickItem } from './lib/workbench.mjs';
+import { editorTab, explorerContextMenu, explorerRow, notification, pickQuickItem, runCommand } from './lib/workbench.mjs';
 
 export const themes = ['light', 'dark'];
+
+/**
+ * The Explorer row of exactly `name`, with no editor open: `pattern.png` (512×512) is the sample
+ * image the processing models take (each side 512–4096 px), and its results (`pattern.16x9.png`)
+ * sort before it, so a row containing the text would not do.
+ */
+async function imageRow(page, name) {
+  await explorerRow(page, name);
+  await runCommand(page, 'View: Close All Editors');
+  const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  return row;
+}
 
 /** The editor groups, each with the labels of its tabs. */
 async function groupsWithTabs(page) {
@@ -23,30 +36,30 @@ async function previewShown(page) {
 /** @type {{ name: string, locale?: string, themes?: string[], run: (page: import('playwright-core').Page, context: any) => Promise<void> }[]} */
 export const flows = [
   {
-    name: 'Explorer: right-click street.png → Bailian → Upscale ×2, the result opens beside the original',
+    name: 'Explorer: right-click pattern.png → Bailian → Upscale ×2, the result opens beside the original',
     async run(page, { screenshot, theme }) {
-      const row = await explorerRow(page, 'street.png');
+      const row = await imageRow(page, 'pattern.png');
       // The original is open: the result goes into the group beside it.
       await row.dblclick();
-      await editorTab(page, 'street.png');
+      await editorTab(page, 'pattern.png');
       await explorerContextMenu(page, [row], ['Bailian', 'Upscale ×2'], { whileOpen: () => screenshot(`process-explorer-submenu${theme === 'light' ? '' : '-dark'}`) });
-      await notification(page, 'street.x2');
-      await editorTab(page, 'street.x2');
+      await notification(page, 'pattern.x2');
+      await editorTab(page, 'pattern.x2');
       await previewShown(page);
       const groups = await groupsWithTabs(page);
-      const original = groups.findIndex((tabs) => tabs.includes('street.png'));
-      const result = groups.findIndex((tabs) => tabs.some((t) => /^street\.x2(-\d+)?\.png$/.test(t)));
+      const original = groups.findIndex((tabs) => tabs.includes('pattern.png'));
+      const result = groups.findIndex((tabs) => tabs.some((t) => /^pattern\.x2(-\d+)?\.png$/.test(t)));
       assert.ok(original >= 0 && result >= 0, JSON.stringify(groups));
       assert.ok(result > original, `the result is in the group beside the original: ${JSON.stringify(groups)}`);
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'street.x2' }).first().waitFor({ state: 'visible' });
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'pattern.x2' }).first().waitFor({ state: 'visible' });
       await screenshot('upscale-result-beside-original');
       await page.keyboard.press('Escape');
     },
   },
   {
-    name: 'Explorer: Extend to Aspect Ratio… → 16:9 saves pattern.16x9.png next to the original',
+    name: 'Explorer: pattern.png → Extend to Aspect Ratio… → 16:9 saves pattern.16x9.png next to the original',
     async run(page, { screenshot }) {
-      const row = await explorerRow(page, 'pattern.png');
+      const row = await imageRow(page, 'pattern.png');
       await explorerContextMenu(page, [row], ['Bailian', 'Extend to Aspect Ratio…']);
       await page.locator('.quick-input-list .monaco-list-row', { hasText: '9:16' }).first().waitFor({ state: 'visible' });
       await screenshot('extend-ratio-picker');
@@ -59,17 +72,17 @@ export const flows = [
     },
   },
   {
-    name: 'Chinese UI: 百炼 → 扩展到宽高比… → 16:9（宽屏）, the picker and the result in Simplified Chinese',
+    name: 'Chinese UI: pattern.png → 百炼 → 扩展到宽高比… → 16:9（宽屏）, the picker and the result in Simplified Chinese',
     locale: 'zh-CN',
     themes: ['light'],
     async run(page, { screenshot }) {
-      const row = await explorerRow(page, 'street.png');
+      const row = await imageRow(page, 'pattern.png');
       await explorerContextMenu(page, [row], ['百炼', '扩展到宽高比…'], { whileOpen: () => screenshot('zh-process-submenu') });
       await page.locator('.quick-input-list .monaco-list-row', { hasText: '9:16（手机竖屏）' }).first().waitFor({ state: 'visible' });
       await screenshot('zh-extend-ratio-picker');
       await pickQuickItem(page, '16:9（宽屏）', { hint: '宽高比' });
-      await notification(page, 'street.16x9');
-      await editorTab(page, 'street.16x9');
+      await notification(page, 'pattern.16x9');
+      await editorTab(page, 'pattern.16x9');
       await previewShown(page);
       await screenshot('zh-extend-result');
     },
