@@ -37,12 +37,12 @@ async function previewShown(page) {
 export const flows = [
   {
     name: 'Explorer: right-click pattern.png → Bailian → Upscale ×2, the result opens beside the original',
-    async run(page, { screenshot, theme }) {
+    async run(page, { screenshot }) {
       const row = await imageRow(page, 'pattern.png');
       // The original is open: the result goes into the group beside it.
       await row.dblclick();
       await editorTab(page, 'pattern.png');
-      await explorerContextMenu(page, [row], ['Bailian', 'Upscale ×2'], { whileOpen: () => screenshot(`process-explorer-submenu${theme === 'light' ? '' : '-dark'}`) });
+      await explorerContextMenu(page, [row], ['Bailian', 'Upscale ×2'], { whileOpen: () => screenshot('process-explorer-submenu') });
       await notification(page, 'pattern.x2');
       await editorTab(page, 'pattern.x2');
       await previewShown(page);
