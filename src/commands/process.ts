@@ -18,8 +18,8 @@ import { uriOfArgument } from '../host/workspacePaths';
 import { isProcessedOutput, operationModel, processRequest, type ImageOperation, type ImageOperationChoice } from '../pipeline/processOperations';
 import type { SharedServices } from '../workflows/context';
 import { confirmCost } from '../workflows/cost';
-import { announceBatch, runFolderBatch, type BatchFailure } from '../workflows/folderBatch';
-import { failedOutcome, outcomeFile, type CommandOutcome, type OutcomeFile } from '../workflows/outcome';
+import { announceBatch, runFolderBatch, type FolderBatchResult } from '../workflows/folderBatch';
+import { failedOutcome, outcomeFile, type CommandOutcome } from '../workflows/outcome';
 import { isImageUri, pickImagesInOrder } from '../workflows/pickers';
 import { requireProcessingRegion, requireTransparentPng, runProcessJob } from '../workflows/processJob';
 import { announceSaved, withJobProgress } from '../workflows/progress';
@@ -110,13 +110,7 @@ export async function processImageCommand(host: SharedServices, command: ImageCo
 }
 
 /** What a folder batch of an operation did. */
-export interface ProcessFolderOutcome {
-  readonly status: 'done' | 'cancelled';
-  readonly saved: readonly OutcomeFile[];
-  readonly skipped: readonly string[];
-  readonly failed: readonly BatchFailure[];
-  readonly notStarted: number;
-}
+export type ProcessFolderOutcome = Omit<FolderBatchResult, 'images' | 'declined'>;
 
 /** `bailian.upscaleFolder` and `bailian.extendFolder`. */
 export async function processFolderCommand(host: SharedServices, operation: 'upscale' | 'extend', argument?: unknown): Promise<ProcessFolderOutcome | CommandOutcome> {

@@ -10,23 +10,11 @@ import * as vscode from 'vscode';
 import { Commands, ConfigKeys, Tools } from '../../src/constants';
 import { readProvenance } from '../../src/pipeline/provenance';
 import type { CommandOutcome } from '../../src/workflows/outcome';
-import { activateExtension, copyFixture, exists, readHistory, withTimeout, workspaceRoot } from './workbench';
+import { activateExtension, copyFixture, exists, failed, readHistory, saved, withTimeout, workspaceRoot } from './workbench';
 
 const root = workspaceRoot;
 
 type FolderOutcome = { status: string; saved: { path: string }[]; skipped: string[]; failed: { path: string; code?: string; message: string }[]; notStarted: number };
-
-function saved(outcome: CommandOutcome | undefined): Extract<CommandOutcome, { status: 'saved' }> {
-  assert.ok(outcome, 'the command resolves with its outcome');
-  assert.equal(outcome.status, 'saved', JSON.stringify(outcome));
-  return outcome as Extract<CommandOutcome, { status: 'saved' }>;
-}
-
-function failed(outcome: CommandOutcome | undefined): Extract<CommandOutcome, { status: 'failed' }> {
-  assert.ok(outcome, 'the command resolves with its outcome');
-  assert.equal(outcome.status, 'failed', JSON.stringify(outcome));
-  return outcome as Extract<CommandOutcome, { status: 'failed' }>;
-}
 
 /** A PNG of the given size, with transparency (colour type 6) or without (colour type 2). */
 async function writePng(path: string, width: number, height: number, alpha: boolean): Promise<vscode.Uri> {
