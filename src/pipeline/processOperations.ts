@@ -97,31 +97,7 @@ export function processRequest(choice: ImageOperationChoice, image: ImageInput):
   }
 }
 
-/** The name part an operation adds (`photo.x2.png`, `banner.16x9.png`, `scan.color.png`). */
-export function choiceSuffix(choice: ImageOperationChoice): string {
-  switch (choice.operation) {
-    case 'upscale':
-      return `x${choice.factor}`;
-    case 'extend':
-      return choice.ratio.replace(':', 'x');
-    case 'removeText':
-      return 'notext';
-    case 'colorize':
-      return 'color';
-    case 'restyle':
-      return `style-${findRestyleStyle(choice.scope, choice.style)?.id ?? (choice.style.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'style')}`;
-    case 'replaceBackground':
-      return 'bg';
-  }
-}
-
-/** The stem of an operation's result next to the original: `photo.png` → `photo.x2`. */
-export function processedStem(originalName: string, choice: ImageOperationChoice): string {
-  const base = originalName.slice(originalName.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
-  return `${base || 'image'}.${choiceSuffix(choice)}`;
-}
-
-/** A file an operation produced (`x.x2.png`, `x.16x9.jpg` and sidecars), so a folder batch does not process its own results again. */
+/** A file an operation produced (`x.x2.png`, `x.16x9.jpg` and sidecars; names from operationNames.ts), so a folder batch does not process its own results again. */
 export function isProcessedOutput(name: string): boolean {
-  return /\.(x[1-4]|\d+x\d+|notext|color|bg|style-[^.]+)(-\d+)?\.(png|jpe?g|webp)(\.json)?$/i.test(name.slice(name.lastIndexOf('/') + 1));
+  return /\.(x[1-4]|\d+x\d+|notext|color|bg|extend|sketch|cartoon|edit|style-[^.]+)(-\d+)?\.(png|jpe?g|webp)(\.json)?$/i.test(name.slice(name.lastIndexOf('/') + 1));
 }

@@ -10,7 +10,8 @@ import { PROCESS_MODEL_IDS, findModel, inspectImage, regionUnavailableReason, ty
 import type { ClientLease } from '../host/clients';
 import { ActionableError, regionLabel } from '../host/errors';
 import { displayPath } from '../host/workspaceFs';
-import { processRequest, processedStem, type ImageOperationChoice } from '../pipeline/processOperations';
+import { operationStem } from '../pipeline/operationNames';
+import { processRequest, type ImageOperationChoice } from '../pipeline/processOperations';
 import type { HistoryFacts } from '../pipeline/history';
 import type { SharedServices } from './context';
 import { describeProgress } from './progress';
@@ -92,12 +93,12 @@ export async function runProcessJob(host: SharedServices, image: vscode.Uri, cho
   // The image itself is added by the runner (read when the job runs, not while it is queued).
   const { images: _none, ...request } = processRequest(choice, '');
   return runWorkspaceImageJob(host, request, {
-    kind: 'edit',
+    kind: 'process',
     source: options.source,
     signal: options.signal,
     inputs: [image],
     template: { value: NEXT_TO_ORIGINAL, setting: 'bailian.outputFolder' },
-    name: () => processedStem(image.path, choice),
+    name: () => operationStem(image.path, request),
     interactive: options.interactive,
     lease: options.lease,
     onValidated: options.onValidated,

@@ -52,6 +52,7 @@ async function checkResult(file: { path: string; uri: string }, expected: { path
   assert.equal(line.model, expected.model);
   assert.equal(line.source, expected.source);
   assert.deepEqual(line.inputs, expected.inputs);
+  assert.equal(line.kind, 'process');
   assert.equal(line.outcome, 'succeeded');
   assert.ok(line.taskId, 'the task id is recorded');
   const size = pngSize(bytes);
@@ -73,6 +74,8 @@ suite('Image operations (against the DashScope simulator)', () => {
     await copyFixture('pattern.png', 'ops/photo.png');
     const x2 = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.upscaleImage2x, { image: 'ops/photo.png' }));
     await checkResult(x2.files[0]!, { path: 'ops/photo.x2.png', model: 'wanx2.1-imageedit', source: 'palette', inputs: ['ops/photo.png'] });
+    const line = (await readHistory()).filter((e) => e.outputs.some((o) => o.path === 'ops/photo.x2.png')).at(-1)!;
+    assert.deepEqual(line.parameters.process, { function: 'super_resolution', upscaleFactor: 2 }, 'the operation is recorded, so it can be run again');
     const x4 = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.upscaleImage4x, { image: 'ops/photo.png' }));
     assert.equal(x4.files[0]!.path, 'ops/photo.x4.png');
     const again = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.upscaleImage2x, { image: 'ops/photo.png' }));

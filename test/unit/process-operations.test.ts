@@ -8,7 +8,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RequestValidationError, buildWireBody, validateRequest, type ImageInput } from '../../src/dashscope';
-import { EXTEND_RATIOS, IMAGE_OPERATIONS, isProcessedOutput, operationModel, processRequest, processedStem, restyleStyles, type ImageOperationChoice } from '../../src/pipeline/processOperations';
+import { operationStem } from '../../src/pipeline/operationNames';
+import { EXTEND_RATIOS, IMAGE_OPERATIONS, isProcessedOutput, operationModel, processRequest, restyleStyles, type ImageOperationChoice } from '../../src/pipeline/processOperations';
+
+/** The stem operationNames.ts gives an operation's request on `original`. */
+const processedStem = (original: string, choice: ImageOperationChoice): string => operationStem(original, processRequest(choice, ''));
 import { makePng } from './client-fixtures';
 
 const photo: ImageInput = { kind: 'bytes', bytes: makePng(640, 480), name: 'photo.png' };
