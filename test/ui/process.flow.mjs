@@ -42,6 +42,8 @@ export const flows = [
       // The original is open: the result goes into the group beside it.
       await row.dblclick();
       await editorTab(page, 'pattern.png');
+      // Drawn first: a preview that finishes loading while the context menu is open takes the focus and closes the menu.
+      await previewShown(page);
       await explorerContextMenu(page, [row], ['Bailian', 'Upscale ×2'], { whileOpen: () => screenshot('process-explorer-submenu') });
       await notification(page, 'pattern.x2');
       await editorTab(page, 'pattern.x2');
