@@ -13,6 +13,15 @@ export const Commands = {
   editImage: 'bailian.editImage',
   translateImage: 'bailian.translateImage',
   translateFolder: 'bailian.translateFolder',
+  upscaleImage2x: 'bailian.upscaleImage2x',
+  upscaleImage4x: 'bailian.upscaleImage4x',
+  extendImage: 'bailian.extendImage',
+  removeText: 'bailian.removeText',
+  colorizeImage: 'bailian.colorizeImage',
+  restyleImage: 'bailian.restyleImage',
+  replaceBackground: 'bailian.replaceBackground',
+  upscaleFolder: 'bailian.upscaleFolder',
+  extendFolder: 'bailian.extendFolder',
   generateGuide: 'bailian.generateGuide',
   insertImageLink: 'bailian.insertImageLink',
   showJobs: 'bailian.showJobs',
@@ -70,6 +79,7 @@ export const LOG_CHANNEL_NAME = 'Bailian Image Studio';
 export const Tools = {
   generateImage: 'bailian_generate_image',
   translateImage: 'bailian_translate_image',
+  processImage: 'bailian_process_image',
 } as const;
 
 /** workspaceState key of the persisted async tasks (read at activation to decide whether to resume). */

@@ -17,6 +17,7 @@ import { toolsByName } from './commands/tools';
 import { clearApiKeyCommand, setApiKeyCommand, switchRegionCommand, testApiKeyCommand } from './commands/keys';
 import { insertImageLinkCommand } from './commands/links';
 import { translateFolderCommand, translateImageCommand } from './commands/translate';
+import { IMAGE_COMMANDS, processFolderCommand, processImageCommand } from './commands/process';
 import { Commands } from './constants';
 import { REGION_BASE_URLS, systemClock } from './dashscope';
 import * as z from 'zod';
@@ -143,6 +144,15 @@ export function startExtension(context: vscode.ExtensionContext): Services {
     [Commands.editImage]: (argument, selection) => editImageCommand(host, argument, selection),
     [Commands.translateImage]: (argument, selection) => translateImageCommand(host, argument, selection),
     [Commands.translateFolder]: (argument) => translateFolderCommand(host, argument),
+    [Commands.upscaleImage2x]: (argument, selection) => processImageCommand(host, IMAGE_COMMANDS.upscale2x, argument, selection),
+    [Commands.upscaleImage4x]: (argument, selection) => processImageCommand(host, IMAGE_COMMANDS.upscale4x, argument, selection),
+    [Commands.extendImage]: (argument, selection) => processImageCommand(host, IMAGE_COMMANDS.extend, argument, selection),
+    [Commands.removeText]: (argument, selection) => processImageCommand(host, IMAGE_COMMANDS.removeText, argument, selection),
+    [Commands.colorizeImage]: (argument, selection) => processImageCommand(host, IMAGE_COMMANDS.colorize, argument, selection),
+    [Commands.restyleImage]: (argument, selection) => processImageCommand(host, IMAGE_COMMANDS.restyle, argument, selection),
+    [Commands.replaceBackground]: (argument, selection) => processImageCommand(host, IMAGE_COMMANDS.replaceBackground, argument, selection),
+    [Commands.upscaleFolder]: (argument) => processFolderCommand(host, 'upscale', argument),
+    [Commands.extendFolder]: (argument) => processFolderCommand(host, 'extend', argument),
     [Commands.generateGuide]: (argument) => generateGuideCommand(host, argument),
     [Commands.insertImageLink]: (argument) => insertImageLinkCommand(argument),
     [Commands.showJobs]: () => showJobsCommand(jobs, jobFiles, log),

@@ -1,7 +1,8 @@
 /**
  * Agent tools (`languageModelTools` in package.json, registered with `vscode.lm.registerTool`):
  * `bailian_generate_image` makes an image from a prompt, `bailian_translate_image` translates the
- * text in a workspace image. Both run through the same runner and job manager as the palette
+ * text in a workspace image, `bailian_process_image` (processTool.ts) upscales, extends, colorizes…
+ * one. All run through the same runner and job manager as the palette
  * commands (limits, queue, history, persisted tasks), with source `agent`, and answer with the
  * saved workspace path and the relative Markdown link to paste into a document.
  * `prepareInvocation` states what will be sent, and that it is billed, and asks the user to
@@ -13,13 +14,12 @@ import * as z from 'zod';
 import { Tools } from '../constants';
 import { estimateCost, modelsForTask, type GenerationRequest } from '../dashscope';
 import { describeCost, pricingRegion, totalOf } from '../workflows/cost';
-import { displayPath } from '../host/workspaceFs';
-import { resolveWorkspaceRef } from '../host/workspacePaths';
 import { escapeMarkdown } from '../pipeline/markdown';
 import { GenerateImageArgs } from './generate';
-import { requireTrust, runWorkspaceImageJob, workspaceReference, type WorkspaceImageJob } from '../workflows/workspaceJob';
+import { requireTrust, runWorkspaceImageJob } from '../workflows/workspaceJob';
 import { type SharedServices } from '../workflows/context';
-import { imageLinkText } from './links';
+import { answer, markdown, parse, signalOf, toolAnswer, workspaceUri } from './toolParts';
+import { processImageTool } from './processTool';
 import { scriptedOptions, translateOne, TranslateOptionsArgs } from './translate';
 
 export { Tools };
@@ -37,42 +37,8 @@ export const TranslateToolInput = TranslateOptionsArgs.extend({
   markdownFile: z.string().optional(),
 });
 
-/** What a tool answers (as JSON text), one entry per saved image. */
-export interface ToolAnswer {
-  files: { path: string; uri: string; markdown: string; seed?: number }[];
-  folder: string;
-}
-
-/** A path an agent named, resolved inside the workspace (an agent is not the user: it may be steered by what it read). */
-async function workspaceUri(ref: string, argument: string): Promise<vscode.Uri> {
-  if (!vscode.workspace.workspaceFolders?.length) throw new Error(vscode.l10n.t('Open a folder first: generated images are saved into the workspace.'));
-  return resolveWorkspaceRef(ref, vscode.l10n.t('The agent tool\'s {0} argument', argument));
-}
-
 function defaultTextToImageModel(): string {
   return modelsForTask('text-to-image')[0]!.id;
-}
-
-/** The answer: each saved file's workspace path and its Markdown link relative to `markdownFile` (or the folder root). */
-export function toolAnswer(run: WorkspaceImageJob, markdownDocument: vscode.Uri | undefined): ToolAnswer {
-  return {
-    folder: displayPath(run.location.folder),
-    files: run.job.images.map((image) => {
-      const folder = vscode.workspace.getWorkspaceFolder(image.file.uri);
-      const document = markdownDocument ?? (folder ? vscode.Uri.joinPath(folder.uri, 'README.md') : vscode.Uri.joinPath(image.file.uri, '..', 'README.md'));
-      return {
-        path: workspaceReference(image.file.uri),
-        uri: image.file.uri.toString(),
-        markdown: imageLinkText(document, image.file.uri, 'markdown'),
-        ...(image.seed !== undefined ? { seed: image.seed } : {}),
-      };
-    }),
-  };
-}
-
-function answer(result: ToolAnswer): vscode.LanguageModelToolResult {
-  const lines = result.files.map((f) => `${f.path}\n${f.markdown}`);
-  return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(`${lines.join('\n\n')}\n\n${JSON.stringify(result)}`)]);
 }
 
 /** "1 image, ≈ CNY 0.20 (estimate from list prices, …)" for a request, or undefined when it cannot be estimated. */
@@ -87,24 +53,6 @@ function costText(host: SharedServices, request: GenerationRequest): string | un
 /** Whether the tools ask before they spend (`bailian.agentTools.confirm`, default true; the user's own settings only). */
 function confirmationWanted(host: SharedServices): boolean {
   return host.config.read().agentToolsConfirm;
-}
-
-/** Confirmation text with the model's or the user's words shown literally. */
-function markdown(text: string): vscode.MarkdownString {
-  return new vscode.MarkdownString(text);
-}
-
-function signalOf(token: vscode.CancellationToken): AbortSignal {
-  const abort = new AbortController();
-  if (token.isCancellationRequested) abort.abort(new vscode.CancellationError());
-  token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
-  return abort.signal;
-}
-
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new Error(`Invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
-  return parsed.data;
 }
 
 /** The generate tool. */
@@ -184,5 +132,9 @@ export function translateImageTool(host: SharedServices): vscode.LanguageModelTo
 
 /** The tools by name, for the activation shim that registers them before this bundle loads. */
 export function toolsByName(host: SharedServices): Record<string, vscode.LanguageModelTool<never>> {
-  return { [Tools.generateImage]: generateImageTool(host) as vscode.LanguageModelTool<never>, [Tools.translateImage]: translateImageTool(host) as vscode.LanguageModelTool<never> };
+  return {
+    [Tools.generateImage]: generateImageTool(host) as vscode.LanguageModelTool<never>,
+    [Tools.translateImage]: translateImageTool(host) as vscode.LanguageModelTool<never>,
+    [Tools.processImage]: processImageTool(host) as vscode.LanguageModelTool<never>,
+  };
 }

@@ -17,14 +17,12 @@ import * as z from 'zod';
 import { Commands } from '../constants';
 import { MT_LANGUAGES, modelsForTask, type MtLanguage, type TranslationOptions } from '../dashscope';
 import { MissingApiKeyError, type ClientLease } from '../host/clients';
-import { summarizeError } from '../host/errors';
 import { mtLanguageLabel, mtLanguageName } from '../host/languages';
 import { glossaryLocation, readWorkspaceGlossary } from '../workflows/glossary';
 import { displayPath } from '../host/workspaceFs';
 import { GLOSSARY_TEMPLATE } from '../pipeline/glossary';
-import { CancelledJobError } from '../pipeline/images';
 import { mtSources, mtTargetsFor, translatedStem } from '../pipeline/translate';
-import { confirmCost } from '../workflows/cost';
+import { announceBatch, runFolderBatch, type BatchFailure } from '../workflows/folderBatch';
 import { activeImageUri, explorerSelection } from './edit';
 import { parseArgs } from './generate';
 import { requireTrust, runWorkspaceImageJob } from '../workflows/workspaceJob';
@@ -189,16 +187,8 @@ export interface BatchOutcome {
   readonly status: 'done' | 'cancelled' | 'failed';
   readonly translated: readonly OutcomeFile[];
   readonly skipped: readonly string[];
-  readonly failed: readonly { path: string; code?: string; message: string }[];
+  readonly failed: readonly BatchFailure[];
   readonly notStarted: number;
-}
-
-/** Every file under a folder (recursively), sorted. */
-async function filesUnder(folder: vscode.Uri): Promise<vscode.Uri[]> {
-  const relative = vscode.workspace.getWorkspaceFolder(folder) ? new vscode.RelativePattern(folder, '**/*') : undefined;
-  if (!relative) return [];
-  const files = await vscode.workspace.findFiles(relative, '**/{node_modules,.git,.bailian}/**', 5000);
-  return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** A file this batch produced itself (`x.en.jpg` and its sidecar), so a rerun does not translate translations. */
@@ -227,74 +217,23 @@ export async function translateFolderCommand(host: SharedServices, argument?: un
       if (!translation) return { status: 'cancelled' };
     }
     const options = translation;
-    const all = (await filesUnder(folder)).filter((f) => !isTranslationOutput(f, options.targetLang));
-    const images = all.filter(isImageUri);
-    const skipped = all.filter((f) => !isImageUri(f)).map(displayPath);
-    if (images.length === 0) {
-      void vscode.window.showWarningMessage(skipped.length === 1 ? vscode.l10n.t('No images to translate in {0} (1 other file skipped).', displayPath(folder)) : vscode.l10n.t('No images to translate in {0} ({1} other files skipped).', displayPath(folder), skipped.length));
-      return { status: 'done', translated: [], skipped, failed: [], notStarted: 0 };
-    }
-    const cost = await confirmCost(host, images.map(() => ({ model: translationModel() })), { interactive: !scripted, what: vscode.l10n.t('Translating {0} images', images.length) });
-    if (!cost.proceed) return { status: 'cancelled', translated: [], skipped, failed: [], notStarted: images.length };
-    const translated: OutcomeFile[] = [];
-    const failed: { path: string; code?: string; message: string }[] = [];
-    let cancelled = false;
-    // Jobs cancelled while still queued: they sent nothing.
-    let notStarted = 0;
-    const lease = await host.clients.acquire();
-    try {
-      await withJobProgress(title, async (signal, report) => {
-        let done = 0;
-        const update = (): void => report(vscode.l10n.t('{0} of {1} done ({2} failed)…', done, images.length, failed.length));
-        update();
-        // Every image is a job of the manager at once: its limits for the model (submit rate,
-        // concurrent tasks, query rate, §8) do the pacing, and a cancel cancels the queued ones,
-        // which then never send anything. Each image is read and checked once the previous one
-        // was, so a big folder is not read into memory all at once.
-        let checked: Promise<void> = Promise.resolve();
-        await Promise.all(
-          images.map(async (image) => {
-            const previous = checked;
-            let next!: () => void;
-            checked = new Promise<void>((resolve) => (next = resolve));
-            await previous;
-            try {
-              const run = await translateOne(host, image, options, {
-                signal,
-                source: 'batch',
-                interactive: false,
-                lease,
-                onValidated: next,
-              });
-              translated.push(...run.job.images.map((i) => outcomeFile(i.file.uri)));
-            } catch (error) {
-              if (signal.aborted) {
-                cancelled = true;
-                // A running job's cancel ends in CancelledJobError; a queued one's in the manager's AbortError.
-                if (!(error instanceof CancelledJobError)) notStarted++;
-                return;
-              }
-              const summary = summarizeError(error);
-              failed.push({ path: displayPath(image), ...(summary.code ? { code: summary.code } : {}), message: summary.issues?.map((i) => i.message).join(' ') || summary.message });
-              host.log.warn(`Translating ${displayPath(image)} failed: ${summary.code ?? summary.name}: ${summary.message}`);
-            } finally {
-              next();
-            }
-            done++;
-            update();
-          }),
-        );
-        cancelled ||= signal.aborted;
-      });
-    } finally {
-      lease.release();
-    }
-    const summary = vscode.l10n.t('Translated {0} of {1} images into {2}; {3} failed, {4} other files skipped{5}.', translated.length, images.length, (options.targetLang in MT_LANGUAGES ? mtLanguageName(options.targetLang as MtLanguage) : options.targetLang), failed.length, skipped.length, cancelled ? vscode.l10n.t(', {0} not started (cancelled)', notStarted) : '');
-    host.log.info(summary + (failed.length ? ` Failures: ${failed.map((f) => `${f.path}: ${f.code ?? ''} ${f.message}`).join('; ')}` : ''));
-    const showLog = vscode.l10n.t('Show Details');
-    const shown = failed.length ? vscode.window.showWarningMessage(`${summary} ${failed.slice(0, 3).map((f) => `${f.path} (${f.code ?? f.message})`).join(', ')}${failed.length > 3 ? '…' : ''}`, showLog) : vscode.window.showInformationMessage(summary);
-    void shown.then((choice) => choice === showLog && host.log.show());
-    return { status: cancelled ? 'cancelled' : 'done', translated, skipped, failed, notStarted };
+    const target = folder;
+    const batch = await runFolderBatch(host, {
+      folder: target,
+      title,
+      isOwnOutput: (f) => isTranslationOutput(f, options.targetLang),
+      costRequest: { model: translationModel() },
+      what: (n) => vscode.l10n.t('Translating {0} images', n),
+      noImages: (where, skipped) => (skipped === 1 ? vscode.l10n.t('No images to translate in {0} (1 other file skipped).', where) : vscode.l10n.t('No images to translate in {0} ({1} other files skipped).', where, skipped)),
+      interactive: !scripted,
+      run: (image, batchContext) => translateOne(host, image, options, { ...batchContext, source: 'batch', interactive: false }),
+    });
+    const outcome: BatchOutcome = { status: batch.status, translated: batch.saved, skipped: batch.skipped, failed: batch.failed, notStarted: batch.notStarted };
+    if (batch.images === 0 || batch.declined) return outcome;
+    const cancelled = batch.status === 'cancelled';
+    const summary = vscode.l10n.t('Translated {0} of {1} images into {2}; {3} failed, {4} other files skipped{5}.', batch.saved.length, batch.images, (options.targetLang in MT_LANGUAGES ? mtLanguageName(options.targetLang as MtLanguage) : options.targetLang), batch.failed.length, batch.skipped.length, cancelled ? vscode.l10n.t(', {0} not started (cancelled)', batch.notStarted) : '');
+    announceBatch(host, summary, batch.failed);
+    return outcome;
   } catch (error) {
     return failedOutcome(host, Commands.translateFolder, error);
   }

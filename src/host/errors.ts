@@ -16,6 +16,8 @@ export class ActionableError extends Error {
     message: string,
     readonly actions: readonly ErrorAction[],
     readonly hint?: string,
+    /** The region `switchRegion` switches to. */
+    readonly switchTo?: string,
   ) {
     super(message);
   }
@@ -75,7 +77,7 @@ export function summarizeError(error: unknown): ErrorSummary {
   if (error instanceof RequestValidationError) {
     return { name: error.name, message: error.message, issues: error.issues.map((i) => ({ field: i.path, message: i.message })), actions: [] };
   }
-  if (error instanceof ActionableError) return { name: error.name, message: error.message, ...(error.hint ? { hint: error.hint } : {}), actions: [...error.actions] };
+  if (error instanceof ActionableError) return { name: error.name, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.switchTo ? { switchTo: error.switchTo } : {}), actions: [...error.actions] };
   if (error instanceof OutputTemplateError) return { name: error.name, message: error.message, actions: ['openSettings'] };
   if (error instanceof GlossaryError) return { name: error.name, message: error.message, actions: [] };
   if (error instanceof NoImagesError) return { name: error.name, message: error.message, ...(error.requestId ? { requestId: error.requestId } : {}), actions: ['showLog'] };

@@ -6,21 +6,9 @@ import * as vscode from 'vscode';
 import { Commands } from '../../src/constants';
 import type { CommandOutcome } from '../../src/workflows/outcome';
 import { isPng, readProvenance } from '../../src/pipeline/provenance';
-import { activateExtension, copyFixture, workspaceRoot, exists, readHistory } from './workbench';
+import { activateExtension, copyFixture, workspaceRoot, exists, readHistory, saved, failed } from './workbench';
 
 const root = workspaceRoot;
-
-function saved(outcome: CommandOutcome | undefined): Extract<CommandOutcome, { status: 'saved' }> {
-  assert.ok(outcome, 'the command resolves with its outcome');
-  assert.equal(outcome.status, 'saved', JSON.stringify(outcome));
-  return outcome as Extract<CommandOutcome, { status: 'saved' }>;
-}
-
-function failed(outcome: CommandOutcome | undefined): Extract<CommandOutcome, { status: 'failed' }> {
-  assert.ok(outcome, 'the command resolves with its outcome');
-  assert.equal(outcome.status, 'failed', JSON.stringify(outcome));
-  return outcome as Extract<CommandOutcome, { status: 'failed' }>;
-}
 
 const history = readHistory;
 

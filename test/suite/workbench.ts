@@ -5,6 +5,7 @@ import { Commands, ConfigKeys, ENV_API_KEY, ViewTypes } from '../../src/constant
 import { DashScopeClient } from '../../src/dashscope';
 import { HISTORY_PATH, parseHistory, type HistoryEntry } from '../../src/pipeline/history';
 import type { BailianExtensionApi } from '../../src/extension';
+import type { CommandOutcome } from '../../src/workflows/outcome';
 
 /** The extension's id as VS Code knows it (publisher.name from package.json). */
 export const EXTENSION_ID = 'bailian-image-studio.bailian-image-studio';
@@ -119,4 +120,18 @@ export function destination(folder: string, naming: TaskDestination['naming']): 
     started: new Date().toISOString(),
     naming,
   };
+}
+
+/** The outcome of a command that saved files (fails the test with the outcome otherwise). */
+export function saved(outcome: CommandOutcome | undefined): Extract<CommandOutcome, { status: 'saved' }> {
+  assert.ok(outcome, 'the command resolves with its outcome');
+  assert.equal(outcome.status, 'saved', JSON.stringify(outcome));
+  return outcome as Extract<CommandOutcome, { status: 'saved' }>;
+}
+
+/** The outcome of a command that failed (fails the test with the outcome otherwise). */
+export function failed(outcome: CommandOutcome | undefined): Extract<CommandOutcome, { status: 'failed' }> {
+  assert.ok(outcome, 'the command resolves with its outcome');
+  assert.equal(outcome.status, 'failed', JSON.stringify(outcome));
+  return outcome as Extract<CommandOutcome, { status: 'failed' }>;
 }
