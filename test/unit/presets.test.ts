@@ -4,6 +4,8 @@
  * preset's own field and line, never adjusted), blank filling, and saving into a file's text.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { MODELS, validateRequest, type Task } from '../../src/dashscope/index';
 import {
@@ -26,6 +28,7 @@ import {
   type Preset,
   type PresetMode,
 } from '../../src/pipeline/presets/index';
+import { presetsJsonSchemaText } from '../../src/pipeline/presets/jsonSchema';
 
 const MODE_OF_TASK = Object.fromEntries(PRESET_MODES.map((m) => [MODE_TASK[m], m])) as Record<Task, PresetMode>;
 
@@ -209,5 +212,21 @@ describe('presets: saving', () => {
     const list = addPresetToList([], preset);
     assert.equal(addPresetToList(list, { ...preset, seed: 7 }, { replace: true })[0]?.seed, 7);
     assert.throws(() => addPresetToList(list, preset), /exists already/);
+  });
+});
+
+describe('presets: the contributed JSON schema', () => {
+  test('media/schemas/presets.schema.json is in step with the zod schema and the catalog (node scripts/presets-schema.mjs)', () => {
+    const onDisk = readFileSync(join(__dirname, '..', '..', 'media', 'schemas', 'presets.schema.json'), 'utf8');
+    assert.equal(onDisk, presetsJsonSchemaText());
+  });
+
+  test('the manifest contributes it for .bailian/presets.json, and it lists every catalog model', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { jsonValidation?: { fileMatch: string; url: string }[] } };
+    assert.deepEqual(manifest.contributes.jsonValidation, [{ fileMatch: '**/.bailian/presets.json', url: './media/schemas/presets.schema.json' }]);
+    const schema = JSON.parse(presetsJsonSchemaText()) as { properties: { presets: { items: { properties: { model: { enum: string[] }; mode: { enum: string[] } } } } } };
+    const item = schema.properties.presets.items.properties;
+    for (const m of MODELS) assert.ok(item.model.enum.includes(m.id), m.id);
+    assert.deepEqual(item.mode.enum, [...PRESET_MODES]);
   });
 });
