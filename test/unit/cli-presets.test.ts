@@ -91,6 +91,29 @@ describe('cli: --preset and --set', () => {
     assert.equal(record.preset?.name, 'Watercolour');
   });
 
+  test('a translate preset reads its glossary file from the workspace and saves where ${lang} says', async () => {
+    const presets = { version: 1, presets: [{ name: 'English', mode: 'translate', model: 'qwen-mt-image', translation: { sourceLang: 'zh', targetLang: 'en' }, glossary: '.bailian/glossary.txt', outputTemplate: 'translated/${lang}' }] };
+    const { root } = await workspace('translate', JSON.stringify(presets));
+    await writeFile(join(root, '.bailian', 'glossary.txt'), '千问\tQwen\n');
+    await writeFile(join(root, 'poster.png'), pngFile(600, 400));
+    const run = await runCli(['translate', '--preset', 'English', '--image', 'poster.png'], root);
+    assert.equal(run.code, 0, describeRun(run));
+    assert.ok(run.lines[0]!.startsWith('translated/en/'), run.lines[0]);
+    const { entries } = parseHistory(readFileSync(join(root, '.bailian', 'history.jsonl'), 'utf8'));
+    assert.equal(entries[0]!.preset?.name, 'English');
+    assert.equal(entries[0]!.kind, 'translate');
+  });
+
+  test('a glossary path that leaves the workspace is refused before anything is sent', async () => {
+    const presets = { version: 1, presets: [{ name: 'English', mode: 'translate', model: 'qwen-mt-image', translation: { targetLang: 'en' }, glossary: '../outside.txt' }] };
+    const { root } = await workspace('translate-outside', JSON.stringify(presets));
+    const mark = simLog.length;
+    const run = await runCli(['translate', '--preset', 'English', '--image', 'poster.png'], root);
+    assert.equal(run.code, 2, describeRun(run));
+    assert.match(run.stderr, /preset "English", glossary: glossary "\.\.\/outside\.txt" must be a path inside the workspace folder/);
+    assert.equal(posts(mark), 0);
+  });
+
   const badInput: { what: string; args: string[]; file?: string; expect: RegExp }[] = [
     { what: 'a preset file that does not parse', args: ['generate', '--preset', 'Product shot', '--set', 'subject=x'], file: '{ "version": 1, "presets": [ { "name": "a", } ] }', expect: /\.bailian\/presets\.json:1:\d+: the file is not valid JSON/ },
     { what: 'an out-of-range parameter', args: ['generate', '--preset', 'Too many', '--set', 'thing=x'], expect: /presets\.json:\d+:\d+: preset "Too many", parameters\.n: wan2\.2-t2i-flash accepts n from 1 to 4; you gave 9/ },
