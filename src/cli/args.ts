@@ -46,6 +46,9 @@ const PROMPTED: Options = {
   watermark: { type: 'boolean' },
 };
 
+/** The flags every image-processing verb takes (upscale, extend, retouch, background). */
+const PROCESS_COMMON: Options = { ...CONNECTION, out: OUTPUT.out!, image: { type: 'string', short: 'i' }, n: { type: 'string', short: 'n' }, seed: { type: 'string' }, watermark: { type: 'boolean' }, async: { type: 'boolean' } };
+
 /** The options of each verb. */
 export const COMMAND_OPTIONS: Record<string, Options> = {
   generate: { ...CONNECTION, ...OUTPUT, ...PRESET, ...PROMPTED, ...MODEL_OPTIONS, n: { type: 'string', short: 'n' }, 'prompt-extend': { type: 'boolean' }, async: { type: 'boolean' } },
@@ -90,11 +93,15 @@ export const COMMAND_OPTIONS: Record<string, Options> = {
     help: { type: 'boolean', short: 'h' },
   },
   regenerate: { ...CONNECTION, ...OUTPUT, async: { type: 'boolean' } },
+  upscale: { ...PROCESS_COMMON, factor: { type: 'string', short: 'f' } },
+  extend: { ...PROCESS_COMMON, ratio: { type: 'string', short: 'r' }, top: { type: 'string' }, bottom: { type: 'string' }, left: { type: 'string' }, right: { type: 'string' } },
+  retouch: { ...PROCESS_COMMON, mask: { type: 'string' }, op: { type: 'string' }, style: { type: 'string' }, strength: { type: 'string' }, 'is-sketch': { type: 'boolean' } },
+  background: { ...PROCESS_COMMON, ref: { type: 'string' }, negative: { type: 'string' }, 'model-version': { type: 'string' }, 'noise-level': { type: 'string' }, 'ref-weight': { type: 'string' } },
 };
 
 /** Which catalog task each generating verb runs, and back. */
 export const TASK_OF_COMMAND: Record<string, Task> = { generate: 'text-to-image', edit: 'image-edit', translate: 'translate', interleave: 'interleave' };
-export const COMMAND_OF_TASK: Record<Task, string> = { 'text-to-image': 'generate', 'image-edit': 'edit', translate: 'translate', interleave: 'interleave' };
+export const COMMAND_OF_TASK: Record<Task, string> = { 'text-to-image': 'generate', 'image-edit': 'edit', translate: 'translate', interleave: 'interleave', process: 'retouch' };
 
 /** Parsed flag values. */
 export type Values = Record<string, string | boolean | string[] | undefined>;

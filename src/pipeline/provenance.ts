@@ -219,6 +219,8 @@ export interface RequestLike {
     sensitives?: readonly string[] | undefined;
     imageSegment?: boolean | undefined;
   } | undefined;
+  /** Image-processing options (function and its settings); a reference image is kept only as a path or URL. */
+  process?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -250,6 +252,18 @@ export function provenanceParameters(request: RequestLike & { wireModel?: string
     if (t.terminologies?.length) parameters.terminologies = t.terminologies;
     if (t.sensitives?.length) parameters.sensitives = t.sensitives;
     if (t.imageSegment !== undefined) parameters.image_segment = t.imageSegment;
+  }
+  if (request.process) {
+    // The function and its options as the request gave them (camelCase), so regenerate can rebuild it.
+    // The reference image is kept as a source reference only (a path or a URL without its query),
+    // never as a data: URI; the caller lists its workspace path among the sources.
+    const process: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(request.process)) {
+      if (v === undefined) continue;
+      if (k !== 'refImage') process[k] = v;
+      else if (typeof v === 'string' && sourceReference(v) !== undefined) process[k] = sourceReference(v);
+    }
+    parameters.process = process;
   }
   return parameters;
 }
