@@ -78,6 +78,7 @@ export async function buildPresetRequest(command: string, values: Values, positi
     throw new UsageError(`--preset ${name} sets the model, the prompt and its options; drop ${what.join(', ')} (fill the prompt's blanks with --set blank=value).`, command);
   }
   const { preset, root, file } = await loadPreset(name, cwd, command);
+  if (preset.mode === 'process') throw new UsageError(`preset "${preset.name}" in ${file} is an image-processing preset; the CLI runs generate, edit, translate and guide presets (use Generate from Preset… in the editor).`, command, false);
   const verb = COMMAND_OF_TASK[MODE_TASK[preset.mode]];
   if (verb !== command) throw new UsageError(`preset "${preset.name}" in ${file} is a ${preset.mode} preset; run it with \`${PROGRAM} ${verb} --preset "${preset.name}"\`.`, command, false);
   const blanks = blankValuesOf(values, command);

@@ -38,7 +38,7 @@ export interface PresetCommandContext {
   readonly questions: Questions;
 }
 
-const KIND = { generate: 'generate', edit: 'edit', translate: 'translate' } as const;
+const KIND = { generate: 'generate', edit: 'edit', translate: 'translate', process: 'process' } as const;
 
 /** Runs the command. */
 export async function generateFromPresetCommand(host: SharedServices, context: PresetCommandContext, argument?: unknown, selection?: unknown): Promise<CommandOutcome> {
@@ -74,7 +74,7 @@ export async function generateFromPresetCommand(host: SharedServices, context: P
     if (entry.preset.mode !== 'generate') {
       inputs = args ? (args.images ?? []).map(uriOfArgument) : explorerSelection(argument, selection).filter(isImageUri);
       if (!inputs.length && !args) {
-        const max = entry.preset.mode === 'translate' ? 1 : Math.max(...modelsForTask('image-edit').filter((m) => m.id === request.model || m.model === request.model).map((m) => m.images?.max ?? 1), 1);
+        const max = entry.preset.mode === 'translate' || entry.preset.mode === 'process' ? 1 : Math.max(...modelsForTask('image-edit').filter((m) => m.id === request.model || m.model === request.model).map((m) => m.images?.max ?? 1), 1);
         inputs = (await pickImagesInOrder({ title, min: 1, max })) ?? [];
         if (!inputs.length) return { status: 'cancelled' };
       }

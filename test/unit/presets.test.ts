@@ -36,6 +36,8 @@ const MODE_OF_TASK = Object.fromEntries(PRESET_MODES.map((m) => [MODE_TASK[m], m
 function validPreset(model: (typeof MODELS)[number], mode: PresetMode): Preset {
   const base = { name: `${model.id} ${mode}`, mode, model: model.id };
   if (mode === 'translate') return { ...base, translation: { sourceLang: 'zh', targetLang: 'en' } };
+  if (model.id === 'wanx2.1-imageedit') return { ...base, prompt: 'make it {mood}', process: { function: 'description_edit' } };
+  if (model.id === 'image-out-painting') return { ...base, process: { outputRatio: '16:9' } };
   return { ...base, prompt: 'A poster of {subject} in {style} style' };
 }
 
@@ -69,6 +71,14 @@ describe('presets: validation against the catalog', () => {
       });
     }
   }
+
+  test('a process preset: an option out of its range is reported at process.<option>; a mask function passes (the mask is given at use)', () => {
+    const issues = validatePreset({ name: 'Up', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'sharper', process: { function: 'super_resolution', upscaleFactor: 9 } });
+    assert.deepEqual(issues.map((i) => i.field.join('.')), ['process.upscaleFactor']);
+    assert.deepEqual(validatePreset({ name: 'Fill', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'a {thing} here', process: { function: 'description_edit_with_mask' } }), []);
+    const { request } = usePreset({ name: 'Up', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'sharper', process: { function: 'super_resolution', upscaleFactor: 2 } }, {});
+    assert.deepEqual(request.process, { function: 'super_resolution', upscaleFactor: 2 });
+  });
 
   test('an unknown model is reported with the models of the mode', () => {
     const [issue] = validatePreset({ name: 'x', mode: 'generate', model: 'qwen-image-9', prompt: 'a {thing}' });

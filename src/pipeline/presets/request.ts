@@ -24,6 +24,7 @@ export function presetRequest(preset: Preset, values: BlankValues): PresetReques
   if (preset.negativePrompt !== undefined) request.negativePrompt = fillTemplate(preset.negativePrompt, values);
   if (preset.size !== undefined) request.size = preset.size;
   if (preset.seed !== undefined) request.seed = preset.seed;
+  if (preset.process) request.process = { ...preset.process };
   if (preset.translation) {
     const { sourceLang, ...rest } = preset.translation;
     request.translation = { sourceLang: sourceLang ?? 'auto', ...rest };

@@ -6,23 +6,20 @@
  */
 import * as z from 'zod';
 import type { Task } from '../../dashscope/index.js';
-import { GenerationRequestSchema, PaletteColorSchema } from '../../dashscope/requests/schema.js';
+import { GenerationRequestSchema, PaletteColorSchema, ProcessOptionsSchema } from '../../dashscope/requests/schema.js';
 
 /** Where the workspace's presets live, relative to the workspace folder. */
 export const PRESETS_PATH = '.bailian/presets.json';
 /** The format version this code reads and writes. */
 export const PRESETS_VERSION = 1;
 
-/**
- * What a preset does. An image-processing mode joins this list (and {@link MODE_TASK}) once the
- * catalog lists those models as a task of their own.
- */
-export const PRESET_MODES = ['generate', 'edit', 'translate', 'guide'] as const;
+/** What a preset does; `process` is an image operation (upscale, extend, retouch, background). */
+export const PRESET_MODES = ['generate', 'edit', 'translate', 'guide', 'process'] as const;
 /** One preset mode. */
 export type PresetMode = (typeof PRESET_MODES)[number];
 
 /** The catalog task a mode's model must do. */
-export const MODE_TASK: Record<PresetMode, Task> = { generate: 'text-to-image', edit: 'image-edit', translate: 'translate', guide: 'interleave' };
+export const MODE_TASK: Record<PresetMode, Task> = { generate: 'text-to-image', edit: 'image-edit', translate: 'translate', guide: 'interleave', process: 'process' };
 
 /** The request fields a preset pins under `parameters` (the others have their own field). */
 export const PresetParametersSchema = z.strictObject({
@@ -69,6 +66,7 @@ export const PresetSchema = z.strictObject({
   seed: z.number().int('seed is a whole number.').min(0).max(2147483647).optional(),
   parameters: PresetParametersSchema.optional(),
   translation: PresetTranslationSchema.optional(),
+  process: ProcessOptionsSchema.omit({ refImage: true }).optional().describe('process: the operation (function) and its options; the image (and a mask) are given at use.'),
   glossary: z.union([z.string().min(1), z.array(PresetTermSchema)]).optional().describe('translate: glossary terms, or the workspace path of a glossary file.'),
   outputTemplate: z.string().min(1).optional().describe('Output folder template, as bailian.outputFolder.'),
 });

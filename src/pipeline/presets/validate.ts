@@ -34,6 +34,8 @@ function presetFieldOf(path: string, preset: Preset): PresetField {
     case 'images':
     case 'mask':
       return ['mode'];
+    case 'process':
+      return ['process', ...tail];
     case 'translation':
       return tail[0] === 'terminologies' ? ['glossary'] : ['translation', ...tail];
     case 'version':
@@ -71,6 +73,7 @@ export function validatePreset(preset: Preset): PresetIssue[] {
     if (preset.translation) issues.push({ field: ['translation'], message: `translation is for translate presets; this one is ${preset.mode}.` });
     if (preset.glossary) issues.push({ field: ['glossary'], message: `glossary is for translate presets; this one is ${preset.mode}.` });
   }
+  if (preset.process && preset.mode !== 'process') issues.push({ field: ['process'], message: `process options are for process presets; this one is ${preset.mode}.` });
   if (typeof preset.glossary === 'string' && (/^[a-z][a-z0-9+.-]*:/i.test(preset.glossary) || preset.glossary.startsWith('/') || preset.glossary.split(/[\\/]/).includes('..'))) {
     issues.push({ field: ['glossary'], message: `glossary "${preset.glossary}" must be a path inside the workspace folder, such as .bailian/glossary.txt (no "..", no absolute path).` });
   }
@@ -84,10 +87,12 @@ export function validatePreset(preset: Preset): PresetIssue[] {
   }
   // The request the preset makes, with the blanks named after themselves and placeholder images.
   const values = Object.fromEntries(presetBlanks(preset).map((b) => [b, b]));
-  const imageCount = preset.mode === 'edit' || preset.mode === 'translate' ? Math.max(1, spec.images?.min ?? 1) : 0;
+  const imageCount = preset.mode === 'edit' || preset.mode === 'translate' || preset.mode === 'process' ? Math.max(1, spec.images?.min ?? 1) : 0;
   const images = Array.from({ length: imageCount }, (_, i) => ({ kind: 'file' as const, path: `input-${i + 1}.png` }));
   const { request } = presetRequest(preset, values);
   const probe: GenerationRequest = { ...request, ...(images.length ? { images } : {}) };
+  // A mask is given at use, like the image: a placeholder where the operation needs one.
+  if (preset.process?.function === 'description_edit_with_mask') probe.mask = { kind: 'file', path: 'mask.png' };
   if (preset.mode === 'translate' && typeof preset.glossary === 'string') delete probe.translation?.terminologies;
   try {
     validateRequest(probe);
