@@ -6,7 +6,8 @@
 import { MODELS, type DashScopeClient, type GenerationRequest } from '../dashscope/index.js';
 import { CancelledJobError, runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { DEFAULT_NAME_TEMPLATE, renderName, unknownTemplateVariables } from '../pipeline/naming.js';
-import { bool, buildRequest, seconds, str, type Values } from './args.js';
+import { bool, seconds, str, type Values } from './args.js';
+import { requestOfVerb } from './presets.js';
 import { EXIT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, recordImageJob, type CliOutput, type CliSavedFile, type Io, type RunState } from './context.js';
 
 /** The name template from --template, checked. */
@@ -55,8 +56,8 @@ export function printImageResult(io: Io, values: Values, result: Omit<ImageJobRe
 }
 
 /** Runs `generate`, `edit` or `translate`. */
-export async function runGeneration(command: string, values: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
-  const { spec, request, nameText } = await buildRequest(command, values, positionals);
+export async function runGeneration(command: string, flags: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
+  const { spec, request, nameText, preset, values } = await requestOfVerb(command, flags, positionals, io.cwd);
   const useAsync = bool(values, 'async') === true;
   if (useAsync && spec.mode !== 'async' && !spec.asyncVariant) {
     const withAsync = MODELS.filter((m) => m.asyncVariant || m.mode === 'async').map((m) => m.id);
@@ -86,6 +87,7 @@ export async function runGeneration(command: string, values: Values, positionals
       async: useAsync,
       started,
       sources,
+      ...(preset ? { preset } : {}),
       name: (image) => renderName(template, { ...image, prompt: nameText }),
       ...(timeoutMs !== undefined && asyncRun ? { waitTimeoutMs: timeoutMs } : {}),
       onClientProgress: progressPrinter(io, quiet, state),
@@ -102,6 +104,6 @@ export async function runGeneration(command: string, values: Values, positionals
     throw error;
   } finally {
     await client.close();
-    await recordImageJob(output, io, { kind, source: 'cli', model: spec.id, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
+    await recordImageJob(output, io, { kind, source: 'cli', model: spec.id, request, ...(preset ? { preset } : {}), inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
   }
 }

@@ -60,6 +60,8 @@ export interface ImageJobOptions<T extends SavedFileRef> {
   readonly random?: (() => number) | undefined;
   /** Input images as they should be recorded in provenance (workspace paths, URLs), in request order. */
   readonly sources?: readonly string[] | undefined;
+  /** The preset the job came from (provenance records it). */
+  readonly preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
   /** Use the model's async task variant. */
   readonly async?: boolean | undefined;
   /** Give up waiting for an async task after this long. */
@@ -310,6 +312,7 @@ export async function keepResult<T extends SavedFileRef>(result: GenerationResul
         created: started,
         index,
         ...(options.sources ? { sources: options.sources } : {}),
+        ...(options.preset ? { preset: options.preset } : {}),
       });
       const embedded = embedProvenance(bytes, file.format, record);
       const stem = name({ model: options.model, seed: image.seed, date: started, index, prompt: request.prompt });

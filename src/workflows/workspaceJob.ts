@@ -71,6 +71,8 @@ export interface WorkspaceImageJobOptions {
   readonly onValidated?: (() => void) | undefined;
   /** Use a client already leased (batches share one). */
   readonly lease?: ClientLease | undefined;
+  /** The preset the job came from: provenance and history record it. */
+  readonly preset?: JobContextFacts['preset'];
 }
 
 /** A finished image job and where its files went. */
@@ -112,7 +114,7 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
   let location: OutputLocation | undefined;
   const inputs = options.inputs ?? [];
   const sources = inputs.map(workspaceReference);
-  const context: JobContextFacts = { kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started, region: pricingRegion(host) };
+  const context: JobContextFacts = { kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started, region: pricingRegion(host), ...(options.preset ? { preset: options.preset } : {}) };
   /** Whether the job left the queue: a job cancelled while queued sent nothing and gets no history line. */
   let ran = false;
   try {
@@ -161,6 +163,7 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
             signal: ctx.signal,
             sources,
             started,
+            preset: options.preset,
             name: options.name,
             nameTemplate: options.nameTemplate,
             onSubmitted: (task) => {
