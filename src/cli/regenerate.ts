@@ -185,7 +185,7 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
   const { request, kind } = regeneration;
   const quiet = bool(values, 'quiet') === true;
   const useAsync = bool(values, 'async') === true;
-  const template = templateOf(values);
+  const template = templateOf(values, { n: request.n ?? 1 });
   const timeoutMs = seconds(values, 'timeout');
   state.timeoutMs = timeoutMs;
   const client = createClient(values, io);
