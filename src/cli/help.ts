@@ -15,7 +15,8 @@ const COMMON_HELP = `Connection and output:
   --base-url <url>            custom API base URL ending in /api/v1 (overrides --region)
   --out, -o <dir>             output folder (default ./${DEFAULT_OUT}); created when missing
   --template <t>              file name template (default ${DEFAULT_NAME_TEMPLATE})
-                              variables: \${model} \${seed} \${date} \${time} \${index} \${prompt}
+                              variables: \${model} \${seed} \${date} \${time} \${index} \${prompt} \${preset} \${jobId}
+                              with --n above 1 it must hold \${index}, so the images get names of their own
   --timeout <seconds>         give up after this long (an async task keeps running; resume it with \`task wait\`)
   --json                      print one JSON object instead of one path per line
   --quiet, -q                 no progress on stderr
