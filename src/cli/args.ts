@@ -82,7 +82,7 @@ export const COMMAND_OPTIONS: Record<string, Options> = {
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   },
-  regenerate: { ...CONNECTION, ...OUTPUT, async: { type: 'boolean' } },
+  regenerate: { ...CONNECTION, ...OUTPUT, async: { type: 'boolean' }, 'all-changed': { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
 };
 
 /** Which catalog task each generating verb runs, and back. */

@@ -14,7 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DashScopeError, getModel, type GenerationRequest, type TranslationOptions } from '../dashscope/index.js';
-import type { HistoryEntry } from '../pipeline/history.js';
+import { newJobId, type HistoryEntry } from '../pipeline/history.js';
 import { runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { pathExists } from '../pipeline/nodeFs.js';
 import { renderName } from '../pipeline/naming.js';
@@ -32,6 +32,8 @@ export interface Regeneration {
   origin: string;
   /** Default output folder (relative to the cwd or absolute): where the original is. */
   outDir: string;
+  /** The preset it was made from, recorded again with the new files. */
+  preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
 }
 
 type Parameters = Record<string, unknown>;
@@ -96,7 +98,7 @@ function refuseStreams(model: string): void {
 }
 
 /** Resolves recorded input images: URLs as they are, paths against each base folder in turn. */
-async function resolveInputs(sources: readonly string[], bases: readonly string[], cwd: string): Promise<string[]> {
+export async function resolveInputs(sources: readonly string[], bases: readonly string[], cwd: string): Promise<string[]> {
   const out: string[] = [];
   for (const source of sources) {
     if (/^https?:\/\//i.test(source)) {
@@ -167,10 +169,11 @@ export async function regenerationOfEntry(entry: HistoryEntry, root: string, io:
   return { request, kind: kindOf(request), origin: `history entry ${entry.id}`, outDir };
 }
 
-/** Runs `regenerate`. */
+/** Runs `regenerate <file | entry id>` (main.ts sends --all-changed to regenerateChanged.ts). */
 export async function runRegenerate(values: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
+  if (bool(values, 'dry-run')) throw new UsageError('--dry-run goes with --all-changed (it lists the jobs that would run again).', 'regenerate');
   const [target, ...rest] = positionals;
-  if (!target) throw new UsageError(`regenerate needs an image file or a history entry id (see \`${PROGRAM} history\`).`, 'regenerate');
+  if (!target) throw new UsageError(`regenerate needs an image file or a history entry id (see \`${PROGRAM} history\`), or --all-changed.`, 'regenerate');
   if (rest.length) throw new UsageError(`Unexpected argument${rest.length === 1 ? '' : 's'}: ${rest.join(' ')}.`, 'regenerate');
   const path = resolve(io.cwd, target);
   let regeneration: Regeneration;
@@ -182,6 +185,11 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
     if (!entry) throw new UsageError(`"${target}" is neither a file nor the id of an entry in ${join(root, '.bailian/history.jsonl')}.`, 'regenerate', false);
     regeneration = await regenerationOfEntry(entry, root, io);
   }
+  return runRegeneration(regeneration, values, io, state);
+}
+
+/** Runs one regeneration: a new file next to the original (or in --out), and its history line. */
+export async function runRegeneration(regeneration: Regeneration, values: Values, io: Io, state: RunState): Promise<number> {
   const { request, kind } = regeneration;
   const quiet = bool(values, 'quiet') === true;
   const useAsync = bool(values, 'async') === true;
@@ -193,6 +201,7 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
   let result: ImageJobResult<CliSavedFile> | undefined;
   let failure: unknown;
   const started = new Date();
+  const jobId = newJobId(started);
   const output = await cliOutput(outValues, io);
   const sources = (request.images ?? []).filter((i): i is string => typeof i === 'string').map(output.reference);
   try {
@@ -208,6 +217,8 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
       async: useAsync,
       started,
       sources,
+      jobId,
+      ...(regeneration.preset ? { preset: regeneration.preset } : {}),
       // The seed is the original's; no new random one where the original had none.
       randomizeSeed: false,
       name: (image) => renderName(template, { ...image, prompt: request.prompt ?? (request.translation ? `regenerated ${request.translation.targetLang}` : undefined) }),
@@ -226,7 +237,8 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
     await client.close();
     // A request refused before sending (usage, validation) is not a job of the history.
     if (result || failure instanceof DashScopeError || state.interrupted()) {
-      await recordImageJob(output, io, { kind, source: 'cli', model: request.model, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
+      const context = { id: jobId, kind, source: 'cli' as const, model: request.model, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing', ...(regeneration.preset ? { preset: regeneration.preset } : {}) };
+      await recordImageJob(output, io, context, result, failure, state.interrupted());
     }
   }
 }

@@ -32,6 +32,9 @@ export const HistoryOutput = z.object({
   height: z.number().int().optional(),
 });
 
+/** The preset a job came from, and the values of its blanks (so a regenerate can fill them again). */
+export const HistoryPreset = z.object({ name: z.string().min(1), blanks: z.record(z.string(), z.string()).optional() });
+
 /** One line of the manifest. */
 export const HistoryEntrySchema = z.object({
   version: z.literal(1),
@@ -43,6 +46,8 @@ export const HistoryEntrySchema = z.object({
   model: z.string().min(1),
   prompt: z.string().optional(),
   negativePrompt: z.string().optional(),
+  /** The preset the job was made from. */
+  preset: HistoryPreset.optional(),
   seed: z.number().int().optional(),
   size: z.string().optional(),
   n: z.number().int().optional(),
@@ -151,6 +156,8 @@ export interface HistoryFacts {
   source: HistoryEntry['source'];
   model: string;
   request: RequestLike & { prompt?: string | undefined; negativePrompt?: string | undefined };
+  /** The preset the job was made from. */
+  preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
   inputs?: readonly string[];
   outputs?: readonly { path: string; seed?: number | undefined; width?: number | undefined; height?: number | undefined }[];
   document?: string | undefined;
@@ -187,6 +194,7 @@ export function historyEntry(facts: HistoryFacts): HistoryEntryInput {
     model: facts.model,
     ...(r.prompt ? { prompt: r.prompt } : {}),
     ...(r.negativePrompt ? { negativePrompt: r.negativePrompt } : {}),
+    ...(facts.preset ? { preset: { name: facts.preset.name, ...(facts.preset.blanks && Object.keys(facts.preset.blanks).length ? { blanks: { ...facts.preset.blanks } } : {}) } } : {}),
     ...(r.seed !== undefined ? { seed: r.seed } : {}),
     ...(r.size !== undefined ? { size: r.size } : {}),
     ...(r.n !== undefined ? { n: r.n } : {}),
@@ -215,6 +223,8 @@ export interface JobContextFacts {
   /** Catalog id (the result's, once there is one). */
   model: string;
   request: HistoryFacts['request'];
+  /** The preset the job was made from. */
+  preset?: HistoryFacts['preset'];
   inputs: readonly string[];
   started: Date;
   /** A task id known from the submit (the result may not carry it). */

@@ -54,15 +54,16 @@ export interface ImageJobOptions<T extends SavedFileRef> {
   readonly name?: NameImage | undefined;
   /** When the job started (names, provenance); default now. */
   readonly started?: Date | undefined;
-  /** The job's history id and its preset's name, for `${jobId}` and `${preset}` in names. */
+  /** The job's history id, for `${jobId}` in names. */
   readonly jobId?: string | undefined;
-  readonly preset?: string | undefined;
   /** Pick a random seed when the model takes one and the request has none, so every image has a known seed. Default true. */
   readonly randomizeSeed?: boolean | undefined;
   /** Random source for the seed (tests); returns [0, 1). */
   readonly random?: (() => number) | undefined;
   /** Input images as they should be recorded in provenance (workspace paths, URLs), in request order. */
   readonly sources?: readonly string[] | undefined;
+  /** The preset the job came from (provenance records it). */
+  readonly preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
   /** Use the model's async task variant. */
   readonly async?: boolean | undefined;
   /** Give up waiting for an async task after this long. */
@@ -313,9 +314,10 @@ export async function keepResult<T extends SavedFileRef>(result: GenerationResul
         created: started,
         index,
         ...(options.sources ? { sources: options.sources } : {}),
+        ...(options.preset ? { preset: options.preset } : {}),
       });
       const embedded = embedProvenance(bytes, file.format, record);
-      const stem = name({ model: options.model, seed: image.seed, date: started, index, prompt: request.prompt, jobId: options.jobId, preset: options.preset });
+      const stem = name({ model: options.model, seed: image.seed, date: started, index, prompt: request.prompt, jobId: options.jobId, preset: options.preset?.name });
       const saved = await saveOrRescue(options, { stem, ext: file.format, bytes: embedded.bytes });
       // The image is on disk by now: a sidecar that cannot be written must not make it "lost".
       let sidecar: T | undefined;

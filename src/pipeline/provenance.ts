@@ -44,6 +44,8 @@ export interface ProvenanceRecord {
   index?: number;
   /** Input images: paths relative to the saved file, or URLs without query strings. */
   sources?: string[];
+  /** The preset the image was made from, with the values of its blanks. */
+  preset?: { name: string; blanks?: Record<string, string> };
 }
 
 /** Input of {@link buildProvenance}. */
@@ -63,6 +65,8 @@ export interface ProvenanceInput {
   /** Source images as the caller resolved them (relative paths, or URLs). */
   sources?: readonly string[];
   generator?: string;
+  /** The preset the job came from. */
+  preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
 }
 
 const KEY_PATTERN = /\bsk-[A-Za-z0-9_-]{6,}/g;
@@ -114,6 +118,10 @@ export function buildProvenance(input: ProvenanceInput): ProvenanceRecord {
   if (input.index !== undefined) record.index = input.index;
   const sources = (input.sources ?? []).map(sourceReference).filter((s): s is string => s !== undefined);
   if (sources.length) record.sources = sources.map(scrubSecrets);
+  if (input.preset) {
+    const blanks = Object.entries(input.preset.blanks ?? {});
+    record.preset = { name: scrubSecrets(input.preset.name), ...(blanks.length ? { blanks: Object.fromEntries(blanks.map(([k, v]) => [k, scrubSecrets(v)])) } : {}) };
+  }
   return record;
 }
 
