@@ -13,12 +13,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { DashScopeError, getModel, type GenerationRequest, type TranslationOptions } from '../dashscope/index.js';
+import { DashScopeError, getModel, type GenerationRequest } from '../dashscope/index.js';
 import { newJobId, type HistoryEntry } from '../pipeline/history.js';
 import { runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { pathExists } from '../pipeline/nodeFs.js';
 import { renderName } from '../pipeline/naming.js';
-import { isPng, readProvenance, type ProvenanceRecord } from '../pipeline/provenance.js';
+import type { ProvenanceRecord } from '../pipeline/provenance.js';
+import { kindOfRequest, provenanceOfImage, requestOfParameters, requestOfRecord } from '../pipeline/reproduce.js';
 import { bool, seconds, str, type Values } from './args.js';
 import { DEFAULT_OUT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
 import { printImageResult, templateOf } from './generate.js';
@@ -36,55 +37,8 @@ export interface Regeneration {
   preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
 }
 
-type Parameters = Record<string, unknown>;
-
-function num(p: Parameters, key: string): number | undefined {
-  return typeof p[key] === 'number' ? (p[key] as number) : undefined;
-}
-function text(p: Parameters, key: string): string | undefined {
-  return typeof p[key] === 'string' ? (p[key] as string) : undefined;
-}
-function flag(p: Parameters, key: string): boolean | undefined {
-  return typeof p[key] === 'boolean' ? (p[key] as boolean) : undefined;
-}
-
-/** The translation options back from their snake_case parameters; undefined for other jobs. */
-export function translationOf(p: Parameters): TranslationOptions | undefined {
-  const targetLang = text(p, 'target_lang');
-  if (!targetLang) return undefined;
-  const t: TranslationOptions = { sourceLang: text(p, 'source_lang') ?? 'auto', targetLang };
-  const hint = text(p, 'domain_hint');
-  if (hint) t.domainHint = hint;
-  if (Array.isArray(p.terminologies)) t.terminologies = (p.terminologies as { src: string; tgt: string }[]).filter((x) => typeof x?.src === 'string' && typeof x?.tgt === 'string');
-  if (Array.isArray(p.sensitives)) t.sensitives = (p.sensitives as unknown[]).filter((s): s is string => typeof s === 'string');
-  const segment = flag(p, 'image_segment');
-  if (segment !== undefined) t.imageSegment = segment;
-  return t;
-}
-
-/** The request parts every source shares: parameters as sent (snake_case) back to request fields. */
-function requestOf(model: string, prompt: string | undefined, negative: string | undefined, p: Parameters): GenerationRequest {
-  const request: GenerationRequest = { model };
-  const translation = translationOf(p);
-  if (translation) request.translation = translation;
-  if (prompt !== undefined && !translation) request.prompt = prompt;
-  if (negative) request.negativePrompt = negative;
-  const size = text(p, 'size');
-  if (size !== undefined) request.size = size;
-  const n = num(p, 'n');
-  if (n !== undefined) request.n = n;
-  const seed = num(p, 'seed');
-  if (seed !== undefined) request.seed = seed;
-  const extend = flag(p, 'prompt_extend');
-  if (extend !== undefined) request.promptExtend = extend;
-  const watermark = flag(p, 'watermark');
-  if (watermark !== undefined) request.watermark = watermark;
-  return request;
-}
-
 function kindOf(request: GenerationRequest): Regeneration['kind'] {
-  if (request.translation) return 'translate';
-  return request.images?.length ? 'edit' : 'generate';
+  return kindOfRequest(request, request.images?.length ?? 0);
 }
 
 function refuseStreams(model: string): void {
@@ -123,20 +77,7 @@ export async function resolveInputs(sources: readonly string[], bases: readonly 
 /** The provenance of an image file: embedded (PNG) or in its sidecar (`photo.jpg.json`). */
 export async function provenanceOfFile(path: string): Promise<ProvenanceRecord | undefined> {
   const bytes = new Uint8Array(await readFile(path));
-  if (isPng(bytes)) {
-    const embedded = readProvenance(bytes);
-    if (embedded) return embedded;
-  }
-  for (const sidecar of [`${path}.json`, path.replace(/\.[^./\\]+$/, '.json')]) {
-    if (sidecar === path || !(await pathExists(sidecar))) continue;
-    try {
-      const record = JSON.parse(await readFile(sidecar, 'utf8')) as ProvenanceRecord;
-      if (record && typeof record.model === 'string') return record;
-    } catch {
-      // Not a provenance sidecar; try the next name.
-    }
-  }
-  return undefined;
+  return provenanceOfImage(path, bytes, async (sidecar) => ((await pathExists(sidecar)) ? readFile(sidecar, 'utf8') : undefined));
 }
 
 /** What regenerating one image file re-runs: its own seed, one image. */
@@ -144,10 +85,7 @@ export async function regenerationOfFile(path: string, io: Io): Promise<Regenera
   const record = await provenanceOfFile(path);
   if (!record) throw new UsageError(`${path} has no Bailian provenance (a PNG text chunk or a .json sidecar), so it cannot be regenerated.`, 'regenerate', false);
   refuseStreams(record.model);
-  const request = requestOf(record.model, record.prompt, record.negative_prompt, record.parameters ?? {});
-  // This one image: its seed (image i of a job got seed + i − 1) and a single image.
-  if (record.seed !== undefined) request.seed = record.seed;
-  if (request.n !== undefined) request.n = 1;
+  const request = requestOfRecord(record);
   const folder = dirname(path);
   const root = await findHistoryRoot(folder);
   const sources = record.sources ?? [];
@@ -159,7 +97,7 @@ export async function regenerationOfFile(path: string, io: Io): Promise<Regenera
 export async function regenerationOfEntry(entry: HistoryEntry, root: string, io: Io): Promise<Regeneration> {
   if (entry.kind === 'guide') throw new UsageError(`Entry ${entry.id} is an illustrated guide; run it again with \`${PROGRAM} interleave\`.`, 'regenerate', false);
   refuseStreams(entry.model);
-  const request = requestOf(entry.model, entry.prompt, entry.negativePrompt, entry.parameters);
+  const request = requestOfParameters(entry.model, entry.prompt, entry.negativePrompt, entry.parameters);
   if (entry.size !== undefined) request.size = entry.size;
   if (entry.n !== undefined) request.n = entry.n;
   if (entry.seed !== undefined) request.seed = entry.seed;
