@@ -119,3 +119,25 @@ export async function provenanceOfImage(path: string, bytes: Uint8Array, read: (
   }
   return undefined;
 }
+
+/** Most variations asked at once when the model itself makes one image a request. */
+export const MIN_VARIATIONS_LIMIT = 4;
+
+/**
+ * How many variations of an image may be asked at once: 2 up to the model's n limit (each
+ * variation is a request of its own, so a model of one image a request still gets
+ * {@link MIN_VARIATIONS_LIMIT}).
+ */
+export function variationsLimit(nMax: number): number {
+  return Math.max(nMax, MIN_VARIATIONS_LIMIT);
+}
+
+/** `count` distinct seeds in [0, max], none of them `exclude` (the original's). */
+export function newSeeds(count: number, max: number, exclude: number | undefined, random: () => number = Math.random): number[] {
+  const seeds = new Set<number>();
+  while (seeds.size < count) {
+    const seed = Math.floor(random() * (max + 1));
+    if (seed !== exclude) seeds.add(seed);
+  }
+  return [...seeds];
+}

@@ -290,6 +290,21 @@ export const HistoryItem = z.object({
 });
 export type HistoryItem = z.infer<typeof HistoryItem>;
 
+/**
+ * "Open Settings in Studio": the settings an image was made with (from its provenance), for the
+ * form: the same fields a history entry gives its Reuse button.
+ */
+export const OpenSettings = z.object({
+  model: z.string(),
+  prompt: z.optional(z.string()),
+  negativePrompt: z.optional(z.string()),
+  size: z.optional(z.string()),
+  n: z.optional(z.number()),
+  seed: z.optional(z.number()),
+  parameters: z.record(z.string(), z.unknown()),
+});
+export type OpenSettings = z.infer<typeof OpenSettings>;
+
 /** A language the translate pickers offer. */
 export const Language = z.object({ code: z.string(), label: z.string() });
 
@@ -307,15 +322,15 @@ export const HostMessage = z.discriminatedUnion('type', [
     jobs: z.array(JobSnapshot),
     /** The workspace glossary, when there is one (translate's terminology table). */
     glossary: z.object({ terms: z.array(Term), path: z.optional(z.string()), error: z.optional(z.string()) }),
-    /** "Open in Studio": start in this mode with these inputs. */
-    open: z.optional(z.object({ mode: StudioMode, inputs: z.array(PickerImage) })),
+    /** "Open in Studio": start in this mode with these inputs (and, from Open Settings in Studio, these settings). */
+    open: z.optional(z.object({ mode: StudioMode, inputs: z.array(PickerImage), settings: z.optional(OpenSettings) })),
   }),
   z.object({ type: z.literal('apiKey'), hasApiKey: z.boolean() }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), text: z.string() }),
   z.object({ type: z.literal('job'), job: JobSnapshot }),
   z.object({ type: z.literal('images'), images: z.array(PickerImage) }),
-  /** "Open in Studio" while the studio is open. */
-  z.object({ type: z.literal('open'), mode: StudioMode, inputs: z.array(PickerImage) }),
+  /** "Open in Studio" (or Open Settings in Studio, with `settings`) while the studio is open. */
+  z.object({ type: z.literal('open'), mode: StudioMode, inputs: z.array(PickerImage), settings: z.optional(OpenSettings) }),
   z.object({ type: z.literal('glossary'), terms: z.array(Term), path: z.optional(z.string()), error: z.optional(z.string()), saved: z.optional(z.boolean()) }),
   z.object({ type: z.literal('history'), items: z.array(HistoryItem), badLines: z.number() }),
 ]);
