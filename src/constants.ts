@@ -10,6 +10,7 @@ export const Commands = {
   clearApiKey: 'bailian.clearApiKey',
   switchRegion: 'bailian.switchRegion',
   generateImage: 'bailian.generateImage',
+  generateFromPreset: 'bailian.generateFromPreset',
   editImage: 'bailian.editImage',
   translateImage: 'bailian.translateImage',
   translateFolder: 'bailian.translateFolder',

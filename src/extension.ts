@@ -127,6 +127,8 @@ export function activate(context: vscode.ExtensionContext): BailianPublicApi | B
     forgetTask: async (taskId) => (await services()).api.forgetTask(taskId),
     resumeTasks: async () => (await services()).api.resumeTasks(),
     persistStream: async (uri) => (await services()).api.persistStream(uri),
+    answerPresetQuestions: async (answers) => (await services()).api.answerPresetQuestions(answers),
+    askedPresetQuestions: async () => (await services()).api.askedPresetQuestions(),
   };
 }
 

@@ -5,6 +5,9 @@ import * as vscode from 'vscode';
 import { editImageCommand } from './commands/edit';
 import { generateImageCommand } from './commands/generate';
 import { generateGuideCommand } from './commands/guide';
+import { generateFromPresetCommand } from './commands/presets';
+import { PresetDiagnostics } from './workflows/presetDiagnostics';
+import { ScriptableQuestions, type AskedQuestion } from './workflows/questions';
 import { WorkspaceHistory } from './workflows/history';
 import { type SharedServices } from './workflows/context';
 import { JobFiles } from './workflows/jobFiles';
@@ -61,6 +64,10 @@ export interface BailianExtensionApi {
   resumeTasks(): Promise<ResumeReport>;
   /** Records a guide document as streaming, as an interrupted session would have left it (tests). */
   persistStream(uri: string): Promise<void>;
+  /** Answers the next questions of the preset command from `answers` (tests). */
+  answerPresetQuestions(answers: string[]): Promise<void>;
+  /** The questions the preset command asked since {@link answerPresetQuestions} (tests). */
+  askedPresetQuestions(): Promise<AskedQuestion[]>;
 }
 
 /** What the activation shim hands work to. */
@@ -119,7 +126,7 @@ export function startExtension(context: vscode.ExtensionContext): Services {
   const tasks = new TaskPersistence(store, log);
   const jobFiles = new JobFiles(jobs);
   const streams = new OpenStreams(context.workspaceState);
-  const host: SharedServices = { clients, config, log, apiKeys, state: context.workspaceState, history, jobs, tasks, jobFiles, streams };
+  const host: SharedServices = { clients, config, log, apiKeys, state: context.workspaceState, globalState: context.globalState, history, jobs, tasks, jobFiles, streams };
   let resuming: Promise<ResumeReport> | undefined;
   const resume = (): Promise<ResumeReport> =>
     (resuming ??= streams
@@ -131,6 +138,8 @@ export function startExtension(context: vscode.ExtensionContext): Services {
       })
       .finally(() => (resuming = undefined)));
   const staticInitCache = staticInitCacheFor(context);
+  const presetQuestions = new ScriptableQuestions();
+  const presetContext = { questions: presetQuestions };
   const studio: StudioServices = { ...host, extensionUri: context.extensionUri, onDidChangeApiKey: apiKeys.onDidChange, ...(staticInitCache ? { staticInitCache } : {}) };
 
   /** Every command, in one table: id → handler (arguments as VS Code passes them). */
@@ -142,6 +151,7 @@ export function startExtension(context: vscode.ExtensionContext): Services {
     [Commands.clearApiKey]: (argument) => clearApiKeyCommand(host, argument),
     [Commands.switchRegion]: (argument) => switchRegionCommand(host, argument),
     [Commands.generateImage]: (argument) => generateImageCommand(host, argument),
+    [Commands.generateFromPreset]: (argument, selection) => generateFromPresetCommand(host, presetContext, argument, selection),
     [Commands.editImage]: (argument, selection) => editImageCommand(host, argument, selection),
     [Commands.translateImage]: (argument, selection) => translateImageCommand(host, argument, selection),
     [Commands.translateFolder]: (argument) => translateFolderCommand(host, argument),
@@ -163,6 +173,7 @@ export function startExtension(context: vscode.ExtensionContext): Services {
     history,
     jobFiles,
     createJobsStatusBar(jobs),
+    new PresetDiagnostics(),
     { dispose: () => StudioPanel.currentPanel?.dispose() },
     config.onDidChange((settings) => log.info(`Settings changed: region=${settings.region}`)),
   );
@@ -205,6 +216,8 @@ export function startExtension(context: vscode.ExtensionContext): Services {
     },
     resumeTasks: resume,
     persistStream: async (uri) => streams.add(vscode.Uri.parse(uri)),
+    answerPresetQuestions: async (answers) => presetQuestions.answerWith(answers),
+    askedPresetQuestions: async () => presetQuestions.takeAsked(),
   };
   return {
     run: async (id, args) => {

@@ -32,6 +32,11 @@ const MODEL_OPTIONS: Options = {
   'prompt-extend-mode': { type: 'string' },
   'enable-thinking': { type: 'boolean' },
 };
+/** `--preset NAME` and its blanks (`--set subject="a teapot"`). */
+const PRESET: Options = {
+  preset: { type: 'string' },
+  set: { type: 'string', multiple: true },
+};
 const PROMPTED: Options = {
   model: { type: 'string', short: 'm' },
   prompt: { type: 'string', short: 'p' },
@@ -43,10 +48,11 @@ const PROMPTED: Options = {
 
 /** The options of each verb. */
 export const COMMAND_OPTIONS: Record<string, Options> = {
-  generate: { ...CONNECTION, ...OUTPUT, ...PROMPTED, ...MODEL_OPTIONS, n: { type: 'string', short: 'n' }, 'prompt-extend': { type: 'boolean' }, async: { type: 'boolean' } },
+  generate: { ...CONNECTION, ...OUTPUT, ...PRESET, ...PROMPTED, ...MODEL_OPTIONS, n: { type: 'string', short: 'n' }, 'prompt-extend': { type: 'boolean' }, async: { type: 'boolean' } },
   edit: {
     ...CONNECTION,
     ...OUTPUT,
+    ...PRESET,
     ...PROMPTED,
     ...MODEL_OPTIONS,
     n: { type: 'string', short: 'n' },
@@ -57,6 +63,7 @@ export const COMMAND_OPTIONS: Record<string, Options> = {
   translate: {
     ...CONNECTION,
     ...OUTPUT,
+    ...PRESET,
     model: { type: 'string', short: 'm' },
     image: { type: 'string', short: 'i', multiple: true },
     from: { type: 'string' },
@@ -67,7 +74,7 @@ export const COMMAND_OPTIONS: Record<string, Options> = {
     glossary: { type: 'string' },
     'keep-subjects': { type: 'boolean' },
   },
-  interleave: { ...CONNECTION, ...OUTPUT, ...PROMPTED, image: { type: 'string', short: 'i', multiple: true }, 'max-images': { type: 'string' } },
+  interleave: { ...CONNECTION, ...OUTPUT, ...PRESET, ...PROMPTED, image: { type: 'string', short: 'i', multiple: true }, 'max-images': { type: 'string' } },
   task: { ...CONNECTION, ...OUTPUT, model: { type: 'string', short: 'm' } },
   models: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   history: {

@@ -7,7 +7,8 @@ import { MODELS, type DashScopeClient, type GenerationRequest } from '../dashsco
 import { newJobId } from '../pipeline/history.js';
 import { CancelledJobError, runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { DEFAULT_NAME_TEMPLATE, TEMPLATE_VARIABLES, nameCollision, renderName, unknownTemplateVariables, type JobShape } from '../pipeline/naming.js';
-import { bool, buildRequest, seconds, str, type Values } from './args.js';
+import { bool, seconds, str, type Values } from './args.js';
+import { requestOfVerb } from './presets.js';
 import { EXIT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, recordImageJob, type CliOutput, type CliSavedFile, type Io, type RunState } from './context.js';
 
 /** The name template from --template, checked (against the job's shape when it is known). */
@@ -58,8 +59,8 @@ export function printImageResult(io: Io, values: Values, result: Omit<ImageJobRe
 }
 
 /** Runs `generate`, `edit` or `translate`. */
-export async function runGeneration(command: string, values: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
-  const { spec, request, nameText } = await buildRequest(command, values, positionals);
+export async function runGeneration(command: string, flags: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
+  const { spec, request, nameText, preset, values } = await requestOfVerb(command, flags, positionals, io.cwd);
   const useAsync = bool(values, 'async') === true;
   if (useAsync && spec.mode !== 'async' && !spec.asyncVariant) {
     const withAsync = MODELS.filter((m) => m.asyncVariant || m.mode === 'async').map((m) => m.id);
@@ -91,6 +92,7 @@ export async function runGeneration(command: string, values: Values, positionals
       started,
       sources,
       jobId,
+      ...(preset ? { preset } : {}),
       name: (image) => renderName(template, { ...image, prompt: nameText }),
       ...(timeoutMs !== undefined && asyncRun ? { waitTimeoutMs: timeoutMs } : {}),
       onClientProgress: progressPrinter(io, quiet, state),
@@ -107,6 +109,6 @@ export async function runGeneration(command: string, values: Values, positionals
     throw error;
   } finally {
     await client.close();
-    await recordImageJob(output, io, { id: jobId, kind, source: 'cli', model: spec.id, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
+    await recordImageJob(output, io, { id: jobId, kind, source: 'cli', model: spec.id, request, ...(preset ? { preset } : {}), inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
   }
 }

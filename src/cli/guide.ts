@@ -11,13 +11,14 @@ import { runGuide, type GuideResult } from '../pipeline/guide.js';
 import { failedFacts, guideFacts } from '../pipeline/history.js';
 import { renderName } from '../pipeline/naming.js';
 import { nodeFileSystem } from '../pipeline/nodeFs.js';
-import { bool, buildRequest, seconds, type Values } from './args.js';
+import { bool, seconds, type Values } from './args.js';
 import { EXIT, cliOutput, createClient, progressPrinter, recordHistory, type CliSavedFile, type Io, type RunState } from './context.js';
 import { sourcesOf, templateOf } from './generate.js';
+import { requestOfVerb } from './presets.js';
 
 /** Runs `interleave`. */
-export async function runInterleave(values: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
-  const { spec, request, nameText } = await buildRequest('interleave', values, positionals);
+export async function runInterleave(flags: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
+  const { spec, request, nameText, preset, values } = await requestOfVerb('interleave', flags, positionals, io.cwd);
   const template = templateOf(values);
   const quiet = bool(values, 'quiet') === true;
   const json = bool(values, 'json') === true;
@@ -69,7 +70,7 @@ export async function runInterleave(values: Values, positionals: string[], io: I
   } finally {
     await handle?.close().catch(() => undefined);
     await client.close();
-    const context = { source: 'cli' as const, model: spec.id, request, inputs: sources, started, region: client.region ?? 'beijing' };
+    const context = { source: 'cli' as const, model: spec.id, request, ...(preset ? { preset } : {}), inputs: sources, started, region: client.region ?? 'beijing' };
     await recordHistory(
       output,
       io,

@@ -1,8 +1,8 @@
 /** `--help` texts of the CLI, generated from the catalog so they never drift from it. */
 import { MT_SOURCE_LANGUAGES, MT_TARGET_LANGUAGES, SEED_MAX, modelsForTask, type Task } from '../dashscope/index.js';
 import { HISTORY_PATH } from '../pipeline/history.js';
-import { PRESETS_PATH } from '../pipeline/presets/schema.js';
 import { DEFAULT_NAME_TEMPLATE } from '../pipeline/naming.js';
+import { PRESETS_PATH } from '../pipeline/presets/schema.js';
 import { DEFAULT_OUT, KEY_ENV, POLL_SCALE_ENV, PROGRAM } from './context.js';
 
 function modelList(task: Task): string {
@@ -22,6 +22,11 @@ const COMMON_HELP = `Connection and output:
   --json                      print one JSON object instead of one path per line
   --quiet, -q                 no progress on stderr
   --help, -h                  this help`;
+
+const PRESET_HELP = `Presets (${PRESETS_PATH} in this folder or one above it):
+  --preset <name>             take the mode, model, prompt template and options from the preset
+  --set <blank>=<value>       fill a blank of the preset's prompt, repeatable: --set subject="a teapot"
+                              (--size, --n, --seed and the inputs may still be given)`;
 
 const MODEL_OPTIONS_HELP = `Model-specific options (wan2.7-image*, qwen-image-3.0*):
   --image-set                 wan2.7: one run makes a set of related images (n up to 12)
@@ -58,6 +63,8 @@ Options:
   --async                     use the model's async task variant (resumable with \`task wait\`)
 ${MODEL_OPTIONS_HELP}
 
+${PRESET_HELP}
+
 ${COMMON_HELP}
 
 ${ENV_HELP}`;
@@ -74,6 +81,8 @@ Options:
   --prompt-extend / --no-prompt-extend  --watermark / --no-watermark  --async
 ${MODEL_OPTIONS_HELP}
   --box <n:x1,y1,x2,y2>       wan2.7 box edit: a box on input image n in its own pixels (at most 2 per image), repeatable
+
+${PRESET_HELP}
 
 ${COMMON_HELP}
 
@@ -95,6 +104,8 @@ Options:
   --glossary <file>           glossary: one "source = target" per line (# comments), or JSON {"src": "tgt", …}
   --keep-subjects             leave text on people, products and logos untranslated
 
+${PRESET_HELP}
+
 ${COMMON_HELP}
 
 ${ENV_HELP}`;
@@ -110,6 +121,8 @@ Options:
   --max-images <1–5>          upper bound of images (default 5)
   --size, -s <W*H>  --seed <int>  --negative <text>  --watermark / --no-watermark
   --model, -m <id>            ${modelList('interleave')}
+
+${PRESET_HELP}
 
 ${COMMON_HELP}
 

@@ -17,6 +17,8 @@ import { displayPath } from '../host/workspaceFs';
 import { resolveWorkspaceRef } from '../host/workspacePaths';
 import { escapeMarkdown } from '../pipeline/markdown';
 import { GenerateImageArgs } from './generate';
+import { PRESETS_PATH, PresetError } from '../pipeline/presets';
+import { readWindowPresets, windowPresetRequest } from '../workflows/presets';
 import { requireTrust, runWorkspaceImageJob, workspaceReference, type WorkspaceImageJob } from '../workflows/workspaceJob';
 import { type SharedServices } from '../workflows/context';
 import { imageLinkText } from './links';
@@ -24,12 +26,21 @@ import { scriptedOptions, translateOne, TranslateOptionsArgs } from './translate
 
 export { Tools };
 
-/** Input of the generate tool: the generate command's scripted argument, the model optional. */
+/**
+ * Input of the generate tool: the generate command's scripted argument with the model optional,
+ * or a generate `preset` and the values of its `blanks` instead of the prompt and the model.
+ */
 export const GenerateToolInput = GenerateImageArgs.extend({
+  prompt: z.string().trim().min(1).optional(),
   model: z.string().min(1).optional(),
   /** Workspace path of the Markdown file the link is for (default: the workspace folder root). */
   markdownFile: z.string().optional(),
-});
+  preset: z.string().min(1).optional(),
+  blanks: z.record(z.string(), z.string()).optional(),
+})
+  .refine((i) => i.preset !== undefined || i.prompt !== undefined, { message: 'Give a prompt, or a preset and its blanks.', path: ['prompt'] })
+  .refine((i) => i.preset === undefined || (i.prompt === undefined && i.model === undefined && i.negativePrompt === undefined), { message: 'A preset sets the model and the prompt: give its blanks instead of prompt, model and negativePrompt.', path: ['preset'] })
+  .refine((i) => i.blanks === undefined || i.preset !== undefined, { message: 'blanks fill a preset\'s prompt: give the preset too.', path: ['blanks'] });
 /** Input of the translate tool. */
 export const TranslateToolInput = TranslateOptionsArgs.extend({
   /** Workspace path (or Uri) of the image. */
@@ -111,9 +122,11 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 export function generateImageTool(host: SharedServices): vscode.LanguageModelTool<z.input<typeof GenerateToolInput>> {
   return {
     prepareInvocation: (options) => {
-      const model = options.input.model ?? defaultTextToImageModel();
+      const preset = options.input.preset;
+      const model = options.input.model ?? (preset !== undefined ? vscode.l10n.t('preset "{0}"', preset) : defaultTextToImageModel());
       const n = options.input.n ?? 1;
-      const cost = costText(host, { model, prompt: options.input.prompt, ...(options.input.n !== undefined ? { n: options.input.n } : {}), ...(options.input.promptExtend !== undefined ? { promptExtend: options.input.promptExtend } : {}) });
+      const promptText = options.input.prompt ?? (preset !== undefined ? `${preset} ${JSON.stringify(options.input.blanks ?? {})}` : '');
+      const cost = preset !== undefined ? undefined : costText(host, { model, prompt: promptText, ...(options.input.n !== undefined ? { n: options.input.n } : {}), ...(options.input.promptExtend !== undefined ? { promptExtend: options.input.promptExtend } : {}) });
       return {
         invocationMessage: markdown(cost ? vscode.l10n.t('Generating with {0}: {1}…', escapeMarkdown(model), escapeMarkdown(cost)) : n === 1 ? vscode.l10n.t('Generating 1 image with {0}…', escapeMarkdown(model)) : vscode.l10n.t('Generating {0} images with {1}…', n, escapeMarkdown(model))),
         ...(confirmationWanted(host)
@@ -122,8 +135,8 @@ export function generateImageTool(host: SharedServices): vscode.LanguageModelToo
                 title: vscode.l10n.t('Generate an image with Bailian?'),
                 message: markdown(
                   (n === 1
-                    ? vscode.l10n.t('1 image with **{0}** from the prompt: "{1}". DashScope bills every image it produces; the file is saved into the workspace.', escapeMarkdown(model), escapeMarkdown(options.input.prompt))
-                    : vscode.l10n.t('{0} images with **{1}** from the prompt: "{2}". DashScope bills every image it produces; the files are saved into the workspace.', n, escapeMarkdown(model), escapeMarkdown(options.input.prompt))) +
+                    ? vscode.l10n.t('1 image with **{0}** from the prompt: "{1}". DashScope bills every image it produces; the file is saved into the workspace.', escapeMarkdown(model), escapeMarkdown(promptText))
+                    : vscode.l10n.t('{0} images with **{1}** from the prompt: "{2}". DashScope bills every image it produces; the files are saved into the workspace.', n, escapeMarkdown(model), escapeMarkdown(promptText))) +
                     (cost ? `\n\n${vscode.l10n.t('Estimate: {0}.', escapeMarkdown(cost))}` : ''),
                 ),
               },
@@ -133,10 +146,11 @@ export function generateImageTool(host: SharedServices): vscode.LanguageModelToo
     },
     invoke: async (options, token) => {
       requireTrust();
-      const { markdownFile, nameTemplate, model, ...rest } = parse(GenerateToolInput, options.input);
+      const { markdownFile, nameTemplate, model, preset, blanks, prompt, ...rest } = parse(GenerateToolInput, options.input);
       // Checked before anything is paid for.
       const markdownDocument = markdownFile ? await workspaceUri(markdownFile, 'markdownFile') : undefined;
-      const request: GenerationRequest = { ...rest, model: model ?? defaultTextToImageModel() };
+      const fromPreset = preset !== undefined ? await agentPresetRequest(host, preset, blanks ?? {}) : undefined;
+      const request: GenerationRequest = fromPreset ? { ...fromPreset.request, ...rest } : { ...rest, prompt: prompt!, model: model ?? defaultTextToImageModel() };
       const run = await runWorkspaceImageJob(host, request, {
         kind: 'generate',
         source: 'agent',
@@ -144,10 +158,24 @@ export function generateImageTool(host: SharedServices): vscode.LanguageModelToo
         interactive: false,
         pickAmongFolders: false,
         nameTemplate,
+        ...(fromPreset ? { preset: { name: preset!, blanks: blanks ?? {} } } : {}),
+        ...(fromPreset?.outputTemplate ? { template: fromPreset.outputTemplate } : {}),
       });
       return answer(toolAnswer(run, markdownDocument));
     },
   };
+}
+
+/** A generate preset's request for an agent: the preset must exist, be usable and make images from text. */
+async function agentPresetRequest(host: SharedServices, name: string, blanks: Record<string, string>): Promise<Awaited<ReturnType<typeof windowPresetRequest>>> {
+  const { presets, problems } = await readWindowPresets(host.globalState);
+  const entry = presets.find((p) => p.preset.name === name);
+  if (!entry) {
+    const own = problems.filter((p) => p.preset === name);
+    throw new PresetError(own.length ? own : [{ file: PRESETS_PATH, preset: name, message: `there is no preset "${name}"; the presets are ${presets.map((p) => `"${p.preset.name}"`).join(', ') || 'none'}.` }]);
+  }
+  if (entry.preset.mode !== 'generate') throw new PresetError([{ file: entry.file ?? PRESETS_PATH, preset: name, field: 'mode', message: `this tool runs generate presets; "${name}" is a ${entry.preset.mode} preset.` }]);
+  return windowPresetRequest(entry, blanks);
 }
 
 /** The translate tool. */

@@ -22,6 +22,8 @@ export interface SharedServices {
   readonly apiKeys: ApiKeyStore;
   /** Workspace-scoped memory of the user's last choices. */
   readonly state: vscode.Memento;
+  /** Memory across workspaces: the user's own presets. */
+  readonly globalState: vscode.Memento;
   readonly history: WorkspaceHistory;
   /** Owns every run: its limits pace and queue jobs across the palette, the studio, batches and agents. */
   readonly jobs: JobManager;

@@ -78,6 +78,8 @@ export interface WorkspaceImageJobOptions {
   readonly distinctSeeds?: boolean | undefined;
   /** Leave the history line to the caller (Variations records its requests as one job). */
   readonly recordHistory?: false | undefined;
+  /** The preset the job came from: provenance and history record it. */
+  readonly preset?: JobContextFacts['preset'];
 }
 
 /** A finished image job and where its files went. */
@@ -120,7 +122,7 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
   let location: OutputLocation | undefined;
   const inputs = options.inputs ?? [];
   const sources = inputs.map(workspaceReference);
-  const context: JobContextFacts = { id: jobId, kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started, region: pricingRegion(host) };
+  const context: JobContextFacts = { id: jobId, kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started, region: pricingRegion(host), ...(options.preset ? { preset: options.preset } : {}) };
   /** Whether the job left the queue: a job cancelled while queued sent nothing and gets no history line. */
   let ran = false;
   try {
@@ -142,6 +144,7 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
       source: inputs[0],
       lang: options.lang,
       jobId,
+      preset: options.preset?.name,
       interactive: options.interactive,
       pickAmongFolders: options.pickAmongFolders,
     });
@@ -173,6 +176,7 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
             sources,
             started,
             jobId,
+            preset: options.preset,
             name: options.name,
             nameTemplate: options.nameTemplate,
             onSubmitted: (task) => {
