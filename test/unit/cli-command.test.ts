@@ -161,6 +161,22 @@ describe('Copy as CLI Command: the copied command reproduces the job on the simu
     assert.equal(second.lines.length, 2);
   });
 
+  test('a job from a preset: --preset and --set, from the file and from the history line', async () => {
+    const cwd = await workspace('preset');
+    const preset = { name: 'product shot', mode: 'generate', model: 'qwen-image', prompt: 'Product shot of {subject} on white', size: '1328*1328', parameters: { promptExtend: false } };
+    await writeFile(join(cwd, '.bailian', 'presets.json'), JSON.stringify({ version: 1, presets: [preset] }));
+    let fromFile = '';
+    const { sent, again } = await roundTrip(cwd, ['generate', '--preset', 'product shot', '--set', "subject=a 'blue' teapot", '--out', 'assets'], (first) => {
+      const path = first.lines[0]!;
+      fromFile = cliCommand(jobOfProvenance(readProvenance(readFileSync(join(cwd, path)))!, path));
+      return fromFile;
+    });
+    assert.deepEqual(again, sent);
+    assert.match(fromFile, /^bailian-image generate --preset 'product shot' --set 'subject=a '\\''blue'\\'' teapot' --seed \d+ --out assets$/);
+    const fromEntry = cliCommand(jobOfHistoryEntry(historyOf(cwd)[0]!));
+    assert.equal(fromEntry, fromFile, 'the same command from the history line');
+  });
+
   test('a translation with terms and a source language, from its history line', async () => {
     const cwd = await workspace('translate');
     await writeFile(join(cwd, 'poster.png'), pngFile(256, 256));
