@@ -270,29 +270,9 @@ export type JobSnapshot = z.infer<typeof JobSnapshot>;
 export const PickerImage = z.object({ src: z.string(), displayPath: z.string(), location: WorkspaceLocation });
 export type PickerImage = z.infer<typeof PickerImage>;
 
-/** One past job from the history manifest, as the history view lists it. */
-export const HistoryItem = z.object({
-  id: z.string(),
-  kind: z.string(),
-  model: z.string(),
-  prompt: z.optional(z.string()),
-  negativePrompt: z.optional(z.string()),
-  size: z.optional(z.string()),
-  n: z.optional(z.number()),
-  seed: z.optional(z.number()),
-  started: z.string(),
-  outcome: z.string(),
-  parameters: z.record(z.string(), z.unknown()),
-  inputs: z.array(StudioImage),
-  outputs: z.array(StudioImage),
-  document: z.optional(StudioImage),
-  error: z.optional(z.string()),
-});
-export type HistoryItem = z.infer<typeof HistoryItem>;
-
 /**
- * "Open Settings in Studio": the settings an image was made with (from its provenance), for the
- * form: the same fields a history entry gives its Reuse button.
+ * The settings a job was made with, as the form takes them: a history entry's Reuse, and "Open
+ * Settings in Studio" (from an image's provenance).
  */
 export const OpenSettings = z.object({
   model: z.string(),
@@ -304,6 +284,20 @@ export const OpenSettings = z.object({
   parameters: z.record(z.string(), z.unknown()),
 });
 export type OpenSettings = z.infer<typeof OpenSettings>;
+
+/** One past job from the history manifest, as the history view lists it. */
+export const HistoryItem = z.object({
+  ...OpenSettings.shape,
+  id: z.string(),
+  kind: z.string(),
+  started: z.string(),
+  outcome: z.string(),
+  inputs: z.array(StudioImage),
+  outputs: z.array(StudioImage),
+  document: z.optional(StudioImage),
+  error: z.optional(z.string()),
+});
+export type HistoryItem = z.infer<typeof HistoryItem>;
 
 /** A language the translate pickers offer. */
 export const Language = z.object({ code: z.string(), label: z.string() });

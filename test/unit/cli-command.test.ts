@@ -8,16 +8,15 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLI_PROGRAM, cliArguments, cliCommand, jobOfHistoryEntry, jobOfProvenance, shellQuote } from '../../src/pipeline/cliCommand';
 import { parseHistory, type HistoryEntry } from '../../src/pipeline/history';
 import { readProvenance } from '../../src/pipeline/provenance';
-import { startSimulator, type Simulator } from '../sim/index';
-import { buildCli, describeRun, pngFile, runCli as runCliProcess, type Run } from './cli-harness';
-import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
+import type { Simulator } from '../sim/index';
+import { describeRun, pngFile, runCli as runCliProcess, type Run } from './cli-harness';
+import { startCliSandbox, type CliSandbox, type RecordingProxy } from './recording-proxy';
 
 /**
  * Splits a command line as a POSIX shell does for the words this builder writes: blanks
@@ -92,18 +91,14 @@ function withoutUploadIds(body: unknown): unknown {
   return JSON.parse(JSON.stringify(body).replace(/oss:\/\/[^"]*\/([^/"]+)"/g, 'oss://upload/$1"')) as unknown;
 }
 
+let sandbox: CliSandbox | undefined;
+
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bailian-cli-command-'));
-  cliJs = await buildCli(work);
-  sim = await startSimulator({ rateLimits: false, timing: { scale: 0.002, pendingMs: 30, runningMs: 60, streamEventMs: 5 } });
-  proxy = await startRecordingProxy(new URL(sim.urls.beijing));
+  sandbox = await startCliSandbox('bailian-cli-command-');
+  ({ work, cliJs, sim, proxy } = sandbox);
 });
 
-after(async () => {
-  await proxy?.close();
-  await sim?.stop();
-  await rm(work, { recursive: true, force: true });
-});
+after(() => sandbox?.stop());
 
 describe('Copy as CLI Command: quoting', () => {
   test('safe words stay bare; everything else is single-quoted, quotes included', () => {

@@ -7,15 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { historyEntry, parseHistory } from '../../src/pipeline/history';
 import { readProvenance } from '../../src/pipeline/provenance';
-import { startSimulator, type Simulator } from '../sim/index';
-import { buildCli, describeRun, runCli as runCliProcess, type Run } from './cli-harness';
-import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
+import type { Simulator } from '../sim/index';
+import { describeRun, runCli as runCliProcess, type Run } from './cli-harness';
+import { startCliSandbox, type CliSandbox, type RecordingProxy } from './recording-proxy';
 
 let work: string;
 let cliJs: string;
@@ -50,18 +49,14 @@ async function workspace(name: string, presetNow: Record<string, unknown>): Prom
   return dir;
 }
 
+let sandbox: CliSandbox | undefined;
+
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bailian-cli-changed-'));
-  cliJs = await buildCli(work);
-  sim = await startSimulator({ rateLimits: false, timing: { scale: 0.002, pendingMs: 30, runningMs: 60, streamEventMs: 5 } });
-  proxy = await startRecordingProxy(new URL(sim.urls.beijing));
+  sandbox = await startCliSandbox('bailian-cli-changed-');
+  ({ work, cliJs, sim, proxy } = sandbox);
 });
 
-after(async () => {
-  await proxy?.close();
-  await sim?.stop();
-  await rm(work, { recursive: true, force: true });
-});
+after(() => sandbox?.stop());
 
 describe('cli: regenerate --all-changed', () => {
   test('--dry-run lists the changed job with what changed and the estimate, and sends nothing', async () => {

@@ -3,8 +3,13 @@
  * request body (the simulator's own log has method, path and status only), so CLI tests can show
  * that two runs sent the very same request.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, type Simulator } from '../sim/index';
+import { buildCli } from './cli-harness';
 
 /** One request that went through the proxy. */
 export interface RecordedRequest {
@@ -53,5 +58,33 @@ export async function startRecordingProxy(target: URL): Promise<RecordingProxy> 
         server.close(() => done());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** What a CLI test against the simulator runs in: a temporary folder, the bundled CLI, a simulator and the proxy in front of it. */
+export interface CliSandbox {
+  readonly work: string;
+  readonly cliJs: string;
+  readonly sim: Simulator;
+  readonly proxy: RecordingProxy;
+  stop(): Promise<void>;
+}
+
+/** Builds the CLI into a new temporary folder and starts a fast simulator (no rate limits) behind a recording proxy. */
+export async function startCliSandbox(prefix: string): Promise<CliSandbox> {
+  const work = await mkdtemp(join(tmpdir(), prefix));
+  const cliJs = await buildCli(work);
+  const sim = await startSimulator({ rateLimits: false, timing: { scale: 0.002, pendingMs: 30, runningMs: 60, streamEventMs: 5 } });
+  const proxy = await startRecordingProxy(new URL(sim.urls.beijing));
+  return {
+    work,
+    cliJs,
+    sim,
+    proxy,
+    stop: async () => {
+      await proxy.close();
+      await sim.stop();
+      await rm(work, { recursive: true, force: true });
+    },
   };
 }
