@@ -4,7 +4,7 @@ import { Commands } from '../../src/constants';
 import type { CopyCommandOutcome } from '../../src/commands/reproduce';
 import { readProvenance } from '../../src/pipeline/provenance';
 import type { CommandOutcome } from '../../src/workflows/outcome';
-import { activateExtension, readHistory, workspaceRoot } from './workbench';
+import { activateExtension, readHistory, withTimeout, workspaceRoot } from './workbench';
 
 type Saved = Extract<CommandOutcome, { status: 'saved' }>;
 
@@ -75,6 +75,17 @@ suite('Regenerate, Variations and Copy as CLI Command from the Explorer (against
     const copied = await vscode.commands.executeCommand<CopyCommandOutcome>(Commands.copyAsCliCommand, plain);
     assert.equal(copied?.status, 'failed');
     assert.equal((await readHistory()).length, before, 'no job ran');
+  });
+
+  test('Open Settings in Studio opens the studio from a generated image, and refuses one without provenance', async () => {
+    const api = await activateExtension();
+    const original = await generatedImage('a kite over dunes', 505);
+    const opened = await vscode.commands.executeCommand<{ status: string }>(Commands.openSettingsInStudio, original);
+    assert.equal(opened?.status, 'opened', JSON.stringify(opened));
+    await withTimeout(api.whenStudioReady(), 60_000, 'the studio webview handshake');
+    const refused = await vscode.commands.executeCommand<CommandOutcome>(Commands.openSettingsInStudio, vscode.Uri.joinPath(workspaceRoot(), 'sunset.png'));
+    assert.equal(refused?.status, 'failed');
+    if (refused?.status === 'failed') assert.equal(refused.error.name, 'NoProvenanceError');
   });
 
   test('Copy as CLI Command puts the bailian-image command on the clipboard, never the key', async () => {
