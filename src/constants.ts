@@ -27,6 +27,10 @@ export const Commands = {
   insertImageLink: 'bailian.insertImageLink',
   showJobs: 'bailian.showJobs',
   showSpend: 'bailian.showSpend',
+  regenerateImage: 'bailian.regenerateImage',
+  imageVariations: 'bailian.imageVariations',
+  openSettingsInStudio: 'bailian.openSettingsInStudio',
+  copyAsCliCommand: 'bailian.copyAsCliCommand',
 } as const;
 
 /** Webview panel view types (also the `onWebviewPanel:` activation event). */

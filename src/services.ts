@@ -13,6 +13,7 @@ import { type SharedServices } from './workflows/context';
 import { JobFiles } from './workflows/jobFiles';
 import { createJobsStatusBar, showJobsCommand } from './commands/jobs';
 import { showSpendCommand } from './commands/spend';
+import { copyAsCliCommand, imageVariationsCommand, regenerateImageCommand } from './commands/reproduce';
 import { OpenStreams } from './workflows/streams';
 import { TaskPersistence, mementoStateFile } from './workflows/taskPersistence';
 import { resumePersistedTasks, type ResumeReport } from './workflows/resume';
@@ -32,6 +33,7 @@ import { Config } from './host/config';
 import { guarded } from './host/errors';
 import { createLog } from './host/log';
 import { ApiKeyStore, type ApiKeySource } from './host/secrets';
+import { openSettingsInStudio } from './studio/openSettings';
 import { StudioPanel, type StudioServices } from './studio/panel';
 import type { StudioJobOutcome } from './studio/runs';
 import { staticInitCacheFor, type EarlyStudioHandOver } from './studio/shell';
@@ -167,6 +169,10 @@ export function startExtension(context: vscode.ExtensionContext): Services {
     [Commands.insertImageLink]: (argument) => insertImageLinkCommand(argument),
     [Commands.showJobs]: () => showJobsCommand(jobs, jobFiles, log),
     [Commands.showSpend]: () => showSpendCommand(host),
+    [Commands.regenerateImage]: (argument) => regenerateImageCommand(host, argument),
+    [Commands.imageVariations]: (argument) => imageVariationsCommand(host, argument),
+    [Commands.openSettingsInStudio]: (argument) => openSettingsInStudio(studio, argument),
+    [Commands.copyAsCliCommand]: (argument) => copyAsCliCommand(host, argument),
   };
 
   context.subscriptions.push(

@@ -1,6 +1,6 @@
 // The history of runs (from the host's history file): a search, the count, and the matching entries
 // drawn in chunks as the list scrolls; an entry can fill its mode's form again or open its files.
-import type { HistoryItem, ModelOption, StringKey } from '../src/protocol/messages';
+import type { HistoryItem, ModelOption, OpenSettings, PickerImage, StringKey } from '../src/protocol/messages';
 import { button, spinner, textField } from './components';
 import { el } from './dom';
 import { extraParamsFromHistory } from './extraOptions';
@@ -99,8 +99,12 @@ function renderHistoryItem(item: HistoryItem): HTMLElement {
 
 /** Fills the form of the entry's mode with its model, parameters and inputs. */
 function reuse(item: HistoryItem, model: ModelOption): void {
+  fillFromSettings(item, model, item.inputs.flatMap((i) => (i.location ? [{ src: i.src, displayPath: i.displayPath, location: i.location }] : [])));
+}
+
+/** Fills the form of the model's mode from recorded settings: a history entry's Reuse, or Open Settings in Studio. */
+export function fillFromSettings(item: OpenSettings, model: ModelOption, inputs: readonly PickerImage[]): void {
   const p = item.parameters;
-  const inputs = item.inputs.flatMap((i) => (i.location ? [{ src: i.src, displayPath: i.displayPath, location: i.location }] : []));
   const translation =
     model.mode === 'translate'
       ? {

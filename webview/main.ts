@@ -8,7 +8,7 @@ import { whenToolkit } from './components';
 import { keepElapsedTimes, renderCards, updateCard } from './cards';
 import { el } from './dom';
 import { fillForm, forgetAttempt, renderForm, startRun } from './form';
-import { historyLoaded, renderHistory, showHistoryItems } from './history';
+import { fillFromSettings, historyLoaded, renderHistory, showHistoryItems } from './history';
 import { bootstrapStands, drawBootstrap, onHostMessages, post, readyPostedAt, sayReady } from './host';
 import { acceptDroppedImages } from './inputs';
 import { app, cardsHost, formHost, header, historyHost, notice, overlay, showNotice, tabs } from './layout';
@@ -69,6 +69,14 @@ function renderMain(): void {
   }
 }
 
+/** Open Settings in Studio: fills the form from the image's settings; false when there are none (or the model is not offered). */
+function openSettings(open: NonNullable<InitMessage['open']>): boolean {
+  const model = open.settings ? init?.models.find((m) => m.id === open.settings!.model && m.mode === open.mode) : undefined;
+  if (!open.settings || !model) return false;
+  fillFromSettings(open.settings, model, open.inputs);
+  return true;
+}
+
 function onInit(message: InitMessage): void {
   // Rendered from the bootstrap already: redraw the form only where `init` changes it (inputs
   // to open, the glossary's terms), so a click or keystroke made meanwhile is not lost.
@@ -76,7 +84,7 @@ function onInit(message: InitMessage): void {
   setInit(message);
   dispatch({ type: 'hostJobs', jobs: message.jobs, now: Date.now(), ...(readyPostedAt === undefined ? {} : { askedAt: readyPostedAt }) });
   dispatch({ type: 'glossary', terms: message.glossary.terms });
-  if (message.open) {
+  if (message.open && !openSettings(message.open)) {
     dispatch({ type: 'addInputs', mode: message.open.mode, images: message.open.inputs, max: currentModel(message.open.mode).inputs?.max ?? 1 });
     dispatch({ type: 'mode', mode: message.open.mode });
   }
@@ -108,6 +116,8 @@ function onHostMessage(message: HostMessage): void {
       showPickerImages(message.images);
       return;
     case 'open': {
+      // The form is filled and shown (page.fillForm renders it).
+      if (openSettings(message)) return;
       const model = currentModel(message.mode);
       dispatch({ type: 'addInputs', mode: message.mode, images: message.inputs, max: model.inputs?.max ?? 1 });
       switchMode(message.mode);

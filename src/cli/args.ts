@@ -92,7 +92,7 @@ export const COMMAND_OPTIONS: Record<string, Options> = {
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   },
-  regenerate: { ...CONNECTION, ...OUTPUT, async: { type: 'boolean' } },
+  regenerate: { ...CONNECTION, ...OUTPUT, async: { type: 'boolean' }, 'all-changed': { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
   upscale: { ...PROCESS_COMMON, factor: { type: 'string', short: 'f' } },
   extend: { ...PROCESS_COMMON, ratio: { type: 'string', short: 'r' }, top: { type: 'string' }, bottom: { type: 'string' }, left: { type: 'string' }, right: { type: 'string' } },
   retouch: { ...PROCESS_COMMON, mask: { type: 'string' }, op: { type: 'string' }, style: { type: 'string' }, strength: { type: 'string' }, 'is-sketch': { type: 'boolean' } },

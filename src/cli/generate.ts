@@ -4,17 +4,20 @@
  * when the output folder lies in a workspace that keeps one.
  */
 import { MODELS, type DashScopeClient, type GenerationRequest } from '../dashscope/index.js';
+import { newJobId } from '../pipeline/history.js';
 import { CancelledJobError, runImageJob, type ImageJobResult } from '../pipeline/images.js';
-import { DEFAULT_NAME_TEMPLATE, renderName, unknownTemplateVariables } from '../pipeline/naming.js';
+import { DEFAULT_NAME_TEMPLATE, TEMPLATE_VARIABLES, nameCollision, renderName, unknownTemplateVariables, type JobShape } from '../pipeline/naming.js';
 import { bool, seconds, str, type Values } from './args.js';
 import { requestOfVerb } from './presets.js';
 import { EXIT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, recordImageJob, type CliOutput, type CliSavedFile, type Io, type RunState } from './context.js';
 
-/** The name template from --template, checked. */
-export function templateOf(values: Values): string {
+/** The name template from --template, checked (against the job's shape when it is known). */
+export function templateOf(values: Values, job?: JobShape): string {
   const template = str(values, 'template') ?? DEFAULT_NAME_TEMPLATE;
   const unknown = unknownTemplateVariables(template);
-  if (unknown.length) throw new UsageError(`--template: unknown variable${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => '${' + u + '}').join(', ')}; use \${model} \${seed} \${date} \${time} \${index} \${prompt}.`);
+  if (unknown.length) throw new UsageError(`--template: unknown variable${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => '${' + u + '}').join(', ')}; use ${TEMPLATE_VARIABLES.map((v) => '${' + v + '}').join(' ')}.`);
+  const collision = job ? nameCollision(template, job) : undefined;
+  if (collision) throw new UsageError(`--template: ${collision}.`);
   return template;
 }
 
@@ -63,7 +66,7 @@ export async function runGeneration(command: string, flags: Values, positionals:
     const withAsync = MODELS.filter((m) => m.asyncVariant || m.mode === 'async').map((m) => m.id);
     throw new UsageError(`${spec.id} has no async variant; models that run as tasks: ${withAsync.join(', ')}.`);
   }
-  const template = templateOf(values);
+  const template = templateOf(values, { n: request.n ?? 1 });
   const timeoutMs = seconds(values, 'timeout');
   state.timeoutMs = timeoutMs;
   const quiet = bool(values, 'quiet') === true;
@@ -76,6 +79,7 @@ export async function runGeneration(command: string, flags: Values, positionals:
   const started = new Date();
   const sources = sourcesOf(request, output);
   const kind = command === 'generate' ? 'generate' : command === 'edit' ? 'edit' : 'translate';
+  const jobId = newJobId(started);
   let result: ImageJobResult<CliSavedFile> | undefined;
   let failure: unknown;
   try {
@@ -87,6 +91,7 @@ export async function runGeneration(command: string, flags: Values, positionals:
       async: useAsync,
       started,
       sources,
+      jobId,
       ...(preset ? { preset } : {}),
       name: (image) => renderName(template, { ...image, prompt: nameText }),
       ...(timeoutMs !== undefined && asyncRun ? { waitTimeoutMs: timeoutMs } : {}),
@@ -104,6 +109,6 @@ export async function runGeneration(command: string, flags: Values, positionals:
     throw error;
   } finally {
     await client.close();
-    await recordImageJob(output, io, { kind, source: 'cli', model: spec.id, request, ...(preset ? { preset } : {}), inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
+    await recordImageJob(output, io, { id: jobId, kind, source: 'cli', model: spec.id, request, ...(preset ? { preset } : {}), inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
   }
 }

@@ -16,7 +16,8 @@ const COMMON_HELP = `Connection and output:
   --base-url <url>            custom API base URL ending in /api/v1 (overrides --region)
   --out, -o <dir>             output folder (default ./${DEFAULT_OUT}); created when missing
   --template <t>              file name template (default ${DEFAULT_NAME_TEMPLATE})
-                              variables: \${model} \${seed} \${date} \${time} \${index} \${prompt}
+                              variables: \${model} \${seed} \${date} \${time} \${index} \${prompt} \${preset} \${jobId}
+                              with --n above 1 it must hold \${index}, so the images get names of their own
   --timeout <seconds>         give up after this long (an async task keeps running; resume it with \`task wait\`)
   --json                      print one JSON object instead of one path per line
   --quiet, -q                 no progress on stderr
@@ -183,6 +184,7 @@ Options:
   --json                      one JSON object with every matching entry`;
     case 'regenerate':
       return `Usage: ${PROGRAM} regenerate <file | history-entry-id> [options]
+       ${PROGRAM} regenerate --all-changed [--dry-run] [options]
 
 Runs a job again with the same model, prompt, negative prompt, seed, size, parameters and input
 images, and writes a new file (never over the original).
@@ -192,8 +194,17 @@ images, and writes a new file (never over the original).
 Input images are found relative to the workspace root (the folder holding ${HISTORY_PATH})
 or to the original file's folder. Output goes next to the original unless --out is given.
 
+--all-changed re-runs every asset made from a preset whose preset now gives another model, prompt
+or parameters (${PRESETS_PATH} against ${HISTORY_PATH}): the newest job of each asset, with
+the preset as it is now, the blanks, inputs and seed it had, into a new file next to it. Jobs
+without a preset are left alone. For a CI step that keeps assets in step with the presets.
+
 Options:
   --async                     use the model's async task variant
+  --all-changed               regenerate every asset whose preset changed
+  --dry-run                   with --all-changed: list them (id, preset, model, what changed,
+                              estimated cost) and send nothing
+  --region <r>                also whose list prices --dry-run uses (default beijing)
 
 ${COMMON_HELP}
 
@@ -215,7 +226,7 @@ Commands:
   task         status | wait | cancel <task-id>
   models       list the models, their sizes and limits
   history      list and filter the workspace history (${HISTORY_PATH})
-  regenerate   re-run a job from a file's provenance or a history entry
+  regenerate   re-run a job from a file's provenance or a history entry, or every job whose preset changed
 
 Run \`${PROGRAM} <command> --help\` for the options of a command.
 

@@ -9,7 +9,7 @@
  *   bailian-image task status|wait|cancel <task-id> [--model m]
  *   bailian-image models
  *   bailian-image history [--model m] [--since 7d]
- *   bailian-image regenerate <file-or-history-entry-id>
+ *   bailian-image regenerate <file-or-history-entry-id> | --all-changed [--dry-run]
  *
  * Contract: saved paths (or one JSON object with --json) on stdout, everything else (progress,
  * retries, warnings, errors with their hint) on stderr. Exit 0 on success, 1 on a failure of the
@@ -31,6 +31,7 @@ import { runHistory } from './history.js';
 import { runModels } from './models.js';
 import { runRegenerate } from './regenerate.js';
 import { pipelineOutput, type ProcessOutput } from './stdio.js';
+import { runRegenerateChanged } from './regenerateChanged.js';
 import { runTask } from './task.js';
 import { runBackground } from './background.js';
 import { runExtend } from './extend.js';
@@ -120,7 +121,7 @@ export async function main(argv: string[], io: Io, controller = new AbortControl
       case 'history':
         return await runHistory(values, positionals, io);
       case 'regenerate':
-        return await runRegenerate(values, positionals, io, state);
+        return await (values['all-changed'] === true ? runRegenerateChanged(values, positionals, io, state) : runRegenerate(values, positionals, io, state));
       case 'upscale':
         return await runUpscale(values, positionals, io, state);
       case 'extend':

@@ -13,12 +13,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { DashScopeError, getModel, type GenerationRequest, type TranslationOptions } from '../dashscope/index.js';
-import type { HistoryEntry } from '../pipeline/history.js';
+import { DashScopeError, getModel, type GenerationRequest } from '../dashscope/index.js';
+import { newJobId, type HistoryEntry } from '../pipeline/history.js';
 import { runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { pathExists } from '../pipeline/nodeFs.js';
 import { renderName } from '../pipeline/naming.js';
-import { isPng, readProvenance, type ProvenanceRecord } from '../pipeline/provenance.js';
+import type { ProvenanceRecord } from '../pipeline/provenance.js';
+import { kindOfRequest, provenanceOfImage, requestOfParameters, requestOfRecord } from '../pipeline/reproduce.js';
 import { bool, seconds, str, type Values } from './args.js';
 import { DEFAULT_OUT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
 import { printImageResult, templateOf } from './generate.js';
@@ -35,60 +36,12 @@ export interface Regeneration {
   origin: string;
   /** Default output folder (relative to the cwd or absolute): where the original is. */
   outDir: string;
-}
-
-type Parameters = Record<string, unknown>;
-
-function num(p: Parameters, key: string): number | undefined {
-  return typeof p[key] === 'number' ? (p[key] as number) : undefined;
-}
-function text(p: Parameters, key: string): string | undefined {
-  return typeof p[key] === 'string' ? (p[key] as string) : undefined;
-}
-function flag(p: Parameters, key: string): boolean | undefined {
-  return typeof p[key] === 'boolean' ? (p[key] as boolean) : undefined;
-}
-
-/** The translation options back from their snake_case parameters; undefined for other jobs. */
-export function translationOf(p: Parameters): TranslationOptions | undefined {
-  const targetLang = text(p, 'target_lang');
-  if (!targetLang) return undefined;
-  const t: TranslationOptions = { sourceLang: text(p, 'source_lang') ?? 'auto', targetLang };
-  const hint = text(p, 'domain_hint');
-  if (hint) t.domainHint = hint;
-  if (Array.isArray(p.terminologies)) t.terminologies = (p.terminologies as { src: string; tgt: string }[]).filter((x) => typeof x?.src === 'string' && typeof x?.tgt === 'string');
-  if (Array.isArray(p.sensitives)) t.sensitives = (p.sensitives as unknown[]).filter((s): s is string => typeof s === 'string');
-  const segment = flag(p, 'image_segment');
-  if (segment !== undefined) t.imageSegment = segment;
-  return t;
-}
-
-/** The request parts every source shares: parameters as sent (snake_case) back to request fields. */
-function requestOf(model: string, prompt: string | undefined, negative: string | undefined, p: Parameters): GenerationRequest {
-  const request: GenerationRequest = { model };
-  const translation = translationOf(p);
-  if (translation) request.translation = translation;
-  if (prompt !== undefined && !translation) request.prompt = prompt;
-  if (negative) request.negativePrompt = negative;
-  const size = text(p, 'size');
-  if (size !== undefined) request.size = size;
-  const n = num(p, 'n');
-  if (n !== undefined) request.n = n;
-  const seed = num(p, 'seed');
-  if (seed !== undefined) request.seed = seed;
-  const extend = flag(p, 'prompt_extend');
-  if (extend !== undefined) request.promptExtend = extend;
-  const watermark = flag(p, 'watermark');
-  if (watermark !== undefined) request.watermark = watermark;
-  const process = processOptionsOf(p);
-  if (process) request.process = process;
-  return request;
+  /** The preset it was made from, recorded again with the new files. */
+  preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
 }
 
 function kindOf(request: GenerationRequest): Regeneration['kind'] {
-  if (request.translation) return 'translate';
-  if (isProcessingModel(request.model)) return 'process';
-  return request.images?.length ? 'edit' : 'generate';
+  return kindOfRequest(request, request.images?.length ?? 0);
 }
 
 function refuseStreams(model: string): void {
@@ -102,7 +55,7 @@ function refuseStreams(model: string): void {
 }
 
 /** Resolves recorded input images: URLs as they are, paths against each base folder in turn. */
-async function resolveInputs(sources: readonly string[], bases: readonly string[], cwd: string): Promise<string[]> {
+export async function resolveInputs(sources: readonly string[], bases: readonly string[], cwd: string): Promise<string[]> {
   const out: string[] = [];
   for (const source of sources) {
     if (/^https?:\/\//i.test(source)) {
@@ -127,20 +80,7 @@ async function resolveInputs(sources: readonly string[], bases: readonly string[
 /** The provenance of an image file: embedded (PNG) or in its sidecar (`photo.jpg.json`). */
 export async function provenanceOfFile(path: string): Promise<ProvenanceRecord | undefined> {
   const bytes = new Uint8Array(await readFile(path));
-  if (isPng(bytes)) {
-    const embedded = readProvenance(bytes);
-    if (embedded) return embedded;
-  }
-  for (const sidecar of [`${path}.json`, path.replace(/\.[^./\\]+$/, '.json')]) {
-    if (sidecar === path || !(await pathExists(sidecar))) continue;
-    try {
-      const record = JSON.parse(await readFile(sidecar, 'utf8')) as ProvenanceRecord;
-      if (record && typeof record.model === 'string') return record;
-    } catch {
-      // Not a provenance sidecar; try the next name.
-    }
-  }
-  return undefined;
+  return provenanceOfImage(path, bytes, async (sidecar) => ((await pathExists(sidecar)) ? readFile(sidecar, 'utf8') : undefined));
 }
 
 /** What regenerating one image file re-runs: its own seed, one image. */
@@ -148,10 +88,7 @@ export async function regenerationOfFile(path: string, io: Io): Promise<Regenera
   const record = await provenanceOfFile(path);
   if (!record) throw new UsageError(`${path} has no Bailian provenance (a PNG text chunk or a .json sidecar), so it cannot be regenerated.`, 'regenerate', false);
   refuseStreams(record.model);
-  const request = requestOf(record.model, record.prompt, record.negative_prompt, record.parameters ?? {});
-  // This one image: its seed (image i of a job got seed + i − 1) and a single image.
-  if (record.seed !== undefined) request.seed = record.seed;
-  if (request.n !== undefined) request.n = 1;
+  const request = requestOfRecord(record);
   const folder = dirname(path);
   const root = await findHistoryRoot(folder);
   const sources = record.sources ?? [];
@@ -165,7 +102,7 @@ export async function regenerationOfFile(path: string, io: Io): Promise<Regenera
 export async function regenerationOfEntry(entry: HistoryEntry, root: string, io: Io): Promise<Regeneration> {
   if (entry.kind === 'guide') throw new UsageError(`Entry ${entry.id} is an illustrated guide; run it again with \`${PROGRAM} interleave\`.`, 'regenerate', false);
   refuseStreams(entry.model);
-  const request = requestOf(entry.model, entry.prompt, entry.negativePrompt, entry.parameters);
+  const request = requestOfParameters(entry.model, entry.prompt, entry.negativePrompt, entry.parameters);
   if (entry.size !== undefined) request.size = entry.size;
   if (entry.n !== undefined) request.n = entry.n;
   if (entry.seed !== undefined) request.seed = entry.seed;
@@ -177,10 +114,11 @@ export async function regenerationOfEntry(entry: HistoryEntry, root: string, io:
   return { request, kind: kindOf(request), origin: `history entry ${entry.id}`, outDir };
 }
 
-/** Runs `regenerate`. */
+/** Runs `regenerate <file | entry id>` (main.ts sends --all-changed to regenerateChanged.ts). */
 export async function runRegenerate(values: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
+  if (bool(values, 'dry-run')) throw new UsageError('--dry-run goes with --all-changed (it lists the jobs that would run again).', 'regenerate');
   const [target, ...rest] = positionals;
-  if (!target) throw new UsageError(`regenerate needs an image file or a history entry id (see \`${PROGRAM} history\`).`, 'regenerate');
+  if (!target) throw new UsageError(`regenerate needs an image file or a history entry id (see \`${PROGRAM} history\`), or --all-changed.`, 'regenerate');
   if (rest.length) throw new UsageError(`Unexpected argument${rest.length === 1 ? '' : 's'}: ${rest.join(' ')}.`, 'regenerate');
   const path = resolve(io.cwd, target);
   let regeneration: Regeneration;
@@ -192,10 +130,15 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
     if (!entry) throw new UsageError(`"${target}" is neither a file nor the id of an entry in ${join(root, '.bailian/history.jsonl')}.`, 'regenerate', false);
     regeneration = await regenerationOfEntry(entry, root, io);
   }
+  return runRegeneration(regeneration, values, io, state);
+}
+
+/** Runs one regeneration: a new file next to the original (or in --out), and its history line. */
+export async function runRegeneration(regeneration: Regeneration, values: Values, io: Io, state: RunState): Promise<number> {
   const { request, kind } = regeneration;
   const quiet = bool(values, 'quiet') === true;
   const useAsync = bool(values, 'async') === true;
-  const template = templateOf(values);
+  const template = templateOf(values, { n: request.n ?? 1 });
   const timeoutMs = seconds(values, 'timeout');
   state.timeoutMs = timeoutMs;
   const client = createClient(values, io);
@@ -203,6 +146,7 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
   let result: ImageJobResult<CliSavedFile> | undefined;
   let failure: unknown;
   const started = new Date();
+  const jobId = newJobId(started);
   const output = await cliOutput(outValues, io);
   const sources = kind === 'process' ? processSourcesOf(request, output) : (request.images ?? []).filter((i): i is string => typeof i === 'string').map(output.reference);
   const count = request.n ?? 1;
@@ -219,6 +163,8 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
       async: useAsync,
       started,
       sources,
+      jobId,
+      ...(regeneration.preset ? { preset: regeneration.preset } : {}),
       // The seed is the original's; no new random one where the original had none.
       randomizeSeed: false,
       // A processing result is named for its operation next to the original (photo.x2-1.png once photo.x2.png exists).
@@ -241,7 +187,8 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
     await client.close();
     // A request refused before sending (usage, validation) is not a job of the history.
     if (result || failure instanceof DashScopeError || state.interrupted()) {
-      await recordImageJob(output, io, { kind, source: 'cli', model: request.model, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
+      const context = { id: jobId, kind, source: 'cli' as const, model: request.model, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing', ...(regeneration.preset ? { preset: regeneration.preset } : {}) };
+      await recordImageJob(output, io, context, result, failure, state.interrupted());
     }
   }
 }

@@ -5,30 +5,22 @@
  * `processSourcesOf` (./process.ts) writes them: the base image, then the mask, then the
  * reference image.
  */
-import { getModel, processFunctionSpec, type GenerationRequest } from '../dashscope/index.js';
-import { ProcessOptionsSchema, type ProcessOptions } from '../dashscope/requests/index.js';
+import { processFunctionSpec, type GenerationRequest } from '../dashscope/index.js';
+import type { ProcessOptions } from '../dashscope/requests/index.js';
+import { isProcessingModel, processOptionsOf as recordedProcessOptions, RecordedProcessError } from '../pipeline/reproduce.js';
 import { UsageError } from './context.js';
 
-/** True when `model` is one of the image-processing models. */
-export function isProcessingModel(model: string): boolean {
+/** The recorded process options; a record this version cannot read is a usage error. */
+export function processOptionsOf(parameters: Record<string, unknown>): ProcessOptions | undefined {
   try {
-    return getModel(model).processing !== undefined;
-  } catch {
-    return false;
+    return recordedProcessOptions(parameters);
+  } catch (error) {
+    if (error instanceof RecordedProcessError) throw new UsageError(error.message, 'regenerate', false);
+    throw error;
   }
 }
 
-/** The recorded process options, checked against this version's schema; undefined when none were recorded. */
-export function processOptionsOf(parameters: Record<string, unknown>): ProcessOptions | undefined {
-  const raw = parameters.process;
-  if (raw === undefined) return undefined;
-  const parsed = ProcessOptionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`The recorded image-processing options do not fit this version (${issue ? `${issue.path.join('.') || 'process'}: ${issue.message}` : 'unreadable'}); run the operation again with its own command.`, 'regenerate', false);
-  }
-  return parsed.data;
-}
+export { isProcessingModel };
 
 /**
  * Puts the resolved inputs where the request takes them: the first is the base image; the next is

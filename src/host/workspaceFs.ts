@@ -117,6 +117,9 @@ export interface ResolveOutputOptions {
   readonly source?: vscode.Uri | undefined;
   /** The translation's target language, for `${lang}`. */
   readonly lang?: string | undefined;
+  /** The job's history id and its preset, for `${jobId}` and `${preset}`. */
+  readonly jobId?: string | undefined;
+  readonly preset?: string | undefined;
   /**
    * May the user be asked? With several workspace folders and no source: a folder pick (else the
    * active editor's folder, else the first); with none: an open-folder dialog (else undefined).
@@ -148,7 +151,7 @@ export async function resolveOutputLocation(options: ResolveOutputOptions): Prom
       workspaceFolder = activeFolder ?? folders[0];
     }
   }
-  const values: OutputTemplateValues = { date: options.date, model: options.model, ...(options.lang ? { lang: options.lang } : {}) };
+  const values: OutputTemplateValues = { date: options.date, model: options.model, jobId: options.jobId, preset: options.preset, ...(options.lang ? { lang: options.lang } : {}) };
   if (source) {
     const slash = source.path.lastIndexOf('/');
     const base = source.path.slice(slash + 1);

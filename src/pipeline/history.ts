@@ -190,6 +190,8 @@ export function historyEntry(facts: HistoryFacts): HistoryEntryInput {
 
 /** What every line of one job shares: who ran what, on which inputs, since when. */
 export interface JobContextFacts {
+  /** The job's id, when it was chosen up front (names with `${jobId}`); else one is made. */
+  id?: string | undefined;
   kind: HistoryEntry['kind'];
   source: HistoryEntry['source'];
   /** Catalog id (the result's, once there is one). */

@@ -40,7 +40,7 @@ export type { ImageSaver, OutputFile, SavedFileRef } from './saver.js';
 import type { ImageSaver, OutputFile, SavedFileRef } from './saver.js';
 
 /** Names the files of one image (the default: the name template). */
-export type NameImage = (image: { index: number; seed?: number | undefined; model: string; date: Date; prompt?: string | undefined }) => string;
+export type NameImage = (image: { index: number; seed?: number | undefined; model: string; date: Date; prompt?: string | undefined; preset?: string | undefined; jobId?: string | undefined }) => string;
 
 /** Options of {@link runImageJob}. */
 export interface ImageJobOptions<T extends SavedFileRef> {
@@ -54,6 +54,8 @@ export interface ImageJobOptions<T extends SavedFileRef> {
   readonly name?: NameImage | undefined;
   /** When the job started (names, provenance); default now. */
   readonly started?: Date | undefined;
+  /** The job's history id, for `${jobId}` in names. */
+  readonly jobId?: string | undefined;
   /** Pick a random seed when the model takes one and the request has none, so every image has a known seed. Default true. */
   readonly randomizeSeed?: boolean | undefined;
   /** Random source for the seed (tests); returns [0, 1). */
@@ -315,7 +317,7 @@ export async function keepResult<T extends SavedFileRef>(result: GenerationResul
         ...(options.preset ? { preset: options.preset } : {}),
       });
       const embedded = embedProvenance(bytes, file.format, record);
-      const stem = name({ model: options.model, seed: image.seed, date: started, index, prompt: request.prompt });
+      const stem = name({ model: options.model, seed: image.seed, date: started, index, prompt: request.prompt, jobId: options.jobId, preset: options.preset?.name });
       const saved = await saveOrRescue(options, { stem, ext: file.format, bytes: embedded.bytes });
       // The image is on disk by now: a sidecar that cannot be written must not make it "lost".
       let sidecar: T | undefined;

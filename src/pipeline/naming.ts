@@ -1,6 +1,8 @@
 /**
- * Output file names: a template with `${model}`, `${seed}`, `${date}`, `${time}`, `${index}` and
- * `${prompt}`, made safe for every OS, and {@link nextFreeName} which never picks a taken name.
+ * Output file names: a template with `${model}`, `${seed}`, `${date}`, `${time}`, `${index}`,
+ * `${prompt}`, `${preset}` and `${jobId}`, made safe for every OS, {@link nameCollision} which
+ * refuses a template that would give two images of one job the same name, and
+ * {@link nextFreeName} which never picks a taken name.
  *
  * Pure (no `vscode`, no Node built-ins): the CLI uses it with node:fs, the extension will use it
  * with `workspace.fs`. The caller supplies `exists`, so the same logic works on both.
@@ -10,7 +12,7 @@
 export const DEFAULT_NAME_TEMPLATE = '${date}-${time}-${model}-${prompt}-${index}';
 
 /** Variables a template may use. */
-export const TEMPLATE_VARIABLES = ['model', 'seed', 'date', 'time', 'index', 'prompt'] as const;
+export const TEMPLATE_VARIABLES = ['model', 'seed', 'date', 'time', 'index', 'prompt', 'preset', 'jobId'] as const;
 /** One template variable name. */
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
@@ -24,7 +26,11 @@ export interface NameValues {
   /** 1-based position of the image in its result. */
   index?: number;
   /** The prompt; only a short slug of its first words is used. */
-  prompt?: string;
+  prompt?: string | undefined;
+  /** Name of the preset the job came from. */
+  preset?: string | undefined;
+  /** The job's id (its history line's `id`). */
+  jobId?: string | undefined;
 }
 
 /** Longest `${prompt}` slug, in characters. */
@@ -150,17 +156,46 @@ export function renderName(template: string, values: NameValues): string {
     time: formatTime(date),
     index: values.index === undefined ? '' : String(values.index),
     prompt: values.prompt ? slugifyPrompt(values.prompt) : '',
+    preset: values.preset ?? '',
+    jobId: values.jobId ?? '',
   };
   const segments = template
     .split(/[/\\]+/)
     .map((segment) => {
-      const rendered = segment.replace(/\$\{\s*([a-z]+)\s*\}/g, (_m, name: TemplateVariable) => (vars[name] ?? '').replace(/[/\\]/g, '-'));
+      const rendered = segment.replace(/\$\{\s*([a-zA-Z]+)\s*\}/g, (_m, name: TemplateVariable) => (vars[name] ?? '').replace(/[/\\]/g, '-'));
       // Separators left dangling by empty variables: "a--b" → "a-b", "a-" → "a".
       return rendered.replace(/([-_ ])[-_ ]+/g, '$1');
     })
     .filter((segment) => segment.replace(/[\s.]/g, '') !== '');
   if (segments.length === 0) return 'image';
   return segments.map((segment) => sanitizeFileName(segment)).join('/');
+}
+
+/** How the images of one job get their seeds, for {@link nameCollision}. */
+export interface JobShape {
+  /** Images the job makes. */
+  readonly n: number;
+  /**
+   * True when every image of the job is sent with a seed of its own (Variations: one request per
+   * seed). One request for n images is never assumed to report a distinct seed per image: the
+   * reference gives seed, seed+1 … for some models only, so `${seed}` cannot tell them apart.
+   */
+  readonly distinctSeeds?: boolean | undefined;
+}
+
+const USES = (template: string, name: TemplateVariable): boolean => new RegExp(`\\$\\{\\s*${name}\\s*\\}`).test(template);
+
+/**
+ * Why `template` could give two images of one job the same name, with what to add; undefined
+ * when it cannot. A job of one image never collides; n images need `${index}`, or `${seed}` when
+ * each image has a seed of its own. (A taken name still gets `-2`, so nothing is overwritten: this
+ * refuses a template whose names would not say which image is which.)
+ */
+export function nameCollision(template: string, job: JobShape): string | undefined {
+  if (job.n <= 1 || USES(template, 'index')) return undefined;
+  if (job.distinctSeeds && USES(template, 'seed')) return undefined;
+  const add = job.distinctSeeds ? '${index} or ${seed}' : '${index}';
+  return `the template "${template}" gives the ${job.n} images of one job the same name; add ${add} to it${job.distinctSeeds ? '' : ' (${seed} is not enough: one request for several images does not report a seed for each)'}`;
 }
 
 /** Normalizes an extension to `.ext` lower-case (`PNG` → `.png`, `jpeg` → `.jpg`); '' stays ''. */

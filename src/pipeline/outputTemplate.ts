@@ -3,7 +3,9 @@
  *
  * Variables: `${workspaceFolder}` (the folder's root), `${fileDirname}` (the source image's folder,
  * for edit and translate), `${fileBasenameNoExtension}`, `${date}` (YYYY-MM-DD), `${model}` and
- * `${lang}` (the translation's target language). A relative template is relative to the workspace
+ * `${lang}` (the translation's target language), `${preset}` (the preset the job came from; empty
+ * without one) and `${jobId}` (the job's history id). `${seed}` and `${index}` differ from image
+ * to image of a job, so they belong in the file name template, not in the folder. A relative template is relative to the workspace
  * folder, so the default `generated-images` means `${workspaceFolder}/generated-images`. The
  * result must stay inside the workspace folder.
  *
@@ -12,7 +14,10 @@
  */
 
 /** The variables an output-folder template may use. */
-export const OUTPUT_TEMPLATE_VARIABLES = ['workspaceFolder', 'fileDirname', 'fileBasenameNoExtension', 'date', 'model', 'lang'] as const;
+export const OUTPUT_TEMPLATE_VARIABLES = ['workspaceFolder', 'fileDirname', 'fileBasenameNoExtension', 'date', 'model', 'lang', 'preset', 'jobId'] as const;
+
+/** Variables of the file name template, which a folder (one per job) cannot use. */
+const PER_IMAGE_VARIABLES = ['seed', 'index'];
 /** One output-folder template variable. */
 export type OutputTemplateVariable = (typeof OUTPUT_TEMPLATE_VARIABLES)[number];
 
@@ -24,6 +29,10 @@ export interface OutputTemplateValues {
   date: Date;
   model: string;
   lang?: string | undefined;
+  /** The preset's name, when the job came from one. */
+  preset?: string | undefined;
+  /** The job's history id. */
+  jobId?: string | undefined;
 }
 
 /** A template that cannot be used, with what to change. */
@@ -36,7 +45,10 @@ const VARIABLE = /\$\{([^}]*)\}/g;
 /** Problems of a template regardless of the job (unknown variables, absolute paths, `..`). */
 export function checkOutputTemplate(template: string): string[] {
   const problems: string[] = [];
-  const unknown = [...template.matchAll(VARIABLE)].map((m) => m[1]!).filter((v) => !(OUTPUT_TEMPLATE_VARIABLES as readonly string[]).includes(v));
+  const used = [...template.matchAll(VARIABLE)].map((m) => m[1]!);
+  const perImage = used.filter((v) => PER_IMAGE_VARIABLES.includes(v));
+  if (perImage.length) problems.push(`${perImage.map((v) => '${' + v + '}').join(' and ')} differ${perImage.length > 1 ? '' : 's'} from image to image, and the folder is one per job: put ${perImage.length > 1 ? 'them' : 'it'} in the file name template instead (the CLI's --template)`);
+  const unknown = used.filter((v) => !(OUTPUT_TEMPLATE_VARIABLES as readonly string[]).includes(v) && !PER_IMAGE_VARIABLES.includes(v));
   if (unknown.length) problems.push(`unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => '${' + u + '}').join(', ')}; use ${OUTPUT_TEMPLATE_VARIABLES.map((v) => '${' + v + '}').join(' ')}`);
   const rest = template.replace(/^\s*\$\{workspaceFolder\}/, '').replace(VARIABLE, 'x');
   if (/^\s*([a-z]:|[\\/]|~)/i.test(rest) && !/^\s*\$\{workspaceFolder\}/.test(template)) problems.push('it must be a folder inside the workspace (a relative path or one starting with ${workspaceFolder}), not an absolute path');
@@ -81,6 +93,10 @@ export function renderOutputFolder(template: string, values: OutputTemplateValue
           return segmentSafe(values.model.replace(/:/g, '-'));
         case 'lang':
           return segmentSafe(values.lang ?? '');
+        case 'preset':
+          return segmentSafe(values.preset ?? '');
+        case 'jobId':
+          return segmentSafe(values.jobId ?? '');
         default:
           return '';
       }

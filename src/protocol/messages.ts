@@ -270,19 +270,28 @@ export type JobSnapshot = z.infer<typeof JobSnapshot>;
 export const PickerImage = z.object({ src: z.string(), displayPath: z.string(), location: WorkspaceLocation });
 export type PickerImage = z.infer<typeof PickerImage>;
 
-/** One past job from the history manifest, as the history view lists it. */
-export const HistoryItem = z.object({
-  id: z.string(),
-  kind: z.string(),
+/**
+ * The settings a job was made with, as the form takes them: a history entry's Reuse, and "Open
+ * Settings in Studio" (from an image's provenance).
+ */
+export const OpenSettings = z.object({
   model: z.string(),
   prompt: z.optional(z.string()),
   negativePrompt: z.optional(z.string()),
   size: z.optional(z.string()),
   n: z.optional(z.number()),
   seed: z.optional(z.number()),
+  parameters: z.record(z.string(), z.unknown()),
+});
+export type OpenSettings = z.infer<typeof OpenSettings>;
+
+/** One past job from the history manifest, as the history view lists it. */
+export const HistoryItem = z.object({
+  ...OpenSettings.shape,
+  id: z.string(),
+  kind: z.string(),
   started: z.string(),
   outcome: z.string(),
-  parameters: z.record(z.string(), z.unknown()),
   inputs: z.array(StudioImage),
   outputs: z.array(StudioImage),
   document: z.optional(StudioImage),
@@ -307,15 +316,15 @@ export const HostMessage = z.discriminatedUnion('type', [
     jobs: z.array(JobSnapshot),
     /** The workspace glossary, when there is one (translate's terminology table). */
     glossary: z.object({ terms: z.array(Term), path: z.optional(z.string()), error: z.optional(z.string()) }),
-    /** "Open in Studio": start in this mode with these inputs. */
-    open: z.optional(z.object({ mode: StudioMode, inputs: z.array(PickerImage) })),
+    /** "Open in Studio": start in this mode with these inputs (and, from Open Settings in Studio, these settings). */
+    open: z.optional(z.object({ mode: StudioMode, inputs: z.array(PickerImage), settings: z.optional(OpenSettings) })),
   }),
   z.object({ type: z.literal('apiKey'), hasApiKey: z.boolean() }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), text: z.string() }),
   z.object({ type: z.literal('job'), job: JobSnapshot }),
   z.object({ type: z.literal('images'), images: z.array(PickerImage) }),
-  /** "Open in Studio" while the studio is open. */
-  z.object({ type: z.literal('open'), mode: StudioMode, inputs: z.array(PickerImage) }),
+  /** "Open in Studio" (or Open Settings in Studio, with `settings`) while the studio is open. */
+  z.object({ type: z.literal('open'), mode: StudioMode, inputs: z.array(PickerImage), settings: z.optional(OpenSettings) }),
   z.object({ type: z.literal('glossary'), terms: z.array(Term), path: z.optional(z.string()), error: z.optional(z.string()), saved: z.optional(z.boolean()) }),
   /**
    * The history, newest first, in parts: the first part replaces what the page had; `more` parts

@@ -8,6 +8,7 @@ import {
   type HostMessage,
   type InitMessage,
   type JobSnapshot,
+  type OpenSettings,
   type PickerImage,
   type StudioError,
   type StudioImage,
@@ -34,6 +35,8 @@ export interface StudioServices extends SharedServices {
 export interface StudioOpenRequest {
   readonly mode: StudioMode;
   readonly uris?: unknown;
+  /** Open Settings in Studio: the form is filled with these. */
+  readonly settings?: OpenSettings | undefined;
 }
 
 /**
@@ -60,7 +63,7 @@ export class StudioPanel implements vscode.Disposable {
   /** Folders outside the workspace that received images (no folder open): readable by the webview too. */
   private readonly extraRoots: vscode.Uri[] = [];
   /** "Open in Studio" waiting for the next `init`. */
-  private pendingOpen: { mode: StudioMode; inputs: PickerImage[] } | undefined;
+  private pendingOpen: { mode: StudioMode; inputs: PickerImage[]; settings?: OpenSettings } | undefined;
   /** Whether the webview shows the history (it then gets updates when the manifest grows). */
   private historyWanted = false;
   /** Counts history reads: a read whose number is no longer the latest stops sending. */
@@ -221,8 +224,9 @@ export class StudioPanel implements vscode.Disposable {
     const flat = (Array.isArray(open.uris) ? open.uris.flat() : [open.uris]).filter((u): u is vscode.Uri => u instanceof vscode.Uri && isImageUri(u));
     const unique = [...new Map(flat.map((u) => [u.toString(), u])).values()];
     const inputs = unique.flatMap((uri) => this.pickerImage(uri) ?? []);
-    if (this.isReady && live) void this.post({ type: 'open', mode: open.mode, inputs });
-    else this.pendingOpen = { mode: open.mode, inputs };
+    const settings = open.settings ? { settings: open.settings } : {};
+    if (this.isReady && live) void this.post({ type: 'open', mode: open.mode, inputs, ...settings });
+    else this.pendingOpen = { mode: open.mode, inputs, ...settings };
   }
 
   private async receive(raw: unknown): Promise<void> {

@@ -11,9 +11,10 @@ import type { ClientLease } from '../host/clients';
 import { ActionableError } from '../host/errors';
 import type { Log } from '../host/log';
 import { WorkspaceImageSaver, displayPath, resolveOutputLocation, workspacePathOf, type OutputLocation, type WorkspaceSavedFile } from '../host/workspaceFs';
-import { failedFacts, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history';
+import { failedFacts, keptFacts, newJobId, type HistoryFacts, type JobContextFacts } from '../pipeline/history';
 import { runImageJob, withSeed, type ImageJobOptions, type ImageJobResult, type JobProgress, type OutputFile } from '../pipeline/images';
-import { DEFAULT_NAME_TEMPLATE } from '../pipeline/naming';
+import { DEFAULT_NAME_TEMPLATE, nameCollision } from '../pipeline/naming';
+import { OutputTemplateError } from '../pipeline/outputTemplate';
 import type { SharedServices } from './context';
 import { describeProgress } from './progress';
 
@@ -71,6 +72,12 @@ export interface WorkspaceImageJobOptions {
   readonly onValidated?: (() => void) | undefined;
   /** Use a client already leased (batches share one). */
   readonly lease?: ClientLease | undefined;
+  /** The job's id, when the caller chose it (one id for the requests of Variations); else a new one. */
+  readonly jobId?: string | undefined;
+  /** Every image of the job has a seed of its own (Variations): `${seed}` then tells them apart. */
+  readonly distinctSeeds?: boolean | undefined;
+  /** Leave the history line to the caller (Variations records its requests as one job). */
+  readonly recordHistory?: false | undefined;
   /** The preset the job came from: provenance and history record it. */
   readonly preset?: JobContextFacts['preset'];
 }
@@ -111,10 +118,11 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
   requireTrust();
   const lease = options.lease ?? (await host.clients.acquire());
   const started = new Date();
+  const jobId = options.jobId ?? newJobId(started);
   let location: OutputLocation | undefined;
   const inputs = options.inputs ?? [];
   const sources = inputs.map(workspaceReference);
-  const context: JobContextFacts = { kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started, region: pricingRegion(host), ...(options.preset ? { preset: options.preset } : {}) };
+  const context: JobContextFacts = { id: jobId, kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started, region: pricingRegion(host), ...(options.preset ? { preset: options.preset } : {}) };
   /** Whether the job left the queue: a job cancelled while queued sent nothing and gets no history line. */
   let ran = false;
   try {
@@ -123,6 +131,8 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
     // The seed is chosen here rather than in the pipeline, so the persisted request is the one sent.
     // The image bytes are dropped until the job runs (read again then): a queued batch holds none.
     const { images: _checkedImages, ...seeded } = withSeed(withImages);
+    const collision = options.nameTemplate !== undefined ? nameCollision(options.nameTemplate, { n: request.n ?? 1, distinctSeeds: options.distinctSeeds }) : undefined;
+    if (collision) throw new OutputTemplateError(`The name template cannot be used: ${collision}.`);
     options.onValidated?.();
     const settings = host.config.read(inputs[0]);
     const template = options.template ?? { value: settings.outputFolder, setting: 'bailian.outputFolder' };
@@ -133,6 +143,8 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
       date: started,
       source: inputs[0],
       lang: options.lang,
+      jobId,
+      preset: options.preset?.name,
       interactive: options.interactive,
       pickAmongFolders: options.pickAmongFolders,
     });
@@ -163,6 +175,7 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
             signal: ctx.signal,
             sources,
             started,
+            jobId,
             preset: options.preset,
             name: options.name,
             nameTemplate: options.nameTemplate,
@@ -205,14 +218,14 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
     for (const failure of job.failures) host.log.warn(`Image ${failure.index + 1} failed: ${failure.code}: ${failure.message}`);
     for (const lost of job.lost) host.log.error(`Image ${lost.index} could not be kept:`, lost.error);
     host.log.info(`Saved ${job.images.length} image(s): ${job.images.map((i) => displayPath(i.file.uri)).join(', ')}${job.requestId ? ` (request id ${job.requestId})` : ''}`);
-    await host.history.record(where.workspaceFolder, keptFacts(context, job, (file) => workspaceReference(file.uri)), host.log);
+    if (options.recordHistory !== false) await host.history.record(where.workspaceFolder, keptFacts(context, job, (file) => workspaceReference(file.uri)), host.log);
     return { location: where, job };
   } catch (error) {
     const folder = location?.workspaceFolder ?? (inputs[0] ? vscode.workspace.getWorkspaceFolder(inputs[0]) : vscode.workspace.workspaceFolders?.[0]);
     const cancelled = (error as { name?: string }).name === 'AbortError';
     // A job cancelled while queued, or refused before sending (an input the upload step rejects), sent nothing.
     const sent = ran && !(error instanceof Error && ['RequestValidationError', 'MissingApiKeyError', 'InvalidBaseUrlError', 'OutputTemplateError', 'UntrustedWorkspaceError', 'Canceled'].includes(error.name));
-    if (sent) {
+    if (sent && options.recordHistory !== false) {
       await host.history.record(folder, failedFacts(context, error, cancelled), host.log);
     }
     throw error;

@@ -8,14 +8,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import { readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
+import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
 import { buildCli, describeRun, pngFile, runCli as runCliProcess, type Run } from './cli-harness';
 
 
@@ -24,43 +23,18 @@ let cliJs: string;
 let sim: Simulator;
 /** Request lines the simulator logged (`[sim beijing] POST /api/v1/… → 200 …`). */
 const simLog: string[] = [];
-let proxy: Server;
+let recording: RecordingProxy;
 let proxyUrl: string;
 /** Every request that went through the proxy, in order. */
-const recorded: { method: string; path: string; body: string }[] = [];
+let recorded: RecordingProxy['recorded'];
 
 function runCli(args: string[], cwd: string): Promise<Run> {
   return runCliProcess(cliJs, args, { cwd, env: { DASHSCOPE_API_KEY: sim.keys.beijing } });
 }
 
-/** Forwards everything to the simulator's Beijing endpoint and records method, path and body. */
-function startRecordingProxy(target: URL): Promise<Server> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      recorded.push({ method: req.method ?? 'GET', path: req.url ?? '/', body: body.toString('utf8') });
-      const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      upstream.end(body);
-    });
-  });
-  return new Promise((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen(server)));
-}
-
 /** The generation requests (POSTs that are not uploads) recorded since `from`, bodies parsed. */
 function generationBodies(from: number): unknown[] {
-  return recorded
-    .slice(from)
-    .filter((r) => r.method === 'POST' && !r.path.includes('/uploads'))
-    .map((r) => JSON.parse(r.body) as unknown);
+  return recording.generationBodies(from);
 }
 
 /** A mask whose left third is white (edit) and the rest black (keep). */
@@ -86,15 +60,13 @@ before(async () => {
   cliJs = await buildCli(work);
   sim = await startSimulator({ rateLimits: false, timing: { scale: 0.002, pendingMs: 30, runningMs: 60, streamEventMs: 5 }, log: (line) => simLog.push(line) });
   const target = new URL(sim.urls.beijing);
-  proxy = await startRecordingProxy(target);
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${target.pathname}`;
+  recording = await startRecordingProxy(target);
+  proxyUrl = recording.url;
+  recorded = recording.recorded;
 });
 
 after(async () => {
-  await new Promise<void>((done) => {
-    proxy?.close(() => done());
-    proxy?.closeAllConnections();
-  });
+  await recording?.close();
   await sim?.stop();
   await rm(work, { recursive: true, force: true });
 });

@@ -41,7 +41,7 @@ function assertRefused(template: string, values: OutputTemplateValues, ...patter
 
 describe('output folder templates: variables', () => {
   test('every variable renders', () => {
-    assert.deepEqual([...OUTPUT_TEMPLATE_VARIABLES].sort(), ['date', 'fileBasenameNoExtension', 'fileDirname', 'lang', 'model', 'workspaceFolder']);
+    assert.deepEqual([...OUTPUT_TEMPLATE_VARIABLES].sort(), ['date', 'fileBasenameNoExtension', 'fileDirname', 'jobId', 'lang', 'model', 'preset', 'workspaceFolder']);
     assert.equal(renderOutputFolder('${workspaceFolder}', GENERATE), '', 'the workspace root');
     assert.equal(renderOutputFolder('${workspaceFolder}/out/images', GENERATE), 'out/images');
     assert.equal(renderOutputFolder('${fileDirname}', TRANSLATE), 'assets/posters');
@@ -49,6 +49,18 @@ describe('output folder templates: variables', () => {
     assert.equal(renderOutputFolder('out/${date}', GENERATE), 'out/2026-01-02');
     assert.equal(renderOutputFolder('out/${model}', { ...GENERATE, model: 'wan2.6-image:interleave' }), 'out/wan2.6-image-interleave', 'no ":" in folder names');
     assert.equal(renderOutputFolder('${workspaceFolder}/${lang}/${date}/${model}', TRANSLATE), 'en/2026-01-02/qwen-mt-image');
+  });
+
+  test('${preset} and ${jobId} render per job; without a preset the segment goes', () => {
+    assert.equal(renderOutputFolder('assets/${preset}/${jobId}', { ...GENERATE, preset: 'product shot', jobId: 'mj3k2x-8f0a1b' }), 'assets/product shot/mj3k2x-8f0a1b');
+    assert.equal(renderOutputFolder('assets/${preset}', { ...GENERATE, preset: 'team/hero:v2' }), 'assets/team-hero-v2', 'one folder-safe segment');
+    assert.equal(renderOutputFolder('assets/${preset}', GENERATE), 'assets');
+  });
+
+  test('${seed} and ${index} are refused in a folder, pointing to the file name template', () => {
+    assertRefused('out/${seed}', GENERATE, /\$\{seed\} differs from image to image/, /file name template instead \(the CLI's --template\)/);
+    assertRefused('out/${index}-${seed}', GENERATE, /\$\{index\} and \$\{seed\} differ/);
+    assert.equal(checkOutputTemplate('out/${seed}').length, 1, 'reported once, not also as unknown');
   });
 
   test('values are made folder-safe; only ${fileDirname} may add sub-folders', () => {

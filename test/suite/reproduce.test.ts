@@ -1,0 +1,105 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/constants';
+import type { CopyCommandOutcome } from '../../src/commands/reproduce';
+import { readProvenance } from '../../src/pipeline/provenance';
+import type { CommandOutcome } from '../../src/workflows/outcome';
+import { activateExtension, readHistory, withTimeout, workspaceRoot } from './workbench';
+
+type Saved = Extract<CommandOutcome, { status: 'saved' }>;
+
+function saved(outcome: CommandOutcome | undefined): Saved {
+  assert.ok(outcome, 'the command resolves with its outcome');
+  assert.equal(outcome.status, 'saved', JSON.stringify(outcome));
+  return outcome as Saved;
+}
+
+/** A generated image with provenance, made for the test that needs it. */
+async function generatedImage(prompt: string, seed: number): Promise<vscode.Uri> {
+  const outcome = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.generateImage, { prompt, model: 'z-image-turbo', seed }));
+  return vscode.Uri.parse(outcome.files[0]!.uri);
+}
+
+suite('Regenerate, Variations and Copy as CLI Command from the Explorer (against the simulator)', () => {
+  suiteSetup(async () => {
+    await activateExtension();
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Variations makes k files with k distinct new seeds and one history line', async () => {
+    const original = await generatedImage('a paper boat on a pond', 1001);
+    const outcome = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.imageVariations, { file: original.toString(), count: 3 }));
+    assert.equal(outcome.files.length, 3);
+    const seeds = outcome.files.map((f) => f.seed);
+    assert.equal(new Set(seeds).size, 3, `distinct seeds: ${seeds.join(', ')}`);
+    assert.ok(!seeds.includes(1001), 'new seeds, not the original one');
+    for (const file of outcome.files) {
+      const record = readProvenance(await vscode.workspace.fs.readFile(vscode.Uri.parse(file.uri)));
+      assert.equal(record?.prompt, 'a paper boat on a pond');
+      assert.equal(record?.seed, file.seed, 'each file records the seed it was made with');
+    }
+    const lines = (await readHistory()).filter((entry) => entry.outputs.some((o) => outcome.files.some((f) => f.path === o.path)));
+    assert.equal(lines.length, 1, 'one history line for the k images');
+    const line = lines[0]!;
+    assert.equal(line.source, 'explorer');
+    assert.equal(line.n, 3);
+    assert.deepEqual(line.outputs.map((o) => o.seed).sort(), [...seeds].sort());
+  });
+
+  test('Regenerate makes the same image again into a new file', async () => {
+    const original = await generatedImage('a lighthouse in fog', 2024);
+    const outcome = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.regenerateImage, { file: original.toString() }));
+    assert.equal(outcome.files.length, 1);
+    const copy = vscode.Uri.parse(outcome.files[0]!.uri);
+    assert.notEqual(copy.toString(), original.toString(), 'a new file');
+    const record = readProvenance(await vscode.workspace.fs.readFile(copy));
+    assert.equal(record?.prompt, 'a lighthouse in fog');
+    assert.equal(record?.seed, 2024);
+    assert.equal(record?.model, 'z-image-turbo');
+  });
+
+  test('an image without provenance is refused with the reason, and nothing is run', async () => {
+    const plain = vscode.Uri.joinPath(workspaceRoot(), 'sunset.png');
+    const before = (await readHistory()).length;
+    for (const command of [Commands.regenerateImage, Commands.imageVariations]) {
+      const outcome = await vscode.commands.executeCommand<CommandOutcome>(command, command === Commands.imageVariations ? { file: 'sunset.png', count: 2 } : { file: 'sunset.png' });
+      assert.equal(outcome?.status, 'failed', JSON.stringify(outcome));
+      if (outcome?.status !== 'failed') return;
+      assert.equal(outcome.error.name, 'NoProvenanceError');
+      assert.match(outcome.error.message, /sunset\.png has no Bailian provenance/);
+      assert.match(outcome.error.hint ?? '', /Only images made by Bailian Image Studio or bailian-image carry it/);
+    }
+    const copied = await vscode.commands.executeCommand<CopyCommandOutcome>(Commands.copyAsCliCommand, plain);
+    assert.equal(copied?.status, 'failed');
+    assert.equal((await readHistory()).length, before, 'no job ran');
+  });
+
+  test('Open Settings in Studio opens the studio from a generated image, and refuses one without provenance', async () => {
+    const api = await activateExtension();
+    const original = await generatedImage('a kite over dunes', 505);
+    const opened = await vscode.commands.executeCommand<{ status: string }>(Commands.openSettingsInStudio, original);
+    assert.equal(opened?.status, 'opened', JSON.stringify(opened));
+    await withTimeout(api.whenStudioReady(), 60_000, 'the studio webview handshake');
+    const refused = await vscode.commands.executeCommand<CommandOutcome>(Commands.openSettingsInStudio, vscode.Uri.joinPath(workspaceRoot(), 'sunset.png'));
+    assert.equal(refused?.status, 'failed');
+    if (refused?.status === 'failed') assert.equal(refused.error.name, 'NoProvenanceError');
+  });
+
+  test('Copy as CLI Command puts the bailian-image command on the clipboard, never the key', async () => {
+    const original = await generatedImage("it's a 'quoted' prompt", 77);
+    const outcome = await vscode.commands.executeCommand<CopyCommandOutcome>(Commands.copyAsCliCommand, original);
+    assert.equal(outcome?.status, 'copied', JSON.stringify(outcome));
+    if (outcome?.status !== 'copied') return;
+    assert.equal(await vscode.env.clipboard.readText(), outcome.command);
+    assert.match(outcome.command, /^bailian-image generate --model z-image-turbo --prompt 'it'\\''s a '\\''quoted'\\'' prompt' .*--seed 77 --out generated-images$/);
+    assert.ok(!/sk-/.test(outcome.command), 'never the key');
+    const entry = (await readHistory()).find((e) => e.outputs.some((o) => original.path.endsWith(`/${o.path}`)));
+    assert.ok(entry, 'the job has its history line');
+    const byEntry = await vscode.commands.executeCommand<CopyCommandOutcome>(Commands.copyAsCliCommand, entry.id);
+    assert.equal(byEntry?.status, 'copied');
+    if (byEntry?.status === 'copied') assert.match(byEntry.command, /--seed 77/);
+  });
+});
