@@ -25,7 +25,7 @@ import { DEFAULT_OUT, PROGRAM, UsageError, cliOutput, createClient, progressPrin
 import { printImageResult, templateOf } from './generate.js';
 import { findEntry, findHistoryRoot, readWorkspaceHistory } from './history.js';
 import { processSourcesOf } from './process.js';
-import { isProcessingModel, placeProcessInputs, processOptionsOf } from './regenerateProcess.js';
+import { isProcessingModel, placeProcessInputs, readRecord } from './regenerateProcess.js';
 import { operationStem } from '../pipeline/operationNames.js';
 
 /** What a regeneration re-runs, and where its files go by default. */
@@ -88,7 +88,7 @@ export async function regenerationOfFile(path: string, io: Io): Promise<Regenera
   const record = await provenanceOfFile(path);
   if (!record) throw new UsageError(`${path} has no Bailian provenance (a PNG text chunk or a .json sidecar), so it cannot be regenerated.`, 'regenerate', false);
   refuseStreams(record.model);
-  const request = requestOfRecord(record);
+  const request = readRecord(() => requestOfRecord(record));
   const folder = dirname(path);
   const root = await findHistoryRoot(folder);
   const sources = record.sources ?? [];
@@ -102,7 +102,7 @@ export async function regenerationOfFile(path: string, io: Io): Promise<Regenera
 export async function regenerationOfEntry(entry: HistoryEntry, root: string, io: Io): Promise<Regeneration> {
   if (entry.kind === 'guide') throw new UsageError(`Entry ${entry.id} is an illustrated guide; run it again with \`${PROGRAM} interleave\`.`, 'regenerate', false);
   refuseStreams(entry.model);
-  const request = requestOfParameters(entry.model, entry.prompt, entry.negativePrompt, entry.parameters);
+  const request = readRecord(() => requestOfParameters(entry.model, entry.prompt, entry.negativePrompt, entry.parameters));
   if (entry.size !== undefined) request.size = entry.size;
   if (entry.n !== undefined) request.n = entry.n;
   if (entry.seed !== undefined) request.seed = entry.seed;

@@ -6,14 +6,13 @@
  * reference image.
  */
 import { processFunctionSpec, type GenerationRequest } from '../dashscope/index.js';
-import type { ProcessOptions } from '../dashscope/requests/index.js';
-import { isProcessingModel, processOptionsOf as recordedProcessOptions, RecordedProcessError } from '../pipeline/reproduce.js';
+import { isProcessingModel, RecordedProcessError } from '../pipeline/reproduce.js';
 import { UsageError } from './context.js';
 
-/** The recorded process options; a record this version cannot read is a usage error. */
-export function processOptionsOf(parameters: Record<string, unknown>): ProcessOptions | undefined {
+/** Reads a record back; recorded process options this version cannot read are a usage error (exit 2). */
+export function readRecord<T>(read: () => T): T {
   try {
-    return recordedProcessOptions(parameters);
+    return read();
   } catch (error) {
     if (error instanceof RecordedProcessError) throw new UsageError(error.message, 'regenerate', false);
     throw error;
