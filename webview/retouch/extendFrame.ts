@@ -23,6 +23,7 @@ export function extendFrame(image: { src: string; width: number; height: number 
   // The stage fits the largest frame the model allows, so the image does not jump while dragging.
   const stage = el('div', { className: 'extend-stage', id: 'extend-stage' });
   stage.style.aspectRatio = `${image.width * (1 + 2 * limit)} / ${image.height * (1 + 2 * limit)}`;
+  stage.style.width = `min(100%, calc(60vh * ${(image.width / image.height).toFixed(4)}))`;
   const frameBox = el('div', { className: 'extend-frame', id: 'extend-frame' });
   const picture = el('img', { src: image.src, alt: '', className: 'extend-image' });
   picture.draggable = false;

@@ -25,6 +25,8 @@ export function maskPainter(image: { src: string; key: string; width: number; he
   const ink = document.createElement('canvas');
   const stage = el('div', { className: 'mask-stage' }, picture, canvas);
   stage.style.aspectRatio = `${image.width} / ${image.height}`;
+  // As wide as fits, but never taller than 70 % of the view (the aspect ratio holds either way).
+  stage.style.width = `min(100%, calc(70vh * ${(image.width / image.height).toFixed(4)}))`;
   const status = el('span', { className: 'mask-status', id: 'mask-status' });
   status.setAttribute('aria-live', 'polite');
 
