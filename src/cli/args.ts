@@ -87,7 +87,7 @@ export const COMMAND_OPTIONS: Record<string, Options> = {
 
 /** Which catalog task each generating verb runs, and back. */
 export const TASK_OF_COMMAND: Record<string, Task> = { generate: 'text-to-image', edit: 'image-edit', translate: 'translate', interleave: 'interleave' };
-export const COMMAND_OF_TASK: Record<Task, string> = { 'text-to-image': 'generate', 'image-edit': 'edit', translate: 'translate', interleave: 'interleave' };
+export const COMMAND_OF_TASK: Record<Task, string> = { 'text-to-image': 'generate', 'image-edit': 'edit', translate: 'translate', interleave: 'interleave', process: 'retouch' };
 
 /** Parsed flag values. */
 export type Values = Record<string, string | boolean | string[] | undefined>;

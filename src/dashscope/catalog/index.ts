@@ -41,3 +41,5 @@ export { DEFAULT_MODEL_IDS, MODELS } from './models.js';
 export { MT_LANGUAGES, MT_SOURCE_LANGUAGES, MT_TARGET_LANGUAGES, resolveMtLanguage, type MtLanguage } from './translate.js';
 export * from './sizes.js';
 export * from './lookups.js';
+export { IMAGEEDIT_FUNCTION_SPECS, PROCESSING_MODELS, PROCESSING_REGION_NOTE, STYLIZATION_ALL_STYLES, STYLIZATION_LOCAL_STYLES } from './processing.js';
+export * from './process-lookups.js';

@@ -1,4 +1,5 @@
 /** Every model in one list, and each task's default. */
+import { PROCESSING_MODELS } from './processing.js';
 import { QWEN_EDIT_MODELS } from './qwen-edit.js';
 import { QWEN_IMAGE_MODELS } from './qwen-image.js';
 import { TRANSLATE_MODELS } from './translate.js';
@@ -14,6 +15,7 @@ export const DEFAULT_MODEL_IDS: Readonly<Record<Task, string>> = {
   'image-edit': 'qwen-image-edit-plus',
   interleave: 'wan2.6-image:interleave',
   translate: 'qwen-mt-image',
+  process: 'wanx2.1-imageedit',
 };
 
 /** Every model, newest of each kind first (see the module comment). */
@@ -31,4 +33,6 @@ export const MODELS: readonly ModelSpec[] = [
   ...WAN26_IMAGE_MODELS,
   // ── Translation ──
   ...TRANSLATE_MODELS,
+  // ── Image processing: upscale, extend, inpaint, colorize, restyle, backgrounds ──
+  ...PROCESSING_MODELS,
 ];

@@ -13,6 +13,10 @@ export const ENDPOINT_PATHS = {
   image2image: '/services/aigc/image2image/image-synthesis',
   /** Async, `messages` input, `choices[]` result (§4.2). */
   imageGeneration: '/services/aigc/image-generation/generation',
+  /** Async, `input.image_url`, `output.output_image_url` result: image-out-painting (image-processing.md §2). */
+  outPainting: '/services/aigc/image2image/out-painting',
+  /** Async, `input.base_image_url` + `ref_prompt`: wanx-background-generation-v2 (image-processing.md §4; the trailing slash is part of the path). */
+  backgroundGeneration: '/services/aigc/background-generation/generation/',
 } as const;
 
 export type EndpointKey = keyof typeof ENDPOINT_PATHS;
@@ -32,7 +36,13 @@ export type InputShape =
   /** `input.prompt` + `input.negative_prompt` (§4.1). */
   | 'prompt'
   /** `input.image_url` + languages + `ext` (§4.3). */
-  | 'image_url';
+  | 'image_url'
+  /** wanx2.1-imageedit: `input.function/prompt/base_image_url/mask_image_url` (image-processing.md §1). */
+  | 'imageedit'
+  /** image-out-painting: `input.image_url`, everything else in `parameters` (image-processing.md §2). */
+  | 'outpainting'
+  /** wanx-background-generation-v2: `input.base_image_url/ref_prompt/ref_image_url/neg_ref_prompt` (image-processing.md §4). */
+  | 'background';
 
 /** Which response family a sync/stream response belongs to (§2.3). */
 export type ResponseFamily =
@@ -49,13 +59,15 @@ export type ResponseFamily =
   /** image-generation task results: `output.choices[]` (§5.3). */
   | 'choices'
   /** qwen-mt-image task result: `output.image_url` (§5.3). */
-  | 'image_url';
+  | 'image_url'
+  /** image-out-painting task result: one `output.output_image_url` (image-processing.md §2). */
+  | 'output_image_url';
 
 /** What the user does with the model; the studio groups models by this. */
-export type Task = 'text-to-image' | 'image-edit' | 'interleave' | 'translate';
+export type Task = 'text-to-image' | 'image-edit' | 'interleave' | 'translate' | 'process';
 
 /** Every task, in the order menus list them. */
-export const TASKS: readonly Task[] = ['text-to-image', 'image-edit', 'interleave', 'translate'];
+export const TASKS: readonly Task[] = ['text-to-image', 'image-edit', 'interleave', 'translate', 'process'];
 
 /** Optional request parameters a model understands (anything else is not sent). */
 export type ParamName =
@@ -129,6 +141,8 @@ export interface ImageInputRule {
   accepts: readonly ('url' | 'oss' | 'data')[];
   /** `false` when PNGs with an alpha channel (transparency) are refused (wan2.6-image, §2.2). */
   alphaAllowed?: boolean;
+  /** `true` when the image must be a PNG with transparent pixels (wanx-background-generation-v2: a cut-out subject). */
+  alphaRequired?: boolean;
 }
 
 /**
@@ -256,6 +270,80 @@ export interface ModelSpec {
   prices: Partial<Record<Region, RegionPrice>>;
   /** Typical wall-clock time of one call, or of one task from submit to end (queue included), in ms. */
   typicalDurationMs: number;
+  /** Image-processing models: their operations and each one's options (processing.ts). */
+  processing?: ProcessingSpec;
+}
+
+/** The option names of a process request (`GenerationRequest.process`), as the catalog refers to them. */
+export type ProcessOptionName =
+  | 'upscaleFactor'
+  | 'topScale'
+  | 'bottomScale'
+  | 'leftScale'
+  | 'rightScale'
+  | 'strength'
+  | 'isSketch'
+  | 'style'
+  | 'outputRatio'
+  | 'xScale'
+  | 'yScale'
+  | 'topOffset'
+  | 'bottomOffset'
+  | 'leftOffset'
+  | 'rightOffset'
+  | 'angle'
+  | 'bestQuality'
+  | 'limitImageSize'
+  | 'refImage'
+  | 'negativeRefPrompt'
+  | 'modelVersion'
+  | 'noiseLevel'
+  | 'refPromptWeight';
+
+/**
+ * The range and default of one process option; `wire` is its name in `parameters` (or in `input`
+ * with `where: 'input'`); no `wire`: not sent, it shapes the prompt (`style`).
+ */
+export type ProcessOptionRule = { wire?: string; where?: 'input' } & (
+  | { kind: 'number'; min: number; max: number; default: number; integer?: boolean }
+  | { kind: 'boolean'; default: boolean }
+  | { kind: 'enum'; values: readonly string[]; default: string }
+  /** A free text (a negative reference prompt) or an image reference. */
+  | { kind: 'text' }
+  | { kind: 'image' }
+);
+
+/** A style of `stylization_all` / `stylization_local`: its id, labels and the prompt sent when the user gives none. */
+export interface ProcessStyle {
+  id: string;
+  label: LocalizedText;
+  prompt: string;
+}
+
+/** One operation of a processing model: a wanx2.1-imageedit `function`, or the one thing another model does. */
+export interface ProcessFunctionSpec {
+  /** The `function` value on the wire (wanx2.1-imageedit), or the model's own operation id (`outpaint`, `background`). */
+  id: string;
+  label: LocalizedText;
+  /** `required`: the user must give a prompt; `default`: `defaultPrompt` is sent when none is given; `none`: no prompt. */
+  prompt: 'required' | 'default' | 'optional' | 'none';
+  /** Sent when the user gives no prompt (the service requires one; the guide's advice per function). */
+  defaultPrompt?: string;
+  /** The options this operation takes, with ranges and defaults; any other option is refused. */
+  options: Partial<Record<ProcessOptionName, ProcessOptionRule>>;
+  /** A mask at the base image's own resolution: white edits, black keeps. */
+  mask?: 'required';
+  /** The fixed style list (`style` option). */
+  styles?: readonly ProcessStyle[];
+}
+
+/** What a processing model does: one or more operations, and whether the `function` is sent. */
+export interface ProcessingSpec {
+  /** wanx2.1-imageedit: the request names one of `functions`; the others do exactly one. */
+  functionOnWire: boolean;
+  functions: readonly ProcessFunctionSpec[];
+  /** The watermark switch's wire name and the service's own default (image-out-painting watermarks by default). */
+  watermark?: { wire: 'watermark' | 'add_watermark'; serviceDefault: boolean; sendDefault: boolean };
 }
 
 /** Service regions; a key belongs to exactly one (§1.1, N§1). */

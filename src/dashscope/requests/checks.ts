@@ -69,7 +69,8 @@ export function checkVersion({ spec, req, id, add }: CheckContext): ModelVersion
 /** The region serves the model, and the async variant exists; returns whether the variant is used. */
 export function checkRegionAndMode({ spec, id, options, add }: CheckContext, version: ModelVersion | undefined): boolean {
   if (options.region && !spec.regions.includes(options.region)) {
-    add('model', `${id} is served only in ${describeRegions(spec.regions)}, not in ${REGION_NAMES[options.region]}; switch the region (your key must belong to that region too).`);
+    const note = spec.processing ? ` ${spec.regionNotes?.[options.region] ?? ''}`.trimEnd() : '';
+    add('model', `${id} is served only in ${describeRegions(spec.regions)}, not in ${REGION_NAMES[options.region]}; switch the region (your key must belong to that region too).${note}`);
   }
   const useAsyncVariant = Boolean(options.useAsyncVariant) && spec.mode !== 'async';
   if (options.useAsyncVariant && spec.mode !== 'async' && !spec.asyncVariant) {
@@ -84,7 +85,8 @@ export function checkRegionAndMode({ spec, id, options, add }: CheckContext, ver
 export function checkPrompt({ spec, req, id, add }: CheckContext): string {
   const prompt = req.prompt?.trim() ?? '';
   if (spec.prompt.required && !prompt) add('prompt', `${id} needs a prompt.`);
-  if (!spec.prompt.required && spec.prompt.maxLength === 0 && prompt) {
+  // Processing models say per operation whether a prompt applies (check-process.ts).
+  if (!spec.processing && !spec.prompt.required && spec.prompt.maxLength === 0 && prompt) {
     add('prompt', `${id} takes no prompt; pass the languages and glossary as translation options instead.`);
   }
   if (spec.prompt.unit === 'chars' && spec.prompt.maxLength > 0 && [...prompt].length > spec.prompt.maxLength) {

@@ -3,7 +3,7 @@
  * and where it goes on the wire. The catalog decides what of it a model allows (see validate.ts).
  */
 import * as z from 'zod';
-import type { EndpointKey, InputShape, ModelSpec, ModelVersion, MtLanguage, ResponseFamily } from '../catalog/index.js';
+import type { EndpointKey, InputShape, ModelSpec, ModelVersion, MtLanguage, ProcessFunctionSpec, ResponseFamily } from '../catalog/index.js';
 
 /**
  * An input image. A plain string is classified by its form: `http(s)://` URL, `oss://` temporary
@@ -167,6 +167,12 @@ export interface ValidatedRequest {
   targetLang?: MtLanguage;
   /** Whether the async variant (§4.1, §4.2) is used instead of the model's default mode. */
   useAsyncVariant: boolean;
+  /** Image-processing models: the operation the request runs (a wanx2.1-imageedit function, or the model's only one). */
+  processFunction?: ProcessFunctionSpec;
+  /** `description_edit_with_mask`: the mask, in object form. */
+  mask?: ResolvedImageInput;
+  /** wanx-background-generation-v2: the reference image, in object form. */
+  refImage?: ResolvedImageInput;
 }
 
 /** Where and how a validated request goes on the wire. */

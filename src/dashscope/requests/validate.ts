@@ -8,6 +8,7 @@ import type * as z from 'zod';
 import { MODELS, findModel } from '../catalog/index.js';
 import { RequestValidationError, type ValidationIssue } from '../errors.js';
 import { checkImages, checkTranslation } from './check-inputs.js';
+import { checkOutpaintOffsets, checkProcess } from './check-process.js';
 import { checkBoxesOption, checkPaletteOption, checkPromptExtendOptions } from './check-options.js';
 import {
   checkCounts,
@@ -65,6 +66,11 @@ export function validateRequest(input: unknown, options: ValidateOptions = {}): 
   checkPromptExtendOptions(context);
   checkImages(context);
   const { sourceLang, targetLang } = checkTranslation(context);
+  const processing = checkProcess(context);
+  const baseSize = options.imageSizes?.[0];
+  if (processing.processFunction?.id === 'outpaint' && baseSize) {
+    for (const message of checkOutpaintOffsets(req.process, baseSize)) context.add('process', message);
+  }
 
   if (issues.length) throw new RequestValidationError(issues, spec.id);
   const wireModel = version?.model ?? spec.model;
@@ -72,6 +78,9 @@ export function validateRequest(input: unknown, options: ValidateOptions = {}): 
   if (version) validated.version = version;
   if (sourceLang) validated.sourceLang = sourceLang;
   if (targetLang) validated.targetLang = targetLang;
+  if (processing.processFunction) validated.processFunction = processing.processFunction;
+  if (processing.mask) validated.mask = processing.mask;
+  if (processing.refImage) validated.refImage = processing.refImage;
   return validated;
 }
 

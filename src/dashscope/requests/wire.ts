@@ -4,7 +4,10 @@
  */
 import { ENDPOINT_PATHS, nRangeFor, type ParamName } from '../catalog/index.js';
 import type { Route, ValidatedRequest } from './schema.js';
+import { processWireBody, type ExtraImageRefs } from './process-wire.js';
 import { wirePaletteColor } from './wan27-options.js';
+
+export type { ExtraImageRefs } from './process-wire.js';
 
 /** Where a validated request goes: the model's own mode, or its async variant. */
 export function routeOf(v: Pick<ValidatedRequest, 'spec' | 'useAsyncVariant'>): Route {
@@ -28,7 +31,7 @@ export interface WireBody {
  * `oss://`, `data:`; see upload.ts). Only parameters the user set (and the mode's required ones)
  * are sent, so the service's own defaults apply otherwise.
  */
-export function buildWireBody(v: ValidatedRequest, imageRefs: readonly string[]): WireBody {
+export function buildWireBody(v: ValidatedRequest, imageRefs: readonly string[], extraRefs: ExtraImageRefs = {}): WireBody {
   const { spec, request: req } = v;
   const route = routeOf(v);
   const parameters = wireParameters(v, route);
@@ -51,6 +54,10 @@ export function buildWireBody(v: ValidatedRequest, imageRefs: readonly string[])
     case 'image_url':
       // §4.3: languages and `ext` live in `input`; there is no `parameters` object.
       return { model: v.wireModel, input: translationInput(v, imageRefs) };
+    case 'imageedit':
+    case 'outpainting':
+    case 'background':
+      return processWireBody(v, route.input, imageRefs[0] ?? '', extraRefs, parameters);
   }
 }
 
