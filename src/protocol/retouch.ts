@@ -87,9 +87,9 @@ export type RetouchRun = z.infer<typeof RetouchRun>;
 
 /** Keys of the Retouch mode's UI strings (src/studio/retouchStrings.ts fills them). */
 export const RETOUCH_STRING_KEYS = [
-  'modeRetouch', 'runRetouch', 'retouchImage', 'retouchPickImage', 'retouchNoImage', 'operationLabel', 'variantLabel', 'retouchPromptPlaceholder', 'retouchPromptOptional',
+  'modeRetouch', 'runRetouch', 'retouchPickImage', 'retouchNoImage', 'operationLabel', 'variantLabel', 'retouchPromptPlaceholder', 'retouchPromptOptional',
   'maskBrush', 'maskEraser', 'maskSize', 'maskUndo', 'maskRedo', 'maskClear', 'maskInvert', 'maskShow', 'maskHelp', 'maskCanvas', 'errMaskEmpty',
   'extendHelp', 'extendFree', 'extendCanvas', 'extendResult', 'extendClamped', 'upscaleResult', 'upscaleTooLarge', 'errAlphaRequired', 'errRetouchImage',
   'optUpscaleFactor', 'optStrength', 'optIsSketch', 'optStyle', 'optOutputRatio', 'optBestQuality', 'optLimitImageSize', 'optAngle', 'optModelVersion',
-  'optNoiseLevel', 'optRefPromptWeight', 'optScales', 'optOffsets',
+  'optNoiseLevel', 'optRefPromptWeight',
 ] as const;

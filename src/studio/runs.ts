@@ -20,6 +20,7 @@ import { runWorkspaceGuideJob } from '../workflows/guideJob';
 import { summarizeWithRegionHint } from '../workflows/outcome';
 import { describeProgress } from '../workflows/progress';
 import { runWorkspaceImageJob } from '../workflows/workspaceJob';
+import { studioRetouchRequest } from './retouchRun';
 import type { JobSnapshot, RunParams, StudioError, StudioImage } from '../protocol/messages';
 
 /** File name template of a studio guide (the same as the guide command's). */
@@ -126,11 +127,13 @@ export async function runStudioJob(context: StudioJobContext): Promise<JobSnapsh
     if (!modelsForTask(MODE_TASKS[params.mode]).some((m) => m.id === params.model)) throw new WrongModeError(params.mode, params.model);
     const inputs = resolveInputs(params);
     if (inputs.length) set({ inputs: inputs.map((uri) => context.toImage(uri)) });
+    // Retouch: the operation's options and the mask drawn from the strokes (refused when empty).
+    const request = params.mode === 'retouch' ? await studioRetouchRequest(params, imageRequestOf(params), inputs) : imageRequestOf(params);
     // More than one image: the estimate first, and a question above the threshold.
-    const cost = await confirmCost(context.host, [imageRequestOf(params)], { interactive: true, what: vscode.l10n.t('This run') });
+    const cost = await confirmCost(context.host, [request], { interactive: true, what: vscode.l10n.t('This run') });
     if (!cost.proceed) throw new vscode.CancellationError();
     if (params.mode === 'guide') return await runGuideJob(context, inputs, set);
-    return await runImageRun(context, inputs, set);
+    return await runImageRun(context, inputs, set, request);
   } catch (error) {
     if (isCancellation(error)) {
       const started = error instanceof CancelledJobError && (error.taskOutcome === 'started' || error.taskOutcome === 'failed');
@@ -148,10 +151,10 @@ export async function runStudioJob(context: StudioJobContext): Promise<JobSnapsh
   }
 }
 
-async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set: (patch: Partial<JobSnapshot>) => JobSnapshot): Promise<JobSnapshot> {
+async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set: (patch: Partial<JobSnapshot>) => JobSnapshot, request: GenerationRequest): Promise<JobSnapshot> {
   const { params, host } = context;
-  const request = imageRequestOf(params);
-  const kind = params.mode === 'edit' ? 'edit' : params.mode === 'translate' ? 'translate' : 'generate';
+  // A retouch is an edit of one image in the history.
+  const kind = params.mode === 'edit' || params.mode === 'retouch' ? 'edit' : params.mode === 'translate' ? 'translate' : 'generate';
   const translation = request.translation;
   const first = inputs[0];
   const translateOptions =

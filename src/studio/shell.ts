@@ -18,7 +18,7 @@ import { buildStudioHtml } from './html';
 import type { InitMessage } from '../protocol/messages';
 
 /** What the page carries of `init` and never changes while the window lives. */
-export type StaticInit = Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages'>;
+export type StaticInit = Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages' | 'retouch'>;
 
 /**
  * Scripts enabled; local resources limited to the webview bundle, media, and the workspace

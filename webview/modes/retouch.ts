@@ -108,7 +108,7 @@ function renderRetouch(ctx: FormContext): HTMLElement[] {
 /** The operation's panel over the picked image, once its size is known. */
 function imagePanel(ctx: FormContext, op: RetouchOperationData, variant: RetouchVariantData): HTMLElement[] {
   const input = (state.inputs.retouch ?? [])[0];
-  if (!input) return [];
+  if (!input) return [el('p', { className: 'hint', id: 'retouch-pick', textContent: s('retouchPickImage') })];
   const known = facts.get(input.src);
   if (!known) {
     const probe = new Image();
