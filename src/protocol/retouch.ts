@@ -16,9 +16,9 @@ export type RetouchOperation = z.infer<typeof RetouchOperation>;
 
 /** One option control of an operation, with the catalog's range and default. */
 export const RetouchOptionData = z.union([
-  z.object({ name: z.string(), kind: z.literal('number'), min: z.number(), max: z.number(), default: z.number(), integer: z.boolean() }),
-  z.object({ name: z.string(), kind: z.literal('boolean'), default: z.boolean() }),
-  z.object({ name: z.string(), kind: z.literal('enum'), values: z.array(z.object({ value: z.string(), label: z.string() })), default: z.string() }),
+  z.object({ name: z.string(), label: z.string(), kind: z.literal('number'), min: z.number(), max: z.number(), default: z.number(), integer: z.boolean() }),
+  z.object({ name: z.string(), label: z.string(), kind: z.literal('boolean'), default: z.boolean() }),
+  z.object({ name: z.string(), label: z.string(), kind: z.literal('enum'), values: z.array(z.object({ value: z.string(), label: z.string() })), default: z.string() }),
 ]);
 export type RetouchOptionData = z.infer<typeof RetouchOptionData>;
 
@@ -55,14 +55,15 @@ export type RetouchOperationData = z.infer<typeof RetouchOperationData>;
 export const MAX_MASK_STROKES = 1000;
 export const MAX_MASK_POINTS = 50_000;
 
-const Unit = z.number().check(z.minimum(0), z.maximum(1));
-
 /** One painted stroke: points as fractions of the image's width and height, the brush diameter as a fraction of its width. */
-export const MaskStrokeData = z.object({
-  points: z.array(z.tuple([Unit, Unit])).check(z.minLength(1), z.maxLength(MAX_MASK_POINTS)),
-  size: z.number().check(z.positive(), z.maximum(0.5)),
-  erase: z.boolean(),
-});
+export const MaskStrokeData = /* @__PURE__ */ (() => {
+  const unit = z.number().check(z.minimum(0), z.maximum(1));
+  return z.object({
+    points: z.array(z.tuple([unit, unit])).check(z.minLength(1), z.maxLength(MAX_MASK_POINTS)),
+    size: z.number().check(z.positive(), z.maximum(0.5)),
+    erase: z.boolean(),
+  });
+})();
 export type MaskStrokeData = z.infer<typeof MaskStrokeData>;
 
 /** The painted mask: strokes in order, and `invert` (what was painted is kept, the rest edited). */
@@ -72,15 +73,14 @@ export const MaskData = /* @__PURE__ */ (() =>
     .check(z.refine((m) => m.strokes.reduce((n, s) => n + s.points.length, 0) <= MAX_MASK_POINTS, `A mask holds at most ${MAX_MASK_POINTS} points; clear it and paint with fewer, longer strokes.`)))();
 export type MaskData = z.infer<typeof MaskData>;
 
-/** The value of one option (`upscaleFactor: 2`, `style: "gold-foil"`, `bestQuality: true`). */
-const OptionValue = z.union([z.number(), z.boolean(), z.string().check(z.maxLength(100))]);
 
 /** What a retouch run adds to `RunParams`: the operation, its function, its options and the mask; the image is `inputs[0]`. */
 export const RetouchRun = /* @__PURE__ */ (() =>
   z.object({
     operation: RetouchOperation,
     function: z.optional(z.string().check(z.regex(/^[a-z_]{1,40}$/))),
-    options: z.record(z.string().check(z.regex(/^[A-Za-z]{1,30}$/)), OptionValue).check(z.refine((o) => Object.keys(o).length <= 30, 'At most 30 options.')),
+    /** Values such as `upscaleFactor: 2`, `style: "gold-foil"`, `bestQuality: true`. */
+    options: z.record(z.string().check(z.regex(/^[A-Za-z]{1,30}$/)), z.union([z.number(), z.boolean(), z.string().check(z.maxLength(100))])).check(z.refine((o) => Object.keys(o).length <= 30, 'At most 30 options.')),
     mask: z.optional(MaskData),
   }))();
 export type RetouchRun = z.infer<typeof RetouchRun>;
@@ -90,6 +90,5 @@ export const RETOUCH_STRING_KEYS = [
   'modeRetouch', 'runRetouch', 'retouchPickImage', 'retouchNoImage', 'operationLabel', 'variantLabel', 'retouchPromptPlaceholder', 'retouchPromptOptional',
   'maskBrush', 'maskEraser', 'maskSize', 'maskUndo', 'maskRedo', 'maskClear', 'maskInvert', 'maskShow', 'maskHelp', 'maskCanvas', 'errMaskEmpty',
   'extendHelp', 'extendFree', 'extendCanvas', 'extendResult', 'extendClamped', 'upscaleResult', 'upscaleTooLarge', 'errAlphaRequired', 'errRetouchImage',
-  'optUpscaleFactor', 'optStrength', 'optIsSketch', 'optStyle', 'optOutputRatio', 'optBestQuality', 'optLimitImageSize', 'optAngle', 'optModelVersion',
-  'optNoiseLevel', 'optRefPromptWeight',
+  'optOutputRatio',
 ] as const;

@@ -39,24 +39,25 @@ export function retouchTarget(operation: RetouchOperation, fn: string | undefine
 const zh = (language: string) => language.toLowerCase().startsWith('zh');
 
 /** One variant as plain data: its prompt, mask, transparency rule and the options a control shows. */
-function variantData(key: string, operation: ProcessOperation, language: string): RetouchVariantData | undefined {
+function variantData(key: string, operation: ProcessOperation, language: string, optionLabel: (name: string) => string): RetouchVariantData | undefined {
   const target: { model: string; function?: string } = PROCESS_OPERATIONS[operation];
   const spec = findModel(target.model);
   const fn = spec && processFunctionSpec(spec, target.function);
   if (!spec || !fn) return undefined;
   const styles = processStyles(spec, target.function);
   const options: RetouchOptionData[] = processOptions(spec, target.function).flatMap(({ name, rule }): RetouchOptionData[] => {
+    const label = optionLabel(name);
     switch (rule.kind) {
       case 'number':
-        return [{ name, kind: 'number', min: rule.min, max: rule.max, default: rule.default, integer: rule.integer === true }];
+        return [{ name, label, kind: 'number', min: rule.min, max: rule.max, default: rule.default, integer: rule.integer === true }];
       case 'boolean':
-        return [{ name, kind: 'boolean', default: rule.default }];
+        return [{ name, label, kind: 'boolean', default: rule.default }];
       case 'enum': {
-        const label = (value: string) => {
+        const valueLabel = (value: string) => {
           const style = styles.find((s) => s.id === value);
           return style ? (zh(language) ? style.label['zh-cn'] : style.label.en) : value;
         };
-        return [{ name, kind: 'enum', values: rule.values.map((value) => ({ value, label: label(value) })), default: rule.default }];
+        return [{ name, label, kind: 'enum', values: rule.values.map((value) => ({ value, label: valueLabel(value) })), default: rule.default }];
       }
       // Reference images and free texts of background generation: not offered in the studio.
       default:
@@ -75,10 +76,10 @@ function variantData(key: string, operation: ProcessOperation, language: string)
   };
 }
 
-/** The Retouch operations with their variants, labelled by `label` (the host's localized names). */
-export function retouchOperationOptions(language: string, label: (operation: RetouchOperation) => string): RetouchOperationData[] {
+/** The Retouch operations with their variants, labelled by `label` and `optionLabel` (the host's localized names). */
+export function retouchOperationOptions(language: string, label: (operation: RetouchOperation) => string, optionLabel: (name: string) => string = (name) => name): RetouchOperationData[] {
   return (Object.keys(OPERATION_VARIANTS) as RetouchOperation[]).flatMap((id) => {
-    const variants = OPERATION_VARIANTS[id].flatMap((v) => variantData(v.key, v.operation, language) ?? []);
+    const variants = OPERATION_VARIANTS[id].flatMap((v) => variantData(v.key, v.operation, language, optionLabel) ?? []);
     return variants.length ? [{ id, label: label(id), variants }] : [];
   });
 }

@@ -34,17 +34,7 @@ export function retouchStrings(): Record<(typeof RETOUCH_STRING_KEYS)[number], s
     upscaleTooLarge: t('A side of the result would exceed {0} px; pick a smaller factor or a smaller image.'),
     errAlphaRequired: t('{0} has no transparency: Replace Background needs a PNG cut-out with a transparent background.'),
     errRetouchImage: t('Pick an image to retouch.'),
-    optUpscaleFactor: t('Factor'),
-    optStrength: t('Strength'),
-    optIsSketch: t('The image already is a sketch or line art'),
-    optStyle: t('Style'),
     optOutputRatio: t('Aspect ratio'),
-    optBestQuality: t('Best quality (several times slower)'),
-    optLimitImageSize: t('Keep the result under 5 MB'),
-    optAngle: t('Rotate first (degrees)'),
-    optModelVersion: t('Model version'),
-    optNoiseLevel: t('Noise level'),
-    optRefPromptWeight: t('Prompt weight'),
   };
 }
 
@@ -71,4 +61,23 @@ export function retouchOperationLabel(operation: RetouchOperation): string {
     case 'background':
       return t('Replace Background');
   }
+}
+
+/** The label of a Retouch option control in the UI language (the option's own name for any other). */
+export function retouchOptionLabel(name: string): string {
+  const t = vscode.l10n.t;
+  const labels: Record<string, () => string> = {
+    upscaleFactor: () => t('Factor'),
+    strength: () => t('Strength'),
+    isSketch: () => t('The image already is a sketch or line art'),
+    style: () => t('Style'),
+    outputRatio: () => t('Aspect ratio'),
+    angle: () => t('Rotate first (degrees)'),
+    bestQuality: () => t('Best quality (several times slower)'),
+    limitImageSize: () => t('Keep the result under 5 MB'),
+    modelVersion: () => t('Model version'),
+    noiseLevel: () => t('Noise level'),
+    refPromptWeight: () => t('Prompt weight'),
+  };
+  return labels[name]?.() ?? name;
 }

@@ -11,7 +11,7 @@ import type { StudioStrings } from '../protocol/messages';
 import { studioModelOptions } from '../protocol/modelOptions';
 import { extraOptionStrings } from './extraOptionStrings';
 import { retouchOperationOptions } from '../protocol/retouchOptions';
-import { retouchOperationLabel, retouchStrings } from './retouchStrings';
+import { retouchOperationLabel, retouchOptionLabel, retouchStrings } from './retouchStrings';
 import type { StaticInit } from './shell';
 
 /** Every string the webview shows. */
@@ -189,7 +189,7 @@ export function studioStaticInit(): StaticInit {
     type: 'init',
     strings: studioStrings(),
     models: studioModelOptions(vscode.env.language, modelDescription),
-    retouch: retouchOperationOptions(vscode.env.language, retouchOperationLabel),
+    retouch: retouchOperationOptions(vscode.env.language, retouchOperationLabel, retouchOptionLabel),
     languages: {
       sources: sources.map((code) => ({ code, label: label(code) })),
       targets: targets.map((code) => ({ code, label: label(code) })),

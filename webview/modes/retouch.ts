@@ -1,206 +1,46 @@
-// Retouch: one image (the inputs box the form draws: picker, drag, paste, Use as Reference), then
-// an operation and, where it has two, a variant; only that variant's controls show, from the
-// catalog's data in `init.retouch`: its prompt (or none), its options with their ranges and
-// defaults, and its panel: the upscaled size, the extension frame, or the mask painter.
-import type { RetouchOperationData, RetouchOptionData, RetouchRun, RetouchVariantData } from '../../src/protocol/retouch';
-import type { StringKey } from '../../src/protocol/messages';
-import { checkbox, dropdown, textArea, textField } from '../components';
-import { el, field } from '../dom';
-import { extendFrame } from '../retouch/extendFrame';
-import { maskPainter } from '../retouch/maskPainter';
-import { optionValue, optionsKey, retouchProblems, retouchRunOf, upscaledSize, variantOf, type ImageFacts } from '../retouch/model';
+// Retouch in the app: the mode's form comes from its own chunk (dist/webview/retouch.js, URL on
+// `#app`), imported when the tab first opens; until then the form shows a spinner and holds the
+// Run button back. The card facts of retouch runs are drawn here, since cards show without the chunk.
+import type { RetouchRun } from '../../src/protocol/retouch';
+import { button, checkbox, dropdown, spinner, textArea, textField } from '../components';
+import { app, showNotice } from '../layout';
+import type { RetouchBridge } from '../retouch/bridge';
 import { dispatch, init, s, state } from '../session';
-import type { FormContext, ModeForm } from './context';
+import type { ModeForm } from './context';
 
-/** Natural size and transparency of each picked image, by its src, once it loaded. */
-const facts = new Map<string, ImageFacts & { hasAlpha: boolean }>();
+type Chunk = { mount(app: RetouchBridge): ModeForm };
 
-/** The operations the host offered. */
-export function retouchOperations(): RetouchOperationData[] {
-  return init?.retouch ?? [];
+let loaded: ModeForm | undefined;
+let loading: Promise<void> | undefined;
+
+function load(rerender: () => void): void {
+  const url = app.dataset.retouch;
+  loading ??= (url ? (import(url) as Promise<Chunk>) : Promise.reject(new Error('no retouch.js')))
+    .then((chunk) => {
+      loaded = chunk.mount({ state: () => state, init: () => init, dispatch, s, ui: { button, checkbox, dropdown, textArea, textField } });
+    })
+    .catch((error: unknown) => {
+      console.error('Bailian studio: Retouch did not load', error);
+      showNotice(s('pageIncomplete'), 'error');
+    });
+  void loading.then(() => state.mode === 'retouch' && rerender());
 }
-
-/** The current operation (the remembered one, else the first). */
-export function currentOperation(): RetouchOperationData | undefined {
-  const ops = retouchOperations();
-  return ops.find((o) => o.id === state.retouch.operation) ?? ops[0];
-}
-
-const OPTION_KEYS: Record<string, StringKey> = {
-  upscaleFactor: 'optUpscaleFactor',
-  strength: 'optStrength',
-  isSketch: 'optIsSketch',
-  style: 'optStyle',
-  angle: 'optAngle',
-  bestQuality: 'optBestQuality',
-  limitImageSize: 'optLimitImageSize',
-  modelVersion: 'optModelVersion',
-  noiseLevel: 'optNoiseLevel',
-  refPromptWeight: 'optRefPromptWeight',
-};
-
-/** Options the frame sets, not a control of their own. */
-const FRAME_OPTION = /^((left|right|top|bottom)(Scale|Offset)|outputRatio|xScale|yScale)$/;
 
 export const retouchForm: ModeForm = {
   runLabel: 'runRetouch',
   hideModel: true,
-  controls: (ctx) => renderRetouch(ctx),
-  problems: () => {
-    const op = currentOperation();
-    const input = (state.inputs.retouch ?? [])[0];
-    if (!op) return [];
-    const known = input ? facts.get(input.src) : undefined;
-    return retouchProblems(op, state.retouch, input ? { path: input.location.path, ...(known ? { hasAlpha: known.hasAlpha } : {}) } : undefined);
-  },
-  params: (params) => {
-    const op = currentOperation();
-    if (!op) return params;
-    const variant = variantOf(op, state.retouch);
-    const input = (state.inputs.retouch ?? [])[0];
-    const next = { ...params, retouch: retouchRunOf(op, state.retouch, input ? facts.get(input.src) : undefined) };
-    if (variant.prompt === 'none') delete next.prompt;
-    return next;
-  },
-  promptOptional: () => {
-    const op = currentOperation();
-    return !op || variantOf(op, state.retouch).prompt !== 'required';
-  },
+  controls: (ctx) => loaded?.controls(ctx) ?? (load(ctx.rerender), [spinner()]),
+  problems: () => loaded?.problems?.() ?? [{ key: 'errRetouchImage', args: [], quiet: true }],
+  params: (params) => loaded?.params?.(params) ?? params,
+  promptOptional: () => loaded?.promptOptional?.() ?? true,
 };
-
-function renderRetouch(ctx: FormContext): HTMLElement[] {
-  const ops = retouchOperations();
-  const op = currentOperation();
-  if (!op) return [el('p', { className: 'empty', textContent: s('retouchNoImage') })];
-  const variant = variantOf(op, state.retouch);
-  // The variant decides the model (session.ts currentModel reads it), so the form draws again.
-  const choose = (patch: Parameters<typeof dispatch>[0]) => {
-    dispatch(patch);
-    ctx.rerender();
-  };
-  const opPicker = dropdown(ops.map((o) => ({ value: o.id, label: o.label })), {
-    id: 'retouch-operation',
-    value: op.id,
-    onChange: (id) => choose({ type: 'retouch', patch: { operation: id as RetouchOperationData['id'] } }),
-  });
-  const row = el('div', { className: 'controls retouch-operation' }, field(s('operationLabel'), opPicker));
-  if (op.variants.length > 1) {
-    const variantPicker = dropdown(op.variants.map((v) => ({ value: v.key, label: v.label })), {
-      id: 'retouch-variant',
-      value: variant.key,
-      onChange: (key) => choose({ type: 'retouch', patch: { variants: { ...state.retouch.variants, [op.id]: key } } }),
-    });
-    row.append(field(s('variantLabel'), variantPicker));
-  }
-  const parts: HTMLElement[] = [row];
-  parts.push(...imagePanel(ctx, op, variant));
-  if (variant.prompt !== 'none') {
-    const placeholder = variant.prompt === 'required' ? s('retouchPromptPlaceholder') : s('retouchPromptOptional');
-    parts.push(textArea({ id: 'prompt', rows: 3, label: s('promptLabel'), placeholder, value: state.prompts.retouch ?? '', onInput: (text) => (dispatch({ type: 'prompt', mode: 'retouch', text }), ctx.showProblems()) }));
-  }
-  const controls = el('div', { className: 'controls' });
-  for (const option of variant.options) if (!FRAME_OPTION.test(option.name)) controls.append(optionControl(ctx, op, variant, option));
-  controls.append(...countAndSeed(ctx));
-  if (controls.childElementCount) parts.push(controls);
-  return parts;
-}
-
-/** The operation's panel over the picked image, once its size is known. */
-function imagePanel(ctx: FormContext, op: RetouchOperationData, variant: RetouchVariantData): HTMLElement[] {
-  const input = (state.inputs.retouch ?? [])[0];
-  if (!input) return [el('p', { className: 'hint', id: 'retouch-pick', textContent: s('retouchPickImage') })];
-  const known = facts.get(input.src);
-  if (!known) {
-    const probe = new Image();
-    probe.onload = () => {
-      facts.set(input.src, { width: probe.naturalWidth, height: probe.naturalHeight, hasAlpha: hasTransparency(probe) });
-      ctx.rerender();
-    };
-    probe.src = input.src;
-    return [];
-  }
-  const image = { src: input.src, key: `${input.location.folderIndex}:${input.location.path}`, width: known.width, height: known.height };
-  if (variant.mask) return [maskPainter(image, () => ctx.showProblems())];
-  if (op.id === 'extend') {
-    const ratios = op.variants.flatMap((v) => v.options).find((o) => o.name === 'outputRatio');
-    const list = ratios?.kind === 'enum' ? ratios.values.map((v) => v.value).filter(Boolean) : [];
-    return [extendFrame(image, variant, list, () => ctx.showProblems())];
-  }
-  if (op.id === 'upscale') {
-    const factor = variant.options.find((o) => o.name === 'upscaleFactor');
-    const value = factor ? Number(optionValue(state.retouch, op.id, variant, factor)) : 1;
-    const size = upscaledSize(value, known.width, known.height);
-    const line = el('p', { className: `upscale-result${size.tooLarge ? ' warning' : ''}`, id: 'upscale-result', textContent: s('upscaleResult', known.width, known.height, size.width, size.height) });
-    return size.tooLarge ? [line, el('p', { className: 'warning', id: 'upscale-warning', textContent: s('upscaleTooLarge', 4096) })] : [line];
-  }
-  return [];
-}
-
-/** Whether an image has transparent pixels (sampled small: Replace Background needs a cut-out). */
-function hasTransparency(image: HTMLImageElement): boolean {
-  const canvas = document.createElement('canvas');
-  const scale = Math.min(1, 256 / Math.max(image.naturalWidth, image.naturalHeight));
-  canvas.width = Math.max(1, Math.round(image.naturalWidth * scale));
-  canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));
-  const g = canvas.getContext('2d', { willReadFrequently: true })!;
-  g.drawImage(image, 0, 0, canvas.width, canvas.height);
-  const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
-  for (let i = 3; i < data.length; i += 4) if (data[i]! < 255) return true;
-  return false;
-}
-
-/** One option: a dropdown for a list or a small whole range, a number field otherwise, a checkbox for a switch. */
-function optionControl(ctx: FormContext, op: RetouchOperationData, variant: RetouchVariantData, option: RetouchOptionData): HTMLElement {
-  const label = OPTION_KEYS[option.name] ? s(OPTION_KEYS[option.name]!) : option.name;
-  const id = `opt-${option.name}`;
-  const value = optionValue(state.retouch, op.id, variant, option);
-  const store = (v: number | boolean | string) => {
-    const key = optionsKey(op.id, variant);
-    dispatch({ type: 'retouch', patch: { options: { ...state.retouch.options, [key]: { ...(state.retouch.options[key] ?? {}), [option.name]: v } } } });
-    ctx.rerender();
-  };
-  if (option.kind === 'boolean') return checkbox(label, value as boolean, store, { id });
-  if (option.kind === 'enum') return field(label, dropdown(option.values, { id, value: String(value), onChange: store }));
-  if (option.integer && option.max - option.min <= 10) {
-    const numbers = Array.from({ length: option.max - option.min + 1 }, (_, i) => String(option.min + i));
-    return field(label, dropdown(numbers.map((n) => ({ value: n, label: option.name === 'upscaleFactor' ? `×${n}` : n })), { id, value: String(value), onChange: (v) => store(Number(v)) }));
-  }
-  const input = textField({
-    id,
-    value: String(value),
-    label,
-    onInput: (text) => {
-      const n = Number(text);
-      const ok = text.trim() !== '' && Number.isFinite(n) && n >= option.min && n <= option.max && (!option.integer || Number.isInteger(n));
-      input.classList.toggle('invalid', !ok);
-      if (ok) {
-        const key = optionsKey(op.id, variant);
-        dispatch({ type: 'retouch', patch: { options: { ...state.retouch.options, [key]: { ...(state.retouch.options[key] ?? {}), [option.name]: n } } } });
-      }
-    },
-  });
-  return field(`${label} (${option.min}–${option.max})`, input);
-}
-
-/** How many images and the seed, where the model takes them. */
-function countAndSeed({ model, setChoice, choices }: FormContext): HTMLElement[] {
-  const out: HTMLElement[] = [];
-  const c = choices();
-  if (model.n.max > 1) {
-    const numbers = Array.from({ length: model.n.max - model.n.min + 1 }, (_, i) => String(model.n.min + i));
-    out.push(field(s('countLabel'), dropdown(numbers.map((n) => ({ value: n, label: n })), { id: 'count', value: String(c.n ?? model.n.min), onChange: (v) => setChoice({ n: Number(v) }) })));
-  }
-  if (model.seed) out.push(field(s('seedLabel'), textField({ id: 'seed', placeholder: s('seedPlaceholder'), value: c.seed ?? '', onInput: (value) => setChoice({ seed: value }) })));
-  if (model.watermark) out.push(checkbox(s('watermark'), c.watermark ?? false, (checked) => setChoice({ watermark: checked }), { id: 'watermark' }));
-  return out;
-}
 
 /** A retouch card's parameters: the operation (and variant), its options, and the number of mask strokes. */
 export function retouchFacts(run: RetouchRun): string {
-  const op = retouchOperations().find((o) => o.id === run.operation);
-  const variant = op?.variants.find((v) => (v.function ?? v.key) === (run.function ?? v.key)) ?? op?.variants[0];
+  const op = init?.retouch?.find((o) => o.id === run.operation);
+  const variant = op?.variants.find((v) => v.function === run.function) ?? op?.variants[0];
   const label = op ? (op.variants.length > 1 && variant ? `${op.label} · ${variant.label}` : op.label) : run.operation;
-  const options = Object.entries(run.options).map(([name, value]) => `${OPTION_KEYS[name] ? s(OPTION_KEYS[name]!) : name} ${String(value)}`);
-  const mask = run.mask ? [`${s('maskBrush')} ×${run.mask.strokes.length}${run.mask.invert ? ` · ${s('maskInvert')}` : ''}`] : [];
-  return [label, ...options, ...mask].join(' · ');
+  const labels = new Map(variant?.options.map((o) => [o.name, o.label]));
+  const options = Object.entries(run.options).map(([name, value]) => `${labels.get(name) ?? name} ${String(value)}`);
+  return [label, ...options, ...(run.mask ? [`${s('maskBrush')} ×${run.mask.strokes.length}`] : [])].join(' · ');
 }

@@ -5,9 +5,8 @@
 // side); beyond it the edge stops and a note says so. What is sent follows from the frame
 // (webview/retouch/model.ts retouchRunOf).
 import type { RetouchVariantData } from '../../src/protocol/retouch';
-import { dropdown } from '../components';
 import { el, field } from '../dom';
-import { dispatch, s, state } from '../session';
+import { dispatch, dropdown, s, view } from './bridge';
 import { clampFrame, frameForRatio, frameLimit, framedSize, offsetsOf, sideScalesOf, type Frame } from './model';
 
 const SIDES = ['left', 'right', 'top', 'bottom'] as const;
@@ -40,7 +39,7 @@ export function extendFrame(image: { src: string; width: number; height: number 
   ) as unknown as Record<Side, HTMLElement>;
   stage.append(frameBox);
 
-  const frame = () => state.retouch.frame;
+  const frame = () => view().retouch.frame;
   const set = (next: Frame, ratio: string) => {
     const { frame: kept, clamped } = clampFrame(next, limit);
     dispatch({ type: 'retouch', patch: { frame: kept, ratio } });
@@ -63,8 +62,8 @@ export function extendFrame(image: { src: string; width: number; height: number 
     const size = framedSize(f, image.width, image.height);
     const wire = variant.options.some((o) => o.name === 'leftScale')
       ? Object.entries(sideScalesOf(f)).map(([k, v]) => `${k} ${v}`).join(', ')
-      : state.retouch.ratio && takesRatio
-        ? `${s('optOutputRatio')} ${state.retouch.ratio}`
+      : view().retouch.ratio && takesRatio
+        ? `${s('optOutputRatio')} ${view().retouch.ratio}`
         : Object.entries(offsetsOf(f, image.width, image.height)).map(([k, v]) => `${k} ${v}`).join(', ');
     facts.textContent = s('extendResult', image.width, image.height, size.width, size.height, wire);
     note.textContent = clamped ? s('extendClamped', Math.round(limit * 100)) : '';
@@ -106,7 +105,7 @@ export function extendFrame(image: { src: string; width: number; height: number 
   const ratio = ratios.length
     ? dropdown([{ value: '', label: s('extendFree') }, ...ratios.map((r) => ({ value: r, label: r }))], {
         id: 'extend-ratio',
-        value: state.retouch.ratio,
+        value: view().retouch.ratio,
         onChange: (value) => set(value ? frameForRatio(value, image.width, image.height) : frame(), value),
       })
     : undefined;

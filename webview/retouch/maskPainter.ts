@@ -4,18 +4,17 @@
 // overlay; the mouse or pen (pointer events) and the keyboard: B / E pick brush or eraser, [ and ]
 // change the size, Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo, the arrow keys move a cursor
 // (Shift: further) and Space puts the brush down or lifts it, so a stroke can be drawn without a
-// mouse. Strokes live in the view state (webview/state.ts), so they survive tab switches.
+// mouse. Strokes live in the view state (webview/view().ts), so they survive tab switches.
 import type { MaskStrokeData } from '../../src/protocol/retouch';
-import { button, checkbox } from '../components';
 import { el } from '../dom';
-import { dispatch, s, state } from '../session';
+import { button, checkbox, dispatch, s, view } from './bridge';
 import { BRUSH_MAX, BRUSH_MIN, POINT_STEP, addStroke, clamp, redoStroke, roundUnit, undoStroke, type MaskForm } from './model';
 
 const TINT = 'rgba(255, 64, 64, 0.5)';
 
 /** The painter for `image` (its `src` and natural size); `onChange` runs after each change to the mask. */
 export function maskPainter(image: { src: string; key: string; width: number; height: number }, onChange: () => void): HTMLElement {
-  if (state.retouch.mask.image !== image.key) setMask({ ...state.retouch.mask, strokes: [], redo: [], image: image.key, empty: !state.retouch.mask.invert });
+  if (view().retouch.mask.image !== image.key) setMask({ ...view().retouch.mask, strokes: [], redo: [], image: image.key, empty: !view().retouch.mask.invert });
   const picture = el('img', { src: image.src, alt: '', className: 'mask-image' });
   picture.draggable = false;
   const canvas = el('canvas', { className: 'mask-canvas', id: 'mask-canvas', tabIndex: 0 });
@@ -34,7 +33,7 @@ export function maskPainter(image: { src: string; key: string; width: number; he
   let cursor: [number, number] = [0.5, 0.5];
   let showCursor = false;
 
-  const mask = () => state.retouch.mask;
+  const mask = () => view().retouch.mask;
   const width = () => ink.width;
 
   /** Draws one segment of a stroke onto the ink canvas. */
