@@ -191,14 +191,17 @@ export function maskPainter(image: { src: string; key: string; width: number; he
     const ctrl = event.ctrlKey || event.metaKey;
     const step = event.shiftKey ? 0.05 : 0.01;
     const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
-    if (ctrl && (key === 'z' || key === 'Z')) event.shiftKey ? redo.click() : undo.click();
+    if (ctrl && (key === 'z' || key === 'Z')) (event.shiftKey ? redo : undo).click();
     else if (ctrl && (key === 'y' || key === 'Y')) redo.click();
     else if (ctrl) return;
     else if (key === 'b' || key === 'B') brush.click();
     else if (key === 'e' || key === 'E') eraser.click();
     else if (key === '[') setBrush(mask().brush - 0.005);
     else if (key === ']') setBrush(mask().brush + 0.005);
-    else if (key === ' ') (live ? end() : begin(cursor));
+    else if (key === ' ') {
+      if (live) end();
+      else begin(cursor);
+    }
     else if (key === 'Escape' && live) end();
     else if (moves[key]) {
       const [dx, dy] = moves[key]!;
