@@ -41,6 +41,9 @@ const PROMPTED: Options = {
   watermark: { type: 'boolean' },
 };
 
+/** The flags every image-processing verb takes (upscale, extend, retouch, background). */
+const PROCESS_COMMON: Options = { ...CONNECTION, out: OUTPUT.out!, image: { type: 'string', short: 'i' }, n: { type: 'string', short: 'n' }, seed: { type: 'string' }, watermark: { type: 'boolean' }, async: { type: 'boolean' } };
+
 /** The options of each verb. */
 export const COMMAND_OPTIONS: Record<string, Options> = {
   generate: { ...CONNECTION, ...OUTPUT, ...PROMPTED, ...MODEL_OPTIONS, n: { type: 'string', short: 'n' }, 'prompt-extend': { type: 'boolean' }, async: { type: 'boolean' } },
@@ -83,6 +86,10 @@ export const COMMAND_OPTIONS: Record<string, Options> = {
     help: { type: 'boolean', short: 'h' },
   },
   regenerate: { ...CONNECTION, ...OUTPUT, async: { type: 'boolean' } },
+  upscale: { ...PROCESS_COMMON, factor: { type: 'string', short: 'f' } },
+  extend: { ...PROCESS_COMMON, ratio: { type: 'string', short: 'r' }, top: { type: 'string' }, bottom: { type: 'string' }, left: { type: 'string' }, right: { type: 'string' } },
+  retouch: { ...PROCESS_COMMON, mask: { type: 'string' }, op: { type: 'string' }, style: { type: 'string' }, strength: { type: 'string' }, 'is-sketch': { type: 'boolean' } },
+  background: { ...PROCESS_COMMON, ref: { type: 'string' }, negative: { type: 'string' }, 'model-version': { type: 'string' }, 'noise-level': { type: 'string' }, 'ref-weight': { type: 'string' } },
 };
 
 /** Which catalog task each generating verb runs, and back. */

@@ -76,6 +76,32 @@ ${MODEL_OPTIONS_HELP}
 ${COMMON_HELP}
 
 ${ENV_HELP}`;
+    case 'upscale':
+    case 'extend':
+    case 'retouch':
+    case 'background':
+      return `Usage:
+  ${PROGRAM} upscale --image photo.png [--factor 1-4]              wanx2.1-imageedit super_resolution
+  ${PROGRAM} extend --image banner.png --ratio 16:9|9:16|4:3|3:4|1:1     image-out-painting
+  ${PROGRAM} extend --image banner.png --top 1.2 --bottom 1.2 --left 1.5 --right 1.5   wanx2.1-imageedit expand (1.0-2.0)
+  ${PROGRAM} retouch "<what to paint>" --image street.png --mask mask.png      inpaint (white edits, black keeps)
+  ${PROGRAM} retouch --image scan.jpg --op colorize|remove-text|restyle|restyle-object|edit|sketch|cartoon [--style <id>] [--strength 0-1] [--is-sketch]
+  ${PROGRAM} background "<new background>" --image cutout.png [--ref <image>] [--model-version v2|v3]
+
+Image processing (Beijing region only). Images: each side 512-4096 px, up to 10 MB (background:
+an RGBA PNG with transparency, long side up to 2048). Results are saved next to the original,
+named for the operation (photo.x2.png, banner.16x9.png, scan.color.png), never overwriting,
+unless --out names a folder.
+
+Options:
+  --image, -i <path|url>      the image to work on
+  --n <1-4>, --seed <n>       images per call and seed (not for extend --ratio)
+  --watermark                 add the service's "AI generated" mark (off by default)
+  --async                     submit and print the task id; fetch it with \`task wait\`
+
+${COMMON_HELP}
+
+${ENV_HELP}`;
     case 'translate':
       return `Usage: ${PROGRAM} translate --image <path-or-url> --to <lang> [--from <lang>] [options]
 

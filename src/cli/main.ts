@@ -29,6 +29,10 @@ import { runHistory } from './history.js';
 import { runModels } from './models.js';
 import { runRegenerate } from './regenerate.js';
 import { runTask } from './task.js';
+import { runBackground } from './background.js';
+import { runExtend } from './extend.js';
+import { runRetouch } from './retouch.js';
+import { runUpscale } from './upscale.js';
 
 export { EXIT };
 
@@ -83,7 +87,7 @@ export async function main(argv: string[], io: Io, controller = new AbortControl
   }
   const options = COMMAND_OPTIONS[command];
   if (!options) {
-    io.err(`error: unknown command "${command}". Commands: generate, edit, translate, interleave, task, models, history, regenerate.`);
+    io.err(`error: unknown command "${command}". Commands: generate, edit, translate, interleave, upscale, extend, retouch, background, task, models, history, regenerate.`);
     io.err(`(run \`${PROGRAM} --help\` for usage)`);
     return EXIT.usage;
   }
@@ -114,6 +118,14 @@ export async function main(argv: string[], io: Io, controller = new AbortControl
         return await runHistory(values, positionals, io);
       case 'regenerate':
         return await runRegenerate(values, positionals, io, state);
+      case 'upscale':
+        return await runUpscale(values, positionals, io, state);
+      case 'extend':
+        return await runExtend(values, positionals, io, state);
+      case 'retouch':
+        return await runRetouch(values, positionals, io, state);
+      case 'background':
+        return await runBackground(values, positionals, io, state);
       default:
         return await runGeneration(command, values, positionals, io, state);
     }

@@ -10,12 +10,13 @@ import { getModel, resolveModel, type ModelSpec, type Region } from './catalog/i
 import { CLIENT_ERROR_CODES, DashScopeError } from './errors.js';
 import { downloadImage, type DownloadOptions, type DownloadedImage } from './download.js';
 import { learnedSchedule } from './durations.js';
-import { buildWireBody, routeOf, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests/index.js';
+import { buildWireBody, routeOf, type ExtraImageRefs, toImageInput, validateRequest, type GenerationRequest, type ImageInput, type Route, type ValidatedRequest } from './requests/index.js';
 import { ResponseEnvelopeSchema, normalizeResponse, type GenerationResult, type NormalizeContext, type TaskResponse, type TaskSnapshot } from './schemas.js';
 import { collectStream, readSseEvents, sseToDeltas, type SseEvent, type StreamDelta } from './stream.js';
 import { QueryRateLimiter, cancelTask, getTask, submitTask, waitForTask, type TaskQueryLimiter } from './tasks.js';
 import { Transport, createDispatcher, resolveBaseUrl, type Logger, type RateWindow, type RetryEvent, type WaitEvent } from './transport.js';
 import { describeRetry } from './retry.js';
+import { planProcessImages } from './process-images.js';
 import { resolveImageInputs, type ResolvedImages } from './upload.js';
 import type { CallOptions, DashScopeClientOptions, GenerateOptions, SubmittedTask, WaitForTaskOptions } from './clientOptions.js';
 
@@ -74,7 +75,7 @@ export class DashScopeClient {
     const route = routeOf(v);
     const started = this.transport.clock.now();
     const images = await this.resolveImages(v, options);
-    const body = buildWireBody(v, images.refs);
+    const body = buildWireBody(v, images.refs, images.extra);
     options.onProgress?.({ type: 'request', model: v.spec.id, mode: route.mode, endpoint: route.path });
     let result: GenerationResult;
     if (route.mode === 'async') {
@@ -147,7 +148,7 @@ export class DashScopeClient {
     const v = this.validate(request, { async: spec.mode !== 'async' });
     const route = routeOf(v);
     const images = await this.resolveImages(v, options);
-    return this.submitValidated(v, route, buildWireBody(v, images.refs), images.ossResolve, options);
+    return this.submitValidated(v, route, buildWireBody(v, images.refs, images.extra), images.ossResolve, options);
   }
 
   /** Queries a task once. */
@@ -229,14 +230,25 @@ export class DashScopeClient {
     if (this.ownsDispatcher) await this.transport.close();
   }
 
-  private async resolveImages(v: ValidatedRequest, options: CallOptions & { forceUpload?: boolean }): Promise<ResolvedImages> {
-    return resolveImageInputs(this.transport, v.spec, v.images, {
+  /**
+   * Resolves the request's images (and a processing request's mask and reference image) to wire
+   * references; `refs` are the request's own images, `extra` the mask and reference image.
+   */
+  private async resolveImages(v: ValidatedRequest, options: CallOptions & { forceUpload?: boolean }): Promise<ResolvedImages & { extra: ExtraImageRefs }> {
+    const plan = planProcessImages(v);
+    const spec = plan.images.length > v.images.length && v.spec.images ? { ...v.spec, images: { ...v.spec.images, max: plan.images.length } } : v.spec;
+    const all = await resolveImageInputs(this.transport, spec, plan.images, {
       bboxList: v.request.bboxList,
+      perImage: plan.perImage,
       signal: options.signal,
       forceUpload: options.forceUpload,
       onRetry: this.retryReporter(options),
       onUpload: (e) => options.onProgress?.({ type: 'upload', ...e }),
     });
+    const extra: ExtraImageRefs = {};
+    if (plan.maskIndex !== undefined) extra.mask = all.refs[plan.maskIndex];
+    if (plan.refImageIndex !== undefined) extra.refImage = all.refs[plan.refImageIndex];
+    return { refs: all.refs.slice(0, v.images.length), ossResolve: all.ossResolve, extra };
   }
 
   private async submitValidated(v: ValidatedRequest, route: Route, body: unknown, ossResolve: boolean, options: CallOptions): Promise<SubmittedTask> {

@@ -97,6 +97,8 @@ export const OutputSchema = z.looseObject({
   end_time: optString,
   results: z.array(TaskResultItemSchema).optional(),
   image_url: z.string().optional(),
+  /** image-out-painting's one result (image-processing.md §2). */
+  output_image_url: z.string().optional(),
   code: optString,
   message: optString,
 });
@@ -334,6 +336,7 @@ export function normalizeResponse(body: ResponseEnvelope, ctx: NormalizeContext)
     if (r.actual_prompt && b.rewrittenPrompt === undefined) b.rewrittenPrompt = r.actual_prompt;
   });
   if (out.image_url) b.addImage(out.image_url);
+  if (out.output_image_url) b.addImage(out.output_image_url);
   const result: GenerationResult = {
     model: ctx.spec.id,
     images: b.images,

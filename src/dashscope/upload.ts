@@ -128,6 +128,9 @@ export function checkImageAgainstRule(info: ImageInfo, rule: ImageInputRule, mod
   if ((rule.minAspect !== undefined && aspect < rule.minAspect - 1e-9) || (rule.maxAspect !== undefined && aspect > rule.maxAspect + 1e-9)) {
     problems.push(`${label} has an aspect ratio of ${aspect.toFixed(2)}; ${modelId} needs it between ${ratio(rule.minAspect)} and ${ratio(rule.maxAspect)}.`);
   }
+  if (rule.alphaRequired && !info.hasAlpha) {
+    problems.push(`${label} has no transparency; ${modelId} needs a PNG cut-out whose background is transparent (RGBA). Remove the background in an image editor and save it as PNG with transparency.`);
+  }
   if (rule.alphaAllowed === false && info.hasAlpha) {
     problems.push(`${label} has transparency (an alpha channel); ${modelId} accepts only opaque images. Flatten it onto a background or save it as JPG.`);
   }
@@ -166,6 +169,18 @@ export interface ResolveImagesOptions {
   forceUpload?: boolean;
   /** wan2.7 `bbox_list` of the request: boxes are checked to lie inside the local images read here (N§3). */
   bboxList?: readonly (readonly (readonly number[])[])[];
+  /**
+   * Per image (same order): a rule other than the model's, and a check of the image's size and
+   * pixels that runs before anything is uploaded (image-processing masks, cut-outs, offsets).
+   */
+  perImage?: readonly (PerImageCheck | undefined)[];
+}
+
+/** See {@link ResolveImagesOptions.perImage}. */
+export interface PerImageCheck {
+  rule?: ImageInputRule;
+  /** Returns sentences saying what is wrong; `read` gives the bytes (read from disk once, on demand). */
+  check?: (info: ImageInfo, read: () => Promise<Uint8Array>) => Promise<string[]>;
 }
 
 /** Wire references for the request body, and whether any is an `oss://` URL. */
@@ -184,8 +199,8 @@ export async function resolveImageInputs(
   images: readonly ResolvedImageInput[],
   options: ResolveImagesOptions = {},
 ): Promise<ResolvedImages> {
-  const rule = spec.images;
-  if (!rule || images.length === 0) return { refs: [], ossResolve: false };
+  const modelRule = spec.images;
+  if (!modelRule || images.length === 0) return { refs: [], ossResolve: false };
   const issues: ValidationIssue[] = [];
   // A local file keeps only its path: it is read whole for a data: URI, streamed for an upload.
   const loaded: ({ kind: 'ref'; ref: string } | { kind: 'local'; bytes?: Uint8Array; path?: string; name: string; info: ImageInfo })[] = [];
@@ -193,6 +208,7 @@ export async function resolveImageInputs(
 
   for (const [i, img] of images.entries()) {
     const path = `images.${i}`;
+    const rule = options.perImage?.[i]?.rule ?? modelRule;
     if (img.kind === 'url' || img.kind === 'oss') {
       loaded.push({ kind: 'ref', ref: img.url });
       continue;
@@ -234,7 +250,16 @@ export async function resolveImageInputs(
       issues.push({ path, message: `${name} is not an image ${spec.id} can read (accepted: ${rule.formats.map((f) => f.toUpperCase()).join(', ')}).` });
       continue;
     }
-    for (const p of checkImageAgainstRule(info, rule, spec.id, name)) issues.push({ path, message: p });
+    const problems = checkImageAgainstRule(info, rule, spec.id, name);
+    const extra = options.perImage?.[i]?.check;
+    if (extra && problems.length === 0) {
+      const known = bytes;
+      let cached: Uint8Array | undefined = known;
+      problems.push(...(await extra(info, async () => (cached ??= await readFile(filePath!)))));
+      // Keep the bytes read for the check: a data: URI needs them again.
+      if (!bytes && cached && cached.byteLength <= DATA_URI_MAX_BYTES && modelRule.accepts.includes('data')) bytes = cached;
+    }
+    for (const p of problems) issues.push({ path, message: p });
     sizes[i] = { width: info.width, height: info.height };
     loaded.push({ kind: 'local', ...(bytes ? { bytes } : { path: filePath }), name, info });
   }
@@ -248,7 +273,7 @@ export async function resolveImageInputs(
       refs.push(item.ref);
       continue;
     }
-    if (!options.forceUpload && rule.accepts.includes('data') && item.info.bytes <= DATA_URI_MAX_BYTES) {
+    if (!options.forceUpload && modelRule.accepts.includes('data') && item.info.bytes <= DATA_URI_MAX_BYTES) {
       refs.push(toDataUri(item.bytes ?? (await readFile(item.path!)), item.info.mime));
       continue;
     }

@@ -17,7 +17,7 @@ import { provenanceParameters, scrubSecrets, type RequestLike } from './provenan
 export const HISTORY_PATH = '.bailian/history.jsonl';
 
 /** What kind of job a line records. */
-export const HistoryKind = z.enum(['generate', 'edit', 'translate', 'guide']);
+export const HistoryKind = z.enum(['generate', 'edit', 'translate', 'guide', 'process']);
 /** Where the job was started from. */
 export const HistorySource = z.enum(['palette', 'explorer', 'studio', 'agent', 'batch', 'cli']);
 /** How the job ended. */

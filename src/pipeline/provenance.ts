@@ -211,6 +211,8 @@ export interface RequestLike {
     sensitives?: readonly string[] | undefined;
     imageSegment?: boolean | undefined;
   } | undefined;
+  /** Image-processing options (function and its settings); a reference image is kept only as a path or URL. */
+  process?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -242,6 +244,10 @@ export function provenanceParameters(request: RequestLike & { wireModel?: string
     if (t.terminologies?.length) parameters.terminologies = t.terminologies;
     if (t.sensitives?.length) parameters.sensitives = t.sensitives;
     if (t.imageSegment !== undefined) parameters.image_segment = t.imageSegment;
+  }
+  if (request.process) {
+    // The function and its options as the request gave them (camelCase), so regenerate can rebuild it.
+    parameters.process = Object.fromEntries(Object.entries(request.process).filter(([k, v]) => v !== undefined && (k !== 'refImage' || typeof v === 'string')));
   }
   return parameters;
 }

@@ -26,13 +26,17 @@ export const ENDPOINT_PATHS = {
   image2image: '/services/aigc/image2image/image-synthesis',
   /** Async `messages` endpoint with `choices[]` results (API §4.2). */
   imageGeneration: '/services/aigc/image-generation/generation',
+  /** Async image-out-painting, `output.output_image_url` result (PROC §2). */
+  outPainting: '/services/aigc/image2image/out-painting',
+  /** Async wanx-background-generation-v2; the trailing slash is part of the documented path (PROC §4). */
+  backgroundGeneration: '/services/aigc/background-generation/generation/',
 } as const;
 
 /** One of {@link ENDPOINT_PATHS}. */
 export type EndpointKey = keyof typeof ENDPOINT_PATHS;
 
 /** Where prompt and images travel in the body. */
-export type InputShape = 'messages' | 'prompt' | 'image_url';
+export type InputShape = 'messages' | 'prompt' | 'image_url' | 'imageedit' | 'outpainting' | 'background';
 
 /**
  * The shape of a success response.
@@ -43,10 +47,10 @@ export type InputShape = 'messages' | 'prompt' | 'image_url';
  * - `qwen3`: qwen-image-3.0's `output.rewrite_status` and `usage.output_width…` (NEW §5).
  * - `results` / `choices` / `image_url`: task results of the three async endpoints (API §5.3).
  */
-export type ResponseFamily = 'qwen' | 'wan' | 'z-image' | 'qwen3' | 'results' | 'choices' | 'image_url';
+export type ResponseFamily = 'qwen' | 'wan' | 'z-image' | 'qwen3' | 'results' | 'choices' | 'image_url' | 'output_image_url';
 
 /** What a model does; `text-and-edit` models take 0 images (text-to-image) or some (editing). */
-export type SimTask = 'text-to-image' | 'image-edit' | 'text-and-edit' | 'interleave' | 'translate';
+export type SimTask = 'text-to-image' | 'image-edit' | 'text-and-edit' | 'interleave' | 'translate' | 'process';
 
 /** `seed` range of every model (API §2.2; W27; Q3). */
 export const SEED_MAX = 2147483647;
@@ -124,6 +128,25 @@ export interface SimImageRule {
   accepts: readonly ('url' | 'oss' | 'data')[];
   /** false: PNGs with an alpha channel are refused ("PNG (no alpha)", API §2.2, W27). */
   alphaAllowed: boolean;
+  /** The base image must be a PNG with transparent pixels (wanx-background-generation-v2, PROC §4). */
+  alphaRequired?: boolean;
+}
+
+/** A numeric parameter's range (PROC). */
+export interface SimRange {
+  min: number;
+  max: number;
+  integer?: boolean;
+}
+
+/** What a processing model checks in `input` and `parameters` (PROC = image-processing.md). */
+export interface SimProcessRules {
+  /** wanx2.1-imageedit: `input.function` → the parameters that function takes, with their ranges. */
+  functions?: Readonly<Record<string, { ranges: Readonly<Record<string, SimRange>>; booleans?: readonly string[]; mask?: boolean }>>;
+  /** The parameters of a model without functions, with their ranges. */
+  ranges?: Readonly<Record<string, SimRange>>;
+  booleans?: readonly string[];
+  enums?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -189,6 +212,8 @@ export interface SimModel {
   typicalDurationMs: number;
   /** Invite-only model ("邀测阶段，需前往模型广场申请开通", NEW §5): a key can be switched off (simulator option `modelAccess`). */
   accessRestricted?: boolean;
+  /** Image-processing models (PROC): their functions and parameter ranges. */
+  process?: SimProcessRules;
   /** Reference section per fact; `default` for the rest. */
   refs: { default: string } & Partial<Record<FactName, string>>;
 }

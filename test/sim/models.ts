@@ -28,6 +28,7 @@ import {
   wan27Model,
 } from './model-builders.js';
 import type { SimModel, SimRateLimits } from './model-rules.js';
+import { PROCESS_SIM_MODELS } from './process-models.js';
 
 export * from './model-rules.js';
 
@@ -215,6 +216,7 @@ export const SIM_MODELS: readonly SimModel[] = [
     typicalDurationMs: 7_000,
     refs: { default: 'API §4.3', regions: 'API §1.1', rateLimits: 'API §8, §5.1', duration: 'sim choice' },
   },
+  ...PROCESS_SIM_MODELS,
 ];
 
 /** The entries for a wire model name (two for wan2.6-image). */

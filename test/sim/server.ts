@@ -44,6 +44,9 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', path: ENDPOINT_PATHS.text2image, handle: submitTask },
   { method: 'POST', path: ENDPOINT_PATHS.image2image, handle: submitTask },
   { method: 'POST', path: ENDPOINT_PATHS.imageGeneration, handle: submitTask },
+  { method: 'POST', path: ENDPOINT_PATHS.outPainting, handle: submitTask },
+  // The documented path ends in a slash; paths are compared without trailing slashes.
+  { method: 'POST', path: ENDPOINT_PATHS.backgroundGeneration.replace(/\/+$/, ''), handle: submitTask },
   { method: 'GET', path: /^\/tasks\/([^/]+)$/, handle: getTask },
   { method: 'POST', path: /^\/tasks\/([^/]+)\/cancel$/, handle: cancelTask },
   { method: 'GET', path: '/uploads', handle: getPolicy },
@@ -64,7 +67,7 @@ function findRoute(method: string, apiPath: string): { route: Route; param: stri
   return undefined;
 }
 
-const ENDPOINT_BY_PATH = new Map(Object.entries(ENDPOINT_PATHS).map(([k, p]) => [API_PREFIX + p, k as EndpointKey]));
+const ENDPOINT_BY_PATH = new Map(Object.entries(ENDPOINT_PATHS).map(([k, p]) => [API_PREFIX + p.replace(/\/+$/, ''), k as EndpointKey]));
 
 export function createHandler(core: SimCore, region: Region): (req: IncomingMessage, res: ServerResponse) => void {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -89,7 +92,7 @@ export function createHandler(core: SimCore, region: Region): (req: IncomingMess
     // Fault rules match on the request before anything else.
     const taskMatch = /^\/api\/v1\/tasks\/([^/]+)(\/cancel)?$/.exec(path);
     const endpoint = ENDPOINT_BY_PATH.get(path);
-    const submit = method === 'POST' && (endpoint === 'text2image' || endpoint === 'image2image' || endpoint === 'imageGeneration');
+    const submit = method === 'POST' && endpoint !== undefined && endpoint !== 'multimodalGeneration';
     const bodyModel = typeof (body as { model?: unknown } | undefined)?.model === 'string' ? (body as { model: string }).model : undefined;
     const model = taskMatch ? core.tasks.get(decodeURIComponent(taskMatch[1]))?.model : (bodyModel ?? url.searchParams.get('model') ?? undefined);
     const rules = core.faults.match({ method, path, model, submit });

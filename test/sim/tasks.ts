@@ -8,7 +8,7 @@ import { RETENTION_MS } from './models.js';
 import { formatTaskTime, newId } from './util.js';
 
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';
-export type TaskFamily = 'results' | 'choices' | 'image_url';
+export type TaskFamily = 'results' | 'choices' | 'image_url' | 'output_image_url';
 
 /** What a finished task reports: extra `output` keys (results / choices / image_url …) and `usage`. */
 export interface TaskOutcome {

@@ -178,7 +178,8 @@ describe('regions', () => {
     const max = us.missing.find((m) => m.spec.id === 'qwen-image-max')!;
     assert.match(max.reason, /^qwen-image-max is not served in US \(Virginia\); it is served in Beijing and Singapore\. The US \(Virginia\) price and rate-limit tables list only wan2\.6-t2i and wan2\.6-image/);
     const sg = regionAvailability('singapore');
-    assert.deepEqual(ids(sg.missing.map((m) => m.spec)), ['qwen-mt-image']);
+    assert.deepEqual(ids(sg.missing.map((m) => m.spec)), ['qwen-mt-image', 'wanx2.1-imageedit', 'image-out-painting', 'wanx-background-generation-v2']);
+    assert.match(sg.missing.find((m) => m.spec.id === 'image-out-painting')!.reason, /served only in Beijing; use a Beijing/);
     assert.equal(sg.missing[0]!.reason, 'qwen-mt-image is not served in Singapore; it is served in Beijing. qwen-mt-image is deployed in the Chinese Mainland (Beijing) only.');
     assert.equal(regionAvailability('beijing').missing.length, 0);
     assert.equal(regionUnavailableReason(getModel('wan2.6-t2i'), 'us'), undefined);

@@ -87,6 +87,8 @@ describe('validateRequest', () => {
       if (m.prompt.required) req.prompt = 'a red fox';
       if (m.images && m.images.min > 0) req.images = Array.from({ length: m.images.min }, (_, i) => `https://e.com/${i}.png`);
       if (m.task === 'translate') req.translation = { sourceLang: 'zh', targetLang: 'en' };
+      if (m.processing?.functionOnWire) req.process = { function: 'super_resolution' };
+      if (m.id === 'wanx-background-generation-v2') req.prompt = 'a sunny beach';
       assert.doesNotThrow(() => validateRequest(req), m.id);
     }
   });

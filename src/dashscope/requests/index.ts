@@ -9,3 +9,4 @@ export type { ValidateOptions } from './checks.js';
 export { validateRequest } from './validate.js';
 export * from './wire.js';
 export * from './wan27-options.js';
+export { checkOutpaintOffsets, effectiveProcessPrompt } from './check-process.js';

@@ -6,6 +6,7 @@ import { isEnabled } from '../exchange.js';
 import { choicesOutcome, interleaveOutcome, qwen3Body, resultsOutcome, type Json } from '../responses.js';
 import { interleavePlan } from '../sse.js';
 import type { TaskOutcome } from '../tasks.js';
+import { checkMaskSize, checkOffsets, checkTransparent, processOutputSize, validateProcess } from '../process.js';
 import { checkBboxBounds, checkEnvelope, outputSize, selectSpec, textLength, validateMessages, validatePrompt, validateTranslate } from '../validate.js';
 import { checkAccess, renderAll, resolveImages, seedOf, takeSubmit, taskTiming, wanOptions, type RouteCall } from './shared.js';
 
@@ -21,7 +22,7 @@ export async function submitTask({ core, region, ex, caller, endpoint, body, par
   takeSubmit(core, ex, spec, caller);
 
   let total = 1;
-  let family: 'results' | 'choices' | 'image_url';
+  let family: 'results' | 'choices' | 'image_url' | 'output_image_url';
   let run: () => Promise<TaskOutcome>;
   const failOutcome = (): TaskOutcome => ({
     status: 'FAILED',
@@ -32,7 +33,34 @@ export async function submitTask({ core, region, ex, caller, endpoint, body, par
     },
   });
 
-  if (endpoint === 'text2image') {
+  if (spec.process) {
+    const job = validateProcess(spec, env.input, env.parameters);
+    const [base] = await resolveImages(core, { imageRef: job.baseRef }, spec, caller, req);
+    if (spec.images?.alphaRequired) checkTransparent(base.bytes);
+    if (job.maskRef) checkMaskSize((await resolveImages(core, { imageRef: job.maskRef }, spec, caller, req))[0], base);
+    if (job.refImageRef) await resolveImages(core, { imageRef: job.refImageRef }, spec, caller, req);
+    if (spec.input === 'outpainting') checkOffsets(job.parameters, base);
+    const size = processOutputSize(job, base);
+    family = spec.response === 'output_image_url' ? 'output_image_url' : 'results';
+    total = job.n;
+    const seed = seedOf(job);
+    const label = job.prompt || job.fn || spec.model;
+    run = async () => {
+      const failed = taskFail ? Math.min(total, taskFail.failedImages ?? total) : 0;
+      if (failed >= total) return failOutcome();
+      const urls = await renderAll(core, spec, label, seed, total - failed, size);
+      // PROC §2: image-out-painting returns one output.output_image_url.
+      if (family === 'output_image_url') return { status: 'SUCCEEDED', output: { output_image_url: urls[0] }, usage: { image_count: 1 } };
+      const entries = [
+        ...urls.map((url) => ({ url })),
+        ...Array.from({ length: failed }, () => ({ code: taskFail?.code ?? 'InternalError.Timeout', message: taskFail?.message ?? MSG.timeoutEntry })),
+      ];
+      const { output, usage } = resultsOutcome(entries, job.prompt, false);
+      // PROC §1 result entries carry only `url` (no orig_prompt).
+      output.results = (output.results as Record<string, unknown>[]).map((r) => ('url' in r ? { url: r.url } : r));
+      return { status: 'SUCCEEDED', output, usage };
+    };
+  } else if (endpoint === 'text2image') {
     const job = validatePrompt(spec, env.input, env.parameters);
     total = job.n;
     family = 'results';

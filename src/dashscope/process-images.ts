@@ -1,0 +1,73 @@
+/**
+ * The images of an image-processing request (image-processing.md) and the checks that need their
+ * pixels, run on local files before anything is uploaded or sent:
+ * - the mask has the base image's resolution and is not all black (nothing to edit);
+ * - a cut-out for background generation has a transparent pixel (an alpha channel alone is not enough);
+ * - image-out-painting's offsets fit the image (top + bottom < 3 × height, left + right < 3 × width).
+ * Remote URLs are left to the service. The reference image of background generation follows the
+ * processing models' common rule, not the cut-out rule.
+ */
+import type { ImageInputRule } from './catalog/index.js';
+import { hasTransparentPixel, maskHasWhite } from './pngPixels.js';
+import { checkOutpaintOffsets, type ResolvedImageInput, type ValidatedRequest } from './requests/index.js';
+import type { ImageInfo, PerImageCheck } from './upload.js';
+
+/** The images to resolve in order (base, then mask, then reference image), their checks, and where each lands. */
+export interface ProcessImagePlan {
+  images: ResolvedImageInput[];
+  perImage: (PerImageCheck | undefined)[];
+  maskIndex?: number;
+  refImageIndex?: number;
+}
+
+/** Plans the images of a validated request; for other models just its images. */
+export function planProcessImages(v: ValidatedRequest): ProcessImagePlan {
+  const images = [...v.images];
+  const perImage: (PerImageCheck | undefined)[] = images.map(() => undefined);
+  if (!v.processFunction || !v.spec.images) return { images, perImage };
+  let base: ImageInfo | undefined;
+  const rule = v.spec.images;
+  const id = v.spec.id;
+  perImage[0] = {
+    check: async (info, read) => {
+      base = info;
+      const problems: string[] = [];
+      if (rule.alphaRequired && (await isOpaque(info, read))) {
+        problems.push(`The image has an alpha channel but no transparent pixel; ${id} needs a cut-out whose background is transparent. Remove the background and save it as PNG with transparency.`);
+      }
+      if (v.processFunction?.id === 'outpaint') problems.push(...checkOutpaintOffsets(v.request.process, info));
+      return problems;
+    },
+  };
+  const plan: ProcessImagePlan = { images, perImage };
+  if (v.mask) {
+    plan.maskIndex = images.length;
+    images.push(v.mask);
+    perImage.push({
+      rule: { ...rule, alphaRequired: false, min: 0, max: 1 },
+      check: async (info, read) => {
+        const problems: string[] = [];
+        if (base && (info.width !== base.width || info.height !== base.height)) {
+          problems.push(`The mask is ${info.width}×${info.height} px but the image is ${base.width}×${base.height} px; paint or export the mask at the image's own resolution.`);
+        }
+        if (info.format === 'png' && maskHasWhite(await read()) === false) {
+          problems.push('The mask is all black, so there is nothing to edit; paint the area to change in white.');
+        }
+        return problems;
+      },
+    });
+  }
+  if (v.refImage) {
+    plan.refImageIndex = images.length;
+    images.push(v.refImage);
+    // The reference image is an ordinary picture: the common processing rule, any of the usual formats.
+    const refRule: ImageInputRule = { ...rule, formats: ['jpg', 'png', 'bmp', 'webp'], maxSide: 4096, alphaRequired: false };
+    perImage.push({ rule: refRule });
+  }
+  return plan;
+}
+
+async function isOpaque(info: ImageInfo, read: () => Promise<Uint8Array>): Promise<boolean> {
+  if (info.format !== 'png' || !info.hasAlpha) return false;
+  return (await hasTransparentPixel(await read())) === false;
+}
