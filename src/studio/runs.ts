@@ -11,6 +11,7 @@ import { isCancellation } from '../host/errors';
 import { displayPath, resolveInsideWorkspace, workspacePathOf } from '../host/workspaceFs';
 import { appendFile } from '../pipeline/files';
 import { CancelledJobError } from '../pipeline/images';
+import { operationStem } from '../pipeline/operationNames';
 import { translatedStem } from '../pipeline/translate';
 import { extraRequestFields } from '../protocol/extraOptions';
 import { MODE_TASKS } from '../protocol/modelOptions';
@@ -153,8 +154,7 @@ export async function runStudioJob(context: StudioJobContext): Promise<JobSnapsh
 
 async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set: (patch: Partial<JobSnapshot>) => JobSnapshot, request: GenerationRequest): Promise<JobSnapshot> {
   const { params, host } = context;
-  // A retouch is an edit of one image in the history.
-  const kind = params.mode === 'edit' || params.mode === 'retouch' ? 'edit' : params.mode === 'translate' ? 'translate' : 'generate';
+  const kind = params.mode === 'retouch' ? 'process' : params.mode === 'edit' ? 'edit' : params.mode === 'translate' ? 'translate' : 'generate';
   const translation = request.translation;
   const first = inputs[0];
   const translateOptions =
@@ -164,7 +164,10 @@ async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set:
           template: { value: host.config.read(first).translationOutputFolder, setting: 'bailian.translationOutputFolder' },
           name: () => translatedStem(first.path, translation.targetLang),
         }
-      : {};
+      : kind === 'process' && first
+        ? // Next to the original, named for the operation (`street.edit.png`, `photo.x2.png`), as the Explorer commands and the CLI save.
+          { template: { value: '${fileDirname}', setting: 'bailian.outputFolder' }, name: (image: { index: number }) => operationStem(first.path, request, image.index, request.n ?? 1) }
+        : {};
   const run = await runWorkspaceImageJob(host, request, {
     kind,
     source: 'studio',
