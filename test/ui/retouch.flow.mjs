@@ -30,9 +30,21 @@ async function pickImage(studio, name) {
   await studio.locator(`#inputs .input[data-path="${name}"]`).waitFor();
 }
 
+/** The element's box once it is in view and stopped moving (a scroll or a redraw of the form may still be under way). */
+async function settledBox(target) {
+  await target.scrollIntoViewIfNeeded();
+  let last = await target.boundingBox();
+  for (;;) {
+    await target.evaluate((el) => new Promise((resolve) => el.ownerDocument.defaultView.requestAnimationFrame(() => resolve(undefined))));
+    const next = await target.boundingBox();
+    if (next && last && ['x', 'y', 'width', 'height'].every((k) => Math.abs(next[k] - last[k]) < 0.5)) return next;
+    last = next;
+  }
+}
+
 /** Drags with the mouse along `points` (fractions of the element's box). */
 async function dragAlong(page, target, points) {
-  const rect = await target.boundingBox();
+  const rect = await settledBox(target);
   assert.ok(rect && rect.width > 0 && rect.height > 0, 'the target is laid out');
   const at = ([x, y]) => [rect.x + rect.width * x, rect.y + rect.height * y];
   await page.mouse.move(...at(points[0]));

@@ -146,7 +146,8 @@ export function maskPainter(image: { src: string; key: string; width: number; he
   canvas.addEventListener('pointerdown', (event) => {
     if (event.button !== 0) return;
     canvas.setPointerCapture(event.pointerId);
-    canvas.focus();
+    // Focus for the keys, without scrolling the page under the pointer mid-stroke.
+    canvas.focus({ preventScroll: true });
     cursor = at(event);
     begin(cursor);
   });
