@@ -153,6 +153,7 @@ export const flows = [
       const right = Number(/rightScale ([\d.]+)/.exec(facts)?.[1]);
       assert.ok(right > 1.4 && right < 1.6, `the right side scale follows the drawing: ${facts}`);
       assert.match(facts, /leftScale 1,/);
+      await studio.locator('#extend-result').scrollIntoViewIfNeeded();
       await screenshot('retouch extend frame');
       // Too far: the edge stops at the model's 2.0 and a note says so.
       const h2 = await handle.boundingBox();
@@ -162,6 +163,7 @@ export const flows = [
       await page.mouse.up();
       await studio.locator('#extend-note:not([hidden])').waitFor();
       assert.match(await studio.locator('#extend-result').innerText(), /rightScale 2\b/);
+      await studio.locator('#extend-note').scrollIntoViewIfNeeded();
       await screenshot('retouch extend clamped');
 
       await studio.locator('vscode-button#run:not([disabled])').click();

@@ -110,5 +110,5 @@ export function extendFrame(image: { src: string; width: number; height: number 
       })
     : undefined;
   draw(clampFrame(frame(), limit).clamped);
-  return el('div', { className: 'extend', id: 'extend' }, ratio ? field(s('optOutputRatio'), ratio) : false, el('p', { className: 'hint', textContent: s('extendHelp') }), stage, facts, note);
+  return el('div', { className: 'extend', id: 'extend' }, ratio ? el('div', { className: 'controls' }, field(s('optOutputRatio'), ratio)) : false, el('p', { className: 'hint', textContent: s('extendHelp') }), stage, facts, note);
 }
