@@ -160,7 +160,7 @@ is looked up in --out (or the current folder) and every folder above it.
 
 Options:
   --model, -m <id>            only this model
-  --kind <k>                  generate, edit, translate or guide
+  --kind <k>                  generate, edit, translate, guide or process
   --outcome <o>               succeeded, partial, failed, cancelled, stopped or expired
   --since <when>              a date (2026-05-01), a time, or an age (12h, 7d)
   --grep <text>               prompt, id, task id or path contains the text

@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { HISTORY_PATH, HistoryLog, type HistoryEntry } from '../pipeline/history.js';
 import { nodeFileSystem } from '../pipeline/nodeFs.js';
 import { findHistoryRoot } from './historyRoot.js';
+import type { ProcessOptions } from '../dashscope/requests/index.js';
+import { operationSuffix } from '../pipeline/operationNames.js';
 import { bool, integer, str, type Values } from './args.js';
 import { EXIT, PROGRAM, UsageError, type Io } from './context.js';
 
@@ -64,6 +66,18 @@ function oneLine(text: string | undefined, max: number): string {
   return [...flat].length > max ? `${[...flat].slice(0, max - 1).join('')}…` : flat;
 }
 
+/**
+ * The text column: the prompt, or the inputs. A processing job leads with its operation as its
+ * result names show it (`[x2] photo.png`, `[16x9] banner.png`, `[edit] remove the sign`).
+ */
+export function describeEntry(e: HistoryEntry): string {
+  const text = e.prompt ?? e.inputs[0] ?? '';
+  if (e.kind !== 'process') return e.prompt ?? e.inputs.join(' ');
+  const process = e.parameters.process;
+  const operation = operationSuffix({ model: e.model, process: process && typeof process === 'object' ? (process as ProcessOptions) : undefined });
+  return operation ? `[${operation}] ${text}` : text;
+}
+
 /** Runs `history`. */
 export async function runHistory(values: Values, positionals: string[], io: Io): Promise<number> {
   if (positionals.length) throw new UsageError(`history takes no arguments; filter with --model, --kind, --outcome, --since, --grep.`, 'history');
@@ -79,7 +93,7 @@ export async function runHistory(values: Values, positionals: string[], io: Io):
   }
   for (const e of shown) {
     const outputs = e.document ? e.document : e.outputs.length ? `${e.outputs[0]!.path}${e.outputs.length > 1 ? ` (+${e.outputs.length - 1})` : ''}` : '-';
-    io.out([e.id, e.started.replace(/\.\d+Z$/, 'Z'), e.kind, e.model, e.outcome, outputs, oneLine(e.prompt ?? e.inputs.join(' '), 60)].join('\t'));
+    io.out([e.id, e.started.replace(/\.\d+Z$/, 'Z'), e.kind, e.model, e.outcome, outputs, oneLine(describeEntry(e), 60)].join('\t'));
   }
   if (!bool(values, 'quiet')) io.err(`${shown.length} of ${entries.length} entries; re-run one with \`${PROGRAM} regenerate <id>\``);
   return EXIT.ok;

@@ -9,8 +9,8 @@ import type { DashScopeClient, GenerationRequest } from '../dashscope/index.js';
 import { runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { operationStem } from '../pipeline/operationNames.js';
 import { bool, integer, seconds, str, type Values } from './args.js';
-import { PROGRAM, UsageError, cliOutput, createClient, progressPrinter, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
-import { printImageResult, sourcesOf } from './generate.js';
+import { PROGRAM, UsageError, cliOutput, type CliOutput, createClient, progressPrinter, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
+import { printImageResult } from './generate.js';
 
 /** A number flag (decimals allowed). */
 export function decimal(values: Values, name: string): number | undefined {
@@ -40,6 +40,16 @@ export function commonFields(values: Values): Pick<GenerationRequest, 'n' | 'see
   return out;
 }
 
+/**
+ * The input images of a processing request as provenance and history record them, in a fixed
+ * order regenerate reads back: the base image, then the mask, then the reference image (local
+ * paths relative to the workspace, or URLs). A mask or reference given as bytes is not recorded.
+ */
+export function processSourcesOf(request: GenerationRequest, output: Pick<CliOutput, 'reference'>): string[] {
+  const images = [...(request.images ?? []), request.mask, request.process?.refImage];
+  return images.filter((i): i is string => typeof i === 'string').map(output.reference);
+}
+
 /** Runs a processing request: validated first, then the pipeline's image job; results named for the operation. */
 export async function runProcess(request: GenerationRequest, values: Values, io: Io, state: RunState): Promise<number> {
   const source = typeof request.images?.[0] === 'string' ? request.images[0] : 'image';
@@ -53,7 +63,7 @@ export async function runProcess(request: GenerationRequest, values: Values, io:
   client.validate(request);
   const output = await cliOutput(effective, io);
   const started = new Date();
-  const sources = sourcesOf(request, output);
+  const sources = processSourcesOf(request, output);
   const count = request.n ?? 1;
   let result: ImageJobResult<CliSavedFile> | undefined;
   let failure: unknown;

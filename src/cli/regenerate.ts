@@ -23,11 +23,14 @@ import { bool, seconds, str, type Values } from './args.js';
 import { DEFAULT_OUT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
 import { printImageResult, templateOf } from './generate.js';
 import { findEntry, findHistoryRoot, readWorkspaceHistory } from './history.js';
+import { processSourcesOf } from './process.js';
+import { isProcessingModel, placeProcessInputs, processOptionsOf } from './regenerateProcess.js';
+import { operationStem } from '../pipeline/operationNames.js';
 
 /** What a regeneration re-runs, and where its files go by default. */
 export interface Regeneration {
   request: GenerationRequest;
-  kind: 'generate' | 'edit' | 'translate';
+  kind: 'generate' | 'edit' | 'translate' | 'process';
   /** What it came from, for the progress line. */
   origin: string;
   /** Default output folder (relative to the cwd or absolute): where the original is. */
@@ -77,11 +80,14 @@ function requestOf(model: string, prompt: string | undefined, negative: string |
   if (extend !== undefined) request.promptExtend = extend;
   const watermark = flag(p, 'watermark');
   if (watermark !== undefined) request.watermark = watermark;
+  const process = processOptionsOf(p);
+  if (process) request.process = process;
   return request;
 }
 
 function kindOf(request: GenerationRequest): Regeneration['kind'] {
   if (request.translation) return 'translate';
+  if (isProcessingModel(request.model)) return 'process';
   return request.images?.length ? 'edit' : 'generate';
 }
 
@@ -149,7 +155,9 @@ export async function regenerationOfFile(path: string, io: Io): Promise<Regenera
   const folder = dirname(path);
   const root = await findHistoryRoot(folder);
   const sources = record.sources ?? [];
-  if (sources.length) request.images = await resolveInputs(sources, [...(root ? [root] : []), folder], io.cwd);
+  const inputs = sources.length ? await resolveInputs(sources, [...(root ? [root] : []), folder], io.cwd) : [];
+  if (isProcessingModel(request.model)) placeProcessInputs(request, inputs, path);
+  else if (inputs.length) request.images = inputs;
   return { request, kind: kindOf(request), origin: path, outDir: folder };
 }
 
@@ -161,7 +169,9 @@ export async function regenerationOfEntry(entry: HistoryEntry, root: string, io:
   if (entry.size !== undefined) request.size = entry.size;
   if (entry.n !== undefined) request.n = entry.n;
   if (entry.seed !== undefined) request.seed = entry.seed;
-  if (entry.inputs.length) request.images = await resolveInputs(entry.inputs, [root], io.cwd);
+  const inputs = entry.inputs.length ? await resolveInputs(entry.inputs, [root], io.cwd) : [];
+  if (isProcessingModel(request.model)) placeProcessInputs(request, inputs, `History entry ${entry.id}`);
+  else if (inputs.length) request.images = inputs;
   const first = entry.outputs[0]?.path;
   const outDir = first ? dirname(join(root, ...first.split('/'))) : DEFAULT_OUT;
   return { request, kind: kindOf(request), origin: `history entry ${entry.id}`, outDir };
@@ -194,7 +204,8 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
   let failure: unknown;
   const started = new Date();
   const output = await cliOutput(outValues, io);
-  const sources = (request.images ?? []).filter((i): i is string => typeof i === 'string').map(output.reference);
+  const sources = kind === 'process' ? processSourcesOf(request, output) : (request.images ?? []).filter((i): i is string => typeof i === 'string').map(output.reference);
+  const count = request.n ?? 1;
   try {
     client.validate(request, { async: useAsync });
     if (!quiet) io.err(`regenerating ${regeneration.origin} with ${request.model}${request.seed !== undefined ? ` (seed ${request.seed})` : ''}…`);
@@ -210,7 +221,11 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
       sources,
       // The seed is the original's; no new random one where the original had none.
       randomizeSeed: false,
-      name: (image) => renderName(template, { ...image, prompt: request.prompt ?? (request.translation ? `regenerated ${request.translation.targetLang}` : undefined) }),
+      // A processing result is named for its operation next to the original (photo.x2-1.png once photo.x2.png exists).
+      name: (image) =>
+        kind === 'process' && typeof request.images?.[0] === 'string'
+          ? operationStem(request.images[0], request, image.index, count)
+          : renderName(template, { ...image, prompt: request.prompt ?? (request.translation ? `regenerated ${request.translation.targetLang}` : undefined) }),
       ...(timeoutMs !== undefined && asyncRun ? { waitTimeoutMs: timeoutMs } : {}),
       onClientProgress: progressPrinter(io, quiet, state),
       onSubmitted: (task) => {

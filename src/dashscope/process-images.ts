@@ -4,8 +4,9 @@
  * - the mask has the base image's resolution and is not all black (nothing to edit);
  * - a cut-out for background generation has a transparent pixel (an alpha channel alone is not enough);
  * - image-out-painting's offsets fit the image (top + bottom < 3 × height, left + right < 3 × width).
+ * - a local mask is a PNG (the only format whose pixels are read here);
  * Remote URLs are left to the service. The reference image of background generation follows the
- * processing models' common rule, not the cut-out rule.
+ * model's image rule without the cut-out's transparency requirement.
  */
 import type { ImageInputRule } from './catalog/index.js';
 import { hasTransparentPixel, maskHasWhite } from './pngPixels.js';
@@ -50,7 +51,12 @@ export function planProcessImages(v: ValidatedRequest): ProcessImagePlan {
         if (base && (info.width !== base.width || info.height !== base.height)) {
           problems.push(`The mask is ${info.width}×${info.height} px but the image is ${base.width}×${base.height} px; paint or export the mask at the image's own resolution.`);
         }
-        if (info.format === 'png' && maskHasWhite(await read()) === false) {
+        // The reference allows a mask in the base image's formats, but only a PNG can be decoded
+        // here (a JPEG decoder would be a new dependency), so an empty mask could slip through:
+        // local masks must be PNGs. A remote mask is left to the service.
+        if (info.format !== 'png') {
+          problems.push(`The mask must be a PNG (this one is ${info.format.toUpperCase()}); export it as PNG, white where to edit and black where to keep, at the image's own resolution.`);
+        } else if (maskHasWhite(await read()) === false) {
           problems.push('The mask is all black, so there is nothing to edit; paint the area to change in white.');
         }
         return problems;
@@ -60,8 +66,10 @@ export function planProcessImages(v: ValidatedRequest): ProcessImagePlan {
   if (v.refImage) {
     plan.refImageIndex = images.length;
     images.push(v.refImage);
-    // The reference image is an ordinary picture: the common processing rule, any of the usual formats.
-    const refRule: ImageInputRule = { ...rule, formats: ['jpg', 'png', 'bmp', 'webp'], maxSide: 4096, alphaRequired: false };
+    // image-processing.md §4 documents no rule of its own for ref_image_url; client and simulator
+    // both apply the model's image rule (PNG, sides 512–2048, ≤ 10 MB) without the transparency
+    // requirement, so nothing the simulator would refuse is sent (test/sim/README.md).
+    const refRule: ImageInputRule = { ...rule, alphaRequired: false };
     perImage.push({ rule: refRule });
   }
   return plan;

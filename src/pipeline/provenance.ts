@@ -247,7 +247,15 @@ export function provenanceParameters(request: RequestLike & { wireModel?: string
   }
   if (request.process) {
     // The function and its options as the request gave them (camelCase), so regenerate can rebuild it.
-    parameters.process = Object.fromEntries(Object.entries(request.process).filter(([k, v]) => v !== undefined && (k !== 'refImage' || typeof v === 'string')));
+    // The reference image is kept as a source reference only (a path or a URL without its query),
+    // never as a data: URI; the caller lists its workspace path among the sources.
+    const process: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(request.process)) {
+      if (v === undefined) continue;
+      if (k !== 'refImage') process[k] = v;
+      else if (typeof v === 'string' && sourceReference(v) !== undefined) process[k] = sourceReference(v);
+    }
+    parameters.process = process;
   }
   return parameters;
 }

@@ -74,6 +74,8 @@ function imageFacts(rule: Data | undefined): Fact[] {
     f('images.accepts', sorted(rule.accepts)),
     // The client leaves `alphaAllowed` out where alpha is fine.
     f('images.alphaAllowed', rule.alphaAllowed !== false),
+    // Background generation needs a cut-out with transparency (image-processing.md §4).
+    f('images.alphaRequired', rule.alphaRequired === true),
   ];
 }
 

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { PNG } from 'pngjs';
 import { readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
 import { buildCli, describeRun, pngFile, runCli as runCliProcess, type Run } from './cli-harness';
@@ -60,6 +61,16 @@ function generationBodies(from: number): unknown[] {
     .slice(from)
     .filter((r) => r.method === 'POST' && !r.path.includes('/uploads'))
     .map((r) => JSON.parse(r.body) as unknown);
+}
+
+/** A mask whose left third is white (edit) and the rest black (keep). */
+function whiteLeftMask(width: number, height: number): Buffer {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < width * height; i++) {
+    const v = i % width < width / 3 ? 255 : 0;
+    png.data.set([v, v, v, 255], i * 4);
+  }
+  return PNG.sync.write(png);
 }
 
 /** A workspace folder that keeps a history manifest (so the CLI appends to it). */
@@ -163,6 +174,66 @@ describe('cli: regenerate and history', () => {
     const all = await runCli(['history'], cwd);
     assert.equal(all.lines.length, 2, 'the original and the regeneration');
     assert.match(all.lines[0]!, /\twan2\.2-t2i-flash\tsucceeded\t/);
+  });
+
+  test('regenerate an upscale from its provenance: the same super_resolution body, a new file next to the original', async () => {
+    const cwd = await workspace('upscale');
+    await writeFile(join(cwd, 'photo.png'), pngFile(600, 512));
+    const mark0 = recorded.length;
+    const first = await runCli(['upscale', '--image', 'photo.png', '--factor', '2', '--base-url', proxyUrl, '--quiet'], cwd);
+    assert.equal(first.code, 0, describeRun(first));
+    assert.deepEqual(first.lines, ['photo.x2.png']);
+    const sent = generationBodies(mark0);
+    assert.equal(sent.length, 1);
+    const body = sent[0] as { input: { function: string; base_image_url: string }; parameters: { upscale_factor: number; seed: number } };
+    assert.equal(body.input.function, 'super_resolution');
+    assert.equal(body.parameters.upscale_factor, 2);
+    assert.match(body.input.base_image_url, /^data:image\/png;base64,/);
+    const originalBytes = readFileSync(join(cwd, 'photo.x2.png'));
+    const record = readProvenance(originalBytes)!;
+    assert.deepEqual(record.sources, ['photo.png']);
+    assert.deepEqual(record.parameters.process, { function: 'super_resolution', upscaleFactor: 2 });
+
+    const mark = recorded.length;
+    const again = await runCli(['regenerate', 'photo.x2.png', '--base-url', proxyUrl, '--quiet'], cwd);
+    assert.equal(again.code, 0, describeRun(again));
+    assert.deepEqual(generationBodies(mark), sent, 'the same request body (function, factor, seed, image bytes)');
+    assert.equal(again.lines.length, 1);
+    assert.notEqual(again.lines[0], 'photo.x2.png', 'a new file');
+    assert.match(again.lines[0]!, /^photo\.x2.*\.png$/, 'named for the operation, next to the original');
+    assert.deepEqual(readFileSync(join(cwd, 'photo.x2.png')), originalBytes, 'the original is untouched');
+    const history = await runCli(['history', '--kind', 'process'], cwd);
+    assert.equal(history.code, 0, describeRun(history));
+    assert.equal(history.lines.length, 2, 'the upscale and its regeneration');
+    for (const line of history.lines) assert.match(line, /\tprocess\twanx2\.1-imageedit\tsucceeded\tphoto\.x2.*\.png\t\[x2\] photo\.png$/);
+  });
+
+  test('regenerate an inpaint by history entry id sends the same base image, mask and prompt', async () => {
+    const cwd = await workspace('inpaint');
+    await mkdir(join(cwd, 'in'));
+    await writeFile(join(cwd, 'in', 'street.png'), pngFile(640, 512));
+    await writeFile(join(cwd, 'in', 'mask.png'), whiteLeftMask(640, 512));
+    const mark0 = recorded.length;
+    const first = await runCli(['retouch', 'remove the street sign', '--image', 'in/street.png', '--mask', 'in/mask.png', '--seed', '9', '--base-url', proxyUrl, '--quiet'], cwd);
+    assert.equal(first.code, 0, describeRun(first));
+    assert.deepEqual(first.lines, ['in/street.edit.png']);
+    const sent = generationBodies(mark0);
+    assert.equal(sent.length, 1);
+    assert.match((sent[0] as { input: { mask_image_url: string } }).input.mask_image_url, /^data:image\/png;base64,/);
+
+    const listed = await runCli(['history', '--json'], cwd);
+    const entry = (JSON.parse(listed.stdout) as { entries: { id: string; kind: string; inputs: string[] }[] }).entries[0]!;
+    assert.equal(entry.kind, 'process');
+    assert.deepEqual(entry.inputs, ['in/street.png', 'in/mask.png'], 'the base image, then the mask');
+    const text = await runCli(['history'], cwd);
+    assert.match(text.lines[0]!, /\t\[edit\] remove the street sign$/);
+
+    const mark = recorded.length;
+    const again = await runCli(['regenerate', entry.id, '--base-url', proxyUrl, '--quiet'], cwd);
+    assert.equal(again.code, 0, describeRun(again));
+    assert.deepEqual(generationBodies(mark), sent, 'the same body: function, prompt, seed, image and mask');
+    assert.equal(again.lines.length, 1);
+    assert.match(again.lines[0]!, /^in\/street\.edit.+\.png$/, 'a new file next to the original');
   });
 
   test('regenerate refuses a file without provenance and an unknown id (exit 2, nothing sent)', async () => {

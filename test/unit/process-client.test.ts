@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import { DashScopeClient, RequestValidationError, type GenerationRequest, type ProgressEvent } from '../../src/dashscope/index';
 import { startSimulator, type Simulator } from '../sim/index';
+import jpeg from 'jpeg-js';
 import { makePng } from './client-fixtures';
 
 const SCALE = 0.001;
@@ -44,6 +45,11 @@ function mask(w: number, h: number, empty = false): Buffer {
     }
   }
   return PNG.sync.write(png, { colorType: 0 });
+}
+
+/** A grey JPEG of the given size. */
+function makeJpeg(width: number, height: number): Buffer {
+  return Buffer.from(jpeg.encode({ data: Buffer.alloc(width * height * 4, 128), width, height }, 80).data);
 }
 
 /** A cut-out: opaque subject in the middle, transparent around it. */
@@ -115,6 +121,13 @@ describe('wanx2.1-imageedit against the simulator', () => {
       (e: unknown) => e instanceof RequestValidationError && /mask is all black/.test(e.message),
     );
   });
+  test('a JPEG mask is refused: only a PNG mask can be checked for emptiness here', async () => {
+    const base = file('street3.png', makePng(640, 512));
+    await assert.rejects(
+      client().generate({ model: 'wanx2.1-imageedit', prompt: 'x', images: [base], mask: file('m4.jpg', makeJpeg(640, 512)), process: { function: 'description_edit_with_mask' } }),
+      (e: unknown) => e instanceof RequestValidationError && /The mask must be a PNG \(this one is JPG\)/.test(e.message),
+    );
+  });
   test('an image side outside 512–4096 px is refused naming the limit', async () => {
     await assert.rejects(
       client().generate({ model: 'wanx2.1-imageedit', images: [file('small.png', makePng(400, 600))], process: { function: 'colorization' } }),
@@ -148,6 +161,20 @@ describe('wanx-background-generation-v2 against the simulator', () => {
   test('a cut-out gets a new background at its own size', async () => {
     const { sizes } = await run({ model: 'wanx-background-generation-v2', prompt: 'a sunny beach', images: [file('product.png', cutout(640, 640))], n: 2, process: { modelVersion: 'v3' } });
     assert.deepEqual(sizes, [[640, 640], [640, 640]]);
+  });
+  test('the reference image follows the model rule without the transparency requirement (client and simulator alike)', async () => {
+    const subject = file('subject.png', cutout(640, 640));
+    // An opaque PNG reference within 2048 px is accepted by both.
+    const { sizes } = await run({ model: 'wanx-background-generation-v2', images: [subject], process: { refImage: file('ref.png', makePng(800, 600)) } });
+    assert.deepEqual(sizes, [[640, 640]]);
+    await assert.rejects(
+      client().generate({ model: 'wanx-background-generation-v2', images: [subject], process: { refImage: file('ref-big.png', makePng(2100, 600)) } }),
+      (e: unknown) => e instanceof RequestValidationError && /2100×600 px/.test(e.message) && /2048/.test(e.message),
+    );
+    await assert.rejects(
+      client().generate({ model: 'wanx-background-generation-v2', images: [subject], process: { refImage: file('ref.jpg', makeJpeg(800, 600)) } }),
+      (e: unknown) => e instanceof RequestValidationError && /png/i.test(e.message),
+    );
   });
   test('an RGB image, or an RGBA one without a transparent pixel, is refused before sending', async () => {
     await assert.rejects(
