@@ -3,7 +3,8 @@
  * the CLI runs it (`runImageJob`: checks, image inlined or uploaded, submit, poll, result
  * downloaded and saved atomically), each in a fresh process (bench/lib/memory-case.ts), the
  * simulator in another:
- * - wanx2.1-imageedit ×2 upscale of an RGB noise PNG: the image goes inline as a data: URI;
+ * - wanx2.1-imageedit ×2 upscale of an RGB noise PNG: above INLINE_MAX_BYTES (1 MB) the image
+ *   goes through the temporary upload although the model takes a data: URI; a 1 MB one inline;
  * - image-out-painting to 16:9 of the same PNG: the temporary upload (`oss://`);
  * - wanx-background-generation-v2 on an RGBA noise cut-out whose only transparent pixels are in
  *   its last rows: the transparency check reads the pixels, then the temporary upload.
@@ -26,6 +27,8 @@ const REPEATS = 5;
 const TARGET = 3;
 /** Just under the processing models' 10 MB input limit (image-processing.md, every model). */
 const INPUT_BYTES = 9.9 * MB;
+/** RSS moves by a few MB whatever the file (heap pages, allocator arenas): the noise floor. */
+const NOISE_MB = 4;
 
 interface Case {
   name: string;
@@ -34,6 +37,8 @@ interface Case {
   request: GenerationRequest;
   bare: 'bare-data-uri' | 'bare-upload';
   bareLabel: string;
+  /** Below a few MB RSS moves by whole allocator arenas: judged in absolute terms too. */
+  small?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -46,6 +51,10 @@ async function main(): Promise<void> {
     const rgbaSide = Math.floor(Math.sqrt(INPUT_BYTES / 4));
     const photo = join(dir, 'photo.png');
     await writeFile(photo, noisePng(rgbSide, rgbSide, rand));
+    // Just under INLINE_MAX_BYTES: the largest image still sent inline.
+    const inlineSide = Math.floor(Math.sqrt((0.99 * MB) / 3));
+    const smallPhoto = join(dir, 'small-photo.png');
+    await writeFile(smallPhoto, noisePng(inlineSide, inlineSide, rand));
     const warmPhoto = join(dir, 'warm-photo.png');
     await writeFile(warmPhoto, noisePng(512, 512, rand));
     // Transparent only in the bottom-right corner: a reader that stops at the first transparent
@@ -58,12 +67,21 @@ async function main(): Promise<void> {
 
     const cases: Case[] = [
       {
-        name: `upscale ×2 (wanx2.1-imageedit, data: URI), ${rgbSide}×${rgbSide} RGB`,
+        name: `upscale ×2 (wanx2.1-imageedit, over 1 MB: upload), ${rgbSide}×${rgbSide} RGB`,
         file: photo,
         warmFile: warmPhoto,
         request: { model: 'wanx2.1-imageedit', images: [], process: { function: 'super_resolution', upscaleFactor: 2 } },
         bare: 'bare-data-uri',
         bareLabel: 'bare undici, JSON body streamed with the file base64-encoded from disk',
+      },
+      {
+        name: `upscale ×2 (wanx2.1-imageedit, data: URI), ${inlineSide}×${inlineSide} RGB`,
+        file: smallPhoto,
+        warmFile: warmPhoto,
+        request: { model: 'wanx2.1-imageedit', images: [], process: { function: 'super_resolution', upscaleFactor: 2 } },
+        bare: 'bare-data-uri',
+        bareLabel: 'bare undici, JSON body streamed with the file base64-encoded from disk',
+        small: true,
       },
       {
         name: `extend to 16:9 (image-out-painting, upload), ${rgbSide}×${rgbSide} RGB`,
@@ -103,8 +121,8 @@ async function main(): Promise<void> {
           { label: 'the file size', value: bytes / MB },
           { label: c.bareLabel, value: bare.growth / MB },
         ],
-        target: `≤ ${TARGET}× the file`,
-        met: ours.growth <= TARGET * bytes,
+        target: c.small ? `≤ ${TARGET}× the file (or ≤ ${NOISE_MB} MB)` : `≤ ${TARGET}× the file`,
+        met: ours.growth <= Math.max(TARGET * bytes, c.small ? NOISE_MB * MB : 0),
         note: `kept (GC every 1 ms): ${fmt(kept.growth / MB)} MB; peak heap +${fmt(ours.heap / MB)} MB, external +${fmt(ours.external / MB)} MB`,
       });
     }
