@@ -11,13 +11,11 @@
  *
  *   npm run bench -- memory
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { PNG } from 'pngjs';
-import { SEED, figure, fmt, header, quantile, seededRandom, table } from './lib/figures';
+import { SEED, figure, fmt, header, seededRandom, table } from './lib/figures';
+import { MB, measureMemory, noisePng, sideFor } from './lib/memory-fixtures';
 import { startSimProcess } from './lib/sim-process';
 
 const SIZES_MB = [1, 5, 10];
@@ -25,31 +23,9 @@ const REPEATS = 5;
 const TARGET = 3;
 /** RSS moves by a few MB whatever the file (heap pages, allocator arenas): the noise floor. */
 const NOISE_MB = 4;
-const MB = 1024 * 1024;
-const run = promisify(execFile);
 
-/** An incompressible (noise) RGB PNG, side × side, stored uncompressed: its size is 3 bytes a pixel. */
-function noisePng(side: number, rand: () => number): Buffer {
-  const p = new PNG({ width: side, height: side, colorType: 2, inputHasAlpha: false });
-  const data = Buffer.alloc(side * side * 3);
-  for (let i = 0; i < data.length; i++) data[i] = (rand() * 256) | 0;
-  p.data = data;
-  return PNG.sync.write(p, { colorType: 2, inputColorType: 2, inputHasAlpha: false, deflateLevel: 0 });
-}
-
-/** The side of a noise PNG of about `bytes` bytes. */
-const sideFor = (bytes: number) => Math.ceil(Math.sqrt(bytes / 3));
-
-/** Median peak RSS growth over REPEATS fresh processes (RSS moves with when the GC happens to run). */
-async function measure(args: Record<string, unknown>): Promise<number> {
-  const script = join(__dirname, 'lib', 'memory-case.ts');
-  const growths: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', script, JSON.stringify(args)], { maxBuffer: 1 << 20 });
-    growths.push((JSON.parse(stdout.trim().split('\n').at(-1)!) as { growth: number }).growth);
-  }
-  return quantile(growths, 0.5);
-}
+/** Median peak RSS growth over REPEATS fresh processes. */
+const measure = async (args: Record<string, unknown>): Promise<number> => (await measureMemory(args, REPEATS)).growth;
 
 async function main(): Promise<void> {
   header('memory', 'peak RSS growth: temporary upload and result download');
@@ -58,18 +34,18 @@ async function main(): Promise<void> {
   try {
     const rand = seededRandom(SEED);
     const warmFile = join(dir, 'warm.png');
-    await writeFile(warmFile, noisePng(sideFor(4096), rand));
+    await writeFile(warmFile, noisePng(sideFor(4096), sideFor(4096), rand));
     const warmUrl = await sim.hostFile(warmFile, 'png');
     const cases: { name: string; bytes: number; file?: string; resultUrl: string }[] = [];
     for (const mb of SIZES_MB) {
       const file = join(dir, `noise-${mb}mb.png`);
-      await writeFile(file, noisePng(sideFor(mb * MB), rand));
+      await writeFile(file, noisePng(sideFor(mb * MB), sideFor(mb * MB), rand));
       cases.push({ name: `${mb} MB`, bytes: (await stat(file)).size, file, resultUrl: await sim.hostFile(file, 'png') });
     }
     // A 2048×2048 result: as the simulator renders it (smooth, compresses well), and as
     // incompressible noise (the worst case for a real photo-like result).
     const noise2k = join(dir, 'noise-2048.png');
-    await writeFile(noise2k, noisePng(2048, rand));
+    await writeFile(noise2k, noisePng(2048, 2048, rand));
     cases.push({ name: '2048×2048 noise', bytes: (await stat(noise2k)).size, resultUrl: await sim.hostFile(noise2k, 'png') });
     const renderUrl = await sim.render(2048, 2048);
     const renderBytes = Number((await fetch(renderUrl, { method: 'HEAD' })).headers.get('content-length') ?? NaN);

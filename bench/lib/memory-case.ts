@@ -5,20 +5,34 @@
  * With `collect`, a minor GC runs every 1 ms during the case: garbage (chunks already written)
  * then dies at once, so the growth is what the code keeps alive, not when the GC happens to run.
  *
- * argv[2]: JSON { kind, url, key, file?, warmFile?, resultUrl?, warmUrl?, dir, collect? }
+ * Besides RSS it reports the peak growth of the V8 heap in use, `external` and `arrayBuffers`
+ * (1 ms sampling), which say where a copy lives (a base64 string is heap; a Buffer is external).
+ *
+ * Kinds: `upload` / `bare-upload` (the temporary upload, and bare undici streaming the file);
+ * `download` / `bare-download` (a result saved, and bare undici piping it to a file); `process`
+ * (a whole image-processing job as the CLI runs it: `runImageJob` validates and checks the
+ * pixels, inlines or uploads the image, submits, polls, downloads and saves atomically);
+ * `bare-data-uri` (the lean way to send an image inline: the JSON body streamed, the file
+ * base64-encoded chunk by chunk from disk, submitted with bare undici).
+ *
+ * argv[2]: JSON { kind, url, key, file?, warmFile?, resultUrl?, warmUrl?, dir, collect?, request? }
  */
-import { openAsBlob } from 'node:fs';
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Agent, FormData, request } from 'undici';
-import { DashScopeClient } from '../../src/dashscope/index';
+import { ENDPOINT_PATHS } from '../../src/dashscope/catalog/index';
+import { DashScopeClient, type GenerationRequest } from '../../src/dashscope/index';
 import { getUploadPolicy } from '../../src/dashscope/upload';
 import { Transport, createDispatcher } from '../../src/dashscope/transport';
+import { saveAtomically } from '../../src/pipeline/files';
+import { runImageJob, type ImageSaver } from '../../src/pipeline/images';
+import { nodeFileSystem } from '../../src/pipeline/nodeFs';
 
 interface Args {
-  kind: 'upload' | 'bare-upload' | 'download' | 'bare-download';
+  kind: 'upload' | 'bare-upload' | 'download' | 'bare-download' | 'process' | 'bare-data-uri';
   url: string;
   key: string;
   file?: string;
@@ -27,13 +41,18 @@ interface Args {
   warmUrl?: string;
   dir: string;
   collect?: boolean;
+  /** `process`: the request, its first image replaced by `file` (or `warmFile` for the warm-up). */
+  request?: GenerationRequest;
 }
 
 const args = JSON.parse(process.argv[2]!) as Args;
 const gc = (globalThis as { gc?: (options?: { type: 'minor' | 'major' }) => void }).gc;
 
 async function main(): Promise<void> {
-  const client = new DashScopeClient({ apiKey: args.key, baseUrl: args.url, region: 'beijing' });
+  // Polls scaled like the simulator's tasks (which end at once), so a job waits milliseconds.
+  const client = new DashScopeClient({ apiKey: args.key, baseUrl: args.url, region: 'beijing', poll: { durationScale: 0.001 } });
+  const fs = nodeFileSystem(args.dir);
+  const saver: ImageSaver<{ name: string }> = { save: async (file) => ({ name: await saveAtomically(fs, file) }) };
   const transport = new Transport({ apiKey: args.key, baseUrl: args.url, dispatcher: createDispatcher() });
   const agent = new Agent();
   let n = 0;
@@ -68,6 +87,36 @@ async function main(): Promise<void> {
         await pipeline(res.body, createWriteStream(join(args.dir, `bare-${process.pid}-${n++}.png`)));
         return;
       }
+      case 'process': {
+        const request = { ...args.request!, images: [small ? args.warmFile! : args.file!] };
+        const result = await runImageJob(request, { client, saver, name: () => `out-${process.pid}-${n++}` });
+        if (result.images.length === 0) throw new Error('process: nothing saved');
+        return;
+      }
+      case 'bare-data-uri': {
+        // The lean way: the JSON body streamed, the file base64-encoded from disk in chunks of a
+        // multiple of 3 bytes (so the pieces join into one valid base64 text).
+        const path = small ? args.warmFile! : args.file!;
+        const head = Buffer.from('{"model":"wanx2.1-imageedit","input":{"function":"super_resolution","prompt":"图像超分","base_image_url":"data:image/png;base64,');
+        const tail = Buffer.from('"},"parameters":{"upscale_factor":2,"n":1}}');
+        const bytes = (await stat(path)).size;
+        const body = Readable.from(
+          (async function* () {
+            yield head;
+            for await (const chunk of createReadStream(path, { highWaterMark: 3 * 21_846 })) yield Buffer.from((chunk as Buffer).toString('base64'));
+            yield tail;
+          })(),
+        );
+        const res = await request(args.url + ENDPOINT_PATHS.image2image, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${args.key}`, 'content-type': 'application/json', 'x-dashscope-async': 'enable', 'content-length': String(head.length + Math.ceil(bytes / 3) * 4 + tail.length) },
+          body,
+          dispatcher: agent,
+        });
+        const text = await res.body.text();
+        if (res.statusCode !== 200) throw new Error(`bare data: URI submit: HTTP ${res.statusCode} ${text.slice(0, 200)}`);
+        return;
+      }
     }
   };
   await op(true);
@@ -78,23 +127,33 @@ async function main(): Promise<void> {
   gc?.();
   await new Promise((r) => setTimeout(r, 50));
   gc?.();
-  const before = process.memoryUsage().rss;
+  const start = process.memoryUsage();
+  const before = start.rss;
   const maxBefore = process.resourceUsage().maxRSS * 1024;
   let peak = before;
+  const peaks = { heap: start.heapUsed, external: start.external, arrayBuffers: start.arrayBuffers };
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    peaks.heap = Math.max(peaks.heap, m.heapUsed);
+    peaks.external = Math.max(peaks.external, m.external);
+    peaks.arrayBuffers = Math.max(peaks.arrayBuffers, m.arrayBuffers);
+  };
   const timer = setInterval(() => {
     if (args.collect) gc?.({ type: 'minor' });
-    peak = Math.max(peak, process.memoryUsage().rss);
+    sample();
   }, 1);
   await op(false);
   clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
+  sample();
   const maxAfter = process.resourceUsage().maxRSS * 1024;
   // maxRSS is a lifetime high-water mark: it says something only if this case raised it.
   if (maxAfter > maxBefore) peak = Math.max(peak, maxAfter);
   await client.close();
   await transport.close();
   await agent.close();
-  process.stdout.write(`${JSON.stringify({ before, peak, growth: peak - before })}\n`);
+  const growths = { heap: peaks.heap - start.heapUsed, external: peaks.external - start.external, arrayBuffers: peaks.arrayBuffers - start.arrayBuffers };
+  process.stdout.write(`${JSON.stringify({ before, peak, growth: peak - before, ...growths })}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -56,7 +56,7 @@ export function planProcessImages(v: ValidatedRequest): ProcessImagePlan {
         // local masks must be PNGs. A remote mask is left to the service.
         if (info.format !== 'png') {
           problems.push(`The mask must be a PNG (this one is ${info.format.toUpperCase()}); export it as PNG, white where to edit and black where to keep, at the image's own resolution.`);
-        } else if (maskHasWhite(await read()) === false) {
+        } else if ((await maskHasWhite(await read())) === false) {
           problems.push('The mask is all black, so there is nothing to edit; paint the area to change in white.');
         }
         return problems;

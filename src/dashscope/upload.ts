@@ -1,7 +1,8 @@
 /**
  * Local images → something the service can read (§7):
- * - a `data:` URI when the endpoint accepts one and the file is at most 10 MB decoded
- *   (`DATA_URI_MAX_BYTES`: "Exceeded limit on max bytes per data-uri item : 10485760");
+ * - a `data:` URI when the endpoint accepts one and the file is at most {@link INLINE_MAX_BYTES}
+ *   (the service's own limit is 10 MB decoded, `DATA_URI_MAX_BYTES`: "Exceeded limit on max
+ *   bytes per data-uri item : 10485760"; the lower one is for memory, see INLINE_MAX_BYTES);
  * - otherwise, and always for qwen-mt-image (URL only, §4.3), the temporary upload:
  *   `GET /uploads?action=getPolicy&model=…` → multipart POST to `upload_host` with `file` LAST
  *   → `oss://{key}`, which then needs `X-DashScope-OssResourceResolve: enable` on the request.
@@ -47,6 +48,22 @@ const MIME: Record<string, string> = {
 /** MIME type of an image-size type name. */
 export function mimeOf(format: string): string {
   return MIME[format] ?? `image/${format}`;
+}
+
+/**
+ * The largest local image sent inline as a `data:` URI where the model also takes the temporary
+ * upload. Inline, the image is held several times over while the request is built and sent (the
+ * bytes, the base64 URI, the JSON text, the bytes undici writes): a 10 MB PNG took an upscale job
+ * to 11× the file in peak memory (bench/memory-process.bench.ts), against issue 20's bound of 3×.
+ * The upload streams the file from disk (about 2×) and sends a quarter fewer bytes; below this
+ * size, one request is quicker than three and the copies are a few MB.
+ */
+export const INLINE_MAX_BYTES = 1024 * 1024;
+
+/** The largest image `rule` takes inline: {@link INLINE_MAX_BYTES}, or the service's limit where it takes no upload. */
+export function inlineMaxBytes(rule: ImageInputRule): number {
+  if (!rule.accepts.includes('data')) return 0;
+  return rule.accepts.includes('oss') ? INLINE_MAX_BYTES : DATA_URI_MAX_BYTES;
 }
 
 /** Reads type and pixel size from the bytes (not from the file name). */
@@ -257,7 +274,7 @@ export async function resolveImageInputs(
       let cached: Uint8Array | undefined = known;
       problems.push(...(await extra(info, async () => (cached ??= await readFile(filePath!)))));
       // Keep the bytes read for the check: a data: URI needs them again.
-      if (!bytes && cached && cached.byteLength <= DATA_URI_MAX_BYTES && modelRule.accepts.includes('data')) bytes = cached;
+      if (!bytes && cached && cached.byteLength <= inlineMaxBytes(modelRule)) bytes = cached;
     }
     for (const p of problems) issues.push({ path, message: p });
     sizes[i] = { width: info.width, height: info.height };
@@ -273,7 +290,7 @@ export async function resolveImageInputs(
       refs.push(item.ref);
       continue;
     }
-    if (!options.forceUpload && modelRule.accepts.includes('data') && item.info.bytes <= DATA_URI_MAX_BYTES) {
+    if (!options.forceUpload && item.info.bytes <= inlineMaxBytes(modelRule)) {
       refs.push(toDataUri(item.bytes ?? (await readFile(item.path!)), item.info.mime));
       continue;
     }

@@ -235,8 +235,10 @@ export async function runImageJob<T extends SavedFileRef>(input: GenerationReque
 
 /**
  * The request with its local images already uploaded where the model takes no `data:` URI
- * (qwen-mt-image), so that nothing but the call itself follows `beforeSubmit`. Images the model
- * takes inline stay as they are (inlining sends nothing of its own).
+ * (qwen-mt-image), so that nothing but the call itself follows `beforeSubmit`. Where the model
+ * takes `data:` URIs the request stays as it is: inlining sends nothing of its own, and an image
+ * above `INLINE_MAX_BYTES` (dashscope/upload.ts) is uploaded after `beforeSubmit`, which only
+ * sends the submit later than its slot, never sooner.
  */
 async function uploadFirst<T extends SavedFileRef>(client: DashScopeClient, validated: ValidatedRequest, options: ImageJobOptions<T>): Promise<GenerationRequest> {
   const rule = validated.spec.images;

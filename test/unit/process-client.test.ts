@@ -14,6 +14,7 @@ import { PNG } from 'pngjs';
 import { DashScopeClient, RequestValidationError, type GenerationRequest, type ProgressEvent } from '../../src/dashscope/index';
 import { startSimulator, type Simulator } from '../sim/index';
 import jpeg from 'jpeg-js';
+import { INLINE_MAX_BYTES } from '../../src/dashscope/upload';
 import { makePng } from './client-fixtures';
 
 const SCALE = 0.001;
@@ -91,6 +92,16 @@ describe('wanx2.1-imageedit against the simulator', () => {
     assert.deepEqual(sizes, [[1200, 1040]]);
     assert.equal(progress.filter((e) => e.type === 'upload').length, 0);
     assert.ok(progress.some((e) => e.type === 'request' && e.endpoint === '/services/aigc/image2image/image-synthesis'));
+  });
+  test('super_resolution ×2: a file above INLINE_MAX_BYTES goes through the temporary upload instead of a data: URI', async () => {
+    // Uncompressed noise: 3 bytes a pixel, so 700×700 is about 1.4 MB.
+    const big = new PNG({ width: 700, height: 700, colorType: 2, inputHasAlpha: false });
+    big.data = Buffer.from(Array.from({ length: 700 * 700 * 3 }, (_, i) => (i * 7919) % 251));
+    const bytes = PNG.sync.write(big, { colorType: 2, inputColorType: 2, inputHasAlpha: false, deflateLevel: 0 });
+    assert.ok(bytes.length > INLINE_MAX_BYTES);
+    const { sizes, progress } = await run({ model: 'wanx2.1-imageedit', images: [file('big.png', bytes)], process: { function: 'super_resolution', upscaleFactor: 2 } });
+    assert.deepEqual(sizes, [[1400, 1400]]);
+    assert.deepEqual(progress.filter((e) => e.type === 'upload').map((e) => e.type === 'upload' && e.phase), ['policy', 'upload', 'done']);
   });
   test('every function runs with its options', async () => {
     const base = file('base.png', makePng(640, 512));
