@@ -108,6 +108,16 @@ const targets = [
     charset: 'utf8',
   },
   {
+    // The Retouch mode (mask painter, extension frame), imported when its tab first opens.
+    ...common,
+    entryPoints: ['webview/retouch/index.ts'],
+    outfile: 'dist/webview/retouch.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    charset: 'utf8',
+  },
+  {
     ...common,
     entryPoints: ['webview/components/toolkit.ts'],
     outfile: 'dist/webview/toolkit.js',

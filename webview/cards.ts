@@ -9,6 +9,7 @@ import { markBoxes } from './extraControls';
 import { post } from './host';
 import { cardsHost } from './layout';
 import { renderGuide } from './modes/guide';
+import { retouchFacts } from './modes/retouch';
 import { renderResults, thumbs } from './results';
 import { dispatch, s, state } from './session';
 import type { Card } from './state';
@@ -21,7 +22,7 @@ const STATUS_KEYS: Record<JobSnapshot['status'], StringKey> = {
   stopped: 'statusStopped',
   interrupted: 'statusInterrupted',
 };
-const MODE_KEYS: Record<StudioMode, StringKey> = { generate: 'modeGenerate', edit: 'modeEdit', translate: 'modeTranslate', guide: 'modeGuide' };
+const MODE_KEYS: Record<StudioMode, StringKey> = { generate: 'modeGenerate', edit: 'modeEdit', translate: 'modeTranslate', guide: 'modeGuide', retouch: 'modeRetouch' };
 
 const cardElements = new Map<string, HTMLElement>();
 
@@ -95,7 +96,7 @@ function renderCard(card: Card): HTMLElement {
   if (card.mode === 'guide') {
     node.append(renderGuide(card));
   } else {
-    if (job.inputs?.length && job.images.length && (card.mode === 'edit' || card.mode === 'translate')) {
+    if (job.inputs?.length && job.images.length && (card.mode === 'edit' || card.mode === 'translate' || card.mode === 'retouch')) {
       node.append(el('div', { className: 'before-after' }, el('span', { className: 'label', textContent: s('before') }), markBoxes(thumbs(job.inputs), params.bboxList), el('span', { className: 'label', textContent: s('after') })));
     }
     if (job.images.length) node.append(renderResults(card, job.images));
@@ -120,6 +121,7 @@ function cardHead(card: Card): HTMLElement {
 function paramFacts(card: Card): string {
   const p = card.params;
   const parts: string[] = [];
+  if (p.retouch) parts.push(retouchFacts(p.retouch));
   if (p.size) parts.push(p.size.replace('*', '×'));
   const n = p.n ?? 1;
   if (card.mode !== 'translate' && card.mode !== 'guide') parts.push(n === 1 ? s('imagesOne') : s('imagesMany', n));

@@ -13,11 +13,12 @@ import type { FormContext, ModeForm } from './modes/context';
 import { editForm } from './modes/edit';
 import { generateForm } from './modes/generate';
 import { guideForm } from './modes/guide';
+import { retouchForm } from './modes/retouch';
 import { translateForm } from './modes/translate';
 import { currentModel, dispatch, modelsOf, s, state } from './session';
 import { CUSTOM_SIZE, newJobId, runParams, validate, type Card, type Choices, type Problem } from './state';
 
-const MODE_FORMS: Record<StudioMode, ModeForm> = { generate: generateForm, edit: editForm, translate: translateForm, guide: guideForm };
+const MODE_FORMS: Record<StudioMode, ModeForm> = { generate: generateForm, edit: editForm, translate: translateForm, guide: guideForm, retouch: retouchForm };
 
 /** Whether the user tried to run with problems (then even the quiet ones show). */
 let attempted = false;
@@ -33,7 +34,7 @@ export function renderForm(): void {
   const model = currentModel(mode);
   const form = MODE_FORMS[mode];
   const ctx = formContext(mode, model);
-  const parts: HTMLElement[] = [modelRow(mode, model)];
+  const parts: HTMLElement[] = form.hideModel ? [] : [modelRow(mode, model)];
   if (model.inputs) parts.push(renderInputs(ctx, form.inputTools));
   parts.push(...form.controls(ctx));
 
@@ -43,7 +44,7 @@ export function renderForm(): void {
   parts.push(el('div', { className: 'actions' }, run, el('span', { className: 'hint', textContent: s('runHint') })), problems);
 
   showProblems = () => {
-    const found = validate(mode, currentModel(mode), state);
+    const found = problemsOf(mode);
     run.disabled = found.length > 0;
     const shown = found.filter((p) => attempted || !p.quiet);
     problems.replaceChildren(...shown.map((p) => el('li', { textContent: s(p.key as StringKey, ...p.args), className: `problem-${p.field}` })));
@@ -86,18 +87,26 @@ function fieldId(p: Problem): string {
   return p.field === 'size' ? 'custom-size' : p.field === 'negativePrompt' ? 'negative-prompt' : p.field;
 }
 
+/** What holds the current mode's run back: the shared checks and the mode's own. */
+function problemsOf(mode: StudioMode): Problem[] {
+  const form = MODE_FORMS[mode];
+  const shared = validate(mode, currentModel(mode), state).filter((p) => !(p.key === 'errPromptRequired' && form.promptOptional?.()));
+  return [...shared, ...(form.problems?.() ?? []).map((p): Problem => ({ field: 'retouch', ...p }))];
+}
+
 /** Runs the current mode's form: a card for the new job, then `run` to the host; with problems, shows them all instead. */
 export function startRun(): void {
   if (state.mode === 'history') return;
   const mode = state.mode;
   const model = currentModel(mode);
-  const problems = validate(mode, model, state);
+  const problems = problemsOf(mode);
   if (problems.length) {
     attempted = true;
     showProblems();
     return;
   }
-  const params = runParams(mode, model, state);
+  const base = runParams(mode, model, state);
+  const params = MODE_FORMS[mode].params?.(base) ?? base;
   const jobId = newJobId(Date.now());
   const card: Card = { jobId, mode, model: model.id, modelLabel: model.label, params, startedAt: Date.now(), job: { jobId, status: 'running', text: '', images: [] } };
   dispatch({ type: 'start', card });

@@ -18,8 +18,8 @@ import { currentModel, dispatch, init, s, setInit, state } from './session';
 
 performance.mark('bailian:script');
 
-const MODES: readonly StudioMode[] = ['generate', 'edit', 'translate', 'guide'];
-const TAB_LABELS: Record<StudioMode | 'history', StringKey> = { generate: 'modeGenerate', edit: 'modeEdit', translate: 'modeTranslate', guide: 'modeGuide', history: 'modeHistory' };
+const MODES: readonly StudioMode[] = ['generate', 'edit', 'retouch', 'translate', 'guide'];
+const TAB_LABELS: Record<StudioMode | 'history', StringKey> = { generate: 'modeGenerate', edit: 'modeEdit', retouch: 'modeRetouch', translate: 'modeTranslate', guide: 'modeGuide', history: 'modeHistory' };
 
 function renderShell(): void {
   header.replaceChildren(el('h1', { textContent: s('title') }), tabs);

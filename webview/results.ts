@@ -31,7 +31,7 @@ export function renderFigure(card: Card, image: StudioImage, caption: string): H
     img.width = image.width;
     img.height = image.height;
   }
-  img.addEventListener('click', () => showLarge(image, card.mode === 'edit' || card.mode === 'translate' ? card.job.inputs : undefined));
+  img.addEventListener('click', () => showLarge(image, card.mode === 'edit' || card.mode === 'translate' || card.mode === 'retouch' ? card.job.inputs : undefined));
   const cap = el('figcaption');
   cap.append(el('span', { className: 'path', textContent: caption, title: image.displayPath }));
   if (image.seed !== undefined) cap.append(el('span', { className: 'seed', textContent: s('seedValue', image.seed) }));

@@ -2,6 +2,7 @@
 // vscode.setState) and the `init` message the page is drawn from (strings, models, languages).
 // Every part of the page reads both here; only `dispatch` and `setInit` change them.
 import type { InitMessage, ModelOption, StringKey, StudioMode } from '../src/protocol/messages';
+import { retouchModelOf } from './retouch/model';
 import { format, reduce, restoreState, type Action, type ViewState } from './state';
 import { vscode } from './vscode-api';
 
@@ -33,10 +34,12 @@ export function modelsOf(mode: StudioMode): ModelOption[] {
 /** The model selected in `mode`, or its first one. */
 export function currentModel(mode: StudioMode): ModelOption {
   const models = modelsOf(mode);
-  return models.find((m) => m.id === state.models[mode]) ?? models[0]!;
+  // Retouch: the chosen operation decides the model.
+  const wanted = mode === 'retouch' ? retouchModelOf(init?.retouch ?? [], state.retouch) : state.models[mode];
+  return models.find((m) => m.id === wanted) ?? models[0]!;
 }
 
 /** The mode that takes dropped or pasted images: the current one, or Edit from Generate and History. */
 export function inputMode(): StudioMode {
-  return state.mode === 'translate' || state.mode === 'guide' ? state.mode : 'edit';
+  return state.mode === 'translate' || state.mode === 'guide' || state.mode === 'retouch' ? state.mode : 'edit';
 }

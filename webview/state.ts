@@ -3,7 +3,11 @@
 // vscode.setState after each change and restored on `init`, so cards and form survive tab
 // switches and reloads without retainContextWhenHidden.
 import type { HistoryItem, JobSnapshot, ModelOption, PickerImage, RunParams, SizeRuleData, StudioMode, Term } from '../src/protocol/messages';
+import { baseName } from './captions';
 import { extraProblems, extraRunParams, sizeRuleOf, type ExtraChoices } from './extraOptions';
+import { initialRetouch, type RetouchForm } from './retouch/model';
+
+export { baseName, CAPTION_MAX, distinctNames } from './captions';
 
 /** The last choices for one model (remembered per model). */
 export interface Choices extends ExtraChoices {
@@ -53,6 +57,7 @@ export interface ViewState {
   /** Newest first. */
   cards: Card[];
   historyQuery: string;
+  retouch: RetouchForm;
 }
 
 /** Cards kept in the persisted state (older ones are in the history). */
@@ -72,6 +77,7 @@ export function initialState(): ViewState {
     translate: { sourceLang: 'auto', targetLang: 'en', domainHint: '', sensitives: '', terms: [], termsLoaded: false },
     cards: [],
     historyQuery: '',
+    retouch: initialRetouch(),
   };
 }
 
@@ -84,6 +90,7 @@ export function restoreState(saved: unknown): ViewState {
     ...fresh,
     ...s,
     translate: { ...fresh.translate, ...(s.translate ?? {}) },
+    retouch: { ...fresh.retouch, ...(s.retouch ?? {}) },
     cards: Array.isArray(s.cards) ? s.cards.filter((c) => c && typeof c.jobId === 'string' && c.job) : [],
   };
 }
@@ -108,7 +115,8 @@ export type Action =
    */
   | { type: 'hostJobs'; jobs: readonly JobSnapshot[]; now: number; askedAt?: number }
   | { type: 'clearFinished' }
-  | { type: 'historyQuery'; query: string };
+  | { type: 'historyQuery'; query: string }
+  | { type: 'retouch'; patch: Partial<RetouchForm> };
 
 /** The state after an action (never mutates its input). */
 export function reduce(state: ViewState, action: Action): ViewState {
@@ -180,6 +188,8 @@ export function reduce(state: ViewState, action: Action): ViewState {
       return { ...state, cards: state.cards.filter((c) => c.job.status === 'running') };
     case 'historyQuery':
       return { ...state, historyQuery: action.query };
+    case 'retouch':
+      return { ...state, retouch: { ...state.retouch, ...action.patch } };
   }
 }
 
@@ -239,7 +249,7 @@ export function sizeOf(model: ModelOption, choices: Choices): string | undefined
 
 /** One validation problem: the field it concerns and the message key with its arguments. */
 export interface Problem {
-  field: 'prompt' | 'seed' | 'size' | 'inputs' | 'negativePrompt' | 'terms' | 'palette' | 'boxes';
+  field: 'prompt' | 'seed' | 'size' | 'inputs' | 'negativePrompt' | 'terms' | 'palette' | 'boxes' | 'retouch';
   key: string;
   args: (string | number)[];
   /** Shown only after a run was attempted (an empty prompt is not an error while typing). */
@@ -324,50 +334,6 @@ export function runParams(mode: StudioMode, model: ModelOption, state: ViewState
 
 function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
-}
-
-/** The file name of a path. */
-export function baseName(path: string): string {
-  return path.slice(path.replace(/\\/g, '/').lastIndexOf('/') + 1);
-}
-
-/**
- * Captions for a set of files: each file name without the part all of them share at the start
- * (cut at a separator), so `20261201-0730-wan-a-red-lantern-1.png` and `…-2.png` read
- * `…lantern-1.png` and `…lantern-2.png` instead of the same truncated prefix. A single file keeps
- * its whole name.
- */
-export function distinctNames(paths: readonly string[], maxLength = CAPTION_MAX): string[] {
-  const names = paths.map(baseName);
-  let from = 0;
-  if (names.length > 1) {
-    let common = names[0]!;
-    for (const name of names.slice(1)) {
-      let i = 0;
-      while (i < common.length && i < name.length && common[i] === name[i]) i++;
-      common = common.slice(0, i);
-    }
-    // Cut at a separator inside the shared part, keeping some words of context before the difference.
-    from = startAtSeparator(common, Math.max(0, common.length - CAPTION_CONTEXT));
-  }
-  return names.map((name) => {
-    let start = from;
-    // Still too long (one long name): keep its end, where the index and extension are.
-    if (name.length - start > maxLength) start = startAtSeparator(name, name.length - maxLength);
-    return start > 0 ? `…${name.slice(start)}` : name;
-  });
-}
-
-/** Longest caption before it is shortened from the start. */
-export const CAPTION_MAX = 32;
-/** Characters of the shared part kept before the part that differs. */
-const CAPTION_CONTEXT = 12;
-
-/** The first position at or after `at` that follows a separator (`-`, `_`, `.`, space), else `at`. */
-function startAtSeparator(text: string, at: number): number {
-  if (at <= 0) return 0;
-  for (let i = at; i < Math.min(text.length, at + 12); i++) if ('-_. '.includes(text[i - 1]!)) return i;
-  return at;
 }
 
 /** Fills `{0}`, `{1}` … in a localized string. */

@@ -18,9 +18,10 @@
 // DashScope's expiring URLs) and workspace-relative locations the host resolves again.
 import * as z from 'zod/mini';
 import { EXTRA_MODEL_FIELDS, EXTRA_RUN_FIELDS, EXTRA_STRING_KEYS, PixelsRule } from './extraOptions';
+import { RETOUCH_STRING_KEYS, RetouchOperationData, RetouchRun } from './retouch';
 
 /** The studio's modes; each lists the catalog models of one task. */
-export const StudioMode = z.enum(['generate', 'edit', 'translate', 'guide']);
+export const StudioMode = z.enum(['generate', 'edit', 'translate', 'guide', 'retouch']);
 export type StudioMode = z.infer<typeof StudioMode>;
 
 /** Keys of the localized UI strings (the host fills each with `vscode.l10n.t`; the webview needs only their type). */
@@ -42,6 +43,7 @@ export const STRING_KEYS = /* @__PURE__ */ (() => [
   'historySearch', 'historyEmpty', 'historyReuse', 'historyOpenFiles', 'historyMore', 'historyCount',
   'pageIncomplete',
   ...EXTRA_STRING_KEYS,
+  ...RETOUCH_STRING_KEYS,
 ] as const)();
 export type StringKey = (typeof STRING_KEYS)[number];
 
@@ -140,6 +142,8 @@ export const RunParams = /* @__PURE__ */ (() => z.object({
   /** Input images in order (edit, translate, guide). */
   inputs: z.optional(z.array(WorkspaceLocation).check(z.maxLength(16))),
   translation: z.optional(TranslateParams),
+  /** Retouch: the operation, its options and the painted mask; the image is `inputs[0]`. */
+  retouch: z.optional(RetouchRun),
   ...EXTRA_RUN_FIELDS,
 }))();
 export type RunParams = z.infer<typeof RunParams>;
@@ -318,6 +322,8 @@ export const HostMessage = z.discriminatedUnion('type', [
     glossary: z.object({ terms: z.array(Term), path: z.optional(z.string()), error: z.optional(z.string()) }),
     /** "Open in Studio": start in this mode with these inputs (and, from Open Settings in Studio, these settings). */
     open: z.optional(z.object({ mode: StudioMode, inputs: z.array(PickerImage), settings: z.optional(OpenSettings) })),
+    /** Retouch: the operations the catalog offers in this region, with their options. */
+    retouch: z.optional(z.array(RetouchOperationData)),
   }),
   z.object({ type: z.literal('apiKey'), hasApiKey: z.boolean() }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), text: z.string() }),

@@ -17,6 +17,7 @@ export const MODE_TASKS: Readonly<Record<StudioMode, Task>> = {
   edit: 'image-edit',
   translate: 'translate',
   guide: 'interleave',
+  retouch: 'process',
 };
 
 /** A model's one-line description by catalog id (the host passes localized ones: src/studio/strings.ts). */

@@ -41,6 +41,8 @@ export interface StudioHtmlOptions {
   readonly toolkitUri: string;
   /** The host messages' schemas with zod (dist/webview/schemas.js), which the app imports after its first paint. */
   readonly schemasUri: string;
+  /** The Retouch mode (dist/webview/retouch.js), which the app imports when its tab first opens. */
+  readonly retouchUri?: string;
   /** BCP 47 language of the UI (`vscode.env.language`). */
   readonly language: string;
   /** Document title; the visible title comes with the bootstrap or `init`. */
@@ -80,7 +82,7 @@ export function buildStudioHtml(options: StudioHtmlOptions): string {
   <title>${escapeText(options.title)}</title>
 </head>
 <body>
-  <main id="app" aria-busy="true" data-schemas="${escapeAttribute(options.schemasUri)}"></main>
+  <main id="app" aria-busy="true" data-schemas="${escapeAttribute(options.schemasUri)}"${options.retouchUri ? ` data-retouch="${escapeAttribute(options.retouchUri)}"` : ''}></main>
 ${options.bootstrap === undefined ? '' : `  <script type="application/json" id="bootstrap">${jsonForScript(options.bootstrap)}</script>\n`}  <script type="module" nonce="${n}">${inlineText(options.script, 'script')}</script>
   <script nonce="${n}">${loadToolkit}</script>
 </body>

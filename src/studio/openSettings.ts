@@ -29,7 +29,7 @@ export async function openSettingsInStudio(services: StudioServices, argument: u
   try {
     if (!(argument instanceof vscode.Uri)) throw new Error(vscode.l10n.t('Run this from an image in the Explorer (right-click, Bailian).'));
     const recipe = await readImageRecipe(argument, vscode.l10n.t('Open Settings in Studio'));
-    const mode = recipe.fromGuide ? 'guide' : recipe.kind === 'process' ? 'edit' : recipe.kind;
+    const mode = recipe.fromGuide ? 'guide' : recipe.kind === 'process' ? 'retouch' : recipe.kind;
     StudioPanel.createOrShow(services, { mode, uris: recipe.inputs, settings: settingsOfRecord(recipe.record) });
     return { status: 'opened' };
   } catch (error) {

@@ -11,6 +11,7 @@ import { isCancellation } from '../host/errors';
 import { displayPath, resolveInsideWorkspace, workspacePathOf } from '../host/workspaceFs';
 import { appendFile } from '../pipeline/files';
 import { CancelledJobError } from '../pipeline/images';
+import { operationStem } from '../pipeline/operationNames';
 import { translatedStem } from '../pipeline/translate';
 import { extraRequestFields } from '../protocol/extraOptions';
 import { MODE_TASKS } from '../protocol/modelOptions';
@@ -20,6 +21,7 @@ import { runWorkspaceGuideJob } from '../workflows/guideJob';
 import { summarizeWithRegionHint } from '../workflows/outcome';
 import { describeProgress } from '../workflows/progress';
 import { runWorkspaceImageJob } from '../workflows/workspaceJob';
+import { studioRetouchRequest } from './retouchRun';
 import type { JobSnapshot, RunParams, StudioError, StudioImage } from '../protocol/messages';
 
 /** File name template of a studio guide (the same as the guide command's). */
@@ -126,11 +128,13 @@ export async function runStudioJob(context: StudioJobContext): Promise<JobSnapsh
     if (!modelsForTask(MODE_TASKS[params.mode]).some((m) => m.id === params.model)) throw new WrongModeError(params.mode, params.model);
     const inputs = resolveInputs(params);
     if (inputs.length) set({ inputs: inputs.map((uri) => context.toImage(uri)) });
+    // Retouch: the operation's options and the mask drawn from the strokes (refused when empty).
+    const request = params.mode === 'retouch' ? await studioRetouchRequest(params, imageRequestOf(params), inputs) : imageRequestOf(params);
     // More than one image: the estimate first, and a question above the threshold.
-    const cost = await confirmCost(context.host, [imageRequestOf(params)], { interactive: true, what: vscode.l10n.t('This run') });
+    const cost = await confirmCost(context.host, [request], { interactive: true, what: vscode.l10n.t('This run') });
     if (!cost.proceed) throw new vscode.CancellationError();
     if (params.mode === 'guide') return await runGuideJob(context, inputs, set);
-    return await runImageRun(context, inputs, set);
+    return await runImageRun(context, inputs, set, request);
   } catch (error) {
     if (isCancellation(error)) {
       const started = error instanceof CancelledJobError && (error.taskOutcome === 'started' || error.taskOutcome === 'failed');
@@ -148,10 +152,9 @@ export async function runStudioJob(context: StudioJobContext): Promise<JobSnapsh
   }
 }
 
-async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set: (patch: Partial<JobSnapshot>) => JobSnapshot): Promise<JobSnapshot> {
+async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set: (patch: Partial<JobSnapshot>) => JobSnapshot, request: GenerationRequest): Promise<JobSnapshot> {
   const { params, host } = context;
-  const request = imageRequestOf(params);
-  const kind = params.mode === 'edit' ? 'edit' : params.mode === 'translate' ? 'translate' : 'generate';
+  const kind = params.mode === 'retouch' ? 'process' : params.mode === 'edit' ? 'edit' : params.mode === 'translate' ? 'translate' : 'generate';
   const translation = request.translation;
   const first = inputs[0];
   const translateOptions =
@@ -161,7 +164,10 @@ async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set:
           template: { value: host.config.read(first).translationOutputFolder, setting: 'bailian.translationOutputFolder' },
           name: () => translatedStem(first.path, translation.targetLang),
         }
-      : {};
+      : kind === 'process' && first
+        ? // Next to the original, named for the operation (`street.edit.png`, `photo.x2.png`), as the Explorer commands and the CLI save.
+          { template: { value: '${fileDirname}', setting: 'bailian.outputFolder' }, name: (image: { index: number }) => operationStem(first.path, request, image.index, request.n ?? 1) }
+        : {};
   const run = await runWorkspaceImageJob(host, request, {
     kind,
     source: 'studio',

@@ -18,7 +18,7 @@ import { buildStudioHtml } from './html';
 import type { InitMessage } from '../protocol/messages';
 
 /** What the page carries of `init` and never changes while the window lives. */
-export type StaticInit = Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages'>;
+export type StaticInit = Pick<InitMessage, 'type' | 'strings' | 'models' | 'languages' | 'retouch'>;
 
 /**
  * Scripts enabled; local resources limited to the webview bundle, media, and the workspace
@@ -91,6 +91,7 @@ export function studioPageHtml(webview: vscode.Webview, extensionUri: vscode.Uri
     style: readFileSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'studio.css').fsPath, 'utf8'),
     toolkitUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'toolkit.js')).toString(),
     schemasUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'schemas.js')).toString(),
+    retouchUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'retouch.js')).toString(),
     language: vscode.env.language,
     title: vscode.l10n.t('Bailian Studio'),
     bootstrap: { ...staticInit, hasApiKey: true, jobs: [], glossary: { terms: [] } } satisfies InitMessage,

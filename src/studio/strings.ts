@@ -10,6 +10,8 @@ import { mtSources, mtTargetsFor } from '../pipeline/translate';
 import type { StudioStrings } from '../protocol/messages';
 import { studioModelOptions } from '../protocol/modelOptions';
 import { extraOptionStrings } from './extraOptionStrings';
+import { retouchOperationOptions } from '../protocol/retouchOptions';
+import { retouchOperationLabel, retouchOptionLabel, retouchStrings } from './retouchStrings';
 import type { StaticInit } from './shell';
 
 /** Every string the webview shows. */
@@ -129,6 +131,7 @@ export function studioStrings(): StudioStrings {
     historyMore: t('Show more'),
     historyCount: t('{0} of {1} jobs'),
     ...extraOptionStrings(),
+    ...retouchStrings(),
   };
 }
 
@@ -186,6 +189,7 @@ export function studioStaticInit(): StaticInit {
     type: 'init',
     strings: studioStrings(),
     models: studioModelOptions(vscode.env.language, modelDescription),
+    retouch: retouchOperationOptions(vscode.env.language, retouchOperationLabel, retouchOptionLabel),
     languages: {
       sources: sources.map((code) => ({ code, label: label(code) })),
       targets: targets.map((code) => ({ code, label: label(code) })),

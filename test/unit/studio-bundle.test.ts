@@ -63,4 +63,17 @@ describe('studio webview bundles', () => {
     assert.deepEqual(heavy, [], 'zod and the protocol load after the first paint (dist/webview/schemas.js)');
     assert.match(app.text, /([\w$]+)=[\w$]+\.dataset\.schemas;.*?import\(\1\)/, 'the app imports schemas.js from the URL the page gives');
   });
+
+  test('the Retouch mode is a chunk of its own, loaded when its tab opens, sharing the app\'s session and controls', async () => {
+    const app = await bundle('webview/main.ts');
+    const chunk = await bundle('webview/retouch/index.ts');
+    const inApp = Object.keys(app.inputs);
+    for (const heavy of ['webview/retouch/maskPainter.ts', 'webview/retouch/extendFrame.ts', 'webview/retouch/form.ts']) assert.ok(!inApp.includes(heavy), `${heavy} is in the app`);
+    assert.match(app.text, /dataset\.retouch/, 'the app imports retouch.js from the URL the page gives');
+    // A second copy of these would hold a second state and a toolkit flag of its own.
+    const copies = Object.keys(chunk.inputs).filter((path) => ['webview/session.ts', 'webview/state.ts', 'webview/components/index.ts', 'webview/vscode-api.ts'].includes(path));
+    assert.deepEqual(copies, [], 'the chunk reaches the session and the controls through its bridge only');
+    assert.ok(!Object.keys(chunk.inputs).some((path) => path.includes('node_modules/zod')), 'no zod in the chunk');
+    assert.ok(chunk.bytes <= 32 * 1024, `the Retouch chunk is ${chunk.bytes} bytes, over 32 KB`);
+  });
 });
