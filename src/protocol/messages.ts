@@ -145,7 +145,9 @@ export const RunParams = /* @__PURE__ */ (() => z.object({
   /** Retouch: the operation, its options and the painted mask; the image is `inputs[0]`. */
   retouch: z.optional(RetouchRun),
   /** The preset the form was filled from, with its blanks' values (provenance and history record it). */
-  preset: z.optional(z.object({ name: z.string().check(z.minLength(1), z.maxLength(80)), blanks: z.record(z.string().check(z.maxLength(100)), z.string().check(z.maxLength(2000))) })),
+  preset: z.optional(
+    z.object({ name: z.string().check(z.minLength(1), z.maxLength(80)), blanks: z.record(z.string().check(z.maxLength(100)), z.string().check(z.maxLength(2000))), template: z.optional(z.string().check(z.maxLength(8000))) }),
+  ),
   ...EXTRA_RUN_FIELDS,
 }))();
 export type RunParams = z.infer<typeof RunParams>;
