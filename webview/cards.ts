@@ -2,12 +2,13 @@
 // parameters, what the model said, its error with the next step, and its images (or its guide).
 // A job update redraws only its card's content.
 import type { JobSnapshot, StringKey, StudioError, StudioMode } from '../src/protocol/messages';
-import { button, spinner } from './components';
+import { button, linkButton, spinner } from './components';
 import { el } from './dom';
 import { extraFacts } from './extraOptions';
 import { markBoxes } from './extraControls';
 import { post } from './host';
 import { cardsHost } from './layout';
+import { renderColumns } from './compare';
 import { renderGuide } from './modes/guide';
 import { retouchFacts } from './modes/retouch';
 import { renderResults, thumbs } from './results';
@@ -93,13 +94,17 @@ function renderCard(card: Card): HTMLElement {
   if (job.text) node.append(el('p', { className: `card-text${job.status === 'cancelled' || job.mayBeBilled ? ' warning' : ''}`, textContent: job.text }));
   if (job.actualPrompt) node.append(el('p', { className: 'rewritten', textContent: s('rewrittenPrompt', job.actualPrompt) }));
   if (job.error) node.append(renderError(job.error));
-  if (card.mode === 'guide') {
+  if (job.columns) {
+    node.classList.add('compare-card');
+    node.append(renderColumns(card, job.columns));
+  } else if (card.mode === 'guide') {
     node.append(renderGuide(card));
   } else {
     if (job.inputs?.length && job.images.length && (card.mode === 'edit' || card.mode === 'translate' || card.mode === 'retouch')) {
       node.append(el('div', { className: 'before-after' }, el('span', { className: 'label', textContent: s('before') }), markBoxes(thumbs(job.inputs), params.bboxList), el('span', { className: 'label', textContent: s('after') })));
     }
     if (job.images.length) node.append(renderResults(card, job.images));
+    if (job.status === 'done' && card.mode !== 'retouch') node.append(el('div', { className: 'card-actions' }, linkButton(s('savePreset'), () => post({ type: 'savePreset', params: card.params }), { className: 'save-preset' })));
   }
   return node;
 }

@@ -7,7 +7,9 @@ import { renderCards } from './cards';
 import { el, field } from './dom';
 import { extraChoicesOf } from './extraOptions';
 import { post } from './host';
+import { compareRow, comparedModels } from './compare';
 import { renderInputs } from './inputs';
+import { presetProblems, presetRow, withPreset } from './presets';
 import { formHost } from './layout';
 import type { FormContext, ModeForm } from './modes/context';
 import { editForm } from './modes/edit';
@@ -34,14 +36,16 @@ export function renderForm(): void {
   const model = currentModel(mode);
   const form = MODE_FORMS[mode];
   const ctx = formContext(mode, model);
-  const parts: HTMLElement[] = form.hideModel ? [] : [modelRow(mode, model)];
+  const parts: HTMLElement[] = [...presetRow(mode, () => showProblems()), ...(form.hideModel ? [] : [modelRow(mode, model)])];
   if (model.inputs) parts.push(renderInputs(ctx, form.inputTools));
   parts.push(...form.controls(ctx));
 
   const run = button(s(form.runLabel), () => startRun(), { id: 'run', title: s('runHint') });
   const problems = el('ul', { id: 'problems', className: 'problems' });
   problems.setAttribute('aria-live', 'polite');
-  parts.push(el('div', { className: 'actions' }, run, el('span', { className: 'hint', textContent: s('runHint') })), problems);
+  const save = mode === 'retouch' ? [] : [button(s('savePreset'), () => post({ type: 'savePreset', params: formParams(mode) }), { id: 'save-preset', secondary: true })];
+  parts.push(el('div', { className: 'actions' }, run, ...save, el('span', { className: 'hint', textContent: s('runHint') })), problems);
+  if (mode === 'generate') parts.push(compareRow(() => formParams(mode), startComparison));
 
   showProblems = () => {
     const found = problemsOf(mode);
@@ -91,7 +95,31 @@ function fieldId(p: Problem): string {
 function problemsOf(mode: StudioMode): Problem[] {
   const form = MODE_FORMS[mode];
   const shared = validate(mode, currentModel(mode), state).filter((p) => !(p.key === 'errPromptRequired' && form.promptOptional?.()));
-  return [...shared, ...(form.problems?.() ?? []).map((p): Problem => ({ field: 'retouch', ...p }))];
+  return [...shared, ...(form.problems?.() ?? []).map((p): Problem => ({ field: 'retouch', ...p })), ...presetProblems(mode).map((p): Problem => ({ field: 'preset', ...p }))];
+}
+
+/** The run parameters of the form as it stands (a preset's blanks filled in). */
+function formParams(mode: StudioMode): RunParams {
+  const base = runParams(mode, currentModel(mode), state);
+  return withPreset(mode, MODE_FORMS[mode].params?.(base) ?? base);
+}
+
+/** Compare: the form's prompt and shared controls on every ticked model, one card. */
+function startComparison(): void {
+  const models = comparedModels();
+  const problems = problemsOf('generate');
+  if (problems.length || models.length < 2) {
+    attempted = true;
+    showProblems();
+    return;
+  }
+  const params = formParams('generate');
+  const jobId = newJobId(Date.now());
+  const card: Card = { jobId, mode: 'generate', model: models[0]!.id, modelLabel: s('compareTitle', models.map((m) => m.label).join(', ')), params, startedAt: Date.now(), job: { jobId, status: 'running', text: '', images: [] } };
+  dispatch({ type: 'start', card });
+  attempted = false;
+  post({ type: 'compare', jobId, params, models: models.map((m) => m.id) });
+  renderCards();
 }
 
 /** Runs the current mode's form: a card for the new job, then `run` to the host; with problems, shows them all instead. */
@@ -105,8 +133,7 @@ export function startRun(): void {
     showProblems();
     return;
   }
-  const base = runParams(mode, model, state);
-  const params = MODE_FORMS[mode].params?.(base) ?? base;
+  const params = formParams(mode);
   const jobId = newJobId(Date.now());
   const card: Card = { jobId, mode, model: model.id, modelLabel: model.label, params, startedAt: Date.now(), job: { jobId, status: 'running', text: '', images: [] } };
   dispatch({ type: 'start', card });

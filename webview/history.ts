@@ -92,6 +92,7 @@ function renderHistoryItem(item: HistoryItem): HTMLElement {
   const actions = el('div', { className: 'history-actions' });
   if (model) actions.append(button(s('historyReuse'), () => reuse(item, model), { className: 'reuse', secondary: true }));
   const files = [...(item.document?.location ? [item.document.location] : []), ...item.outputs.flatMap((o) => (o.location ? [o.location] : []))];
+  actions.append(button(s('copyCliCommand'), () => post({ type: 'copyCommand', entryId: item.id }), { className: 'copy-command', secondary: true }));
   if (files.length) actions.append(button(s('historyOpenFiles'), () => files.slice(0, 8).forEach((location) => post({ type: 'file', action: 'open', location })), { className: 'open-files', secondary: true }));
   row.append(thumb, body, actions);
   return row;

@@ -13,6 +13,7 @@ import { bootstrapStands, drawBootstrap, onHostMessages, post, readyPostedAt, sa
 import { acceptDroppedImages } from './inputs';
 import { app, cardsHost, formHost, header, historyHost, notice, overlay, showNotice, tabs } from './layout';
 import { providePage } from './page';
+import { receivePresets } from './presets';
 import { showPickerImages } from './picker';
 import { currentModel, dispatch, init, s, setInit, state } from './session';
 
@@ -131,6 +132,9 @@ function onHostMessage(message: HostMessage): void {
       return;
     case 'history':
       showHistoryItems(message.items, { more: message.more, done: message.done });
+      return;
+    case 'presets':
+      receivePresets(message.presets, message.problems, renderForm);
       return;
   }
 }

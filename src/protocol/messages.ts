@@ -18,6 +18,7 @@
 // DashScope's expiring URLs) and workspace-relative locations the host resolves again.
 import * as z from 'zod/mini';
 import { EXTRA_MODEL_FIELDS, EXTRA_RUN_FIELDS, EXTRA_STRING_KEYS, PixelsRule } from './extraOptions';
+import { TEAM_STRING_KEYS } from './compare';
 import { RETOUCH_STRING_KEYS, RetouchOperationData, RetouchRun } from './retouch';
 
 /** The studio's modes; each lists the catalog models of one task. */
@@ -44,6 +45,7 @@ export const STRING_KEYS = /* @__PURE__ */ (() => [
   'pageIncomplete',
   ...EXTRA_STRING_KEYS,
   ...RETOUCH_STRING_KEYS,
+  ...TEAM_STRING_KEYS,
 ] as const)();
 export type StringKey = (typeof STRING_KEYS)[number];
 

@@ -41,7 +41,7 @@ export async function saveStudioPreset(context: PresetActionsContext, params: Ru
     template = await vscode.window.showInputBox({
       title,
       value: params.preset?.template ?? params.prompt,
-      prompt: vscode.l10n.t('The prompt template: put a {name} where the prompt changes from use to use, e.g. {subject}.', '{…}'),
+      prompt: vscode.l10n.t('The prompt template: put a blank such as {subject} where the prompt changes from use to use.'),
       validateInput: (value) => {
         const invalid = templateBlanks(value).invalid;
         return invalid.length ? vscode.l10n.t('{0} is not a blank name: use letters, digits, _ and -, starting with a letter.', invalid.join(', ')) : undefined;

@@ -1,0 +1,67 @@
+// Compare (Generate mode): the user ticks 2–4 models, and one prompt runs on each with the
+// controls they share and its own size (src/protocol/compare.ts, shown next to each tick). The
+// host confirms the estimate of the whole comparison and runs it as one card with a column per
+// model: its images, its time to result and its estimate, and Keep as Preset.
+import { compareParams, COMPARE_MODELS } from '../src/protocol/compare';
+import type { CompareColumn, ModelOption, RunParams } from '../src/protocol/messages';
+import { button, checkbox, linkButton } from './components';
+import { el } from './dom';
+import { post } from './host';
+import { renderResults } from './results';
+import { modelsOf, s } from './session';
+import type { Card } from './state';
+
+/** The ticked models (kept while the page lives). */
+const ticked = new Set<string>();
+
+/** The models to compare, in the list's order. */
+export function comparedModels(): ModelOption[] {
+  return modelsOf('generate').filter((m) => ticked.has(m.id));
+}
+
+/** The ticks, each with the size its model would get, and the Compare button. */
+export function compareRow(params: () => RunParams, start: () => void): HTMLElement {
+  const models = modelsOf('generate');
+  const run = button(s('compareRun'), start, { id: 'compare-run', secondary: true });
+  const note = el('p', { className: 'hint', id: 'compare-note' });
+  const sizes = new Map<string, HTMLElement>();
+  const refresh = (): void => {
+    const count = ticked.size;
+    run.disabled = count < COMPARE_MODELS.min || count > COMPARE_MODELS.max;
+    note.textContent = run.disabled ? s('compareCount', count) : s('compareHint');
+    for (const model of models) {
+      const size = compareParams(params(), model).size;
+      sizes.get(model.id)!.textContent = ticked.has(model.id) && size ? s('compareSize', size.replace('*', '×')) : '';
+    }
+  };
+  const ticks = models.map((model) => {
+    const size = el('span', { className: 'compare-size' });
+    sizes.set(model.id, size);
+    const box = checkbox(model.label, ticked.has(model.id), (on) => (on ? ticked.add(model.id) : ticked.delete(model.id), refresh()), { id: `compare-${model.id.replace(/[^A-Za-z0-9_-]/g, '_')}` });
+    return el('span', { className: 'compare-tick' }, box, size);
+  });
+  const details = el('details', { className: 'compare', id: 'compare' }, el('summary', { textContent: s('compareLabel') }), el('div', { className: 'compare-ticks' }, ...ticks), el('div', { className: 'actions' }, run, note));
+  if (ticked.size) details.open = true;
+  refresh();
+  return details;
+}
+
+/** A comparison's card body: a column per model. */
+export function renderColumns(card: Card, columns: readonly CompareColumn[]): HTMLElement {
+  return el(
+    'div',
+    { className: 'compare-columns' },
+    ...columns.map((column) => {
+      const node = el('section', { className: `compare-column status-${column.status}` });
+      node.dataset.model = column.params.model;
+      const seconds = column.endedAt ? Math.max(0, Math.round((column.endedAt - column.startedAt) / 1000)) : undefined;
+      const facts = [column.sizeNote ?? (column.params.size ? s('compareSize', column.params.size.replace('*', '×')) : ''), s('compareCost', column.cost), seconds !== undefined && column.status === 'done' ? s('compareTime', seconds) : ''].filter(Boolean);
+      node.append(el('h3', { className: 'compare-model', textContent: column.modelLabel }), el('p', { className: 'card-params', textContent: facts.join(' · ') }));
+      if (column.text) node.append(el('p', { className: 'card-text', textContent: column.text }));
+      if (column.error) node.append(el('p', { className: 'error-message', textContent: column.error.message }));
+      if (column.images.length) node.append(renderResults({ ...card, model: column.params.model, modelLabel: column.modelLabel, params: column.params }, column.images));
+      if (column.status === 'done') node.append(linkButton(s('keepPreset'), () => post({ type: 'savePreset', params: column.params }), { className: 'keep-preset' }));
+      return node;
+    }),
+  );
+}
