@@ -8,10 +8,10 @@ import { extraFacts } from './extraOptions';
 import { markBoxes } from './extraControls';
 import { post } from './host';
 import { cardsHost } from './layout';
-import { renderColumns } from './compare';
 import { renderGuide } from './modes/guide';
 import { retouchFacts } from './modes/retouch';
 import { renderResults, thumbs } from './results';
+import { renderColumns } from './team';
 import { dispatch, s, state } from './session';
 import type { Card } from './state';
 
@@ -96,7 +96,7 @@ function renderCard(card: Card): HTMLElement {
   if (job.error) node.append(renderError(job.error));
   if (job.columns) {
     node.classList.add('compare-card');
-    node.append(renderColumns(card, job.columns));
+    node.append(renderColumns(card, job.columns, renderCards));
   } else if (card.mode === 'guide') {
     node.append(renderGuide(card));
   } else {

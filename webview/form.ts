@@ -7,9 +7,8 @@ import { renderCards } from './cards';
 import { el, field } from './dom';
 import { extraChoicesOf } from './extraOptions';
 import { post } from './host';
-import { compareRow, comparedModels } from './compare';
 import { renderInputs } from './inputs';
-import { presetProblems, presetRow, withPreset } from './presets';
+import { compareRow, comparedModels, presetProblems, presetRow, withPreset } from './team';
 import { formHost } from './layout';
 import type { FormContext, ModeForm } from './modes/context';
 import { editForm } from './modes/edit';
@@ -36,7 +35,7 @@ export function renderForm(): void {
   const model = currentModel(mode);
   const form = MODE_FORMS[mode];
   const ctx = formContext(mode, model);
-  const parts: HTMLElement[] = [...presetRow(mode, () => showProblems()), ...(form.hideModel ? [] : [modelRow(mode, model)])];
+  const parts: HTMLElement[] = [...presetRow(mode, () => showProblems(), renderForm), ...(form.hideModel ? [] : [modelRow(mode, model)])];
   if (model.inputs) parts.push(renderInputs(ctx, form.inputTools));
   parts.push(...form.controls(ctx));
 
@@ -45,7 +44,7 @@ export function renderForm(): void {
   problems.setAttribute('aria-live', 'polite');
   const save = mode === 'retouch' ? [] : [button(s('savePreset'), () => post({ type: 'savePreset', params: formParams(mode) }), { id: 'save-preset', secondary: true })];
   parts.push(el('div', { className: 'actions' }, run, ...save, el('span', { className: 'hint', textContent: s('runHint') })), problems);
-  if (mode === 'generate') parts.push(compareRow(() => formParams(mode), startComparison));
+  if (mode === 'generate') parts.push(...compareRow(() => formParams(mode), startComparison, () => state.mode === 'generate' && renderForm()));
 
   showProblems = () => {
     const found = problemsOf(mode);

@@ -13,7 +13,7 @@ import { bootstrapStands, drawBootstrap, onHostMessages, post, readyPostedAt, sa
 import { acceptDroppedImages } from './inputs';
 import { app, cardsHost, formHost, header, historyHost, notice, overlay, showNotice, tabs } from './layout';
 import { providePage } from './page';
-import { receivePresets } from './presets';
+import { receivePresets } from './team';
 import { showPickerImages } from './picker';
 import { currentModel, dispatch, init, s, setInit, state } from './session';
 
@@ -134,7 +134,7 @@ function onHostMessage(message: HostMessage): void {
       showHistoryItems(message.items, { more: message.more, done: message.done });
       return;
     case 'presets':
-      receivePresets(message.presets, message.problems, renderForm);
+      receivePresets(message.presets, message.problems, () => state.mode !== 'history' && renderForm());
       return;
   }
 }

@@ -18,7 +18,7 @@
 // DashScope's expiring URLs) and workspace-relative locations the host resolves again.
 import * as z from 'zod/mini';
 import { EXTRA_MODEL_FIELDS, EXTRA_RUN_FIELDS, EXTRA_STRING_KEYS, PixelsRule } from './extraOptions';
-import { TEAM_STRING_KEYS } from './compare';
+import { TEAM_STRING_KEYS } from './teamStrings';
 import { RETOUCH_STRING_KEYS, RetouchOperationData, RetouchRun } from './retouch';
 
 /** The studio's modes; each lists the catalog models of one task. */
@@ -259,11 +259,18 @@ export type GuideSegment = z.infer<typeof GuideSegment>;
 export const JobStatus = z.enum(['running', 'done', 'failed', 'cancelled', 'stopped', 'interrupted']);
 export type JobStatus = z.infer<typeof JobStatus>;
 
+/**
+ * Run parameters the host sends back to the page (a preset's fields, a compared model's): the
+ * host built them from checked data, and the page checks a run again when it sends one, so they
+ * are taken as an object here; the full RunParams schema would double the schemas bundle.
+ */
+const SentRunParams = z.custom<RunParams>((value) => typeof value === 'object' && value !== null && typeof (value as { model?: unknown }).model === 'string');
+
 /** One model's column of a comparison: what it was asked, what it made, how long and what it costs. */
 export const CompareColumn = z.object({
   jobId: JobId,
   modelLabel: z.string(),
-  params: RunParams,
+  params: SentRunParams,
   /** The estimate of this column, as a sentence. */
   cost: z.string(),
   /** The form's size replaced by this model's nearest valid one. */
@@ -331,7 +338,7 @@ export const PresetOption = z.object({
   model: z.string(),
   description: z.optional(z.string()),
   /** The form's fields; `prompt` is the template, with its blanks. */
-  params: z.partial(RunParams),
+  params: SentRunParams,
   blanks: z.array(z.string()),
   problems: z.array(z.string()),
 });

@@ -1,6 +1,6 @@
 /** The localized strings of presets, Compare and Copy as CLI Command in the studio (src/protocol/compare.ts), filled with `vscode.l10n.t`. */
 import * as vscode from 'vscode';
-import type { TEAM_STRING_KEYS } from '../protocol/compare';
+import type { TEAM_STRING_KEYS } from '../protocol/teamStrings';
 
 /** Every string of the studio's team features. */
 export function teamStrings(): Record<(typeof TEAM_STRING_KEYS)[number], string> {

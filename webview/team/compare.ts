@@ -2,14 +2,11 @@
 // controls they share and its own size (src/protocol/compare.ts, shown next to each tick). The
 // host confirms the estimate of the whole comparison and runs it as one card with a column per
 // model: its images, its time to result and its estimate, and Keep as Preset.
-import { compareParams, COMPARE_MODELS } from '../src/protocol/compare';
-import type { CompareColumn, ModelOption, RunParams } from '../src/protocol/messages';
-import { button, checkbox, linkButton } from './components';
-import { el } from './dom';
-import { post } from './host';
-import { renderResults } from './results';
-import { modelsOf, s } from './session';
-import type { Card } from './state';
+import { compareParams, COMPARE_MODELS } from '../../src/protocol/compare';
+import type { CompareColumn, ModelOption, RunParams } from '../../src/protocol/messages';
+import { el } from '../dom';
+import type { Card } from '../state';
+import { app, button, checkbox, linkButton, modelsOf, post, s } from './bridge';
 
 /** The ticked models (kept while the page lives). */
 const ticked = new Set<string>();
@@ -59,7 +56,7 @@ export function renderColumns(card: Card, columns: readonly CompareColumn[]): HT
       node.append(el('h3', { className: 'compare-model', textContent: column.modelLabel }), el('p', { className: 'card-params', textContent: facts.join(' · ') }));
       if (column.text) node.append(el('p', { className: 'card-text', textContent: column.text }));
       if (column.error) node.append(el('p', { className: 'error-message', textContent: column.error.message }));
-      if (column.images.length) node.append(renderResults({ ...card, model: column.params.model, modelLabel: column.modelLabel, params: column.params }, column.images));
+      if (column.images.length) node.append(app().renderResults({ ...card, model: column.params.model, modelLabel: column.modelLabel, params: column.params }, column.images));
       if (column.status === 'done') node.append(linkButton(s('keepPreset'), () => post({ type: 'savePreset', params: column.params }), { className: 'keep-preset' }));
       return node;
     }),

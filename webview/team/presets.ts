@@ -2,13 +2,10 @@
 // the mode (the team's, from .bailian/presets.json, marked as shared), picking one fills the
 // form, and its blanks get small inputs; the prompt sent is the template with them filled. An
 // unfilled blank holds the run back inline. Problems of the presets files are shown as they are.
-import type { ModelOption, PresetOption, RunParams, StudioMode } from '../src/protocol/messages';
-import { fillTemplate, templateBlanks } from '../src/protocol/template';
-import { dropdown, textField } from './components';
-import { el, field } from './dom';
-import { post } from './host';
-import { page } from './page';
-import { modelsOf, s, state } from './session';
+import type { ModelOption, PresetOption, RunParams, StudioMode } from '../../src/protocol/messages';
+import { fillTemplate, templateBlanks } from '../../src/protocol/template';
+import { el, field } from '../dom';
+import { app, dropdown, modelsOf, post, s, textField, view } from './bridge';
 
 const PRESET_MODES: readonly StudioMode[] = ['generate', 'edit', 'translate', 'guide'];
 
@@ -23,12 +20,12 @@ export function receivePresets(list: PresetOption[], found: string[], rerender: 
   presets = list;
   problems = found;
   for (const mode of PRESET_MODES) if (picked[mode] && !list.some((p) => p.name === picked[mode]!.preset.name)) delete picked[mode];
-  if (state.mode !== 'history') rerender();
+  if (view().mode !== 'history') rerender();
 }
 
 /** The blanks of the prompt now in `mode`'s form, when a preset is picked there. */
 function blanksOf(mode: StudioMode): string[] {
-  return picked[mode] ? templateBlanks(state.prompts[mode] ?? '').blanks : [];
+  return picked[mode] ? templateBlanks(view().prompts[mode] ?? '').blanks : [];
 }
 
 /** The picker, the blanks' inputs and the problems, for the top of `mode`'s form (nothing in Retouch). */
@@ -70,17 +67,17 @@ function presetNotes(preset: PresetOption): string[] {
 function pick(mode: StudioMode, preset: PresetOption | undefined): void {
   if (!preset) {
     delete picked[mode];
-    page.fillForm(mode, currentOf(mode), {});
+    app().fillForm(mode, currentOf(mode), {});
     return;
   }
   picked[mode] = { preset, values: {} };
   const model: ModelOption | undefined = modelsOf(mode).find((m) => m.id === preset.model);
-  page.fillForm(mode, model ?? currentOf(mode), preset.params);
+  app().fillForm(mode, model ?? currentOf(mode), preset.params);
 }
 
 function currentOf(mode: StudioMode): ModelOption {
   const models = modelsOf(mode);
-  return models.find((m) => m.id === state.models[mode]) ?? models[0]!;
+  return models.find((m) => m.id === view().models[mode]) ?? models[0]!;
 }
 
 /** The blanks left empty: each holds the run back. */

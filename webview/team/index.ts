@@ -1,0 +1,22 @@
+// The team chunk's entry (dist/webview/team.js): the preset picker and Compare, imported by the
+// app after its first paint (webview/team.ts). `mount` connects the chunk to the app.
+import { connect, type TeamBridge } from './bridge';
+import { compareRow, comparedModels, renderColumns } from './compare';
+import { presetProblems, presetRow, receivePresets, withPreset } from './presets';
+
+/** What the app calls of the chunk. */
+export interface TeamChunk {
+  presetRow: typeof presetRow;
+  presetProblems: typeof presetProblems;
+  withPreset: typeof withPreset;
+  receivePresets: typeof receivePresets;
+  compareRow: typeof compareRow;
+  comparedModels: typeof comparedModels;
+  renderColumns: typeof renderColumns;
+}
+
+/** Connects the chunk to the app and returns its parts. */
+export function mount(app: TeamBridge): TeamChunk {
+  connect(app);
+  return { presetRow, presetProblems, withPreset, receivePresets, compareRow, comparedModels, renderColumns };
+}
