@@ -262,9 +262,9 @@ export type JobStatus = z.infer<typeof JobStatus>;
 /**
  * Run parameters the host sends back to the page (a preset's fields, a compared model's): the
  * host built them from checked data, and the page checks a run again when it sends one, so they
- * are taken as an object here; the full RunParams schema would double the schemas bundle.
+ * are checked as an object here (the full RunParams schema would grow the schemas bundle by a fifth).
  */
-const SentRunParams = z.custom<RunParams>((value) => typeof value === 'object' && value !== null && typeof (value as { model?: unknown }).model === 'string');
+const SentRunParams = z.record(z.string(), z.unknown()) as unknown as z.ZodMiniType<RunParams>;
 
 /** One model's column of a comparison: what it was asked, what it made, how long and what it costs. */
 export const CompareColumn = z.object({
