@@ -89,7 +89,7 @@ function renderCard(card: Card): HTMLElement {
   node.dataset.status = job.status;
   node.append(cardHead(card));
   if (params.prompt) node.append(el('p', { className: 'card-prompt', textContent: params.prompt }));
-  const facts = paramFacts(card);
+  const facts = job.columns ? '' : paramFacts(card);
   if (facts) node.append(el('p', { className: 'card-params', textContent: facts }));
   if (job.text) node.append(el('p', { className: `card-text${job.status === 'cancelled' || job.mayBeBilled ? ' warning' : ''}`, textContent: job.text }));
   if (job.actualPrompt) node.append(el('p', { className: 'rewritten', textContent: s('rewrittenPrompt', job.actualPrompt) }));

@@ -1,10 +1,10 @@
-// What the team chunk (dist/webview/team.js: presets, Compare) uses of the app: the session, the
+// What the team chunk (dist/webview/team.js: presets, Compare, the History tab) uses of the app: the session, the
 // connection, the form filler, the result grid and the component layer. The app hands them over
 // once, in `mount` (webview/team/index.ts), as the Retouch chunk's bridge does, so the chunk
 // shares the app's state instead of bundling second copies of its modules.
-import type { ModelOption, PickerImage, RunParams, StringKey, StudioImage, StudioMode, WebviewMessage } from '../../src/protocol/messages';
+import type { HistoryItem, InitMessage, ModelOption, OpenSettings, PickerImage, RunParams, StringKey, StudioImage, StudioMode, WebviewMessage } from '../../src/protocol/messages';
 import type * as Components from '../components';
-import type { Card, ViewState } from '../state';
+import type { Action, Card, ViewState } from '../state';
 
 /** The app's parts the chunk calls. */
 export interface TeamBridge {
@@ -15,6 +15,14 @@ export interface TeamBridge {
   readonly fillForm: (mode: StudioMode, model: ModelOption, params: Partial<RunParams>, inputs?: readonly PickerImage[]) => void;
   readonly renderResults: (card: Card, images: readonly StudioImage[]) => HTMLElement;
   readonly ui: Pick<typeof Components, 'button' | 'checkbox' | 'dropdown' | 'textField' | 'linkButton'>;
+  readonly spinner: () => HTMLElement;
+  readonly init: () => InitMessage | undefined;
+  readonly dispatch: (action: Action) => ViewState;
+  /** The History tab's host element, and the entries the app holds. */
+  readonly historyHost: HTMLElement;
+  readonly history: () => { items: HistoryItem[] | undefined; complete: boolean };
+  readonly searchHistory: (items: readonly HistoryItem[], query: string) => readonly HistoryItem[];
+  readonly fillFromSettings: (item: OpenSettings, model: ModelOption, inputs: readonly PickerImage[]) => void;
 }
 
 let bridge: TeamBridge | undefined;

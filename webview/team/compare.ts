@@ -37,7 +37,7 @@ export function compareRow(params: () => RunParams, start: () => void): HTMLElem
     const box = checkbox(model.label, ticked.has(model.id), (on) => (on ? ticked.add(model.id) : ticked.delete(model.id), refresh()), { id: `compare-${model.id.replace(/[^A-Za-z0-9_-]/g, '_')}` });
     return el('span', { className: 'compare-tick' }, box, size);
   });
-  const details = el('details', { className: 'compare', id: 'compare' }, el('summary', { textContent: s('compareLabel') }), el('div', { className: 'compare-ticks' }, ...ticks), el('div', { className: 'actions' }, run, note));
+  const details = el('details', { className: 'compare-models', id: 'compare' }, el('summary', { textContent: s('compareLabel') }), el('div', { className: 'compare-ticks' }, ...ticks), el('div', { className: 'actions' }, run, note));
   if (ticked.size) details.open = true;
   refresh();
   return details;

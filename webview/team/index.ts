@@ -1,7 +1,8 @@
-// The team chunk's entry (dist/webview/team.js): the preset picker and Compare, imported by the
-// app after its first paint (webview/team.ts). `mount` connects the chunk to the app.
+// The team chunk's entry (dist/webview/team.js): the preset picker, Compare and the History tab,
+// imported by the app after its first paint (webview/team.ts). `mount` connects the chunk to the app.
 import { connect, type TeamBridge } from './bridge';
 import { compareRow, comparedModels, renderColumns } from './compare';
+import { renderHistory, renderHistoryList } from './history';
 import { presetProblems, presetRow, receivePresets, withPreset } from './presets';
 
 /** What the app calls of the chunk. */
@@ -13,10 +14,12 @@ export interface TeamChunk {
   compareRow: typeof compareRow;
   comparedModels: typeof comparedModels;
   renderColumns: typeof renderColumns;
+  renderHistory: typeof renderHistory;
+  renderHistoryList: typeof renderHistoryList;
 }
 
 /** Connects the chunk to the app and returns its parts. */
 export function mount(app: TeamBridge): TeamChunk {
   connect(app);
-  return { presetRow, presetProblems, withPreset, receivePresets, compareRow, comparedModels, renderColumns };
+  return { presetRow, presetProblems, withPreset, receivePresets, compareRow, comparedModels, renderColumns, renderHistory, renderHistoryList };
 }
