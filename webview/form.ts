@@ -8,7 +8,7 @@ import { el, field } from './dom';
 import { extraChoicesOf } from './extraOptions';
 import { post } from './host';
 import { renderInputs } from './inputs';
-import { compareRow, comparedModels, presetProblems, presetRow, withPreset } from './team';
+import { compareRow, presetProblems, presetRow, withPreset } from './team';
 import { formHost } from './layout';
 import type { FormContext, ModeForm } from './modes/context';
 import { editForm } from './modes/edit';
@@ -44,7 +44,7 @@ export function renderForm(): void {
   problems.setAttribute('aria-live', 'polite');
   const save = mode === 'retouch' ? [] : [button(s('savePreset'), () => post({ type: 'savePreset', params: formParams(mode) }), { id: 'save-preset', secondary: true })];
   parts.push(el('div', { className: 'actions' }, run, ...save, el('span', { className: 'hint', textContent: s('runHint') })), problems);
-  if (mode === 'generate') parts.push(...compareRow(() => formParams(mode), startComparison, () => state.mode === 'generate' && renderForm()));
+  if (mode === 'generate') parts.push(...compareRow(() => formParams(mode), checkedParams, () => state.mode === 'generate' && renderForm()));
 
   showProblems = () => {
     const found = problemsOf(mode);
@@ -103,22 +103,12 @@ function formParams(mode: StudioMode): RunParams {
   return withPreset(mode, MODE_FORMS[mode].params?.(base) ?? base);
 }
 
-/** Compare: the form's prompt and shared controls on every ticked model, one card. */
-function startComparison(): void {
-  const models = comparedModels();
-  const problems = problemsOf('generate');
-  if (problems.length || models.length < 2) {
-    attempted = true;
-    showProblems();
-    return;
-  }
-  const params = formParams('generate');
-  const jobId = newJobId(Date.now());
-  const card: Card = { jobId, mode: 'generate', model: models[0]!.id, modelLabel: s('compareTitle', models.map((m) => m.label).join(', ')), params, startedAt: Date.now(), job: { jobId, status: 'running', text: '', images: [] } };
-  dispatch({ type: 'start', card });
-  attempted = false;
-  post({ type: 'compare', jobId, params, models: models.map((m) => m.id) });
-  renderCards();
+/** The form's run parameters when nothing holds the run back (Compare); else every problem is shown. */
+function checkedParams(): RunParams | undefined {
+  const mode = state.mode as StudioMode;
+  attempted = problemsOf(mode).length > 0;
+  if (attempted) showProblems();
+  return attempted ? undefined : formParams(mode);
 }
 
 /** Runs the current mode's form: a card for the new job, then `run` to the host; with problems, shows them all instead. */

@@ -171,6 +171,7 @@ providePage({
     renderMain();
   },
   startRun,
+  renderCards,
 });
 keepElapsedTimes();
 onHostMessages(onHostMessage);

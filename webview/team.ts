@@ -10,7 +10,7 @@ import { page } from './page';
 import { renderResults } from './results';
 import { dispatch, init, modelsOf, s, state } from './session';
 import { fillFromSettings } from './settings';
-import { searchHistory, type Card } from './state';
+import { newJobId, searchHistory, type Card } from './state';
 import type { TeamChunk } from './team/index';
 
 let loaded: TeamChunk | undefined;
@@ -35,6 +35,8 @@ function load(redraw: () => void): void {
         post,
         modelsOf,
         fillForm: page.fillForm,
+        renderCards: () => page.renderCards(),
+        newJobId,
         renderResults,
         ui: { button, checkbox, dropdown, textField, linkButton },
         spinner,
@@ -82,16 +84,12 @@ export function receivePresets(presets: PresetOption[], problems: string[], redr
 }
 
 /** Compare's ticks and button (Generate). */
-export function compareRow(params: () => RunParams, start: () => void, redraw: () => void): HTMLElement[] {
+export function compareRow(params: () => RunParams, checked: () => RunParams | undefined, redraw: () => void): HTMLElement[] {
   if (!loaded) {
     load(redraw);
     return [];
   }
-  return [loaded.compareRow(params, start)];
-}
-
-export function comparedModels(): ReturnType<TeamChunk['comparedModels']> {
-  return loaded?.comparedModels() ?? [];
+  return [loaded.compareRow(params, checked)];
 }
 
 /** A comparison card's columns. */

@@ -14,6 +14,8 @@ export interface TeamBridge {
   readonly modelsOf: (mode: StudioMode) => ModelOption[];
   readonly fillForm: (mode: StudioMode, model: ModelOption, params: Partial<RunParams>, inputs?: readonly PickerImage[]) => void;
   readonly renderResults: (card: Card, images: readonly StudioImage[]) => HTMLElement;
+  readonly renderCards: () => void;
+  readonly newJobId: (now: number) => string;
   readonly ui: Pick<typeof Components, 'button' | 'checkbox' | 'dropdown' | 'textField' | 'linkButton'>;
   readonly spinner: () => HTMLElement;
   readonly init: () => InitMessage | undefined;

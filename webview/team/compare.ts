@@ -11,15 +11,22 @@ import { app, button, checkbox, linkButton, modelsOf, post, s } from './bridge';
 /** The ticked models (kept while the page lives). */
 const ticked = new Set<string>();
 
-/** The models to compare, in the list's order. */
-export function comparedModels(): ModelOption[] {
-  return modelsOf('generate').filter((m) => ticked.has(m.id));
+/** Starts the comparison of the ticked models, one card; `checked` gives the form's parameters, or nothing while problems hold it back. */
+function start(checked: () => RunParams | undefined): void {
+  const models: ModelOption[] = modelsOf('generate').filter((m) => ticked.has(m.id));
+  const params = models.length >= COMPARE_MODELS.min ? checked() : undefined;
+  if (!params) return;
+  const jobId = app().newJobId(Date.now());
+  const card: Card = { jobId, mode: 'generate', model: models[0]!.id, modelLabel: s('compareTitle', models.map((m) => m.label).join(', ')), params, startedAt: Date.now(), job: { jobId, status: 'running', text: '', images: [] } };
+  app().dispatch({ type: 'start', card });
+  post({ type: 'compare', jobId, params, models: models.map((m) => m.id) });
+  app().renderCards();
 }
 
 /** The ticks, each with the size its model would get, and the Compare button. */
-export function compareRow(params: () => RunParams, start: () => void): HTMLElement {
+export function compareRow(params: () => RunParams, checked: () => RunParams | undefined): HTMLElement {
   const models = modelsOf('generate');
-  const run = button(s('compareRun'), start, { id: 'compare-run', secondary: true });
+  const run = button(s('compareRun'), () => start(checked), { id: 'compare-run', secondary: true });
   const note = el('p', { className: 'hint', id: 'compare-note' });
   const sizes = new Map<string, HTMLElement>();
   const refresh = (): void => {

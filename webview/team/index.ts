@@ -1,7 +1,7 @@
 // The team chunk's entry (dist/webview/team.js): the preset picker, Compare and the History tab,
 // imported by the app after its first paint (webview/team.ts). `mount` connects the chunk to the app.
 import { connect, type TeamBridge } from './bridge';
-import { compareRow, comparedModels, renderColumns } from './compare';
+import { compareRow, renderColumns } from './compare';
 import { renderHistory, renderHistoryList } from './history';
 import { presetProblems, presetRow, receivePresets, withPreset } from './presets';
 
@@ -12,7 +12,6 @@ export interface TeamChunk {
   withPreset: typeof withPreset;
   receivePresets: typeof receivePresets;
   compareRow: typeof compareRow;
-  comparedModels: typeof comparedModels;
   renderColumns: typeof renderColumns;
   renderHistory: typeof renderHistory;
   renderHistoryList: typeof renderHistoryList;
@@ -21,5 +20,5 @@ export interface TeamChunk {
 /** Connects the chunk to the app and returns its parts. */
 export function mount(app: TeamBridge): TeamChunk {
   connect(app);
-  return { presetRow, presetProblems, withPreset, receivePresets, compareRow, comparedModels, renderColumns, renderHistory, renderHistoryList };
+  return { presetRow, presetProblems, withPreset, receivePresets, compareRow, renderColumns, renderHistory, renderHistoryList };
 }
