@@ -25,7 +25,7 @@ import { DEFAULT_OUT, PROGRAM, UsageError, cliOutput, createClient, progressPrin
 import { printImageResult, templateOf } from './generate.js';
 import { findEntry, findHistoryRoot, readWorkspaceHistory } from './history.js';
 import { processSourcesOf } from './process.js';
-import { isProcessingModel, placeProcessInputs, processOptionsOf } from './regenerateProcess.js';
+import { isProcessingModel, placeProcessInputs } from './regenerateProcess.js';
 import { operationStem } from '../pipeline/operationNames.js';
 
 /** What a regeneration re-runs, and where its files go by default. */

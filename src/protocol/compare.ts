@@ -45,8 +45,14 @@ export function compareSize(model: SizedModel, size: string | undefined): string
   const area = clamp(wanted.w * wanted.h, rule.minPixels, rule.maxPixels);
   let w = Math.round(Math.sqrt(area * aspect) / 16) * 16;
   let h = Math.round(w / aspect / 16) * 16;
-  while (w * h > rule.maxPixels) (w -= 16), (h = Math.round(w / aspect / 16) * 16);
-  while (w * h < rule.minPixels) (w += 16), (h = Math.round(w / aspect / 16) * 16);
+  while (w * h > rule.maxPixels) {
+    w -= 16;
+    h = Math.round(w / aspect / 16) * 16;
+  }
+  while (w * h < rule.minPixels) {
+    w += 16;
+    h = Math.round(w / aspect / 16) * 16;
+  }
   const fitted = `${w}*${h}`;
   return fitted === size ? size : fitted;
 }
