@@ -118,6 +118,16 @@ const targets = [
     charset: 'utf8',
   },
   {
+    // Presets and Compare (the picker, the ticks, a comparison's columns), imported after the first paint.
+    ...common,
+    entryPoints: ['webview/team/index.ts'],
+    outfile: 'dist/webview/team.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    charset: 'utf8',
+  },
+  {
     ...common,
     entryPoints: ['webview/components/toolkit.ts'],
     outfile: 'dist/webview/toolkit.js',

@@ -2,7 +2,7 @@
 // parameters, what the model said, its error with the next step, and its images (or its guide).
 // A job update redraws only its card's content.
 import type { JobSnapshot, StringKey, StudioError, StudioMode } from '../src/protocol/messages';
-import { button, spinner } from './components';
+import { button, linkButton, spinner } from './components';
 import { el } from './dom';
 import { extraFacts } from './extraOptions';
 import { markBoxes } from './extraControls';
@@ -11,6 +11,7 @@ import { cardsHost } from './layout';
 import { renderGuide } from './modes/guide';
 import { retouchFacts } from './modes/retouch';
 import { renderResults, thumbs } from './results';
+import { renderColumns } from './team';
 import { dispatch, s, state } from './session';
 import type { Card } from './state';
 
@@ -88,18 +89,22 @@ function renderCard(card: Card): HTMLElement {
   node.dataset.status = job.status;
   node.append(cardHead(card));
   if (params.prompt) node.append(el('p', { className: 'card-prompt', textContent: params.prompt }));
-  const facts = paramFacts(card);
+  const facts = job.columns ? '' : paramFacts(card);
   if (facts) node.append(el('p', { className: 'card-params', textContent: facts }));
   if (job.text) node.append(el('p', { className: `card-text${job.status === 'cancelled' || job.mayBeBilled ? ' warning' : ''}`, textContent: job.text }));
   if (job.actualPrompt) node.append(el('p', { className: 'rewritten', textContent: s('rewrittenPrompt', job.actualPrompt) }));
   if (job.error) node.append(renderError(job.error));
-  if (card.mode === 'guide') {
+  if (job.columns) {
+    node.classList.add('compare-card');
+    node.append(renderColumns(card, job.columns, renderCards));
+  } else if (card.mode === 'guide') {
     node.append(renderGuide(card));
   } else {
     if (job.inputs?.length && job.images.length && (card.mode === 'edit' || card.mode === 'translate' || card.mode === 'retouch')) {
       node.append(el('div', { className: 'before-after' }, el('span', { className: 'label', textContent: s('before') }), markBoxes(thumbs(job.inputs), params.bboxList), el('span', { className: 'label', textContent: s('after') })));
     }
     if (job.images.length) node.append(renderResults(card, job.images));
+    if (job.status === 'done' && card.mode !== 'retouch') node.append(el('div', { className: 'card-actions' }, linkButton(s('savePreset'), () => post({ type: 'savePreset', params: card.params }), { className: 'save-preset' })));
   }
   return node;
 }

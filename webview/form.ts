@@ -8,6 +8,7 @@ import { el, field } from './dom';
 import { extraChoicesOf } from './extraOptions';
 import { post } from './host';
 import { renderInputs } from './inputs';
+import { compareRow, presetProblems, presetRow, withPreset } from './team';
 import { formHost } from './layout';
 import type { FormContext, ModeForm } from './modes/context';
 import { editForm } from './modes/edit';
@@ -34,14 +35,16 @@ export function renderForm(): void {
   const model = currentModel(mode);
   const form = MODE_FORMS[mode];
   const ctx = formContext(mode, model);
-  const parts: HTMLElement[] = form.hideModel ? [] : [modelRow(mode, model)];
+  const parts: HTMLElement[] = [...presetRow(mode, () => showProblems(), renderForm), ...(form.hideModel ? [] : [modelRow(mode, model)])];
   if (model.inputs) parts.push(renderInputs(ctx, form.inputTools));
   parts.push(...form.controls(ctx));
 
   const run = button(s(form.runLabel), () => startRun(), { id: 'run', title: s('runHint') });
   const problems = el('ul', { id: 'problems', className: 'problems' });
   problems.setAttribute('aria-live', 'polite');
-  parts.push(el('div', { className: 'actions' }, run, el('span', { className: 'hint', textContent: s('runHint') })), problems);
+  const save = mode === 'retouch' ? [] : [button(s('savePreset'), () => post({ type: 'savePreset', params: formParams(mode) }), { id: 'save-preset', secondary: true })];
+  parts.push(el('div', { className: 'actions' }, run, ...save, el('span', { className: 'hint', textContent: s('runHint') })), problems);
+  if (mode === 'generate') parts.push(...compareRow(() => formParams(mode), checkedParams, () => state.mode === 'generate' && renderForm()));
 
   showProblems = () => {
     const found = problemsOf(mode);
@@ -91,7 +94,21 @@ function fieldId(p: Problem): string {
 function problemsOf(mode: StudioMode): Problem[] {
   const form = MODE_FORMS[mode];
   const shared = validate(mode, currentModel(mode), state).filter((p) => !(p.key === 'errPromptRequired' && form.promptOptional?.()));
-  return [...shared, ...(form.problems?.() ?? []).map((p): Problem => ({ field: 'retouch', ...p }))];
+  return [...shared, ...(form.problems?.() ?? []).map((p): Problem => ({ field: 'retouch', ...p })), ...presetProblems(mode).map((p): Problem => ({ field: 'preset', ...p }))];
+}
+
+/** The run parameters of the form as it stands (a preset's blanks filled in). */
+function formParams(mode: StudioMode): RunParams {
+  const base = runParams(mode, currentModel(mode), state);
+  return withPreset(mode, MODE_FORMS[mode].params?.(base) ?? base);
+}
+
+/** The form's run parameters when nothing holds the run back (Compare); else every problem is shown. */
+function checkedParams(): RunParams | undefined {
+  const mode = state.mode as StudioMode;
+  attempted = problemsOf(mode).length > 0;
+  if (attempted) showProblems();
+  return attempted ? undefined : formParams(mode);
 }
 
 /** Runs the current mode's form: a card for the new job, then `run` to the host; with problems, shows them all instead. */
@@ -105,8 +122,7 @@ export function startRun(): void {
     showProblems();
     return;
   }
-  const base = runParams(mode, model, state);
-  const params = MODE_FORMS[mode].params?.(base) ?? base;
+  const params = formParams(mode);
   const jobId = newJobId(Date.now());
   const card: Card = { jobId, mode, model: model.id, modelLabel: model.label, params, startedAt: Date.now(), job: { jobId, status: 'running', text: '', images: [] } };
   dispatch({ type: 'start', card });

@@ -8,11 +8,13 @@ import { whenToolkit } from './components';
 import { keepElapsedTimes, renderCards, updateCard } from './cards';
 import { el } from './dom';
 import { fillForm, forgetAttempt, renderForm, startRun } from './form';
-import { fillFromSettings, historyLoaded, renderHistory, showHistoryItems } from './history';
+import { historyLoaded, renderHistory, showHistoryItems } from './history';
+import { fillFromSettings } from './settings';
 import { bootstrapStands, drawBootstrap, onHostMessages, post, readyPostedAt, sayReady } from './host';
 import { acceptDroppedImages } from './inputs';
 import { app, cardsHost, formHost, header, historyHost, notice, overlay, showNotice, tabs } from './layout';
 import { providePage } from './page';
+import { receivePresets } from './team';
 import { showPickerImages } from './picker';
 import { currentModel, dispatch, init, s, setInit, state } from './session';
 
@@ -132,6 +134,9 @@ function onHostMessage(message: HostMessage): void {
     case 'history':
       showHistoryItems(message.items, { more: message.more, done: message.done });
       return;
+    case 'presets':
+      receivePresets(message.presets, message.problems, () => state.mode !== 'history' && renderForm());
+      return;
   }
 }
 
@@ -166,6 +171,7 @@ providePage({
     renderMain();
   },
   startRun,
+  renderCards,
 });
 keepElapsedTimes();
 onHostMessages(onHostMessage);

@@ -9,13 +9,15 @@ export interface Page {
   fillForm(mode: StudioMode, model: ModelOption, params: Partial<RunParams>, inputs?: readonly PickerImage[]): void;
   /** Runs the current mode's form, as its Run button does. */
   startRun(): void;
+  /** Draws the cards again (a card was added). */
+  renderCards(): void;
 }
 
 const unwired = (): never => {
   throw new Error('Bailian studio: the page is not wired yet');
 };
 
-export const page: Page = { switchMode: unwired, fillForm: unwired, startRun: unwired };
+export const page: Page = { switchMode: unwired, fillForm: unwired, startRun: unwired, renderCards: unwired };
 
 export function providePage(actions: Page): void {
   Object.assign(page, actions);

@@ -52,6 +52,7 @@ function figureActions(card: Card, image: StudioImage): HTMLElement {
       linkButton(s('reveal'), () => post({ type: 'file', action: 'reveal', location }), { className: 'reveal' }),
       linkButton(s('insertLink'), () => post({ type: 'file', action: 'insertLink', location }), { className: 'insert-link' }),
       linkButton(s('useAsReference'), () => useAsReference(image, location), { className: 'use-reference' }),
+      linkButton(s('copyCliCommand'), () => post({ type: 'copyCommand', location }), { className: 'copy-command' }),
     );
   }
   if (image.seed !== undefined && card.mode !== 'translate') actions.append(linkButton(s('rerunSeed'), () => rerunWithSeed(card, image.seed!), { className: 'rerun-seed' }));

@@ -249,7 +249,7 @@ export function sizeOf(model: ModelOption, choices: Choices): string | undefined
 
 /** One validation problem: the field it concerns and the message key with its arguments. */
 export interface Problem {
-  field: 'prompt' | 'seed' | 'size' | 'inputs' | 'negativePrompt' | 'terms' | 'palette' | 'boxes' | 'retouch';
+  field: 'prompt' | 'seed' | 'size' | 'inputs' | 'negativePrompt' | 'terms' | 'palette' | 'boxes' | 'retouch' | 'preset';
   key: string;
   args: (string | number)[];
   /** Shown only after a run was attempted (an empty prompt is not an error while typing). */

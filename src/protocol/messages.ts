@@ -18,6 +18,7 @@
 // DashScope's expiring URLs) and workspace-relative locations the host resolves again.
 import * as z from 'zod/mini';
 import { EXTRA_MODEL_FIELDS, EXTRA_RUN_FIELDS, EXTRA_STRING_KEYS, PixelsRule } from './extraOptions';
+import { TEAM_STRING_KEYS } from './teamStrings';
 import { RETOUCH_STRING_KEYS, RetouchOperationData, RetouchRun } from './retouch';
 
 /** The studio's modes; each lists the catalog models of one task. */
@@ -44,6 +45,7 @@ export const STRING_KEYS = /* @__PURE__ */ (() => [
   'pageIncomplete',
   ...EXTRA_STRING_KEYS,
   ...RETOUCH_STRING_KEYS,
+  ...TEAM_STRING_KEYS,
 ] as const)();
 export type StringKey = (typeof STRING_KEYS)[number];
 
@@ -144,6 +146,10 @@ export const RunParams = /* @__PURE__ */ (() => z.object({
   translation: z.optional(TranslateParams),
   /** Retouch: the operation, its options and the painted mask; the image is `inputs[0]`. */
   retouch: z.optional(RetouchRun),
+  /** The preset the form was filled from, with its blanks' values (provenance and history record it). */
+  preset: z.optional(
+    z.object({ name: z.string().check(z.minLength(1), z.maxLength(80)), blanks: z.record(z.string().check(z.maxLength(100)), z.string().check(z.maxLength(2000))), template: z.optional(z.string().check(z.maxLength(8000))) }),
+  ),
   ...EXTRA_RUN_FIELDS,
 }))();
 export type RunParams = z.infer<typeof RunParams>;
@@ -189,6 +195,14 @@ export const WebviewMessage = /* @__PURE__ */ (() =>
     }),
     z.object({ type: z.literal('saveGlossary'), terms: z.array(Term).check(z.maxLength(2000)) }),
     z.object({ type: z.literal('loadHistory') }),
+    /** The presets of the window for the picker (answered with `presets`). */
+    z.object({ type: z.literal('loadPresets') }),
+    /** Save as Preset: the host asks the name, the template and where, then saves these settings. */
+    z.object({ type: z.literal('savePreset'), params: RunParams }),
+    /** Copy as CLI Command of a saved image (its provenance) or of a history entry. */
+    z.object({ type: z.literal('copyCommand'), location: z.optional(WorkspaceLocation), entryId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))) }),
+    /** Compare: one prompt on 2–4 generate models, one card; each model's own size rule applied by the host. */
+    z.object({ type: z.literal('compare'), jobId: JobId, params: RunParams, models: z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.minLength(2), z.maxLength(4)) }),
     /** Forget the snapshots of finished jobs (the user cleared the cards). */
     z.object({ type: z.literal('forgetJobs'), jobIds: z.array(JobId).check(z.maxLength(1000)) }),
   ]))();
@@ -245,6 +259,31 @@ export type GuideSegment = z.infer<typeof GuideSegment>;
 export const JobStatus = z.enum(['running', 'done', 'failed', 'cancelled', 'stopped', 'interrupted']);
 export type JobStatus = z.infer<typeof JobStatus>;
 
+/**
+ * Run parameters the host sends back to the page (a preset's fields, a compared model's): the
+ * host built them from checked data, and the page checks a run again when it sends one, so they
+ * are checked as an object here (the full RunParams schema would grow the schemas bundle by a fifth).
+ */
+const SentRunParams = z.record(z.string(), z.unknown()) as unknown as z.ZodMiniType<RunParams>;
+
+/** One model's column of a comparison: what it was asked, what it made, how long and what it costs. */
+export const CompareColumn = z.object({
+  jobId: JobId,
+  modelLabel: z.string(),
+  params: SentRunParams,
+  /** The estimate of this column, as a sentence. */
+  cost: z.string(),
+  /** The form's size replaced by this model's nearest valid one. */
+  sizeNote: z.optional(z.string()),
+  startedAt: z.number(),
+  endedAt: z.optional(z.number()),
+  status: JobStatus,
+  text: z.string(),
+  images: z.array(StudioImage),
+  error: z.optional(ErrorSummary),
+});
+export type CompareColumn = z.infer<typeof CompareColumn>;
+
 /** Everything the host knows about one job: each `job` message carries the whole of it. */
 export const JobSnapshot = z.object({
   jobId: JobId,
@@ -267,6 +306,8 @@ export const JobSnapshot = z.object({
   error: z.optional(ErrorSummary),
   /** A cancel after the task had started: DashScope may still finish and bill it. */
   mayBeBilled: z.optional(z.boolean()),
+  /** Compare: a column per model. */
+  columns: z.optional(z.array(CompareColumn)),
 });
 export type JobSnapshot = z.infer<typeof JobSnapshot>;
 
@@ -288,6 +329,19 @@ export const OpenSettings = z.object({
   parameters: z.record(z.string(), z.unknown()),
 });
 export type OpenSettings = z.infer<typeof OpenSettings>;
+
+/** A preset as the studio's picker offers it: the form's fields, its blanks, and its problems (shown, never adjusted). */
+export const PresetOption = z.object({
+  name: z.string(),
+  origin: z.enum(['workspace', 'user']),
+  mode: StudioMode,
+  model: z.string(),
+  description: z.optional(z.string()),
+  /** The form's fields; `prompt` is the template, with its blanks. */
+  params: SentRunParams,
+  blanks: z.array(z.string()),
+  problems: z.array(z.string()),
+});
 
 /** One past job from the history manifest, as the history view lists it. */
 export const HistoryItem = z.object({
@@ -336,7 +390,9 @@ export const HostMessage = z.discriminatedUnion('type', [
    * The history, newest first, in parts: the first part replaces what the page had; `more` parts
    * append to it; every part but the last has `done: false` (the search then covers what came).
    */
+  z.object({ type: z.literal('presets'), presets: z.array(PresetOption), problems: z.array(z.string()) }),
   z.object({ type: z.literal('history'), items: z.array(HistoryItem), badLines: z.number(), more: z.optional(z.boolean()), done: z.optional(z.boolean()) }),
 ]);
 export type HostMessage = z.infer<typeof HostMessage>;
+export type PresetOption = z.infer<typeof PresetOption>;
 export type InitMessage = Extract<HostMessage, { type: 'init' }>;

@@ -43,6 +43,8 @@ export interface StudioHtmlOptions {
   readonly schemasUri: string;
   /** The Retouch mode (dist/webview/retouch.js), which the app imports when its tab first opens. */
   readonly retouchUri?: string;
+  /** Presets and Compare (dist/webview/team.js), which the app imports after its first paint. */
+  readonly teamUri?: string;
   /** BCP 47 language of the UI (`vscode.env.language`). */
   readonly language: string;
   /** Document title; the visible title comes with the bootstrap or `init`. */
@@ -82,7 +84,7 @@ export function buildStudioHtml(options: StudioHtmlOptions): string {
   <title>${escapeText(options.title)}</title>
 </head>
 <body>
-  <main id="app" aria-busy="true" data-schemas="${escapeAttribute(options.schemasUri)}"${options.retouchUri ? ` data-retouch="${escapeAttribute(options.retouchUri)}"` : ''}></main>
+  <main id="app" aria-busy="true" data-schemas="${escapeAttribute(options.schemasUri)}"${options.retouchUri ? ` data-retouch="${escapeAttribute(options.retouchUri)}"` : ''}${options.teamUri ? ` data-team="${escapeAttribute(options.teamUri)}"` : ''}></main>
 ${options.bootstrap === undefined ? '' : `  <script type="application/json" id="bootstrap">${jsonForScript(options.bootstrap)}</script>\n`}  <script type="module" nonce="${n}">${inlineText(options.script, 'script')}</script>
   <script nonce="${n}">${loadToolkit}</script>
 </body>

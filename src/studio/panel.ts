@@ -13,13 +13,13 @@ import {
   type StudioError,
   type StudioImage,
   type StudioMode,
-  type Term,
-  type WorkspaceLocation,
 } from '../protocol/messages';
-import { runStudioJob, studioImageOf, type StudioJobOutcome } from './runs';
+import { runComparison } from './compare';
+import { copyStudioCommand, presetsMessage, saveStudioPreset } from './presetActions';
+import { runStudioJob, studioImageOf, type StudioJobContext, type StudioJobOutcome } from './runs';
 import { createStudioWebviewPanel, showStudioIcon, showStudioIconSoon, studioPageHtml, studioWebviewOptions, type EarlyStudioHandOver, type StaticInit, type StaticInitCache } from './shell';
 import { LoadWatchdog } from './watchdog';
-import { postHistoryInParts, openWorkspaceFile, savePastedImage, readGlossaryTable, saveGlossaryTable, type FileActionKind, type GlossaryTable } from './workspaceData';
+import { postHistoryInParts, openWorkspaceFile, savePastedImage, readGlossaryTable, saveGlossaryFromStudio, type GlossaryTable } from './workspaceData';
 import { studioStaticInit } from './strings';
 
 /** What the studio needs from the extension; owned by the composition root. */
@@ -247,13 +247,27 @@ export class StudioPanel implements vscode.Disposable {
         this.readyEmitter.fire();
         return;
       case 'run':
-        await this.run(message.jobId, message.params);
+        await this.run(message.jobId, (context) => runStudioJob({ ...context, jobId: message.jobId, params: message.params }));
+        return;
+      case 'compare': {
+        const models = this.staticInit().models.filter((m) => m.mode === 'generate');
+        await this.run(message.jobId, (context) => runComparison({ ...context, models }, message.jobId, message.params, message.models));
+        return;
+      }
+      case 'loadPresets':
+        await this.post(await presetsMessage(this.services));
+        return;
+      case 'savePreset':
+        await saveStudioPreset({ services: this.services, post: (m) => this.post(m) }, message.params);
+        return;
+      case 'copyCommand':
+        await copyStudioCommand({ services: this.services, post: (m) => this.post(m) }, message);
         return;
       case 'cancel':
         this.jobs.get(message.jobId)?.abort?.abort(new vscode.CancellationError());
         return;
       case 'file':
-        await this.fileAction(message.action, message.location);
+        await openWorkspaceFile(this.services.log, message.action, message.location);
         return;
       case 'copyText':
         await vscode.env.clipboard.writeText(message.text);
@@ -284,7 +298,7 @@ export class StudioPanel implements vscode.Disposable {
         await this.savePasted(message.mode, message.mime, message.data);
         return;
       case 'saveGlossary':
-        await this.saveGlossary(message.terms);
+        await saveGlossaryFromStudio(this.services, message.terms, (m) => this.post(m));
         return;
       case 'loadHistory':
         this.historyWanted = true;
@@ -320,7 +334,8 @@ export class StudioPanel implements vscode.Disposable {
     };
   }
 
-  private async run(jobId: string, params: Parameters<typeof runStudioJob>[0]['params']): Promise<void> {
+  /** Runs one job of this panel (a form's run, or a comparison: one card) under `jobId`, its snapshots posted as they change. */
+  private async run(jobId: string, start: (context: Omit<StudioJobContext, 'jobId' | 'params'>) => Promise<JobSnapshot>): Promise<void> {
     if (this.jobs.has(jobId)) {
       this.services.log.warn(`Ignored a second run with job id ${jobId}`);
       return;
@@ -328,10 +343,8 @@ export class StudioPanel implements vscode.Disposable {
     const abort = new AbortController();
     const entry: { abort?: AbortController; snapshot: JobSnapshot } = { abort, snapshot: { jobId, status: 'running', text: '', images: [] } };
     this.jobs.set(jobId, entry);
-    const snapshot = await runStudioJob({
+    const snapshot = await start({
       host: this.services,
-      jobId,
-      params,
       signal: abort.signal,
       toImage: this.toImage,
       update: (next) => {
@@ -346,17 +359,8 @@ export class StudioPanel implements vscode.Disposable {
       },
     });
     delete entry.abort;
-    this.jobEmitter.fire(
-      snapshot.status === 'done'
-        ? { status: 'saved', images: snapshot.images }
-        : snapshot.status === 'failed' && snapshot.error
-          ? { status: 'failed', error: snapshot.error }
-          : { status: 'cancelled' },
-    );
-  }
-
-  private async fileAction(action: FileActionKind, location: WorkspaceLocation): Promise<void> {
-    await openWorkspaceFile(this.services.log, action, location);
+    const { status, images, error } = snapshot;
+    this.jobEmitter.fire(status === 'done' ? { status: 'saved', images } : status === 'failed' && error ? { status: 'failed', error } : { status: 'cancelled' });
   }
 
   /** Saves a pasted image as `.bailian/inputs/pasted-<date>-<time>.<ext>` (a new file) and adds it to the inputs. */
@@ -368,20 +372,6 @@ export class StudioPanel implements vscode.Disposable {
 
   private readGlossary(): Promise<GlossaryTable> {
     return readGlossaryTable(this.services);
-  }
-
-  /** Writes the terminology table to the workspace glossary, keeping the file's leading comments. */
-  private async saveGlossary(terms: readonly Term[]): Promise<void> {
-    try {
-      if (!(await saveGlossaryTable(this.services, terms))) {
-        await this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Open a folder first: the glossary is saved in the workspace.') });
-        return;
-      }
-      await this.post({ type: 'glossary', ...(await this.readGlossary()), saved: true });
-    } catch (error) {
-      this.services.log.error('Saving the glossary failed:', error);
-      await this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not save the glossary: {0}', error instanceof Error ? error.message : String(error)) });
-    }
   }
 
   /** Sends the history in parts (workspaceData.ts); a newer read (the manifest grew) ends this one. */

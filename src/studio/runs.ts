@@ -67,6 +67,8 @@ export interface StudioJobContext {
   readonly update: (snapshot: JobSnapshot) => void;
   /** A folder outside the workspace received files (no folder open): the webview must be able to read it. */
   readonly allowFolder: (folder: vscode.Uri) => void;
+  /** The estimate was confirmed already, for a whole comparison (compare.ts). */
+  readonly costConfirmed?: boolean;
 }
 
 /** The request of an image run (generate, edit, translate), without its input images. */
@@ -131,7 +133,7 @@ export async function runStudioJob(context: StudioJobContext): Promise<JobSnapsh
     // Retouch: the operation's options and the mask drawn from the strokes (refused when empty).
     const request = params.mode === 'retouch' ? await studioRetouchRequest(params, imageRequestOf(params), inputs) : imageRequestOf(params);
     // More than one image: the estimate first, and a question above the threshold.
-    const cost = await confirmCost(context.host, [request], { interactive: true, what: vscode.l10n.t('This run') });
+    const cost = context.costConfirmed ? { proceed: true } : await confirmCost(context.host, [request], { interactive: true, what: vscode.l10n.t('This run') });
     if (!cost.proceed) throw new vscode.CancellationError();
     if (params.mode === 'guide') return await runGuideJob(context, inputs, set);
     return await runImageRun(context, inputs, set, request);
@@ -175,6 +177,7 @@ async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set:
     interactive: true,
     pickAmongFolders: false,
     inputs,
+    ...(params.preset ? { preset: { name: params.preset.name, blanks: params.preset.blanks } } : {}),
     ...translateOptions,
     onProgress: (event) => set({ text: describeProgress(event) }),
   });

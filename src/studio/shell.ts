@@ -92,6 +92,7 @@ export function studioPageHtml(webview: vscode.Webview, extensionUri: vscode.Uri
     toolkitUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'toolkit.js')).toString(),
     schemasUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'schemas.js')).toString(),
     retouchUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'retouch.js')).toString(),
+    teamUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'team.js')).toString(),
     language: vscode.env.language,
     title: vscode.l10n.t('Bailian Studio'),
     bootstrap: { ...staticInit, hasApiKey: true, jobs: [], glossary: { terms: [] } } satisfies InitMessage,

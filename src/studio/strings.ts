@@ -11,6 +11,7 @@ import type { StudioStrings } from '../protocol/messages';
 import { studioModelOptions } from '../protocol/modelOptions';
 import { extraOptionStrings } from './extraOptionStrings';
 import { retouchOperationOptions } from '../protocol/retouchOptions';
+import { teamStrings } from './teamStrings';
 import { retouchOperationLabel, retouchOptionLabel, retouchStrings } from './retouchStrings';
 import type { StaticInit } from './shell';
 
@@ -132,6 +133,7 @@ export function studioStrings(): StudioStrings {
     historyCount: t('{0} of {1} jobs'),
     ...extraOptionStrings(),
     ...retouchStrings(),
+    ...teamStrings(),
   };
 }
 

@@ -191,3 +191,17 @@ export async function savePastedImage(log: Log, mime: string, data: string): Pro
   log.info(`Pasted image saved as ${displayPath(uri)}`);
   return uri;
 }
+
+/** Writes the terminology table to the workspace glossary (keeping the file's leading comments) and tells the page how it went. */
+export async function saveGlossaryFromStudio(services: SharedServices, terms: readonly Term[], post: (message: HostMessage) => Promise<void>): Promise<void> {
+  try {
+    if (!(await saveGlossaryTable(services, terms))) {
+      await post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Open a folder first: the glossary is saved in the workspace.') });
+      return;
+    }
+    await post({ type: 'glossary', ...(await readGlossaryTable(services)), saved: true });
+  } catch (error) {
+    services.log.error('Saving the glossary failed:', error);
+    await post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not save the glossary: {0}', error instanceof Error ? error.message : String(error)) });
+  }
+}

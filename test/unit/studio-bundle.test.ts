@@ -76,4 +76,16 @@ describe('studio webview bundles', () => {
     assert.ok(!Object.keys(chunk.inputs).some((path) => path.includes('node_modules/zod')), 'no zod in the chunk');
     assert.ok(chunk.bytes <= 32 * 1024, `the Retouch chunk is ${chunk.bytes} bytes, over 32 KB`);
   });
+
+  test('presets, Compare and the History tab are a chunk of their own (team.js), sharing the app\'s session and controls', async () => {
+    const app = await bundle('webview/main.ts');
+    const chunk = await bundle('webview/team/index.ts');
+    const inApp = Object.keys(app.inputs);
+    for (const part of ['webview/team/presets.ts', 'webview/team/compare.ts', 'webview/team/history.ts', 'src/protocol/compare.ts']) assert.ok(!inApp.includes(part), `${part} is in the app`);
+    assert.match(app.text, /dataset\.team/, 'the app imports team.js from the URL the page gives');
+    const copies = Object.keys(chunk.inputs).filter((path) => ['webview/session.ts', 'webview/state.ts', 'webview/components/index.ts', 'webview/vscode-api.ts', 'webview/host.ts'].includes(path));
+    assert.deepEqual(copies, [], 'the chunk reaches the session, the connection and the controls through its bridge only');
+    assert.ok(!Object.keys(chunk.inputs).some((path) => path.includes('node_modules/zod')), 'no zod in the chunk');
+    assert.ok(chunk.bytes <= 16 * 1024, `the team chunk is ${chunk.bytes} bytes, over 16 KB`);
+  });
 });

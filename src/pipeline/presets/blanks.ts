@@ -3,40 +3,19 @@
  * literal braces. A blank left unfilled, or a value for a blank the preset does not have, is an
  * error that names what to give.
  */
-import { BLANK_NAME, type Preset } from './schema.js';
+import { fillTemplate, templateBlanks } from '../../protocol/template.js';
+import type { Preset } from './schema.js';
 
-const TOKEN = /\{\{|\}\}|\{([^{}]*)\}/g;
+export { fillTemplate, templateBlanks };
 
 /** Values for a preset's blanks, by name. */
 export type BlankValues = Readonly<Record<string, string>>;
-
-/** A template's blanks in order of first appearance, and the tokens that are not valid blank names. */
-export function templateBlanks(template: string): { blanks: string[]; invalid: string[] } {
-  const blanks: string[] = [];
-  const invalid: string[] = [];
-  for (const m of template.matchAll(TOKEN)) {
-    const name = m[1];
-    if (name === undefined) continue;
-    if (!BLANK_NAME.test(name)) invalid.push(`{${name}}`);
-    else if (!blanks.includes(name)) blanks.push(name);
-  }
-  return { blanks, invalid };
-}
 
 /** The blanks of a preset (prompt, then negative prompt), each once. */
 export function presetBlanks(preset: Pick<Preset, 'prompt' | 'negativePrompt'>): string[] {
   const out: string[] = [];
   for (const t of [preset.prompt, preset.negativePrompt]) for (const b of t ? templateBlanks(t).blanks : []) if (!out.includes(b)) out.push(b);
   return out;
-}
-
-/** Fills a template's blanks from `values` (every blank must have one; see {@link checkBlankValues}). */
-export function fillTemplate(template: string, values: BlankValues): string {
-  return template.replace(TOKEN, (token, name: string | undefined) => {
-    if (token === '{{') return '{';
-    if (token === '}}') return '}';
-    return name !== undefined && Object.hasOwn(values, name) ? values[name]! : token;
-  });
 }
 
 /** What is wrong with the values given for a preset's blanks: missing ones, unknown names. */

@@ -6,3 +6,4 @@ export * from './request.js';
 export * from './file.js';
 export * from './use.js';
 export * from './save.js';
+export * from './form.js';

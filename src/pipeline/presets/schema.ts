@@ -51,8 +51,7 @@ export const PresetTranslationSchema = z.strictObject({
   imageSegment: z.boolean().optional().describe('Leave text on people, products and logos untranslated.'),
 });
 
-/** A blank's name in a prompt template: `{subject}`, `{light_2}`. */
-export const BLANK_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+export { BLANK_NAME } from '../../protocol/template.js';
 
 /** One preset. */
 export const PresetSchema = z.strictObject({
