@@ -4,10 +4,17 @@ import type { StudioImage, WorkspaceLocation } from '../src/protocol/messages';
 import { linkButton } from './components';
 import { el } from './dom';
 import { post } from './host';
-import { showLarge } from './lightbox';
 import { page } from './page';
 import { currentModel, dispatch, inputMode, modelsOf, s } from './session';
 import { distinctNames, type Card } from './state';
+
+/** The large view; webview/team.ts provides it from the team chunk. */
+let showLarge: (image: StudioImage, before?: readonly StudioImage[]) => void = () => undefined;
+
+/** Called once by webview/team.ts. */
+export function provideLargeView(show: typeof showLarge): void {
+  showLarge = show;
+}
 
 /** A row of small images (a card's inputs). */
 export function thumbs(images: readonly StudioImage[]): HTMLElement {

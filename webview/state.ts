@@ -2,7 +2,7 @@
 // tests can drive it (test/unit/studio-state.test.ts). The whole state is persisted with
 // vscode.setState after each change and restored on `init`, so cards and form survive tab
 // switches and reloads without retainContextWhenHidden.
-import type { HistoryItem, JobSnapshot, ModelOption, PickerImage, RunParams, SizeRuleData, StudioMode, Term } from '../src/protocol/messages';
+import type { JobSnapshot, ModelOption, PickerImage, RunParams, SizeRuleData, StudioMode, Term } from '../src/protocol/messages';
 import { baseName } from './captions';
 import { extraProblems, extraRunParams, sizeRuleOf, type ExtraChoices } from './extraOptions';
 import { initialRetouch, type RetouchForm } from './retouch/model';
@@ -346,20 +346,4 @@ export function newJobId(now: number, random: () => number = Math.random): strin
   return `j${now.toString(36)}${Math.floor(random() * 36 ** 5).toString(36)}`;
 }
 
-/** What the history search looks in, lowercased once per entry. */
-const haystacks = new WeakMap<HistoryItem, string>();
-
-/** The history entries matching a search (prompt, model, kind, outcome, file names), newest first as given. */
-export function searchHistory(items: readonly HistoryItem[], query: string): readonly HistoryItem[] {
-  const q = query.trim().toLowerCase();
-  if (!q) return items;
-  const words = q.split(/\s+/);
-  return items.filter((item) => {
-    let hay = haystacks.get(item);
-    if (hay === undefined) {
-      hay = `${item.prompt ?? ''} ${item.model} ${item.kind} ${item.outcome} ${item.outputs.map((o) => o.displayPath).join(' ')} ${item.inputs.map((i) => i.displayPath).join(' ')}`.toLowerCase();
-      haystacks.set(item, hay);
-    }
-    return words.every((word) => hay!.includes(word));
-  });
-}
+export { searchHistory } from './historySearch';

@@ -5,12 +5,12 @@
 import type { CompareColumn, HistoryItem, PresetOption, RunParams, StudioMode } from '../src/protocol/messages';
 import { button, checkbox, dropdown, linkButton, spinner, textField } from './components';
 import { post } from './host';
-import { app, historyHost, showNotice } from './layout';
+import { app, historyHost, overlay, showNotice } from './layout';
 import { page } from './page';
-import { renderResults } from './results';
+import { provideLargeView, renderResults } from './results';
 import { dispatch, init, modelsOf, s, state } from './session';
 import { fillFromSettings } from './settings';
-import { newJobId, searchHistory, type Card } from './state';
+import { newJobId, type Card } from './state';
 import type { TeamChunk } from './team/index';
 
 let loaded: TeamChunk | undefined;
@@ -43,8 +43,8 @@ function load(redraw: () => void): void {
         init: () => init,
         dispatch,
         historyHost,
+        overlay,
         history: () => historyEntries(),
-        searchHistory,
         fillFromSettings,
       });
       if (pendingPresets) loaded.receivePresets(pendingPresets.presets, pendingPresets.problems, () => undefined);
@@ -55,6 +55,12 @@ function load(redraw: () => void): void {
     });
   void loading.then(() => loaded && redraw());
 }
+
+// A click on a result shows it large once the chunk is there (it usually is: forms load it first).
+provideLargeView((image, before) => {
+  load(() => undefined);
+  void loading?.then(() => loaded?.showLarge(image, before));
+});
 
 /** The preset picker for the top of `mode`'s form. */
 export function presetRow(mode: StudioMode, showProblems: () => void, redraw: () => void): HTMLElement[] {

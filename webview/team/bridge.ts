@@ -22,8 +22,9 @@ export interface TeamBridge {
   readonly dispatch: (action: Action) => ViewState;
   /** The History tab's host element, and the entries the app holds. */
   readonly historyHost: HTMLElement;
+  /** The overlay the large view draws in. */
+  readonly overlay: HTMLElement;
   readonly history: () => { items: HistoryItem[] | undefined; complete: boolean };
-  readonly searchHistory: (items: readonly HistoryItem[], query: string) => readonly HistoryItem[];
   readonly fillFromSettings: (item: OpenSettings, model: ModelOption, inputs: readonly PickerImage[]) => void;
 }
 

@@ -1,6 +1,7 @@
 // The History tab, in the team chunk: a search, the count, and the matching entries drawn in
 // chunks as the list scrolls; an entry can fill its mode's form again, open its files, or copy
 // the CLI command that makes it again. The entries themselves stay with the app (webview/history.ts).
+import { searchHistory } from '../historySearch';
 import type { HistoryItem, ModelOption, StringKey } from '../../src/protocol/messages';
 import { baseName } from '../captions';
 import { el } from '../dom';
@@ -41,7 +42,7 @@ export function renderHistoryList(append = false): void {
     list.replaceChildren(app().spinner());
     return;
   }
-  const matching = app().searchHistory(historyItems, view().historyQuery);
+  const matching = searchHistory(historyItems, view().historyQuery);
   count.textContent = historyItems.length ? `${s('historyCount', matching.length, historyItems.length)}${historyComplete ? '' : ' …'}` : s('historyEmpty');
   const from = append ? list.childElementCount : 0;
   const rows = matching.slice(from, historyShown).map(renderHistoryItem);

@@ -3,6 +3,7 @@
 import { connect, type TeamBridge } from './bridge';
 import { compareRow, renderColumns } from './compare';
 import { renderHistory, renderHistoryList } from './history';
+import { showLarge } from './lightbox';
 import { presetProblems, presetRow, receivePresets, withPreset } from './presets';
 
 /** What the app calls of the chunk. */
@@ -15,10 +16,11 @@ export interface TeamChunk {
   renderColumns: typeof renderColumns;
   renderHistory: typeof renderHistory;
   renderHistoryList: typeof renderHistoryList;
+  showLarge: typeof showLarge;
 }
 
 /** Connects the chunk to the app and returns its parts. */
 export function mount(app: TeamBridge): TeamChunk {
   connect(app);
-  return { presetRow, presetProblems, withPreset, receivePresets, compareRow, renderColumns, renderHistory, renderHistoryList };
+  return { presetRow, presetProblems, withPreset, receivePresets, compareRow, renderColumns, renderHistory, renderHistoryList, showLarge };
 }

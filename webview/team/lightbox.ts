@@ -1,11 +1,13 @@
-// The large view of one result in the overlay; for edits and translations, the inputs beside it.
-import type { StudioImage } from '../src/protocol/messages';
-import { el } from './dom';
-import { overlay } from './layout';
-import { s } from './session';
+// The large view of one result in the overlay; for edits, translations and retouches, the inputs
+// beside it. In the team chunk: the first paint does not need it (webview/results.ts asks for it
+// through webview/team.ts).
+import type { StudioImage } from '../../src/protocol/messages';
+import { el } from '../dom';
+import { app } from './bridge';
 
 /** Shows `image` large, with `before` (the run's inputs) beside it when given; a click on it or Escape closes it. */
 export function showLarge(image: StudioImage, before?: readonly StudioImage[]): void {
+  const { s, overlay } = app();
   const big = el('img', { src: image.src, alt: image.displayPath, className: 'large' });
   const after = el('figure', { className: 'large-after' }, big, el('figcaption', { textContent: before?.length ? `${s('after')} · ${image.displayPath}` : image.displayPath }));
   const content = before?.length
