@@ -376,6 +376,8 @@ export const HostMessage = z.discriminatedUnion('type', [
     glossary: z.object({ terms: z.array(Term), path: z.optional(z.string()), error: z.optional(z.string()) }),
     /** Retouch: the operations the catalog offers in this region, with their options. */
     retouch: z.optional(z.array(RetouchOperationData)),
+    /** Retouch: the current region's name when it does not serve the processing models (they are Beijing only). */
+    retouchRegion: z.optional(z.string()),
     /** "Open in Studio": start in this mode with these inputs (and, from Open Settings in Studio, these settings). */
     open: z.optional(z.object({ mode: StudioMode, inputs: z.array(PickerImage), settings: z.optional(OpenSettings) })),
   }),

@@ -89,6 +89,6 @@ export type RetouchRun = z.infer<typeof RetouchRun>;
 export const RETOUCH_STRING_KEYS = [
   'modeRetouch', 'runRetouch', 'retouchPickImage', 'retouchNoImage', 'operationLabel', 'variantLabel', 'retouchPromptPlaceholder', 'retouchPromptOptional',
   'maskBrush', 'maskEraser', 'maskSize', 'maskUndo', 'maskRedo', 'maskClear', 'maskInvert', 'maskShow', 'maskHelp', 'maskCanvas', 'errMaskEmpty',
-  'extendHelp', 'extendFree', 'extendCanvas', 'extendResult', 'extendClamped', 'upscaleResult', 'upscaleTooLarge', 'errAlphaRequired', 'errRetouchImage',
+  'extendHelp', 'extendFree', 'extendCanvas', 'extendResult', 'extendClamped', 'upscaleResult', 'upscaleTooLarge', 'errAlphaRequired', 'errRetouchImage', 'errRetouchRegion',
   'optOutputRatio',
 ] as const;

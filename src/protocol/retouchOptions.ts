@@ -83,3 +83,14 @@ export function retouchOperationOptions(language: string, label: (operation: Ret
     return variants.length ? [{ id, label: label(id), variants }] : [];
   });
 }
+
+/**
+ * Whether a region serves the processing models (the catalog says Beijing only). A custom
+ * endpoint may be a Beijing workspace or a gateway: it is not held back here; the service answers.
+ */
+export function retouchServedIn(region: string): boolean {
+  if (region === 'custom') return true;
+  return PROCESS_OPERATIONS_MODELS.some((id) => findModel(id)?.regions.some((r) => r === region));
+}
+
+const PROCESS_OPERATIONS_MODELS = [...new Set(Object.values(PROCESS_OPERATIONS).map((op) => op.model))];

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { retouchRegionField } from './retouchRun';
 import { findWorkspaceImages, isImageUri } from '../workflows/pickers';
 import type { SharedServices } from '../workflows/context';
 import { ViewTypes } from '../constants';
@@ -328,6 +329,7 @@ export class StudioPanel implements vscode.Disposable {
     return {
       ...this.staticInit(),
       hasApiKey: await this.services.clients.hasApiKey(),
+      ...retouchRegionField(this.services.config.read().region),
       jobs: [...this.jobs.values()].map((job) => job.snapshot),
       glossary: await this.readGlossary(),
       ...(this.pendingOpen ? { open: this.pendingOpen } : {}),

@@ -6,6 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { inspectImage, processFunctionSpec, type GenerationRequest } from '../dashscope';
+import { retouchServedIn } from '../protocol/retouchOptions';
+import { regionLabel } from '../host/errors';
 import { EmptyMaskError } from '../pipeline/mask';
 import { retouchRequestOf } from '../pipeline/retouch';
 import type { RunParams } from '../protocol/messages';
@@ -37,4 +39,18 @@ export async function studioRetouchRequest(params: RunParams, base: GenerationRe
     if (error instanceof EmptyMaskError) throw new Error(vscode.l10n.t('The mask is empty: paint over the part of the image to change, or turn Invert on.'));
     throw error;
   }
+}
+
+/**
+ * The region's name when it serves none of the processing models (they are Beijing only), for the
+ * Retouch form to say why it cannot run; undefined where they are served, or for a custom endpoint.
+ */
+export function retouchRegionNote(region: string): string | undefined {
+  return retouchServedIn(region) ? undefined : regionLabel(region);
+}
+
+/** `init.retouchRegion` for the current region (see {@link retouchRegionNote}). */
+export function retouchRegionField(region: string): { retouchRegion?: string } {
+  const note = retouchRegionNote(region);
+  return note ? { retouchRegion: note } : {};
 }

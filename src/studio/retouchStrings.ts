@@ -34,6 +34,7 @@ export function retouchStrings(): Record<(typeof RETOUCH_STRING_KEYS)[number], s
     upscaleTooLarge: t('A side of the result would exceed {0} px; pick a smaller factor or a smaller image.'),
     errAlphaRequired: t('{0} has no transparency: Replace Background needs a PNG cut-out with a transparent background.'),
     errRetouchImage: t('Pick an image to retouch.'),
+    errRetouchRegion: t('These operations are served only in Beijing; your region is {0}. Run Bailian: Switch Region (or set bailian.region to beijing) and use a Beijing API key.'),
     optOutputRatio: t('Aspect ratio'),
   };
 }

@@ -10,7 +10,7 @@ import { EmptyMaskError } from '../../src/pipeline/mask';
 import { MissingMaskError, RetouchMismatchError, retouchRequestOf } from '../../src/pipeline/retouch';
 import { RunParams, WebviewMessage } from '../../src/protocol/messages';
 import { MAX_MASK_POINTS, type RetouchOperationData, type RetouchRun } from '../../src/protocol/retouch';
-import { retouchOperationOptions, retouchTarget } from '../../src/protocol/retouchOptions';
+import { retouchOperationOptions, retouchServedIn, retouchTarget } from '../../src/protocol/retouchOptions';
 import { studioModelOptions } from '../../src/protocol/modelOptions';
 import {
   clampFrame,
@@ -195,5 +195,14 @@ describe('the Retouch form\'s rules', () => {
     assert.deepEqual(retouchProblems(op('background'), form({ operation: 'background' }), { path: 'cutout.png', hasAlpha: true }), []);
     assert.equal(retouchProblems(op('upscale'), form(), undefined)[0]?.key, 'errRetouchImage');
     assert.equal(variantOf(op('restyle'), form({ variants: { restyle: 'gone' } })).key, 'whole', 'a variant no longer offered falls back to the first');
+  });
+});
+
+describe('retouch and the region', () => {
+  it('is offered in Beijing (and on a custom endpoint) and held back with the reason in Singapore and the US', () => {
+    assert.equal(retouchServedIn('beijing'), true);
+    assert.equal(retouchServedIn('custom'), true);
+    assert.equal(retouchServedIn('singapore'), false);
+    assert.equal(retouchServedIn('us'), false);
   });
 });

@@ -30,7 +30,7 @@ export const retouchForm: ModeForm = {
   runLabel: 'runRetouch',
   hideModel: true,
   controls: (ctx) => loaded?.controls(ctx) ?? (load(ctx.rerender), [spinner()]),
-  problems: () => loaded?.problems?.() ?? [{ key: 'errRetouchImage', args: [], quiet: true }],
+  problems: () => (init?.retouchRegion ? [{ field: 'retouch', key: 'errRetouchRegion', args: [init.retouchRegion] }] : loaded?.problems?.() ?? [{ key: 'errRetouchImage', args: [], quiet: true }]),
   params: (params) => loaded?.params?.(params) ?? params,
   promptOptional: () => loaded?.promptOptional?.() ?? true,
 };
