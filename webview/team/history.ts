@@ -11,6 +11,8 @@ const HISTORY_CHUNK = 50;
 const OUTCOME_KEYS: Record<string, StringKey> = { succeeded: 'statusDone', failed: 'statusFailed', cancelled: 'statusCancelled', stopped: 'statusStopped', partial: 'statusPartial' };
 
 let historyShown = HISTORY_CHUNK;
+/** How many entries match the search: the list grows on scroll only while some are not drawn yet. */
+let historyMatching = 0;
 let historyObserver: IntersectionObserver | undefined;
 
 /** Draws the History tab into its host. */
@@ -22,7 +24,9 @@ export function renderHistory(): void {
   app().historyHost.replaceChildren(search, count, list, sentinel);
   historyObserver?.disconnect();
   historyObserver = new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting) && app().history().items) {
+    // Only while entries are left to draw: a short list (or the newest part, before the rest has
+    // arrived) leaves the sentinel in view, and that alone must not add a chunk.
+    if (entries[entries.length - 1]?.isIntersecting && app().history().items && historyShown < historyMatching) {
       historyShown += HISTORY_CHUNK;
       renderHistoryList(true);
     }
@@ -43,6 +47,7 @@ export function renderHistoryList(append = false): void {
     return;
   }
   const matching = searchHistory(historyItems, view().historyQuery);
+  historyMatching = matching.length;
   count.textContent = historyItems.length ? `${s('historyCount', matching.length, historyItems.length)}${historyComplete ? '' : ' …'}` : s('historyEmpty');
   const from = append ? list.childElementCount : 0;
   const rows = matching.slice(from, historyShown).map(renderHistoryItem);
