@@ -6,7 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { DashScopeClient, REGIONS, checkBaseUrl, describeRetry, durationScaleFrom, systemClock, type Clock, type ProgressEvent, type RateWindow, type Region } from '../dashscope/index.js';
+import { DashScopeClient, REGIONS, checkBaseUrl, describeRetry, durationScaleFrom, systemClock, type Clock, type ProgressEvent, type RateWindow, type Region, type SubmittedTask } from '../dashscope/index.js';
 import { saveAtomically } from '../pipeline/files.js';
 import { failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history.js';
 import { HistoryLog } from '../pipeline/historyLog.js';
@@ -93,6 +93,14 @@ export function createClient(values: Values, io: Io): DashScopeClient {
       if (!quiet) io.err(describeRetry(e));
     },
   });
+}
+
+/** Keeps a submitted task in the run state (Ctrl-C cancels it) and tells how to resume it. */
+export function taskRecorder(io: Io, quiet: boolean, state: RunState): (task: SubmittedTask) => void {
+  return (task) => {
+    state.task = { taskId: task.taskId, model: task.model, status: task.status };
+    if (!quiet) io.err(`resume later with: ${PROGRAM} task wait ${task.taskId} --model ${task.model}`);
+  };
 }
 
 /** Turns client progress into short stderr lines; status lines only on change. */

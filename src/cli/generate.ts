@@ -9,7 +9,7 @@ import { CancelledJobError, runImageJob, type ImageJobResult } from '../pipeline
 import { DEFAULT_NAME_TEMPLATE, TEMPLATE_VARIABLES, nameCollision, renderName, unknownTemplateVariables, type JobShape } from '../pipeline/naming.js';
 import { bool, seconds, str, type Values } from './args.js';
 import { requestOfVerb } from './presets.js';
-import { EXIT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, recordImageJob, type CliOutput, type CliSavedFile, type Io, type RunState } from './context.js';
+import { EXIT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, taskRecorder, recordImageJob, type CliOutput, type CliSavedFile, type Io, type RunState } from './context.js';
 
 /** The name template from --template, checked (against the job's shape when it is known). */
 export function templateOf(values: Values, job?: JobShape): string {
@@ -96,10 +96,7 @@ export async function runGeneration(command: string, flags: Values, positionals:
       name: (image) => renderName(template, { ...image, prompt: nameText }),
       ...(timeoutMs !== undefined && asyncRun ? { waitTimeoutMs: timeoutMs } : {}),
       onClientProgress: progressPrinter(io, quiet, state),
-      onSubmitted: (task) => {
-        state.task = { taskId: task.taskId, model: task.model, status: task.status };
-        if (!quiet) io.err(`resume later with: ${PROGRAM} task wait ${task.taskId} --model ${task.model}`);
-      },
+      onSubmitted: taskRecorder(io, quiet, state),
     });
     if (result.cancelledAfterGeneration) io.err('the images were already generated (and billed), so they were saved.');
     return printImageResult(io, values, result, request.prompt);

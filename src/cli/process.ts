@@ -9,7 +9,7 @@ import type { DashScopeClient, GenerationRequest } from '../dashscope/index.js';
 import { runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { operationStem } from '../pipeline/operationNames.js';
 import { bool, integer, seconds, str, type Values } from './args.js';
-import { PROGRAM, UsageError, cliOutput, type CliOutput, createClient, progressPrinter, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
+import { PROGRAM, UsageError, cliOutput, type CliOutput, createClient, progressPrinter, taskRecorder, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
 import { printImageResult } from './generate.js';
 
 /** A number flag (decimals allowed). */
@@ -86,10 +86,7 @@ export async function runProcess(request: GenerationRequest, values: Values, io:
       name: (image) => operationStem(source, request, image.index, count),
       ...(timeoutMs !== undefined ? { waitTimeoutMs: timeoutMs } : {}),
       onClientProgress: progressPrinter(io, quiet, state),
-      onSubmitted: (task) => {
-        state.task = { taskId: task.taskId, model: task.model, status: task.status };
-        if (!quiet) io.err(`resume later with: ${PROGRAM} task wait ${task.taskId} --model ${task.model}`);
-      },
+      onSubmitted: taskRecorder(io, quiet, state),
     });
     return printImageResult(io, values, result, request.prompt);
   } catch (error) {

@@ -21,7 +21,7 @@ import { renderName } from '../pipeline/naming.js';
 import type { ProvenanceRecord } from '../pipeline/provenance.js';
 import { kindOfRequest, provenanceOfImage, requestOfParameters, requestOfRecord } from '../pipeline/reproduce.js';
 import { bool, seconds, str, type Values } from './args.js';
-import { DEFAULT_OUT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
+import { DEFAULT_OUT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, taskRecorder, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
 import { printImageResult, templateOf } from './generate.js';
 import { findEntry, findHistoryRoot, readWorkspaceHistory } from './history.js';
 import { processSourcesOf } from './process.js';
@@ -174,10 +174,7 @@ export async function runRegeneration(regeneration: Regeneration, values: Values
           : renderName(template, { ...image, prompt: request.prompt ?? (request.translation ? `regenerated ${request.translation.targetLang}` : undefined) }),
       ...(timeoutMs !== undefined && asyncRun ? { waitTimeoutMs: timeoutMs } : {}),
       onClientProgress: progressPrinter(io, quiet, state),
-      onSubmitted: (task) => {
-        state.task = { taskId: task.taskId, model: task.model, status: task.status };
-        if (!quiet) io.err(`resume later with: ${PROGRAM} task wait ${task.taskId} --model ${task.model}`);
-      },
+      onSubmitted: taskRecorder(io, quiet, state),
     });
     return printImageResult(io, values, result, request.prompt);
   } catch (error) {

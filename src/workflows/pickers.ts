@@ -43,7 +43,9 @@ export async function pickImagesInOrder(options: { title: string; min: number; m
     const choice = await vscode.window.showQuickPick(items, {
       title: options.title,
       placeHolder:
-        picked.length === 0
+        options.max === 1
+          ? vscode.l10n.t('Pick the image')
+          : picked.length === 0
           ? vscode.l10n.t('Image 1 (up to {0}): the first reference', options.max)
           : vscode.l10n.t('Image {0} of up to {1}, or Done. Chosen: {2}', picked.length + 1, options.max, picked.map((p) => p.path.slice(p.path.lastIndexOf('/') + 1)).join(', ')),
       matchOnDescription: true,
