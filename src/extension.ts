@@ -122,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): BailianPublicApi | B
     whenStudioHandshakesAgain: async () => (await services()).api.whenStudioHandshakesAgain(),
     whenStudioJobFinished: async () => (await services()).api.whenStudioJobFinished(),
     jobs: async () => (await services()).api.jobs(),
+    whenJobsChange: async () => (await services()).api.whenJobsChange(),
     persistedTasks: async () => (await services()).api.persistedTasks(),
     persistTask: async (task) => (await services()).api.persistTask(task),
     forgetTask: async (taskId) => (await services()).api.forgetTask(taskId),

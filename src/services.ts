@@ -55,6 +55,8 @@ export interface BailianExtensionApi {
   whenStudioJobFinished(): Promise<StudioJobOutcome>;
   /** The jobs of this window (snapshots; no request, no key). */
   jobs(): Promise<JobInfo[]>;
+  /** Resolves with the jobs of this window at their next change (tests wait on it instead of polling). */
+  whenJobsChange(): Promise<JobInfo[]>;
   /** The persisted async tasks of this workspace (what a reload resumes; never holds the key). */
   persistedTasks(): Promise<PersistedTask[]>;
   /** Records a task to resume (tests, tools that submitted one themselves). */
@@ -217,6 +219,13 @@ export function startExtension(context: vscode.ExtensionContext): Services {
       });
     },
     jobs: async () => jobs.list(),
+    whenJobsChange: () =>
+      new Promise((resolve) => {
+        const subscription = jobs.onDidChange(() => {
+          subscription.dispose();
+          resolve(jobs.list());
+        });
+      }),
     persistedTasks: () => store.list(),
     persistTask: async (task) => {
       await store.add(task);

@@ -25,7 +25,7 @@ import {
 import { buildExtension, ensureEnvironment, repoRoot } from '../../scripts/lib/environment.mjs';
 import { integrationEnv, printReport, startTestSimulator } from './suite-report.mjs';
 
-const TIMEOUT_MS = Number(process.env.BAILIAN_INTEGRATION_TIMEOUT_MS ?? 5 * 60_000);
+const TIMEOUT_MS = Number(process.env.BAILIAN_INTEGRATION_TIMEOUT_MS ?? 8 * 60_000);
 const resultsDir = join(repoRoot, 'test-results');
 const newest = process.argv.includes('--newest');
 const tier = newest ? 'integration-newest' : 'integration';
