@@ -298,6 +298,9 @@ export async function waitForTask(
     if (delay > 0) await clock.sleep(delay, options.signal);
     if (options.timeoutMs !== undefined && clock.now() - startedWaiting >= options.timeoutMs) throw waitTimeout(taskId, options.timeoutMs);
     const release = await options.limiter?.acquire(spec.id, spec.rateLimits.queryPerSecond, options.signal);
+    // The schedule's gaps run from send to send: an answer that takes 300 ms (a far region) must
+    // not stretch every gap of the dense window by 300 ms.
+    const sentAt = clock.now();
 
     let result: { snapshot: TaskSnapshot; response: TaskResponse };
     try {
@@ -337,7 +340,7 @@ export async function waitForTask(
     if (!terminal) {
       const state: PollState = { typicalDurationMs: typical, minIntervalMs, maxIntervalMs, status, elapsedMs, window };
       if (runningSince !== undefined) state.runningSinceMs = runningSince;
-      delay = nextPollDelay(state);
+      delay = Math.max(0, nextPollDelay(state) - (now - sentAt));
     }
     options.onStatus?.({ snapshot, elapsedMs, queries, ...(terminal ? {} : { nextQueryInMs: delay }) });
     if (!terminal) continue;

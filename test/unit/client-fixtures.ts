@@ -68,13 +68,15 @@ export async function startScriptedServer(handler: (req: IncomingMessage, res: S
 
 /**
  * A server for one scripted task: `status(t)` says its state `t` ms after `origin()` on the test's
- * clock; every query's `t` is pushed to `queries`. SUCCEEDED carries one result URL.
+ * clock; every query's `t` is pushed to `queries`, then `afterArrival` runs (a test moves its clock
+ * there to model an answer that takes time). SUCCEEDED carries one result URL.
  */
-export function startTaskTimeline(origin: () => { clock: Clock; t0: number }, status: (t: number) => string, queries: number[]): Promise<ScriptedServer> {
+export function startTaskTimeline(origin: () => { clock: Clock; t0: number }, status: (t: number) => string, queries: number[], afterArrival?: () => void): Promise<ScriptedServer> {
   return startScriptedServer((_req, res) => {
     const { clock, t0 } = origin();
     const t = clock.now() - t0;
     queries.push(t);
+    afterArrival?.();
     const s = status(t);
     const output: Record<string, unknown> = { task_id: 'task-1', task_status: s };
     if (s === 'SUCCEEDED') output.results = [{ url: 'https://r/1.png' }];

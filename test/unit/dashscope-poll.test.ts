@@ -19,12 +19,17 @@ let clock: JumpingClock;
 let t0 = 0;
 const queryTimes: number[] = [];
 let server: ScriptedServer;
+/** Fake time each answer takes to come back (the clock moves on while the request is out). */
+let rttMs = 0;
 
 before(async () => {
   server = await startTaskTimeline(
     () => ({ clock, t0 }),
     (t) => (t < timeline.pendingMs ? 'PENDING' : t < timeline.pendingMs + timeline.runningMs ? 'RUNNING' : 'SUCCEEDED'),
     queryTimes,
+    () => {
+      clock.time += rttMs;
+    },
   );
 });
 after(async () => {
@@ -130,6 +135,21 @@ describe('poll schedule', () => {
     assert.ok(m.queries.filter((t) => t < queue).length <= 12, `${m.queries.filter((t) => t < queue).length} queries while queued`);
     // The window moved with the queue: the task that then ran its typical time is found within the floor.
     assert.ok(m.latency <= minIntervalMs * 1.03 + 1, `latency ${m.latency}`);
+  });
+
+  test('the gaps run from send to send: a slow answer (300 ms) does not stretch the dense window', async () => {
+    const spec = getModel('wan2.5-t2i-preview');
+    const T = spec.typicalDurationMs;
+    const { minIntervalMs } = pollBounds(spec);
+    rttMs = 300;
+    try {
+      const m = await measure('wan2.5-t2i-preview', 1000, 2 * T);
+      const dense = gapsOf(m.queries).filter((_, i) => m.queries[i]! >= 0.8 * T && m.queries[i + 1]! < 1.2 * T);
+      assert.ok(dense.length >= 10, `dense gaps ${dense}`);
+      for (const g of dense) assert.equal(g, minIntervalMs, `a gap of ${g} ms in the dense window (answers take ${rttMs} ms)`);
+    } finally {
+      rttMs = 0;
+    }
   });
 
   test('nextPollDelay stays within the bounds', () => {
