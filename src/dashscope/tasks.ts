@@ -47,6 +47,8 @@ export interface PollState {
 
 /** Part of the typical duration a task may spend PENDING before its queue counts as long. */
 const EXPECTED_QUEUE_FRACTION = 0.2;
+/** Part of the floor added to a gap measured from send to send (at most the answer's time): network jitter. */
+const SEND_GAP_MARGIN = 0.1;
 /** One task's own query rate: 2/s, so that 10 concurrent tasks stay within a 20/s account budget. */
 export const TASK_QUERY_FLOOR_MS = 500;
 
@@ -298,8 +300,9 @@ export async function waitForTask(
     if (delay > 0) await clock.sleep(delay, options.signal);
     if (options.timeoutMs !== undefined && clock.now() - startedWaiting >= options.timeoutMs) throw waitTimeout(taskId, options.timeoutMs);
     const release = await options.limiter?.acquire(spec.id, spec.rateLimits.queryPerSecond, options.signal);
-    // The schedule's gaps run from send to send: an answer that takes 300 ms (a far region) must
-    // not stretch every gap of the dense window by 300 ms.
+    // The schedule's gaps run from send to send, plus at most a tenth of the floor: an answer that
+    // takes 300 ms (a far region) must not stretch every gap of the dense window by 300 ms, and
+    // the margin keeps two queries from arriving closer than the floor when one travels faster.
     const sentAt = clock.now();
 
     let result: { snapshot: TaskSnapshot; response: TaskResponse };
@@ -340,7 +343,8 @@ export async function waitForTask(
     if (!terminal) {
       const state: PollState = { typicalDurationMs: typical, minIntervalMs, maxIntervalMs, status, elapsedMs, window };
       if (runningSince !== undefined) state.runningSinceMs = runningSince;
-      delay = Math.max(0, nextPollDelay(state) - (now - sentAt));
+      const answerMs = now - sentAt;
+      delay = Math.max(0, nextPollDelay(state) - answerMs + Math.min(answerMs, SEND_GAP_MARGIN * minIntervalMs));
     }
     options.onStatus?.({ snapshot, elapsedMs, queries, ...(terminal ? {} : { nextQueryInMs: delay }) });
     if (!terminal) continue;

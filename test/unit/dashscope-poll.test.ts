@@ -137,7 +137,7 @@ describe('poll schedule', () => {
     assert.ok(m.latency <= minIntervalMs * 1.03 + 1, `latency ${m.latency}`);
   });
 
-  test('the gaps run from send to send: a slow answer (300 ms) does not stretch the dense window', async () => {
+  test('the gaps run from send to send: a slow answer (300 ms) stretches the dense window by a tenth of the floor at most', async () => {
     const spec = getModel('wan2.5-t2i-preview');
     const T = spec.typicalDurationMs;
     const { minIntervalMs } = pollBounds(spec);
@@ -146,7 +146,8 @@ describe('poll schedule', () => {
       const m = await measure('wan2.5-t2i-preview', 1000, 2 * T);
       const dense = gapsOf(m.queries).filter((_, i) => m.queries[i]! >= 0.8 * T && m.queries[i + 1]! < 1.2 * T);
       assert.ok(dense.length >= 10, `dense gaps ${dense}`);
-      for (const g of dense) assert.equal(g, minIntervalMs, `a gap of ${g} ms in the dense window (answers take ${rttMs} ms)`);
+      // The floor plus a tenth of it for network jitter, not the floor plus the whole answer time.
+      for (const g of dense) assert.equal(g, minIntervalMs * 1.1, `a gap of ${g} ms in the dense window (answers take ${rttMs} ms)`);
     } finally {
       rttMs = 0;
     }
