@@ -11,7 +11,7 @@
  */
 import { confinePath } from './confine.js';
 import type { HistoryEntry } from './history.js';
-import type { HistoryLog, HistoryScanSummary } from './historyLog.js';
+import type { HistoryLog } from './historyLog.js';
 
 /** Most paths the index holds (about 2 MB of context key at 100 characters a path). */
 export const PROVENANCE_INDEX_CAP = 20_000;
@@ -37,12 +37,44 @@ export function recordedImagePaths(entries: readonly Pick<HistoryEntry, 'outputs
   return paths;
 }
 
+/** What {@link addRecordedImages} read. */
+export interface RecordedImagesScan {
+  /** The id of the manifest's newest job (pass it as `since` next time), or undefined when it has none. */
+  readonly newestId: string | undefined;
+  /** Entries read (the scan stops at `since`, or once the index's cap is reached). */
+  readonly entriesRead: number;
+}
+
+const STOP = Symbol('stop');
+
 /**
- * Adds the images a folder's manifest records, oldest job first (so the cap drops the oldest
- * jobs' images), a page of entries at a time: the manifest's text is never held whole.
+ * Adds the images a folder's manifest records, reading it newest job first a page at a time (its
+ * text is never held whole) and stopping at the job `since` (the newest one of the last read: a
+ * manifest only grows by appends, so only the lines after it are read again) or once the index's
+ * cap is reached. The paths are added oldest job first, so the cap drops the oldest jobs' images.
  */
-export function addRecordedImages(index: ProvenanceIndex, log: Pick<HistoryLog, 'scan'>, folderPath: string): Promise<HistoryScanSummary> {
-  return log.scan((page) => void index.add(...recordedImagePaths(page, folderPath)));
+export async function addRecordedImages(index: ProvenanceIndex, log: Pick<HistoryLog, 'scan'>, folderPath: string, since?: string): Promise<RecordedImagesScan> {
+  const newestFirst: string[] = [];
+  let newestId: string | undefined;
+  let entriesRead = 0;
+  try {
+    await log.scan(
+      (page) => {
+        for (const entry of page) {
+          if (since !== undefined && entry.id === since) throw STOP;
+          entriesRead++;
+          newestId ??= entry.id;
+          newestFirst.push(...recordedImagePaths([entry], folderPath).reverse());
+          if (newestFirst.length >= index.cap) throw STOP;
+        }
+      },
+      { newestFirst: true },
+    );
+  } catch (error) {
+    if (error !== STOP) throw error;
+  }
+  index.add(...newestFirst.reverse());
+  return { newestId: newestId ?? since, entriesRead };
 }
 
 /** Whether `path` is `folder` or lies below it. */

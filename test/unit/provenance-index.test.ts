@@ -61,10 +61,23 @@ describe('the images a history manifest records', () => {
   test('read from the manifest file a page at a time, failed and partial jobs included, bad lines skipped', async () => {
     await withManifest([entry('one', ['generated-images/one-1.png']), '{"version":1,"outputs":[{"path":"not-a-job.png"}]}', entry('two', ['generated-images/two-1.png', 'generated-images/two-2.png'], 'partial'), entry('three', [], 'failed')], async (log) => {
       const index = new ProvenanceIndex();
-      const summary = await addRecordedImages(index, log, FOLDER);
-      assert.equal(summary.count, 3);
-      assert.deepEqual(summary.badLines, [2]);
+      const scan = await addRecordedImages(index, log, FOLDER);
+      assert.deepEqual(scan, { newestId: 'three', entriesRead: 3 });
       assert.deepEqual([...index.values()], [`${FOLDER}/generated-images/one-1.png`, `${FOLDER}/generated-images/two-1.png`, `${FOLDER}/generated-images/two-2.png`]);
+    });
+  });
+
+  test('read again after appends: only the jobs after the newest one read before', async () => {
+    await withManifest([entry('one', ['gen/one.png'])], async (log) => {
+      const index = new ProvenanceIndex();
+      const first = await addRecordedImages(index, log, FOLDER);
+      await log.append(entry('two', ['gen/two.png']));
+      await log.append(entry('three', ['gen/three.png']));
+      const again = await addRecordedImages(index, log, FOLDER, first.newestId);
+      assert.deepEqual(again, { newestId: 'three', entriesRead: 2 });
+      assert.deepEqual([...index.values()], [`${FOLDER}/gen/one.png`, `${FOLDER}/gen/two.png`, `${FOLDER}/gen/three.png`]);
+      assert.deepEqual(await addRecordedImages(index, log, FOLDER, 'three'), { newestId: 'three', entriesRead: 0 }, 'nothing new: nothing read');
+      assert.equal((await addRecordedImages(index, log, FOLDER, 'a job the manifest lost')).entriesRead, 3, 'a rewritten manifest is read whole');
     });
   });
 
@@ -127,8 +140,10 @@ describe('the index kept current', () => {
     const lines = Array.from({ length: 30 }, (_, i) => entry(`job-${i}`, [`out/${i}.png`]));
     await withManifest(lines, async (log) => {
       const index = new ProvenanceIndex(10);
-      await addRecordedImages(index, log, FOLDER);
+      const scan = await addRecordedImages(index, log, FOLDER);
+      assert.equal(scan.entriesRead, 10, 'the read stops once the cap is reached, newest job first');
       assert.equal(index.size, 10);
+      assert.equal([...index.values()].at(-1), `${FOLDER}/out/29.png`, 'the newest job is the newest addition');
       assert.equal(index.has(`${FOLDER}/out/29.png`), true);
       assert.equal(index.has(`${FOLDER}/out/19.png`), false);
     });
