@@ -50,10 +50,8 @@ export const flows = [
       const generated = await explorerRow(page, name, { show: false });
       await explorerContextMenu(page, [generated], ['Bailian', /^\s*Regenerate\s*$/], { whileOpen: () => screenshot('explorer-regenerate-enabled') });
       // Regenerate opens the new file: another image becomes the active tab.
-      await page.waitForFunction((before) => {
-        const active = document.querySelector('.tabs-container .tab.active .label-name')?.textContent?.trim();
-        return active !== undefined && active !== before && active.endsWith('.png');
-      }, name, { timeout: 60_000 });
+      const regenerated = page.locator('.tabs-container .tab.active .label-name', { hasText: /\.png$/, hasNotText: name });
+      await regenerated.first().waitFor({ state: 'visible', timeout: 60_000 });
       await screenshot('explorer-regenerated');
     },
   },
