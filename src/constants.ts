@@ -31,6 +31,18 @@ export const Commands = {
   imageVariations: 'bailian.imageVariations',
   openSettingsInStudio: 'bailian.openSettingsInStudio',
   copyAsCliCommand: 'bailian.copyAsCliCommand',
+  /** Never runs (`enablement: false`): the Explorer's greyed entry on an image without a generation record. */
+  noGenerationRecord: 'bailian.noGenerationRecord',
+} as const;
+
+/** Context keys the extension sets (package.json `when` clauses read them). */
+export const ContextKeys = {
+  /**
+   * The workspace images known to carry provenance: an object whose keys are their
+   * `resourcePath` (the file path for `file:` resources, else `Uri.path`), for
+   * `resourcePath in bailian.provenanceFiles`.
+   */
+  provenanceFiles: 'bailian.provenanceFiles',
 } as const;
 
 /** Webview panel view types (also the `onWebviewPanel:` activation event). */

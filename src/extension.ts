@@ -130,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): BailianPublicApi | B
     persistStream: async (uri) => (await services()).api.persistStream(uri),
     answerPresetQuestions: async (answers) => (await services()).api.answerPresetQuestions(answers),
     askedPresetQuestions: async () => (await services()).api.askedPresetQuestions(),
+    provenanceFiles: async () => (await services()).api.provenanceFiles(),
   };
 }
 

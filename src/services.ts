@@ -1,6 +1,7 @@
 // Composition root, loaded on first use (src/extension.ts is the activation shim): builds the
 // services and the one table of commands, the studio reviver and the agent tools. Loading it
-// touches neither the network nor the disk; real work starts when a command runs.
+// touches no network; on disk it only reads the history manifests, for the Explorer's set of
+// images with provenance (workflows/provenanceFiles.ts); real work starts when a command runs.
 import * as vscode from 'vscode';
 import { editImageCommand } from './commands/edit';
 import { generateImageCommand } from './commands/generate';
@@ -9,6 +10,8 @@ import { generateFromPresetCommand } from './commands/presets';
 import { PresetDiagnostics } from './workflows/presetDiagnostics';
 import { ScriptableQuestions, type AskedQuestion } from './workflows/questions';
 import { WorkspaceHistory } from './workflows/history';
+import { ProvenanceFiles } from './workflows/provenanceFiles';
+import { NoProvenanceError } from './workflows/provenance';
 import { type SharedServices } from './workflows/context';
 import { JobFiles } from './workflows/jobFiles';
 import { createJobsStatusBar, showJobsCommand } from './commands/jobs';
@@ -71,6 +74,8 @@ export interface BailianExtensionApi {
   answerPresetQuestions(answers: string[]): Promise<void>;
   /** The questions the preset command asked since {@link answerPresetQuestions} (tests). */
   askedPresetQuestions(): Promise<AskedQuestion[]>;
+  /** The `bailian.provenanceFiles` context key's keys, once pending reads are in (tests). */
+  provenanceFiles(): Promise<string[]>;
 }
 
 /** What the activation shim hands work to. */
@@ -129,7 +134,8 @@ export function startExtension(context: vscode.ExtensionContext): Services {
   const tasks = new TaskPersistence(store, log);
   const jobFiles = new JobFiles(jobs);
   const streams = new OpenStreams(context.workspaceState);
-  const host: SharedServices = { clients, config, log, apiKeys, state: context.workspaceState, globalState: context.globalState, history, jobs, tasks, jobFiles, streams };
+  const provenanceFiles = new ProvenanceFiles(history, log);
+  const host: SharedServices = { clients, config, log, apiKeys, state: context.workspaceState, globalState: context.globalState, history, jobs, tasks, jobFiles, streams, provenanceFiles };
   let resuming: Promise<ResumeReport> | undefined;
   const resume = (): Promise<ResumeReport> =>
     (resuming ??= streams
@@ -175,6 +181,11 @@ export function startExtension(context: vscode.ExtensionContext): Services {
     [Commands.imageVariations]: (argument) => imageVariationsCommand(host, argument),
     [Commands.openSettingsInStudio]: (argument) => openSettingsInStudio(studio, argument),
     [Commands.copyAsCliCommand]: (argument) => copyAsCliCommand(host, argument),
+    // Greyed in the menu (enablement false); should anything run it, it says what the entry says.
+    [Commands.noGenerationRecord]: (argument) => {
+      const name = argument instanceof vscode.Uri ? argument.path.slice(argument.path.lastIndexOf('/') + 1) : '';
+      throw new NoProvenanceError(name, vscode.l10n.t('Regenerate'));
+    },
   };
 
   context.subscriptions.push(
@@ -183,6 +194,7 @@ export function startExtension(context: vscode.ExtensionContext): Services {
     apiKeys,
     clients,
     history,
+    provenanceFiles,
     jobFiles,
     createJobsStatusBar(jobs),
     new PresetDiagnostics(),
@@ -237,6 +249,7 @@ export function startExtension(context: vscode.ExtensionContext): Services {
     persistStream: async (uri) => streams.add(vscode.Uri.parse(uri)),
     answerPresetQuestions: async (answers) => presetQuestions.answerWith(answers),
     askedPresetQuestions: async () => presetQuestions.takeAsked(),
+    provenanceFiles: () => provenanceFiles.settled(),
   };
   return {
     run: async (id, args) => {

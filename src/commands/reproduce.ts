@@ -8,10 +8,12 @@
  * - `bailian.copyAsCliCommand` (Copy as CLI Command): the `bailian-image` command that makes the
  *   image again, on the clipboard. Also takes a history entry id, for the studio's history.
  *
- * (Open Settings in Studio is routed to the studio by services.ts.) VS Code's menus cannot say
- * why an entry is disabled, and knowing which files carry provenance would mean reading every
- * image the Explorer shows; so the entries are shown on every image, and on one without
- * provenance the command says why it cannot run (NoProvenanceError) instead of doing anything.
+ * (Open Settings in Studio is routed to the studio by services.ts.) The Explorer shows them on the
+ * images known to carry provenance (workflows/provenanceFiles.ts, the `bailian.provenanceFiles`
+ * context key); other images get one greyed entry that says why. That set is what the editor
+ * knows without reading every image, so a command run on any image still reads the file itself:
+ * one without provenance is refused with the reason (NoProvenanceError), one with it runs (and
+ * joins the set).
  *
  * Scripted: `{ file: uri-or-path }`, plus `count` for Variations and `{ entryId }` for Copy as CLI Command.
  */
@@ -51,7 +53,7 @@ function refuseGuide(recipe: ImageRecipe): void {
 export async function regenerateImageCommand(host: SharedServices, argument?: unknown): Promise<CommandOutcome> {
   try {
     const scripted = argument instanceof vscode.Uri ? undefined : parseArgs(FileArgs, Commands.regenerateImage, argument);
-    const recipe = await readImageRecipe(await imageOf(argument, scripted), vscode.l10n.t('Regenerate'));
+    const recipe = await readImageRecipe(await imageOf(argument, scripted), vscode.l10n.t('Regenerate'), host.provenanceFiles);
     refuseGuide(recipe);
     requireTrust();
     const cost = await confirmCost(host, [recipe.request], { interactive: !scripted, what: vscode.l10n.t('Regenerating {0}', recipe.path) });
@@ -80,7 +82,7 @@ async function askCount(host: SharedServices, recipe: ImageRecipe, limit: number
 export async function imageVariationsCommand(host: SharedServices, argument?: unknown): Promise<CommandOutcome> {
   try {
     const scripted = argument instanceof vscode.Uri ? undefined : parseArgs(VariationsArgs, Commands.imageVariations, argument);
-    const recipe = await readImageRecipe(await imageOf(argument, scripted), vscode.l10n.t('Variations'));
+    const recipe = await readImageRecipe(await imageOf(argument, scripted), vscode.l10n.t('Variations'), host.provenanceFiles);
     refuseGuide(recipe);
     requireTrust();
     const spec = findModel(recipe.request.model);
@@ -129,7 +131,7 @@ export async function copyAsCliCommand(host: SharedServices, argument?: unknown)
     } else {
       const scripted = argument instanceof vscode.Uri ? undefined : (parseArgs(CopyArgs, Commands.copyAsCliCommand, argument) as { file: string });
       const uri = await imageOf(argument, scripted);
-      const record = await readImageProvenance(uri);
+      const record = await readImageProvenance(uri, host.provenanceFiles);
       if (!record) throw new NoProvenanceError(uri.path.slice(uri.path.lastIndexOf('/') + 1), vscode.l10n.t('Copy as CLI Command'));
       const path = vscode.workspace.asRelativePath(uri, false);
       command = cliCommand(jobOfProvenance(record, path));

@@ -28,7 +28,7 @@ export function settingsOfRecord(record: { model: string; prompt?: string; negat
 export async function openSettingsInStudio(services: StudioServices, argument: unknown): Promise<CommandOutcome | { status: 'opened' }> {
   try {
     if (!(argument instanceof vscode.Uri)) throw new Error(vscode.l10n.t('Run this from an image in the Explorer (right-click, Bailian).'));
-    const recipe = await readImageRecipe(argument, vscode.l10n.t('Open Settings in Studio'));
+    const recipe = await readImageRecipe(argument, vscode.l10n.t('Open Settings in Studio'), services.provenanceFiles);
     const mode = recipe.fromGuide ? 'guide' : recipe.kind === 'process' ? 'retouch' : recipe.kind;
     StudioPanel.createOrShow(services, { mode, uris: recipe.inputs, settings: settingsOfRecord(recipe.record) });
     return { status: 'opened' };

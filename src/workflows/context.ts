@@ -13,6 +13,7 @@ import type { JobFiles } from './jobFiles';
 import type { OpenStreams } from './streams';
 import type { TaskPersistence } from './taskPersistence';
 import type { WorkspaceHistory } from './history';
+import type { ProvenanceSeen } from './provenance';
 
 /** The services every workflow needs: what the palette commands, the studio and the agent tools run jobs with. */
 export interface SharedServices {
@@ -33,4 +34,6 @@ export interface SharedServices {
   readonly jobFiles?: JobFiles | undefined;
   /** Guide documents being streamed (marked interrupted after a reload). */
   readonly streams?: OpenStreams;
+  /** The images known to carry provenance (the Explorer's context key), told what the commands read. */
+  readonly provenanceFiles?: ProvenanceSeen;
 }

@@ -13,12 +13,21 @@ import { historyEntry, type HistoryFacts } from '../pipeline/history';
 import { HistoryLog } from '../pipeline/historyLog';
 import { nodeFileSystem } from '../pipeline/nodeFs';
 
+/** A job this window saved files for: its folder and the outputs' folder-relative paths. */
+export interface RecordedJob {
+  readonly folder: vscode.WorkspaceFolder;
+  readonly outputs: readonly string[];
+}
+
 /** The history manifests of the open workspace folders, one log each (appends serialized per folder). */
 export class WorkspaceHistory {
   private readonly logs = new Map<string, HistoryLog>();
   private readonly appended = new vscode.EventEmitter<vscode.WorkspaceFolder>();
   /** Fires after a line was appended to a folder's manifest. */
   readonly onDidAppend = this.appended.event;
+  private readonly recorded = new vscode.EventEmitter<RecordedJob>();
+  /** Fires for every job this window records, with its saved outputs, before the append (which may fail). */
+  readonly onDidRecord = this.recorded.event;
 
   /** The manifest of a workspace folder. */
   of(folder: vscode.WorkspaceFolder): HistoryLog {
@@ -34,6 +43,7 @@ export class WorkspaceHistory {
   /** Appends a job's line; failures are logged, never thrown (the files are what matters). */
   async record(folder: vscode.WorkspaceFolder | undefined, facts: HistoryFacts, log: Log): Promise<void> {
     if (!folder) return;
+    this.recorded.fire({ folder, outputs: (facts.outputs ?? []).map((o) => o.path) });
     try {
       await this.of(folder).append(historyEntry(facts));
       this.appended.fire(folder);
@@ -44,5 +54,6 @@ export class WorkspaceHistory {
 
   dispose(): void {
     this.appended.dispose();
+    this.recorded.dispose();
   }
 }

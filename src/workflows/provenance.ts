@@ -24,6 +24,11 @@ export class NoProvenanceError extends ActionableError {
   }
 }
 
+/** Told what a command read: whether an image carries provenance (the Explorer's set of such images, workflows/provenanceFiles.ts). */
+export interface ProvenanceSeen {
+  noteProvenance(uri: vscode.Uri, found: boolean): void;
+}
+
 /** A workspace image with provenance, and what it takes to make it again. */
 export interface ImageRecipe {
   readonly uri: vscode.Uri;
@@ -47,10 +52,15 @@ async function readIfThere(uri: vscode.Uri): Promise<string | undefined> {
   }
 }
 
-/** The provenance of a workspace image, or undefined when it has none. */
-export async function readImageProvenance(uri: vscode.Uri): Promise<ProvenanceRecord | undefined> {
+/**
+ * The provenance of a workspace image, or undefined when it has none. `seen` (the Explorer's set
+ * of images with provenance) learns what was found, so the menu follows what a command read.
+ */
+export async function readImageProvenance(uri: vscode.Uri, seen?: ProvenanceSeen): Promise<ProvenanceRecord | undefined> {
   const bytes = await vscode.workspace.fs.readFile(uri);
-  return provenanceOfImage(uri.path, bytes, (sidecar) => readIfThere(uri.with({ path: sidecar })));
+  const record = await provenanceOfImage(uri.path, bytes, (sidecar) => readIfThere(uri.with({ path: sidecar })));
+  seen?.noteProvenance(uri, record !== undefined);
+  return record;
 }
 
 function baseName(uri: vscode.Uri): string {
@@ -62,8 +72,8 @@ function baseName(uri: vscode.Uri): string {
  * image has no provenance, and an OutsideWorkspaceError when a recorded input image would lie
  * outside the workspace (a record is data from a file, and is confined like any other).
  */
-export async function readImageRecipe(uri: vscode.Uri, what: string): Promise<ImageRecipe> {
-  const record = await readImageProvenance(uri);
+export async function readImageRecipe(uri: vscode.Uri, what: string, seen?: ProvenanceSeen): Promise<ImageRecipe> {
+  const record = await readImageProvenance(uri, seen);
   if (!record) throw new NoProvenanceError(baseName(uri), what);
   const where = workspacePathOf(uri);
   const request = requestOfRecord(record);

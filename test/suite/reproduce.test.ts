@@ -4,7 +4,7 @@ import { Commands } from '../../src/constants';
 import type { CopyCommandOutcome } from '../../src/commands/reproduce';
 import { readProvenance } from '../../src/pipeline/provenance';
 import type { CommandOutcome } from '../../src/workflows/outcome';
-import { activateExtension, readHistory, withTimeout, workspaceRoot } from './workbench';
+import { activateExtension, copyFixture, readHistory, withTimeout, workspaceRoot } from './workbench';
 
 type Saved = Extract<CommandOutcome, { status: 'saved' }>;
 
@@ -75,6 +75,51 @@ suite('Regenerate, Variations and Copy as CLI Command from the Explorer (against
     const copied = await vscode.commands.executeCommand<CopyCommandOutcome>(Commands.copyAsCliCommand, plain);
     assert.equal(copied?.status, 'failed');
     assert.equal((await readHistory()).length, before, 'no job ran');
+  });
+
+  test('the Explorer entries are enabled on a generated image and greyed on one without provenance (bailian.provenanceFiles)', async () => {
+    const api = await activateExtension();
+    const original = await generatedImage('a glass bottle on sand', 3003);
+    let keys = await api.provenanceFiles();
+    assert.ok(keys.includes(original.path), `the generated image is in the context key (${keys.length} keys)`);
+    assert.ok(!keys.includes(vscode.Uri.joinPath(workspaceRoot(), 'sunset.png').path), 'a fixture image without provenance is not');
+
+    // A PNG without provenance, made now: not in the set, and the command refuses it and writes nothing.
+    const plain = await copyFixture('sunset.png', 'menu/plain.png');
+    keys = await api.provenanceFiles();
+    assert.ok(!keys.includes(plain.path), 'a new image without provenance is not in the context key');
+    const outputs = vscode.Uri.joinPath(workspaceRoot(), 'generated-images');
+    const filesBefore = (await vscode.workspace.fs.readDirectory(outputs)).map(([name]) => name).sort();
+    const linesBefore = (await readHistory()).length;
+    const refused = await vscode.commands.executeCommand<CommandOutcome>(Commands.regenerateImage, plain);
+    assert.equal(refused?.status, 'failed', JSON.stringify(refused));
+    if (refused?.status === 'failed') {
+      assert.equal(refused.error.name, 'NoProvenanceError');
+      assert.match(refused.error.message, /plain\.png has no Bailian provenance/);
+    }
+    assert.deepEqual((await vscode.workspace.fs.readDirectory(outputs)).map(([name]) => name).sort(), filesBefore, 'no file written');
+    assert.equal((await readHistory()).length, linesBefore, 'no job ran');
+    assert.ok(!(await api.provenanceFiles()).includes(plain.path));
+
+    // An image with provenance the history does not name (copied from elsewhere): the command reads it and it joins the set.
+    const copied = vscode.Uri.joinPath(workspaceRoot(), 'menu', 'from-another-repo.png');
+    await vscode.workspace.fs.writeFile(copied, await vscode.workspace.fs.readFile(original));
+    const copiedOutcome = await vscode.commands.executeCommand<CopyCommandOutcome>(Commands.copyAsCliCommand, copied);
+    assert.equal(copiedOutcome?.status, 'copied', JSON.stringify(copiedOutcome));
+    assert.ok((await api.provenanceFiles()).includes(copied.path), 'an image a command found provenance in is in the context key');
+
+    // Renamed and deleted in the Explorer: the key follows.
+    const renamed = vscode.Uri.joinPath(workspaceRoot(), 'menu', 'renamed.png');
+    const rename = new vscode.WorkspaceEdit();
+    rename.renameFile(copied, renamed);
+    assert.ok(await vscode.workspace.applyEdit(rename), 'the rename applies');
+    keys = await api.provenanceFiles();
+    assert.ok(keys.includes(renamed.path) && !keys.includes(copied.path), 'a renamed image keeps its entry under its new path');
+    const remove = new vscode.WorkspaceEdit();
+    remove.deleteFile(renamed);
+    assert.ok(await vscode.workspace.applyEdit(remove), 'the delete applies');
+    assert.ok(!(await api.provenanceFiles()).includes(renamed.path), 'a deleted image leaves the context key');
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), 'menu'), { recursive: true });
   });
 
   test('Open Settings in Studio opens the studio from a generated image, and refuses one without provenance', async () => {

@@ -4,14 +4,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { Commands, ConfigKeys, Regions, ViewTypes } from '../../src/constants';
+import { Commands, ConfigKeys, ContextKeys, Regions, ViewTypes } from '../../src/constants';
 
 interface Manifest {
   engines: { vscode: string };
   activationEvents: string[];
   l10n: string;
   contributes: {
-    commands: { command: string; title: string; category: string }[];
+    commands: { command: string; title: string; category: string; enablement?: string }[];
+    menus: Record<string, { command?: string; when?: string; group?: string }[]>;
     configuration: { properties: Record<string, { default?: unknown; enum?: string[] }> };
   };
 }
@@ -28,6 +29,23 @@ describe('package.json manifest', () => {
     for (const command of manifest.contributes.commands) {
       assert.equal(command.category, 'Bailian');
     }
+  });
+
+  test('the Explorer offers the entries that read provenance only on images known to carry it, and one greyed entry with the reason on the others', () => {
+    const submenu = manifest.contributes.menus['bailian.explorer'] ?? [];
+    const known = `resourcePath in ${ContextKeys.provenanceFiles}`;
+    for (const id of [Commands.regenerateImage, Commands.imageVariations, Commands.openSettingsInStudio, Commands.copyAsCliCommand]) {
+      const item = submenu.find((i) => i.command === id);
+      assert.ok(item?.when?.endsWith(`&& ${known}`), `${id} shows only for ${known} (when: ${item?.when})`);
+      assert.match(item?.group ?? '', /^3_reproduce@/);
+    }
+    const greyed = submenu.find((i) => i.command === Commands.noGenerationRecord);
+    assert.ok(greyed?.when?.endsWith(`&& resourcePath not in ${ContextKeys.provenanceFiles}`), `the greyed entry shows exactly where they do not (when: ${greyed?.when})`);
+    assert.equal(greyed?.group, '3_reproduce@1');
+    assert.equal(manifest.contributes.commands.find((c) => c.command === Commands.noGenerationRecord)?.enablement, 'false', 'it can never run');
+    assert.equal(manifest.contributes.menus.commandPalette?.find((i) => i.command === Commands.noGenerationRecord)?.when, 'false', 'nor show in the palette');
+    const title = nls('package.nls.json')['command.noGenerationRecord'] ?? '';
+    assert.match(title, /^Regenerate, Variations… \(.*no generation record\)$/, 'its title names the entries and the reason (menus show no tooltips)');
   });
 
   test('declares the settings constants.ts reads, with the documented defaults', () => {
