@@ -85,7 +85,7 @@ async function main(): Promise<void> {
         });
         const done = performance.now();
         await Promise.all(handles.splice(0).map((h) => h.close()));
-        if (result.outcome !== 'completed' || result.images.length !== k) throw new Error(`guide k=${k}: ${result.outcome}, ${result.images.length} images`);
+        if (result.outcome !== 'succeeded' || result.images.length !== k) throw new Error(`guide k=${k}: ${result.outcome}, ${result.images.length} images`);
         const bytes = (await stat(join(out, result.images.at(-1)!.file.name))).size;
         const tail = done - streamEnd;
         // The baseline: one download of the same last image (same bytes, same speed), right after.

@@ -15,14 +15,10 @@ import { renderColumns } from './team';
 import { dispatch, s, state } from './session';
 import type { Card } from './state';
 
-const STATUS_KEYS: Record<JobSnapshot['status'], StringKey> = {
-  running: 'statusRunning',
-  done: 'statusDone',
-  failed: 'statusFailed',
-  cancelled: 'statusCancelled',
-  stopped: 'statusStopped',
-  interrupted: 'statusInterrupted',
-};
+/** The string key of a job state's label: `statusSucceeded` for `succeeded`. */
+function statusKey(status: JobSnapshot['status']): StringKey {
+  return `status${status[0]!.toUpperCase()}${status.slice(1)}` as `status${Capitalize<JobSnapshot['status']>}` satisfies StringKey;
+}
 const MODE_KEYS: Record<StudioMode, StringKey> = { generate: 'modeGenerate', edit: 'modeEdit', translate: 'modeTranslate', guide: 'modeGuide', retouch: 'modeRetouch' };
 
 const cardElements = new Map<string, HTMLElement>();
@@ -104,7 +100,7 @@ function renderCard(card: Card): HTMLElement {
       node.append(el('div', { className: 'before-after' }, el('span', { className: 'label', textContent: s('before') }), markBoxes(thumbs(job.inputs), params.bboxList), el('span', { className: 'label', textContent: s('after') })));
     }
     if (job.images.length) node.append(renderResults(card, job.images));
-    if (job.status === 'done' && card.mode !== 'retouch') node.append(el('div', { className: 'card-actions' }, linkButton(s('savePreset'), () => post({ type: 'savePreset', params: card.params }), { className: 'save-preset' })));
+    if (job.status === 'succeeded' && card.mode !== 'retouch') node.append(el('div', { className: 'card-actions' }, linkButton(s('savePreset'), () => post({ type: 'savePreset', params: card.params }), { className: 'save-preset' })));
   }
   return node;
 }
@@ -117,7 +113,7 @@ function cardHead(card: Card): HTMLElement {
   const elapsed = el('span', { className: 'elapsed' });
   elapsed.dataset.start = String(card.startedAt);
   if (job.endedAt) elapsed.dataset.end = String(job.endedAt);
-  status.append(el('span', { className: 'status-label', textContent: s(STATUS_KEYS[job.status]) }), elapsed);
+  status.append(el('span', { className: 'status-label', textContent: s(statusKey(job.status)) }), elapsed);
   const head = el('header', { className: 'card-head' }, el('span', { className: 'badge', textContent: s(MODE_KEYS[card.mode]) }), el('strong', { className: 'card-model', textContent: card.modelLabel }), status);
   if (job.status === 'running') head.append(button(card.mode === 'guide' ? s('stop') : s('cancel'), () => post({ type: 'cancel', jobId: card.jobId }), { className: 'cancel', secondary: true }));
   return head;

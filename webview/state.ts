@@ -85,12 +85,14 @@ export function initialState(): ViewState {
 export function restoreState(saved: unknown): ViewState {
   const fresh = initialState();
   if (!saved || typeof saved !== 'object' || (saved as { version?: unknown }).version !== 2) return fresh;
-  const s = saved as Partial<ViewState>;
+  // A card or compare column saved by an earlier version calls a finished job `done`: the same
+  // state as `succeeded`. (Inside a string, such as a prompt, the quotes would be escaped.)
+  const s = JSON.parse(JSON.stringify(saved).replaceAll('"status":"done"', '"status":"succeeded"')) as Partial<ViewState>;
   return {
     ...fresh,
     ...s,
-    translate: { ...fresh.translate, ...(s.translate ?? {}) },
-    retouch: { ...fresh.retouch, ...(s.retouch ?? {}) },
+    translate: { ...fresh.translate, ...s.translate },
+    retouch: { ...fresh.retouch, ...s.retouch },
     cards: Array.isArray(s.cards) ? s.cards.filter((c) => c && typeof c.jobId === 'string' && c.job) : [],
   };
 }

@@ -6,7 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { DashScopeClient, REGIONS, checkBaseUrl, describeRetry, durationScaleFrom, systemClock, type Clock, type ProgressEvent, type RateWindow, type Region, type SubmittedTask } from '../dashscope/index.js';
+import { DashScopeClient, REGIONS, assembleClientOptions, describeRetry, systemClock, type Clock, type ProgressEvent, type RateWindow, type Region, type SubmittedTask } from '../dashscope/index.js';
 import { saveAtomically } from '../pipeline/files.js';
 import { failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContextFacts } from '../pipeline/history.js';
 import { HistoryLog } from '../pipeline/historyLog.js';
@@ -75,24 +75,22 @@ export function createClient(values: Values, io: Io): DashScopeClient {
     region = known;
   }
   const baseUrl = str(values, 'base-url');
-  if (baseUrl !== undefined) {
-    const checked = checkBaseUrl(baseUrl);
-    if (!checked.ok) throw new UsageError(`--base-url cannot be used: ${checked.reason}.`);
-  }
-  const scale = durationScaleFrom(io.env[POLL_SCALE_ENV]);
   const quiet = bool(values, 'quiet') === true;
-  return new DashScopeClient({
+  const assembled = assembleClientOptions({
     apiKey,
-    ...(region ? { region } : {}),
-    ...(baseUrl ? { baseUrl } : {}),
+    region,
+    baseUrl: baseUrl !== undefined ? { value: baseUrl, from: '--base-url' } : undefined,
     useEnvProxy: Boolean(io.env.HTTPS_PROXY || io.env.https_proxy),
-    ...(io.clock ? { clock: io.clock } : {}),
+    pollScale: io.env[POLL_SCALE_ENV],
+    durations: fileDurationStore(durationCachePath(io.env)),
     userAgent: `${PROGRAM}/${pkg.version}`,
-    poll: { ...(scale ? { durationScale: scale } : {}), durations: fileDurationStore(durationCachePath(io.env)) },
+    clock: io.clock,
     onRetry: (e) => {
       if (!quiet) io.err(describeRetry(e));
     },
   });
+  if (!assembled.ok) throw new UsageError(`${assembled.from} cannot be used: ${assembled.reason}.`);
+  return new DashScopeClient(assembled.options);
 }
 
 /** Keeps a submitted task in the run state (Ctrl-C cancels it) and tells how to resume it. */

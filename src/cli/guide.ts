@@ -56,9 +56,9 @@ export async function runInterleave(flags: Values, positionals: string[], io: Io
       },
     });
     const done = result;
-    const summary = { model: spec.id, markdown: mdPath ?? null, paths: done.images.map((i) => i.file.path), seeds: done.images.map((i) => i.seed ?? null), request_id: done.requestId ?? null, task_id: null, complete: done.outcome === 'completed' };
+    const summary = { model: spec.id, markdown: mdPath ?? null, paths: done.images.map((i) => i.file.path), seeds: done.images.map((i) => i.seed ?? null), request_id: done.requestId ?? null, task_id: null, complete: done.outcome === 'succeeded' };
     if (json) io.out(JSON.stringify(summary));
-    if (done.outcome === 'completed') {
+    if (done.outcome === 'succeeded') {
       if (!quiet) io.err(`done: ${done.images.length} image${done.images.length === 1 ? '' : 's'}, ${done.textLength} characters of text`);
       return EXIT.ok;
     }

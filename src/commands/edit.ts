@@ -85,7 +85,7 @@ export async function editImageCommand(host: SharedServices, argument?: unknown,
     const uris = run.job.images.map((i) => i.file.uri);
     if (uris[0] && !scripted) await vscode.commands.executeCommand('vscode.open', uris[0], { preview: false });
     announceSaved(uris);
-    return { status: 'saved', files: run.job.images.map((i) => outcomeFile(i.file.uri, i.seed)), folder: outcomeFile(run.location.folder).path, ...(run.job.lost.length || run.job.failures.length ? { partial: true } : {}) };
+    return { status: 'succeeded', files: run.job.images.map((i) => outcomeFile(i.file.uri, i.seed)), folder: outcomeFile(run.location.folder).path, ...(run.job.lost.length || run.job.failures.length ? { partial: true } : {}) };
   } catch (error) {
     return failedOutcome(host, Commands.editImage, error);
   }

@@ -79,7 +79,7 @@ export async function generateImageCommand(host: SharedServices, argument?: unkn
     const uris = run.job.images.map((image) => image.file.uri);
     if (uris[0] && argument === undefined) await vscode.commands.executeCommand('vscode.open', uris[0], { preview: false });
     announceSaved(uris, run.job.cancelledAfterGeneration ? vscode.l10n.t('They were already generated (and billed), so they were kept.') : undefined);
-    return { status: 'saved', files: run.job.images.map((i) => outcomeFile(i.file.uri, i.seed)), folder: outcomeFile(run.location.folder).path, ...(run.job.lost.length || run.job.failures.length ? { partial: true } : {}) };
+    return { status: 'succeeded', files: run.job.images.map((i) => outcomeFile(i.file.uri, i.seed)), folder: outcomeFile(run.location.folder).path, ...(run.job.lost.length || run.job.failures.length ? { partial: true } : {}) };
   } catch (error) {
     return failedOutcome(host, Commands.generateImage, error);
   }

@@ -118,16 +118,16 @@ export async function generateGuideCommand(host: SharedServices, argument?: unkn
     const { result, location, document: docUri } = run;
     const preview = vscode.l10n.t('Open Preview');
     const message =
-      result.outcome === 'completed'
+      result.outcome === 'succeeded'
         ? vscode.l10n.t('The guide is ready: {0} ({1} images).', displayPath(docUri), result.images.length)
         : vscode.l10n.t('The guide stopped early; everything that arrived is kept in {0} ({1} images).', displayPath(docUri), result.images.length);
     void (result.outcome === 'failed' ? vscode.window.showWarningMessage(message, preview) : vscode.window.showInformationMessage(message, preview)).then((c) => c === preview && vscode.commands.executeCommand('markdown.showPreview', docUri));
     return {
-      status: 'saved',
+      status: 'succeeded',
       files: result.images.map((i) => outcomeFile(i.file.uri, i.seed)),
       folder: outcomeFile(location.folder).path,
       document: outcomeFile(docUri),
-      ...(result.outcome !== 'completed' ? { partial: true } : {}),
+      ...(result.outcome !== 'succeeded' ? { partial: true } : {}),
     };
   } catch (error) {
     return failedOutcome(host, Commands.generateGuide, error);

@@ -103,7 +103,7 @@ export async function processImageCommand(host: SharedServices, command: ImageCo
     const uris = run.job.images.map((i) => i.file.uri);
     if (!scripted && uris[0]) await vscode.commands.executeCommand('vscode.open', uris[0], { viewColumn: vscode.ViewColumn.Beside, preview: false });
     announceSaved(uris);
-    return { status: 'saved', files: run.job.images.map((i) => outcomeFile(i.file.uri)), folder: outcomeFile(run.location.folder).path };
+    return { status: 'succeeded', files: run.job.images.map((i) => outcomeFile(i.file.uri)), folder: outcomeFile(run.location.folder).path };
   } catch (error) {
     return failedOutcome(host, command.id, error);
   }

@@ -62,7 +62,7 @@ export async function regenerateImageCommand(host: SharedServices, argument?: un
     const uris = run.job.images.map((i) => i.file.uri);
     if (uris[0] && !scripted) await vscode.commands.executeCommand('vscode.open', uris[0], { preview: false });
     announceSaved(uris);
-    return { status: 'saved', files: run.job.images.map((i) => outcomeFile(i.file.uri, i.seed)), folder: outcomeFile(run.location.folder).path, ...(run.job.lost.length || run.job.failures.length ? { partial: true } : {}) };
+    return { status: 'succeeded', files: run.job.images.map((i) => outcomeFile(i.file.uri, i.seed)), folder: outcomeFile(run.location.folder).path, ...(run.job.lost.length || run.job.failures.length ? { partial: true } : {}) };
   } catch (error) {
     return failedOutcome(host, Commands.regenerateImage, error);
   }
@@ -102,7 +102,7 @@ export async function imageVariationsCommand(host: SharedServices, argument?: un
     const uris = images.map((i) => i.file.uri);
     announceSaved(uris);
     const partial = result.errors.length > 0 || result.jobs.some((j) => j.job.lost.length || j.job.failures.length);
-    return { status: 'saved', files: images.map((i) => outcomeFile(i.file.uri, i.seed)), folder: outcomeFile(result.jobs[0]!.location.folder).path, ...(partial ? { partial: true } : {}) };
+    return { status: 'succeeded', files: images.map((i) => outcomeFile(i.file.uri, i.seed)), folder: outcomeFile(result.jobs[0]!.location.folder).path, ...(partial ? { partial: true } : {}) };
   } catch (error) {
     return failedOutcome(host, Commands.imageVariations, error);
   }

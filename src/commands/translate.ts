@@ -176,7 +176,7 @@ export async function translateImageCommand(host: SharedServices, argument?: unk
     );
     const uris = run.job.images.map((i) => i.file.uri);
     announceSaved(uris);
-    return { status: 'saved', files: run.job.images.map((i) => outcomeFile(i.file.uri)), folder: outcomeFile(run.location.folder).path };
+    return { status: 'succeeded', files: run.job.images.map((i) => outcomeFile(i.file.uri)), folder: outcomeFile(run.location.folder).path };
   } catch (error) {
     return failedOutcome(host, Commands.translateImage, error);
   }
@@ -184,7 +184,7 @@ export async function translateImageCommand(host: SharedServices, argument?: unk
 
 /** What a folder batch did. */
 export interface BatchOutcome {
-  readonly status: 'done' | 'cancelled' | 'failed';
+  readonly status: 'succeeded' | 'cancelled' | 'failed';
   readonly translated: readonly OutcomeFile[];
   readonly skipped: readonly string[];
   readonly failed: readonly BatchFailure[];

@@ -1,9 +1,11 @@
 /**
  * What callers hand the {@link DashScopeClient} and what it reports back: client and per-call
- * options, and the progress events the extension and the CLI turn into text.
+ * options, the progress events the extension and the CLI turn into text, and the one function
+ * that turns what the CLI (flags, environment) and the extension (settings) gather into options.
  */
 import type { Dispatcher } from 'undici';
-import type { DurationStore } from './durations.js';
+import { durationScaleFrom, type DurationStore } from './durations.js';
+import { checkBaseUrl } from './endpoints.js';
 import type { Region } from './catalog/index.js';
 import type { GenerationRequest, Route } from './requests/index.js';
 import type { StreamDelta } from './stream.js';
@@ -43,6 +45,81 @@ export interface DashScopeClientOptions {
   limiter?: TaskQueryLimiter;
   /** Poll schedule tuning: `durationScale` multiplies every model's typical duration (simulator with scaled timing). */
   poll?: { durationScale?: number; minIntervalMs?: number; maxIntervalMs?: number; durations?: DurationStore };
+}
+
+/**
+ * One account's pacing, shared by every client of that account (the job manager's limits): task
+ * queries within the account's budget, and a 429 on any call slows every job down.
+ */
+export interface AccountPacing extends TaskQueryLimiter {
+  observeRetry(event: RetryEvent): void;
+  /** How long every call should still wait after a 429 (0 when none). */
+  pausedForMs(): number;
+}
+
+/** What a front end gathers before it builds a client: the CLI from flags and the environment, the extension from settings. */
+export interface ClientSetup {
+  readonly apiKey: string;
+  /** The service region; undefined for a custom endpoint alone (then `baseUrl` says where). */
+  readonly region?: Region | undefined;
+  /**
+   * An address the user chose (`--base-url`, `bailian.customBaseUrl`, `bailian.regionBaseUrls.*`)
+   * or an official endpoint, with the flag or setting it came from: the key goes there only if
+   * {@link checkBaseUrl} accepts it.
+   */
+  readonly baseUrl?: { readonly value: string; readonly from: string } | undefined;
+  /** A proxy URL (VS Code's `http.proxy`); blank means none. */
+  readonly proxy?: string | undefined;
+  /** Honour HTTPS_PROXY / NO_PROXY instead (the CLI). */
+  readonly useEnvProxy?: boolean;
+  /** The raw value of the poll-scale environment variable (a simulator with scaled timing). */
+  readonly pollScale?: string | undefined;
+  readonly durations?: DurationStore | undefined;
+  readonly account?: AccountPacing | undefined;
+  readonly userAgent: string;
+  readonly onRetry?: ((event: RetryEvent) => void) | undefined;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly logger?: Logger;
+  readonly clock?: Clock | undefined;
+}
+
+/** Options for a {@link ClientSetup}, or the address that cannot carry the key and why (the caller words the error for its own front end). */
+export type AssembledClientOptions =
+  | { readonly ok: true; readonly options: DashScopeClientOptions }
+  | { readonly ok: false; readonly from: string; readonly value: string; readonly reason: string };
+
+/** The client options of a {@link ClientSetup}: the one place both front ends check the address and wire the poll schedule and the account's pacing. */
+export function assembleClientOptions(setup: ClientSetup): AssembledClientOptions {
+  let baseUrl: string | undefined;
+  if (setup.baseUrl) {
+    const checked = checkBaseUrl(setup.baseUrl.value);
+    if (!checked.ok) return { ok: false, from: setup.baseUrl.from, value: setup.baseUrl.value, reason: checked.reason };
+    baseUrl = checked.url;
+  }
+  const proxy = setup.proxy?.trim();
+  const scale = durationScaleFrom(setup.pollScale);
+  const { account, onRetry } = setup;
+  const options: DashScopeClientOptions = {
+    apiKey: setup.apiKey,
+    ...(setup.region ? { region: setup.region } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(proxy ? { proxyUrl: proxy } : setup.useEnvProxy ? { useEnvProxy: true } : {}),
+    userAgent: setup.userAgent,
+    ...(setup.logger ? { logger: setup.logger } : {}),
+    ...(setup.clock ? { clock: setup.clock } : {}),
+    ...(setup.retry ? { retry: setup.retry } : {}),
+    ...(scale || setup.durations ? { poll: { ...(scale ? { durationScale: scale } : {}), ...(setup.durations ? { durations: setup.durations } : {}) } } : {}),
+    ...(account ? { limiter: account, retryFloorMs: () => account.pausedForMs() } : {}),
+    ...(account || onRetry
+      ? {
+          onRetry: (event: RetryEvent) => {
+            account?.observeRetry(event);
+            onRetry?.(event);
+          },
+        }
+      : {}),
+  };
+  return { ok: true, options };
 }
 
 /** Progress of a {@link DashScopeClient.generate} call, for status bars and the CLI. */

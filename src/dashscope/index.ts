@@ -87,4 +87,5 @@ export { inspectImage, type ImageInfo, type UploadEvent } from './upload.js';
 export type { DownloadOptions, DownloadedImage } from './download.js';
 export { modelLabel } from './labels.js';
 export { checkBaseUrl, isLoopbackHost, type BaseUrlCheck } from './endpoints.js';
+export { assembleClientOptions, type AccountPacing, type AssembledClientOptions, type ClientSetup } from './clientOptions.js';
 export { DURATION_SIGMA, LearnedDurations, MAX_SAMPLES_PER_MODEL, durationScaleFrom, durationWindow, parseDurationSnapshot, type DurationSnapshot, type DurationStore, type DurationWindow } from './durations.js';

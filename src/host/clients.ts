@@ -9,8 +9,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { ConfigKeys, ENV_API_KEY, POLL_SCALE_ENV, type Region } from '../constants';
-import { DashScopeClient, DashScopeError, REGION_BASE_URLS, checkBaseUrl, durationScaleFrom, type DashScopeClientOptions, type DurationStore, type Logger } from '../dashscope';
-import type { AccountLimits } from '../jobs/limits';
+import { DashScopeClient, DashScopeError, REGION_BASE_URLS, assembleClientOptions, type AccountPacing, type ClientSetup, type DashScopeClientOptions, type DurationStore, type Logger } from '../dashscope';
 import type { Config, Settings } from './config';
 import { ActionableError } from './errors';
 import type { Log } from './log';
@@ -41,13 +40,6 @@ export class InvalidBaseUrlError extends ActionableError {
   }
 }
 
-/** A base URL from the user's settings, checked before the key is sent there. */
-function checkedUrl(setting: string, value: string): string {
-  const checked = checkBaseUrl(value);
-  if (!checked.ok) throw new InvalidBaseUrlError(setting, value, checked.reason);
-  return checked.url;
-}
-
 /** What a key check found: accepted, refused (401), or it could not tell (network …). */
 export type KeyCheck = { readonly status: 'valid' } | { readonly status: 'invalid' } | { readonly status: 'unknown'; readonly error: unknown };
 
@@ -67,26 +59,11 @@ interface Entry {
   stale: boolean;
 }
 
-/** Builds the client options from settings; exported for tests of the mapping. */
-export function clientOptionsFromSettings(
-  settings: Pick<Settings, 'region' | 'customBaseUrl'> & Partial<Pick<Settings, 'regionBaseUrls'>>,
-  apiKey: string,
-  proxy: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): DashScopeClientOptions {
-  const options: DashScopeClientOptions = { apiKey };
-  if (settings.region === 'custom') {
-    if (!settings.customBaseUrl) throw new InvalidBaseUrlError('bailian.customBaseUrl', '');
-    options.baseUrl = checkedUrl('bailian.customBaseUrl', settings.customBaseUrl);
-  } else {
-    options.region = settings.region as DashScopeClientOptions['region'] & string;
-    const override = settings.regionBaseUrls?.[settings.region];
-    if (override) options.baseUrl = checkedUrl(`bailian.regionBaseUrls.${settings.region}`, override);
-  }
-  if (proxy?.trim()) options.proxyUrl = proxy.trim();
-  const scale = durationScaleFrom(env[POLL_SCALE_ENV]);
-  if (scale) options.poll = { durationScale: scale };
-  return options;
+/** Where the settings send the key: the region (with its `bailian.regionBaseUrls` override) or the custom endpoint. */
+function endpointFromSettings(settings: Pick<Settings, 'region' | 'customBaseUrl'> & Partial<Pick<Settings, 'regionBaseUrls'>>): Pick<ClientSetup, 'region' | 'baseUrl'> {
+  if (settings.region === 'custom') return { baseUrl: { value: settings.customBaseUrl, from: 'bailian.customBaseUrl' } };
+  const override = settings.regionBaseUrls?.[settings.region];
+  return { region: settings.region, ...(override ? { baseUrl: { value: override, from: `bailian.regionBaseUrls.${settings.region}` } } : {}) };
 }
 
 /** Owns the extension's DashScope client (see the module comment). */
@@ -104,7 +81,7 @@ export class DashScopeClientProvider implements vscode.Disposable {
      * The job manager's account limits: every client built here polls within the one account-wide
      * query budget, and its 429s slow every job down (the limits are per account, not per client).
      */
-    private readonly limits?: AccountLimits,
+    private readonly limits?: AccountPacing,
     /** What the account's tasks took, per model: the poll schedule learns from it and adds to it. */
     private readonly durations?: DurationStore,
     /**
@@ -138,12 +115,11 @@ export class DashScopeClientProvider implements vscode.Disposable {
   async checkKey(region: Region, key: string, where: 'settings' | 'official' = 'settings'): Promise<KeyCheck> {
     let client: DashScopeClient;
     try {
-      const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy');
-      const options =
+      const endpoint =
         where === 'official' && region !== 'custom'
-          ? { ...clientOptionsFromSettings({ region, customBaseUrl: '' }, key, proxy), baseUrl: this.officialEndpoints[region] }
-          : clientOptionsFromSettings({ ...this.config.read(), region }, key, proxy);
-      client = new DashScopeClient({ ...options, userAgent: this.userAgent, retry: { maxRetries: 1 } });
+          ? { region, baseUrl: { value: this.officialEndpoints[region], from: `the official ${region} endpoint` } }
+          : endpointFromSettings({ ...this.config.read(), region });
+      client = new DashScopeClient(this.clientOptions(endpoint, key, { retry: { maxRetries: 1 } }));
     } catch (error) {
       return { status: 'unknown', error };
     }
@@ -212,21 +188,24 @@ export class DashScopeClientProvider implements vscode.Disposable {
     const settings = this.config.read();
     const key = await this.apiKeys.get(settings.region);
     if (!key) throw new MissingApiKeyError();
-    const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy');
-    const options = clientOptionsFromSettings(settings, key.value, proxy);
-    const limits = this.limits;
-    const client = new DashScopeClient({
-      ...options,
-      userAgent: this.userAgent,
-      logger: logAdapter(this.log),
-      ...(limits ? { limiter: limits, onRetry: (event) => limits.observeRetry(event), retryFloorMs: () => limits.pausedForMs() } : {}),
-      ...(this.durations ? { poll: { ...options.poll, durations: this.durations } } : {}),
-    });
+    const options = this.clientOptions(endpointFromSettings(settings), key.value, { durations: this.durations, account: this.limits, logger: logAdapter(this.log) });
+    const client = new DashScopeClient(options);
     // Never the key: only where the key came from and where requests go.
     this.log.info(`DashScope client for ${client.baseUrl} (region ${settings.region}, key from ${key.source}${options.proxyUrl ? ', via the http.proxy setting' : ''})`);
     const entry: Entry = { client, leases: 0, stale: false };
     this.current = entry;
     return entry;
+  }
+
+  /**
+   * The options of a client for `endpoint` with `key`, through VS Code's `http.proxy`; an address
+   * that cannot carry the key is an {@link InvalidBaseUrlError} naming its setting.
+   */
+  private clientOptions(endpoint: Pick<ClientSetup, 'region' | 'baseUrl'>, key: string, more: Partial<ClientSetup>): DashScopeClientOptions {
+    const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy');
+    const assembled = assembleClientOptions({ ...endpoint, apiKey: key, proxy, pollScale: process.env[POLL_SCALE_ENV], userAgent: this.userAgent, ...more });
+    if (!assembled.ok) throw new InvalidBaseUrlError(assembled.from, assembled.value, assembled.reason);
+    return assembled.options;
   }
 
   private closeIfUnused(entry: Entry): void {

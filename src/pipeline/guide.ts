@@ -46,7 +46,7 @@ export interface GuideOptions<T extends SavedFileRef> {
 }
 
 /** How a guide ended. */
-export type GuideOutcome = 'completed' | 'stopped' | 'failed';
+export type GuideOutcome = 'succeeded' | 'stopped' | 'failed';
 
 /** What a guide produced. */
 export interface GuideResult<T extends SavedFileRef> {
@@ -185,7 +185,7 @@ export async function runGuide<T extends SavedFileRef>(input: GenerationRequest,
     lost,
     textLength,
     ...(requestId ?? (failure instanceof DashScopeError ? failure.requestId : undefined) ? { requestId: requestId ?? (failure as DashScopeError).requestId } : {}),
-    outcome: failure === undefined ? 'completed' : stoppedByUser ? 'stopped' : 'failed',
+    outcome: failure === undefined ? 'succeeded' : stoppedByUser ? 'stopped' : 'failed',
     ...(failure !== undefined ? { error: failure } : {}),
   };
 }

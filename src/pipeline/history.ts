@@ -10,6 +10,7 @@
  */
 import * as z from 'zod';
 import { estimateCost, type Region } from '../dashscope/index.js';
+import type { GuideOutcome } from './guide.js';
 import { provenanceParameters, scrubSecrets, type RequestLike } from './provenance.js';
 
 /** Where the manifest lives, relative to the workspace folder. */
@@ -260,7 +261,7 @@ export function failedFacts(context: JobContextFacts, error: unknown, cancelled:
 /** The line of a guide, whatever way it ended. */
 export function guideFacts<F>(
   context: Omit<JobContextFacts, 'kind'>,
-  result: { model: string; request: HistoryFacts['request']; images: readonly KeptImage<F>[]; lost: readonly unknown[]; outcome: 'completed' | 'stopped' | 'failed'; requestId?: string | undefined; error?: unknown },
+  result: { model: string; request: HistoryFacts['request']; images: readonly KeptImage<F>[]; lost: readonly unknown[]; outcome: GuideOutcome; requestId?: string | undefined; error?: unknown },
   path: (file: F) => string,
   document: string | undefined,
 ): HistoryFacts {
@@ -273,7 +274,7 @@ export function guideFacts<F>(
     outputs: result.images.map((i) => ({ path: path(i.file), seed: i.seed, width: i.width, height: i.height })),
     document,
     finished: new Date(),
-    outcome: result.outcome === 'completed' ? 'succeeded' : result.outcome,
+    outcome: result.outcome,
     requestId: result.requestId,
     error: result.error,
     produced: result.images.length + result.lost.length,

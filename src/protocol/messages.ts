@@ -37,7 +37,7 @@ export const STRING_KEYS = /* @__PURE__ */ (() => [
   'terms', 'termSource', 'termTarget', 'addTerm', 'saveGlossary', 'glossarySaved', 'noTerms',
   'open', 'reveal', 'insertLink', 'useAsReference', 'rerunSeed', 'copyPrompt', 'openDocument',
   'seedValue', 'seedNotReported', 'seedNotReportedWhy', 'rewrittenPrompt', 'noApiKey', 'requestId', 'taskId', 'elapsed',
-  'statusRunning', 'statusDone', 'statusFailed', 'statusCancelled', 'statusStopped', 'statusInterrupted', 'statusPartial', 'clearCards',
+  'statusRunning', 'statusSucceeded', 'statusFailed', 'statusCancelled', 'statusStopped', 'statusInterrupted', 'statusPartial', 'clearCards',
   'imagesOne', 'imagesMany', 'before', 'after',
   'errInvalidSeed', 'errPasteTooLarge', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm', 'errTermTwice',
   'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog', 'regionBeijing', 'regionSingapore', 'regionUs',
@@ -256,7 +256,7 @@ export const GuideSegment = z.union([
 export type GuideSegment = z.infer<typeof GuideSegment>;
 
 /** How a job stands. */
-export const JobStatus = z.enum(['running', 'done', 'failed', 'cancelled', 'stopped', 'interrupted']);
+export const JobStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'stopped', 'interrupted']);
 export type JobStatus = z.infer<typeof JobStatus>;
 
 /**

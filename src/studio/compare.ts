@@ -18,10 +18,10 @@ export interface ComparisonContext extends Omit<StudioJobContext, 'jobId' | 'par
   readonly update: (snapshot: JobSnapshot) => void;
 }
 
-/** The compare card's status: running while a column runs, done when one made images, else how the first ended. */
+/** The compare card's status: running while a column runs, succeeded when one made images, else how the first ended. */
 function overall(columns: readonly CompareColumn[]): JobSnapshot['status'] {
   if (columns.some((c) => c.status === 'running')) return 'running';
-  if (columns.some((c) => c.status === 'done')) return 'done';
+  if (columns.some((c) => c.status === 'succeeded')) return 'succeeded';
   return columns[0]?.status ?? 'failed';
 }
 

@@ -362,7 +362,7 @@ export class StudioPanel implements vscode.Disposable {
     });
     delete entry.abort;
     const { status, images, error } = snapshot;
-    this.jobEmitter.fire(status === 'done' ? { status: 'saved', images } : status === 'failed' && error ? { status: 'failed', error } : { status: 'cancelled' });
+    this.jobEmitter.fire(status === 'succeeded' ? { status, images } : status === 'failed' && error ? { status: 'failed', error } : { status: 'cancelled' });
   }
 
   /** Saves a pasted image as `.bailian/inputs/pasted-<date>-<time>.<ext>` (a new file) and adds it to the inputs. */

@@ -189,7 +189,7 @@ async function runImageRun(context: StudioJobContext, inputs: vscode.Uri[], set:
     (failed ? ` ${vscode.l10n.t('{0} more could not be produced or kept (see the log).', failed)}` : '') +
     (run.job.cancelledAfterGeneration ? ` ${vscode.l10n.t('The cancel came after the images were made, so they were kept.')}` : '');
   return set({
-    status: 'done',
+    status: 'succeeded',
     endedAt: Date.now(),
     text,
     images,
@@ -237,7 +237,7 @@ async function runGuideJob(context: StudioJobContext, inputs: vscode.Uri[], set:
     document: context.toImage(docUri),
     ...(result.request.seed !== undefined ? { seed: result.request.seed } : {}),
   };
-  if (result.outcome === 'completed') return set({ ...base, status: 'done', text: vscode.l10n.t('The guide is saved as {0}.', displayPath(docUri)) });
+  if (result.outcome === 'succeeded') return set({ ...base, status: 'succeeded', text: vscode.l10n.t('The guide is saved as {0}.', displayPath(docUri)) });
   if (result.outcome === 'stopped') return set({ ...base, status: 'stopped', text: vscode.l10n.t('Stopped. Everything that arrived is kept in {0}.', displayPath(docUri)) });
   const summary = await summarizeWithRegionHint(host, result.error);
   return set({ ...base, status: 'failed', text: vscode.l10n.t('The stream broke off; everything that arrived is kept in {0}.', displayPath(docUri)), error: summary });
@@ -248,6 +248,6 @@ function snapshotImages(segments: NonNullable<JobSnapshot['segments']>): StudioI
 }
 /** How a studio job ended. */
 export type StudioJobOutcome =
-  | { readonly status: 'saved'; readonly images: readonly StudioImage[] }
+  | { readonly status: 'succeeded'; readonly images: readonly StudioImage[] }
   | { readonly status: 'cancelled' }
   | { readonly status: 'failed'; readonly error: StudioError };

@@ -97,7 +97,7 @@ export function studioStrings(): StudioStrings {
     taskId: t('Task id: {0}'),
     elapsed: t('{0} s'),
     statusRunning: t('Running'),
-    statusDone: t('Done'),
+    statusSucceeded: t('Done'),
     statusFailed: t('Failed'),
     statusCancelled: t('Cancelled'),
     statusStopped: t('Stopped'),

@@ -28,7 +28,7 @@ export interface BatchFailure {
 
 /** What a folder batch did. */
 export interface FolderBatchResult {
-  readonly status: 'done' | 'cancelled';
+  readonly status: 'succeeded' | 'cancelled';
   readonly saved: readonly OutcomeFile[];
   readonly skipped: readonly string[];
   readonly failed: readonly BatchFailure[];
@@ -76,7 +76,7 @@ export async function runFolderBatch(host: SharedServices, options: FolderBatchO
   const skipped = all.filter((f) => !isImageUri(f)).map(displayPath);
   if (images.length === 0) {
     void vscode.window.showWarningMessage(options.noImages(displayPath(options.folder), skipped.length));
-    return { status: 'done', saved: [], skipped, failed: [], notStarted: 0, images: 0 };
+    return { status: 'succeeded', saved: [], skipped, failed: [], notStarted: 0, images: 0 };
   }
   const cost = await confirmCost(host, images.map(() => options.costRequest), { interactive: options.interactive, what: options.what(images.length) });
   if (!cost.proceed) return { status: 'cancelled', saved: [], skipped, failed: [], notStarted: images.length, images: images.length, declined: true };
@@ -124,7 +124,7 @@ export async function runFolderBatch(host: SharedServices, options: FolderBatchO
   } finally {
     lease.release();
   }
-  return { status: cancelled ? 'cancelled' : 'done', saved, skipped, failed, notStarted, images: images.length };
+  return { status: cancelled ? 'cancelled' : 'succeeded', saved, skipped, failed, notStarted, images: images.length };
 }
 
 /** Logs the summary and shows it, with the first failures and their codes and a Show Details button. */

@@ -16,7 +16,7 @@ export interface OutcomeFile {
 
 /** What a command resolves with; the key never appears. */
 export type CommandOutcome =
-  | { readonly status: 'saved'; readonly files: readonly OutcomeFile[]; readonly folder: string; readonly document?: OutcomeFile; readonly partial?: boolean }
+  | { readonly status: 'succeeded'; readonly files: readonly OutcomeFile[]; readonly folder: string; readonly document?: OutcomeFile; readonly partial?: boolean }
   | { readonly status: 'cancelled'; readonly mayBeBilled?: boolean; readonly taskId?: string }
   | { readonly status: 'failed'; readonly error: ErrorSummary };
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeClock, type Simulator } from './index.js';
 import { I2I, IMGGEN, T2I, api, assertError, asyncHeaders, dataUri, download, jpgSize, msgBody, png, pngSize, pollTask, start } from './calls.js';
-import { formatTaskTime, parseTaskTime } from './util.js';
+import { formatTaskTime, parseTaskTime } from './service-formats.js';
 
 let sim: Simulator;
 let textImage: string;

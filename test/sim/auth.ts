@@ -4,9 +4,9 @@
  * region is "invalid" to this region's gateway, as on the real service ("API keys are
  * region-bound; cross-region → auth failure").
  */
+import { createHash } from 'node:crypto';
 import { MSG, SimError } from './errors.js';
 import { REGIONS, type Region } from './models.js';
-import { md5Hex } from './util.js';
 
 /** Default test keys. The hyphen after `sk-sim` keeps real-key scanners (`sk-[A-Za-z0-9]{20,}`) quiet. */
 export const DEFAULT_KEYS: Readonly<Record<Region, readonly string[]>> = {
@@ -52,4 +52,15 @@ export class KeyRegistry {
     const accountId = md5Hex(`account:${key}`);
     return { key, region, accountId, keyId: md5Hex(`key:${key}`).slice(0, 16) };
   }
+}
+
+/** Masks a key for logs: `sk-sim-b…0001`. Never prints a full key. */
+export function maskKey(key: string): string {
+  if (key.length <= 10) return '***';
+  return `${key.slice(0, 8)}…${key.slice(-4)}`;
+}
+
+/** The account and key ids derive from the key: stable across restarts, and the key is not in them. */
+function md5Hex(s: string): string {
+  return createHash('md5').update(s).digest('hex');
 }

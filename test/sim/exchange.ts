@@ -6,7 +6,7 @@ import type { SimClock } from './clock.js';
 import type { SimError } from './errors.js';
 import type { Json } from './responses.js';
 import { SSE_CONTENT_TYPE, sseFrame } from './sse.js';
-import { newId } from './util.js';
+import { newId } from './service-formats.js';
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 

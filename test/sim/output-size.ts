@@ -1,7 +1,7 @@
 /** The size of the images a request produces (the requested size, the input's, or the model's pick). */
 import { invalidParameter } from './errors.js';
 import { parseWireSize, type SimModel } from './models.js';
-import { hash32 } from './util.js';
+import { hash32 } from './responses.js';
 import { SIZE_MSG } from './wording.js';
 
 /** Nearest multiple of 16, ties to even like Python's round() (doc example: 1033*1032 → 1040*1024). */

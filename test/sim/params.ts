@@ -2,8 +2,12 @@
 import { MSG, invalidParameter, sizeNotAllowedMessage } from './errors.js';
 import type { MessagesJob, PaletteColour } from './jobs.js';
 import { SEED_MAX, parseWireSize, type SimModel } from './models.js';
-import { isPlainObject } from './util.js';
 import { SIM_MSG, SIZE_MSG } from './wording.js';
+
+/** A JSON object (not null, not an array): what `input` and `parameters` must be. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 /** Counts characters by code point: the unit of every char-limited prompt. */
 export function textLength(s: string): number {

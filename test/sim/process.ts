@@ -14,7 +14,7 @@
 import { PNG } from 'pngjs';
 import { SimError, invalidParameter } from './errors.js';
 import type { SimModel, SimRange } from './models.js';
-import { isPlainObject } from './util.js';
+import { isPlainObject } from './params.js';
 
 /** What a validated processing body asks for. */
 export interface ProcessJob {

@@ -2,7 +2,7 @@
  * Response bodies per family, shaped exactly like reference API §2.3 (sync), §5.3 (tasks) and NEW §3, §5.
  * Key order follows the captures where there is one.
  */
-import { hash32 } from './util.js';
+import { createHash } from 'node:crypto';
 
 export type Json = Record<string, unknown>;
 
@@ -155,4 +155,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-export { hash32 };
+/** A stable 32-bit hash of a string: what makes a prompt's output the same on every run. */
+export function hash32(s: string): number {
+  return createHash('sha256').update(s).digest().readUInt32BE(0);
+}

@@ -13,7 +13,7 @@
  * as a normal non-200 JSON error").
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Caller } from './auth.js';
+import { maskKey, type Caller } from './auth.js';
 import { API_PREFIX, type SimCore } from './core.js';
 import { MSG, SimError } from './errors.js';
 import { Exchange, isInputError, readBody } from './exchange.js';
@@ -26,7 +26,7 @@ import type { RouteCall } from './routes/shared.js';
 import { submitTask } from './routes/submit.js';
 import { textGeneration } from './routes/text-generation.js';
 import { getPolicy } from './routes/uploads.js';
-import { maskKey, newId } from './util.js';
+import { newId } from './service-formats.js';
 
 export { API_PREFIX, type AssetsLike, type SimCore, type TimingConfig } from './core.js';
 export { sseRequested } from './exchange.js';

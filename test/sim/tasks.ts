@@ -5,7 +5,7 @@
  */
 import { realClock, type SimClock } from './clock.js';
 import { RETENTION_MS } from './models.js';
-import { formatTaskTime, newId } from './util.js';
+import { formatTaskTime, newId } from './service-formats.js';
 
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED';
 export type TaskFamily = 'results' | 'choices' | 'image_url' | 'output_image_url';

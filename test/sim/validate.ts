@@ -20,8 +20,7 @@ import {
   type SimModel,
 } from './models.js';
 import { outputSize } from './output-size.js';
-import { checkBboxShape, checkColorPalette, checkParams, optionalBoolean, promptWithinLimit } from './params.js';
-import { isPlainObject } from './util.js';
+import { checkBboxShape, checkColorPalette, checkParams, isPlainObject, optionalBoolean, promptWithinLimit } from './params.js';
 import { SIM_MSG } from './wording.js';
 
 export * from './jobs.js';

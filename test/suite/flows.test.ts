@@ -57,7 +57,7 @@ suite('Editor flows (against the DashScope simulator)', () => {
     await copyFixture('checker.png', 'batch/nested/b.png');
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root(), 'batch', 'notes.txt'), new TextEncoder().encode('not an image'));
     const outcome = (await vscode.commands.executeCommand(Commands.translateFolder, { folder: 'batch', from: 'zh', to: 'ja' })) as { status: string; translated: { path: string }[]; skipped: string[]; failed: unknown[] };
-    assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+    assert.equal(outcome.status, 'succeeded', JSON.stringify(outcome));
     assert.deepEqual(outcome.translated.map((t) => t.path).sort(), ['batch/a.ja.jpg', 'batch/nested/b.ja.jpg']);
     assert.deepEqual(outcome.skipped, ['batch/notes.txt']);
     assert.deepEqual(outcome.failed, []);

@@ -20,9 +20,9 @@ async function generate(args: Record<string, unknown>): Promise<GenerateImageOut
   return outcome;
 }
 
-function saved(outcome: GenerateImageOutcome): Extract<GenerateImageOutcome, { status: 'saved' }> {
-  assert.equal(outcome.status, 'saved', JSON.stringify(outcome));
-  return outcome as Extract<GenerateImageOutcome, { status: 'saved' }>;
+function saved(outcome: GenerateImageOutcome): Extract<GenerateImageOutcome, { status: 'succeeded' }> {
+  assert.equal(outcome.status, 'succeeded', JSON.stringify(outcome));
+  return outcome as Extract<GenerateImageOutcome, { status: 'succeeded' }>;
 }
 
 /** Every file name under `folder`, recursively, relative to it. */

@@ -91,7 +91,7 @@ suite('Jobs: resume, expiry, agent tools (against the DashScope simulator)', () 
 
   test('an async job run from the palette goes through the job manager and leaves no record behind', async () => {
     const outcome = await vscode.commands.executeCommand<CommandOutcome>(Commands.generateImage, { prompt: 'a kite over dunes', model: 'wan2.2-t2i-flash', seed: 5 });
-    assert.ok(outcome && outcome.status === 'saved', JSON.stringify(outcome));
+    assert.ok(outcome && outcome.status === 'succeeded', JSON.stringify(outcome));
     const line = (await history()).filter((e) => e.model === 'wan2.2-t2i-flash' && e.prompt === 'a kite over dunes').at(-1);
     assert.ok(line?.taskId, 'the task id is recorded');
     assert.ok(!(await api.persistedTasks()).some((t) => t.taskId === line.taskId), 'saved, so nothing is left to resume');

@@ -49,7 +49,7 @@ suite('Key scan: the API key is written nowhere', () => {
     const api = await activateExtension();
     const run = async (command: string, args: Record<string, unknown>): Promise<void> => {
       const outcome = await vscode.commands.executeCommand<CommandOutcome>(command, args);
-      assert.equal(outcome?.status, 'saved', `${command}: ${JSON.stringify(outcome)}`);
+      assert.equal(outcome?.status, 'succeeded', `${command}: ${JSON.stringify(outcome)}`);
     };
     await run(Commands.generateImage, { prompt: 'key scan: a sync call', model: 'qwen-image' });
     await run(Commands.generateImage, { prompt: 'key scan: an async task', model: 'wan2.2-t2i-flash', seed: 41 });

@@ -68,7 +68,7 @@ suite('Presets (against the DashScope simulator)', () => {
     await api.answerPresetQuestions(['Product shot', 'a teapot', 'oak']);
     const outcome = await vscode.commands.executeCommand<CommandOutcome>(Commands.generateFromPreset);
     const asked = await api.askedPresetQuestions();
-    assert.equal(outcome?.status, 'saved', JSON.stringify(outcome));
+    assert.equal(outcome?.status, 'succeeded', JSON.stringify(outcome));
     assert.deepEqual(
       asked.map((q) => q.kind),
       ['pick', 'input', 'input'],
@@ -77,7 +77,7 @@ suite('Presets (against the DashScope simulator)', () => {
     assert.deepEqual(asked[0]!.labels, ['Product shot']);
     assert.match(asked[1]!.text, /\{subject\}/);
     assert.match(asked[2]!.text, /\{surface\}/);
-    const saved = outcome as Extract<CommandOutcome, { status: 'saved' }>;
+    const saved = outcome as Extract<CommandOutcome, { status: 'succeeded' }>;
     const record = readProvenance(await vscode.workspace.fs.readFile(vscode.Uri.parse(saved.files[0]!.uri)));
     assert.equal(record?.prompt, 'Product shot of a teapot on oak');
     assert.equal(record?.seed, 31);

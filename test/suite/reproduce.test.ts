@@ -6,11 +6,11 @@ import { readProvenance } from '../../src/pipeline/provenance';
 import type { CommandOutcome } from '../../src/workflows/outcome';
 import { activateExtension, copyFixture, readHistory, withTimeout, workspaceRoot } from './workbench';
 
-type Saved = Extract<CommandOutcome, { status: 'saved' }>;
+type Saved = Extract<CommandOutcome, { status: 'succeeded' }>;
 
 function saved(outcome: CommandOutcome | undefined): Saved {
   assert.ok(outcome, 'the command resolves with its outcome');
-  assert.equal(outcome.status, 'saved', JSON.stringify(outcome));
+  assert.equal(outcome.status, 'succeeded', JSON.stringify(outcome));
   return outcome as Saved;
 }
 

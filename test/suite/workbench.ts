@@ -123,10 +123,10 @@ export function destination(folder: string, naming: TaskDestination['naming']): 
 }
 
 /** The outcome of a command that saved files (fails the test with the outcome otherwise). */
-export function saved(outcome: CommandOutcome | undefined): Extract<CommandOutcome, { status: 'saved' }> {
+export function saved(outcome: CommandOutcome | undefined): Extract<CommandOutcome, { status: 'succeeded' }> {
   assert.ok(outcome, 'the command resolves with its outcome');
-  assert.equal(outcome.status, 'saved', JSON.stringify(outcome));
-  return outcome as Extract<CommandOutcome, { status: 'saved' }>;
+  assert.equal(outcome.status, 'succeeded', JSON.stringify(outcome));
+  return outcome as Extract<CommandOutcome, { status: 'succeeded' }>;
 }
 
 /** The outcome of a command that failed (fails the test with the outcome otherwise). */

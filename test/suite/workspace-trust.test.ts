@@ -85,7 +85,7 @@ suite('A trusted workspace cannot redirect the key, silence the questions or lea
     assert.equal(section.get(ConfigKeys.agentToolsConfirm), true, 'the agent tools still ask');
 
     const outcome = await vscode.commands.executeCommand<CommandOutcome>(Commands.generateImage, { prompt: 'a lighthouse, workspace trust test', model: 'z-image-turbo' });
-    assert.equal(outcome?.status, 'saved', JSON.stringify(outcome));
+    assert.equal(outcome?.status, 'succeeded', JSON.stringify(outcome));
     assert.deepEqual(trap.seen, [], 'no request reached the address the workspace named');
 
     const notices = await api.ignoredSettingsNotices();

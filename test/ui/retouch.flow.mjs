@@ -102,7 +102,7 @@ async function inpaint(page, { screenshot, workspace }, zh = false, opened = und
 
   await studio.locator('vscode-button#run:not([disabled])').click();
   const card = await finishedCard(studio);
-  assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+  assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
   // Before and after: the original in the card's before row, the result below it.
   await card.locator('.before-after img').first().waitFor();
   assert.match(decodeURIComponent((await card.locator('.before-after img').first().getAttribute('src')) ?? ''), /street-wide\.png/);
@@ -168,7 +168,7 @@ export const flows = [
 
       await studio.locator('vscode-button#run:not([disabled])').click();
       const card = await finishedCard(studio);
-      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
       assert.match(await card.locator('.card-params').innerText(), /rightScale 2/);
       assert.match((await card.locator('figure.result figcaption .path').innerText()).trim(), /^street-wide\.extend(-\d+)?\.png$/);
       await imagesLoaded(card);

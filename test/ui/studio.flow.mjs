@@ -129,7 +129,7 @@ export const flows = [
         await window.keyboard.type('A lantern drawn in the first second');
         await window.keyboard.press('Control+Enter');
         const card = await finishedCard(studio);
-        assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+        assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
         await imagesLoaded(card);
         assert.match(await card.innerText(), /A lantern drawn in the first second/);
         const log = await waitFor('the studio to say how it opened in the extension log', () => {
@@ -165,7 +165,7 @@ export const flows = [
         await studio.locator('#prompt-plain').fill('A paper lantern drawn without the toolkit');
         await studio.locator('button#run:not([disabled])').click();
         const card = await finishedCard(studio);
-        assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+        assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
         await imagesLoaded(card);
         assert.match(await card.innerText(), /A paper lantern drawn without the toolkit/);
         assert.equal(await studio.locator('vscode-button, vscode-text-area, vscode-dropdown').count(), 0, 'no toolkit component anywhere');
@@ -216,7 +216,7 @@ export const flows = [
       await card.locator('.elapsed').waitFor();
       await screenshot('generate-running-with-timer');
       await finishedCard(studio);
-      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
       const figures = card.locator('figure.result');
       assert.equal(await figures.count(), 2, 'two images in the card');
       await imagesLoaded(card);
@@ -248,9 +248,9 @@ export const flows = [
       // Re-run with the second image's seed: a new card above, one image, made with seed 13.
       const restored = studioFrame(page);
       await again.locator('figure.result').nth(1).locator('button.rerun-seed').click();
-      await restored.locator('#cards > article.card:nth-of-type(2)[data-status="done"]').waitFor();
+      await restored.locator('#cards > article.card:nth-of-type(2)[data-status="succeeded"]').waitFor();
       const rerun = await finishedCard(restored);
-      assert.equal(await rerun.getAttribute('data-status'), 'done', await rerun.innerText());
+      assert.equal(await rerun.getAttribute('data-status'), 'succeeded', await rerun.innerText());
       assert.deepEqual(await rerun.locator('figcaption .seed').allInnerTexts(), ['Seed 13']);
       assert.match(await rerun.locator('.card-params').innerText(), /1 image · Seed 13/);
       await rerun.locator('button.copy-prompt').click();
@@ -263,7 +263,7 @@ export const flows = [
       await restored.locator('vscode-button#run:not([disabled])').click();
       await restored.locator('#cards > article.card:nth-of-type(3)').waitFor();
       const set = await finishedCard(restored);
-      assert.equal(await set.getAttribute('data-status'), 'done', await set.innerText());
+      assert.equal(await set.getAttribute('data-status'), 'succeeded', await set.innerText());
       const setSeeds = await set.locator('figcaption .seed').allInnerTexts();
       assert.equal(setSeeds.length, 2, `both images have a seed caption: ${setSeeds}`);
       assert.match(setSeeds[0], /^Seed \d+$/);
@@ -323,7 +323,7 @@ export const flows = [
       await pickOption(studio, 'count', '1');
       await studio.locator('vscode-button#run:not([disabled])').click();
       const card = await finishedCard(studio);
-      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
       await card.locator('.before-after .thumbs img').nth(1).waitFor();
       assert.equal(await card.locator('figure.result').count(), 1);
       await imagesLoaded(card);
@@ -373,7 +373,7 @@ export const flows = [
       await screenshot('translate-with-terminology');
       await studio.locator('vscode-button#run:not([disabled])').click();
       const card = await finishedCard(studio);
-      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
       assert.match(await card.locator('.card-params').innerText(), new RegExp(`zh → en · Terminology ${terms}`));
       assert.match(await card.locator('figcaption .path').first().innerText(), /sunset\.en(-\d+)?\.jpg/);
       await imagesLoaded(card);
@@ -565,7 +565,7 @@ export const flows = [
           await typePrompt(page, studio, `A paper crane on a desk (${theme})`);
           await studio.locator('vscode-button#run:not([disabled])').click();
           const card = await finishedCard(studio);
-          assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+          assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
           await imagesLoaded(card);
           await screenshot(`theme-${theme}-form`);
           await card.scrollIntoViewIfNeeded();

@@ -26,7 +26,7 @@ export const flows = [
       await typePrompt(page, studio, 'A red teapot on a white table, soft light');
       await page.keyboard.press('Control+Enter');
       const card = await finishedCard(studio);
-      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
 
       await card.locator('.save-preset').click();
       await answerSavePreset(page, { name: 'Teapot shot', template: 'A red {subject} on a white table, soft light', where: 'Workspace:' });
@@ -53,7 +53,7 @@ export const flows = [
       const second = studio.locator('article.card').first();
       await second.locator('.card-prompt', { hasText: 'A red kettle on a white table' }).waitFor();
       const done = await finishedCard(studio);
-      assert.equal(await done.getAttribute('data-status'), 'done', await done.innerText());
+      assert.equal(await done.getAttribute('data-status'), 'succeeded', await done.innerText());
       await imagesLoaded(done);
       await screenshot('preset run with its blank filled');
       // The history line names the preset and its blank.
@@ -79,12 +79,12 @@ export const flows = [
 
       await studio.locator('vscode-button#compare-run').click();
       const card = await finishedCard(studio);
-      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
       const columns = card.locator('.compare-column');
       assert.equal(await columns.count(), 3);
       for (let i = 0; i < 3; i++) {
         const column = columns.nth(i);
-        assert.match(await column.getAttribute('class'), /status-done/, await column.innerText());
+        assert.match(await column.getAttribute('class'), /status-succeeded/, await column.innerText());
         assert.match(await column.locator('.card-params').innerText(), /estimate: .*(CNY|price unknown)/);
         assert.match(await column.locator('.card-params').innerText(), /s to result/);
         assert.ok((await column.locator('figure.result').count()) >= 1);

@@ -86,7 +86,7 @@ export const flows = [
       await screenshot('boxes on the input');
       await studio.locator('vscode-button#run').click();
       const card = await finishedCard(studio);
-      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
       assert.match(await card.locator('.card-params').innerText(), /2 boxes/);
       await card.locator('.before-after .boxed .box-mark').nth(1).waitFor();
       assert.equal(await card.locator('.before-after .box-mark').count(), 2, 'the boxes are marked on the before image');
@@ -133,13 +133,13 @@ export const flows = [
       await pickOption(studio, 'count', '3');
       await studio.locator('vscode-button#run').click();
       const card = await finishedCard(studio);
-      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
       assert.equal(await card.locator('figure.result').count(), 3, 'the whole set in one card');
       assert.match(await card.locator('.card-params').innerText(), /3 images · .*image set|image set/);
       await imagesLoaded(card);
       await card.scrollIntoViewIfNeeded();
       await screenshot('image set card');
-      assert.equal(await studio.locator('#cards > article.card').first().getAttribute('data-status'), 'done');
+      assert.equal(await studio.locator('#cards > article.card').first().getAttribute('data-status'), 'succeeded');
     },
   },
 ];

@@ -41,7 +41,7 @@ export const flows = [
       assert.match(estimate, /约 CNY 0\.28（按 \d{4}-\d{2}-\d{2} 的标价估算）/);
 
       const card = await finishedCard(studio);
-      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
       assert.match(await card.locator('.card-text').innerText(), /已将 2 张图像保存到/);
       assert.deepEqual(await card.locator('figcaption .seed').allInnerTexts(), ['种子 7', '种子 8']);
       await imagesLoaded(card);

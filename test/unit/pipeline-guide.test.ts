@@ -97,7 +97,7 @@ describe('runGuide: a complete guide', () => {
           guideOptions(s, doc, { onText: (t) => texts.push(t), onImage: (i) => saved.push(i) }),
         );
         const expected = expectedStream(2);
-        assert.equal(result.outcome, 'completed');
+        assert.equal(result.outcome, 'succeeded');
         assert.equal(doc.opened, 1);
         assert.equal(result.document.name, `${stem}.md`);
         assert.equal(result.textLength, expected.text.length);
@@ -254,7 +254,7 @@ describe('runGuide: incomplete guides keep what arrived', () => {
       s.failWritesOf(/image-1\.png\.tmp-/);
       const doc = new CollectingDocument(s, 'partial');
       const result = await runGuide({ model: MODEL, prompt: PROMPT, maxImages: 2, seed: SEED }, guideOptions(s, doc));
-      assert.equal(result.outcome, 'completed');
+      assert.equal(result.outcome, 'succeeded');
       assert.deepEqual(result.lost.map((l) => l.index), [1]);
       assert.deepEqual(result.images.map((i) => i.index), [2]);
       assert.match(doc.text, /> \*\*⚠ Image 1 could not be saved:\*\* ENOSPC/);

@@ -20,8 +20,8 @@ describe('studio webview state', () => {
     let state = reduce(initialState(), { type: 'start', card: card('a') });
     state = reduce(state, { type: 'start', card: card('b') });
     assert.deepEqual(state.cards.map((c) => c.jobId), ['b', 'a']);
-    state = reduce(state, { type: 'job', job: job('a', { status: 'done', images: [{ src: 's', displayPath: 'x.png', seed: 3 }] }) });
-    assert.equal(state.cards[1]!.job.status, 'done');
+    state = reduce(state, { type: 'job', job: job('a', { status: 'succeeded', images: [{ src: 's', displayPath: 'x.png', seed: 3 }] }) });
+    assert.equal(state.cards[1]!.job.status, 'succeeded');
     assert.equal(state.cards[0]!.job.status, 'running', 'the other run is untouched');
     state = reduce(state, { type: 'clearFinished' });
     assert.deepEqual(state.cards.map((c) => c.jobId), ['b'], 'clearing keeps the running card');
@@ -30,13 +30,13 @@ describe('studio webview state', () => {
   test('after a tab switch the host snapshots win; after a reload unknown running cards are interrupted', () => {
     let state = reduce(initialState(), { type: 'start', card: card('a') });
     state = reduce(state, { type: 'start', card: card('b') });
-    state = reduce(state, { type: 'start', card: card('c', { status: 'done' }) });
-    state = reduce(state, { type: 'hostJobs', jobs: [job('a', { status: 'done', text: 'Saved 2 images' })], now: 99 });
+    state = reduce(state, { type: 'start', card: card('c', { status: 'succeeded' }) });
+    state = reduce(state, { type: 'hostJobs', jobs: [job('a', { status: 'succeeded', text: 'Saved 2 images' })], now: 99 });
     const byId = Object.fromEntries(state.cards.map((c) => [c.jobId, c.job]));
-    assert.equal(byId.a!.status, 'done', 'finished while hidden: the host snapshot fills it in');
+    assert.equal(byId.a!.status, 'succeeded', 'finished while hidden: the host snapshot fills it in');
     assert.equal(byId.b!.status, 'interrupted', 'the host no longer knows it (window reloaded)');
     assert.equal(byId.b!.endedAt, 99);
-    assert.equal(byId.c!.status, 'done', 'finished cards stay as they were');
+    assert.equal(byId.c!.status, 'succeeded', 'finished cards stay as they were');
   });
 
   test('a card started after the page asked for init is newer than the host list, not lost', () => {
@@ -47,15 +47,34 @@ describe('studio webview state', () => {
     const byId = Object.fromEntries(state.cards.map((c) => [c.jobId, c.job]));
     assert.equal(byId.new!.status, 'running', 'started after ready: its run reached the host after the list');
     assert.equal(byId.old!.status, 'interrupted', 'started before ready and unknown: lost with a reload');
-    state = reduce(state, { type: 'job', job: job('new', { status: 'done' }) });
-    assert.equal(state.cards.find((c) => c.jobId === 'new')!.job.status, 'done');
+    state = reduce(state, { type: 'job', job: job('new', { status: 'succeeded' }) });
+    assert.equal(state.cards.find((c) => c.jobId === 'new')!.job.status, 'succeeded');
   });
 
   test('the persisted state round-trips; anything else starts fresh', () => {
-    const state = reduce(initialState(), { type: 'start', card: card('a', { status: 'done' }) });
+    const state = reduce(initialState(), { type: 'start', card: card('a', { status: 'succeeded' }) });
     assert.deepEqual(restoreState(JSON.parse(JSON.stringify(state))), state);
     assert.deepEqual(restoreState({ prompt: 'old format' }), initialState());
     assert.deepEqual(restoreState(undefined), initialState());
+  });
+
+  test('a card or compare column saved as `done` is restored as `succeeded`; a prompt that says so is left alone', () => {
+    const prompt = 'a sign that reads "status":"done"';
+    const column = { jobId: 'c-1', modelLabel: 'Wan', params: { mode: 'generate', model: 'wan2.6-t2i', prompt }, cost: '1 image', startedAt: 1, endedAt: 5, status: 'done', text: 'Saved', images: [] };
+    const saved = {
+      ...initialState(),
+      prompts: { generate: prompt },
+      cards: [
+        { ...card('a'), params: { mode: 'generate', model: 'wan2.6-t2i', prompt }, job: { jobId: 'a', status: 'done', text: 'Saved 1 image', images: [], columns: [column, { ...column, jobId: 'c-2', status: 'failed' }] } },
+        card('b', { status: 'failed' }),
+      ],
+    };
+    const restored = restoreState(JSON.parse(JSON.stringify(saved)));
+    assert.deepEqual(restored.cards.map((c) => c.job.status), ['succeeded', 'failed']);
+    assert.deepEqual(restored.cards[0]!.job.columns!.map((c) => c.status), ['succeeded', 'failed']);
+    assert.equal(restored.prompts.generate, prompt);
+    assert.equal(restored.cards[0]!.params.prompt, prompt);
+    assert.equal(restored.cards[0]!.job.columns![0]!.params.prompt, prompt);
   });
 
   test('inputs keep their order, move, and are removed; a one-image model takes the newest', () => {

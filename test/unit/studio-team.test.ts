@@ -41,9 +41,9 @@ describe('studio team messages', () => {
   test('the presets message and a snapshot with columns parse', () => {
     const presets = { type: 'presets', presets: [{ name: 'Kite', origin: 'workspace', mode: 'generate', model: 'wan2.6-t2i', params: { prompt: 'a {subject}' }, blanks: ['subject'], problems: [] }], problems: ['.bailian/presets.json: preset "X", model: unknown'] };
     assert.ok(HostMessage.safeParse(presets).success);
-    const column = { jobId: 'c-1', modelLabel: 'Wan', params, cost: '2 images', startedAt: 1, endedAt: 5, status: 'done', text: 'Saved', images: [{ src: 'x', displayPath: 'a.png' }] };
-    assert.ok(JobSnapshot.safeParse({ jobId: 'c', status: 'done', text: '', images: [], columns: [column] }).success);
-    assert.equal(JobSnapshot.safeParse({ jobId: 'c', status: 'done', text: '', images: [], columns: [{ ...column, status: 'odd' }] }).success, false);
+    const column = { jobId: 'c-1', modelLabel: 'Wan', params, cost: '2 images', startedAt: 1, endedAt: 5, status: 'succeeded', text: 'Saved', images: [{ src: 'x', displayPath: 'a.png' }] };
+    assert.ok(JobSnapshot.safeParse({ jobId: 'c', status: 'succeeded', text: '', images: [], columns: [column] }).success);
+    assert.equal(JobSnapshot.safeParse({ jobId: 'c', status: 'succeeded', text: '', images: [], columns: [{ ...column, status: 'odd' }] }).success, false);
   });
 });
 

@@ -59,12 +59,12 @@ export function renderColumns(card: Card, columns: readonly CompareColumn[]): HT
       const node = el('section', { className: `compare-column status-${column.status}` });
       node.dataset.model = column.params.model;
       const seconds = column.endedAt ? Math.max(0, Math.round((column.endedAt - column.startedAt) / 1000)) : undefined;
-      const facts = [column.sizeNote ?? (column.params.size ? s('compareSize', column.params.size.replace('*', '×')) : ''), s('compareCost', column.cost), seconds !== undefined && column.status === 'done' ? s('compareTime', seconds) : ''].filter(Boolean);
+      const facts = [column.sizeNote ?? (column.params.size ? s('compareSize', column.params.size.replace('*', '×')) : ''), s('compareCost', column.cost), seconds !== undefined && column.status === 'succeeded' ? s('compareTime', seconds) : ''].filter(Boolean);
       node.append(el('h3', { className: 'compare-model', textContent: column.modelLabel }), el('p', { className: 'card-params', textContent: facts.join(' · ') }));
       if (column.text) node.append(el('p', { className: 'card-text', textContent: column.text }));
       if (column.error) node.append(el('p', { className: 'error-message', textContent: column.error.message }));
       if (column.images.length) node.append(app().renderResults({ ...card, model: column.params.model, modelLabel: column.modelLabel, params: column.params }, column.images));
-      if (column.status === 'done') node.append(linkButton(s('keepPreset'), () => post({ type: 'savePreset', params: column.params }), { className: 'keep-preset' }));
+      if (column.status === 'succeeded') node.append(linkButton(s('keepPreset'), () => post({ type: 'savePreset', params: column.params }), { className: 'keep-preset' }));
       return node;
     }),
   );

@@ -8,7 +8,7 @@ import { el } from '../dom';
 import { app, button, post, s, textField, view } from './bridge';
 
 const HISTORY_CHUNK = 50;
-const OUTCOME_KEYS: Record<string, StringKey> = { succeeded: 'statusDone', failed: 'statusFailed', cancelled: 'statusCancelled', stopped: 'statusStopped', partial: 'statusPartial' };
+const OUTCOME_KEYS: Record<string, StringKey> = { succeeded: 'statusSucceeded', failed: 'statusFailed', cancelled: 'statusCancelled', stopped: 'statusStopped', partial: 'statusPartial' };
 
 let historyShown = HISTORY_CHUNK;
 /** How many entries match the search: the list grows on scroll only while some are not drawn yet. */
