@@ -12,7 +12,7 @@ import { failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContex
 import { HistoryLog } from '../pipeline/historyLog.js';
 import type { ImageJobResult, ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images.js';
 import { nodeFileSystem } from '../pipeline/nodeFs.js';
-import pkg from '../../package.json';
+import { version as packageVersion } from '../../package.json';
 import { bool, str, type Values } from './args.js';
 import { findHistoryRoot } from './historyRoot.js';
 import { ENV_API_KEY, POLL_SCALE_ENV } from '../constants.js';
@@ -83,7 +83,7 @@ export function createClient(values: Values, io: Io): DashScopeClient {
     useEnvProxy: Boolean(io.env.HTTPS_PROXY || io.env.https_proxy),
     pollScale: io.env[POLL_SCALE_ENV],
     durations: fileDurationStore(durationCachePath(io.env)),
-    userAgent: `${PROGRAM}/${pkg.version}`,
+    userAgent: `${PROGRAM}/${packageVersion}`,
     clock: io.clock,
     onRetry: (e) => {
       if (!quiet) io.err(describeRetry(e));
