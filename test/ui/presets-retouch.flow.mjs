@@ -1,12 +1,14 @@
 // UI flow for presets in the studio's Retouch mode: its picker lists the image-operation presets
 // (and only those); picking one fills the operation, its options and the prompt with its blank;
-// the filled preset runs, and its card is saved as a new preset that keeps the operation. Run by
+// the filled preset runs, and its card is saved as a new preset that keeps the operation. From the
+// palette, a preset that paints over the image asks for its mask, and Draw a Mask in the Studio
+// opens Retouch on the image with the preset picked and its blank filled. Run by
 // test/runner/run-ui.mjs (BAILIAN_UI_FLOWS=presets-retouch runs only this) against code-server and the simulator.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { finishedCard, imagesLoaded, openStudio, pickOption } from './lib/studio.mjs';
-import { answerInput, pickQuickItem } from './lib/workbench.mjs';
+import { finishedCard, imagesLoaded, openStudio, pickOption, studioFrame } from './lib/studio.mjs';
+import { answerInput, pickQuickItem, runCommand } from './lib/workbench.mjs';
 
 const IMAGE = 'street-wide.png';
 
@@ -18,6 +20,7 @@ function writePresets(workspace) {
     { name: 'Street by season', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'Make the street look like {season}', process: { function: 'description_edit', strength: 0.7 } },
     { name: 'Wide banner', mode: 'process', model: 'image-out-painting', process: { outputRatio: '16:9' } },
     { name: 'Plain poster', mode: 'generate', model: 'qwen-image', prompt: 'A poster of {subject}' },
+    { name: 'Erase sign', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'Replace the sign with {what}', process: { function: 'description_edit_with_mask' } },
   ];
   const presets = [...current.presets.filter((p) => !mine.some((m) => m.name === p.name)), ...mine];
   mkdirSync(join(workspace, '.bailian'), { recursive: true });
@@ -101,6 +104,33 @@ export const flows = [
       assert.equal(await valueOf(studio, 'extend-ratio'), '16:9');
       await studio.locator('#extend-stage').scrollIntoViewIfNeeded();
       await screenshot('retouch extend preset picked');
+    },
+  },
+  {
+    name: 'Presets from the palette: a preset that paints over the image asks for its mask; Draw a Mask in the Studio opens Retouch with the image and the preset picked',
+    async run(page, { screenshot, workspace }) {
+      writePresets(workspace);
+      await runCommand(page, 'Bailian: Generate from Preset…');
+      await pickQuickItem(page, 'Erase sign', { hint: 'Choose a preset' });
+      await answerInput(page, 'a young tree', { hint: '{what}' });
+      await pickQuickItem(page, IMAGE, { hint: 'Pick the image' });
+      // The mask question: drawing one in the studio first, then the workspace's PNGs at the image's size.
+      await page.locator('.quick-input-widget', { hasText: 'The mask for street-wide.png' }).or(page.locator('.quick-input-widget input[placeholder*="The mask for"]')).first().waitFor();
+      const first = page.locator('.quick-input-list .monaco-list-row').first();
+      assert.match(await first.innerText(), /Draw a Mask in the Studio/);
+      await screenshot('palette mask question');
+      await first.click();
+
+      const studio = studioFrame(page);
+      const blank = studio.locator('vscode-text-field#blank-what');
+      await blank.waitFor({ timeout: 60_000 });
+      assert.equal(await blank.evaluate((el) => el.value), 'a young tree');
+      assert.equal(await valueOf(studio, 'preset'), 'Erase sign');
+      assert.equal(await valueOf(studio, 'retouch-operation'), 'inpaint');
+      await studio.locator(`#inputs .input[data-path="${IMAGE}"]`).waitFor();
+      await studio.locator('canvas#mask-canvas').waitFor();
+      await imagesLoaded(studio.locator('#mask-painter'));
+      await screenshot('retouch opened from the palette to draw the mask');
     },
   },
 ];
