@@ -114,7 +114,7 @@ suite('Presets (against the DashScope simulator)', () => {
     const api = await activateExtension();
     const image = await copyFixture('street-wide.png', 'masks/street.png');
     await writeMask('masks/street-mask.png', 1024, 768);
-    await writeMask('masks/small-mask.png', 640, 480);
+    await writeMask('masks/small-mask.png', 800, 600);
     await writePresets([{ name: 'Erase', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'replace it with {what}', process: { function: 'description_edit_with_mask' } }]);
 
     // From the Explorer (the image is the selection): the preset, its blank, then the mask.
@@ -142,7 +142,7 @@ suite('Presets (against the DashScope simulator)', () => {
     await api.answerPresetQuestions(['Erase', 'grass', 'masks/small-mask.png']);
     const refused = failed(await vscode.commands.executeCommand<CommandOutcome>(Commands.generateFromPreset, image));
     await api.askedPresetQuestions();
-    assert.match(JSON.stringify(refused.error), /The mask is 640×480 px but the image is 1024×768 px; paint or export the mask at the image's own resolution/);
+    assert.match(JSON.stringify(refused.error), /The mask is 800×600 px but the image is 1024×768 px; paint or export the mask at the image's own resolution/);
     assert.equal((await readHistory()).length, lines, 'no history line: nothing was sent');
     assert.deepEqual(await workspaceFiles(), files, 'no file written');
 
