@@ -110,16 +110,23 @@ suite('Presets (against the DashScope simulator)', () => {
     assert.equal((await readHistory().catch(() => [])).length, before, 'no history line: nothing was sent');
   });
 
-  test('a process preset that paints over the image asks for the mask: the job runs with the chosen one, another size is refused before sending, and the studio can draw one instead', async () => {
-    const api = await activateExtension();
+  /** An inpaint preset, the image it works on, a mask at its size and one of another size. */
+  async function inpaintSetup(): Promise<vscode.Uri> {
     const image = await copyFixture('street-wide.png', 'masks/street.png');
     await writeMask('masks/street-mask.png', 1024, 768);
     await writeMask('masks/small-mask.png', 800, 600);
     await writePresets([{ name: 'Erase', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'replace it with {what}', process: { function: 'description_edit_with_mask' } }]);
+    return image;
+  }
+
+  test('a process preset that paints over the image asks for the mask: the job runs with the chosen one, another size is refused before sending', async function () {
+    this.timeout(120_000);
+    const api = await activateExtension();
+    const image = await inpaintSetup();
 
     // From the Explorer (the image is the selection): the preset, its blank, then the mask.
     await api.answerPresetQuestions(['Erase', 'grass', 'masks/street-mask.png']);
-    const done = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.generateFromPreset, image));
+    const done = saved(await withTimeout(Promise.resolve(vscode.commands.executeCommand<CommandOutcome>(Commands.generateFromPreset, image)), 90_000, 'the inpaint preset run'));
     const asked = await api.askedPresetQuestions();
     assert.deepEqual(asked.map((q) => q.kind), ['pick', 'input', 'pick'], JSON.stringify(asked));
     const rows = asked[2]!.labels!;
@@ -140,7 +147,7 @@ suite('Presets (against the DashScope simulator)', () => {
     const lines = (await readHistory()).length;
     const files = await workspaceFiles();
     await api.answerPresetQuestions(['Erase', 'grass', 'masks/small-mask.png']);
-    const refused = failed(await vscode.commands.executeCommand<CommandOutcome>(Commands.generateFromPreset, image));
+    const refused = failed(await withTimeout(Promise.resolve(vscode.commands.executeCommand<CommandOutcome>(Commands.generateFromPreset, image)), 20_000, 'the refusal of a mask of another size'));
     await api.askedPresetQuestions();
     assert.match(JSON.stringify(refused.error), /The mask is 800×600 px but the image is 1024×768 px; paint or export the mask at the image's own resolution/);
     assert.equal((await readHistory()).length, lines, 'no history line: nothing was sent');
@@ -152,8 +159,13 @@ suite('Presets (against the DashScope simulator)', () => {
     await api.askedPresetQuestions();
     assert.equal(dismissed?.status, 'cancelled');
     assert.deepEqual(await workspaceFiles(), files, 'no file written');
+  });
 
-    // Draw a Mask in the Studio: Retouch opens on the image; nothing runs here.
+  test('Draw a Mask in the Studio opens Retouch on the image instead of running anything', async function () {
+    this.timeout(120_000);
+    const api = await activateExtension();
+    const image = await inpaintSetup();
+    const lines = (await readHistory().catch(() => [])).length;
     await api.answerPresetQuestions(['Erase', 'grass', 'Draw a Mask in the Studio…']);
     const opened = (await vscode.commands.executeCommand(Commands.generateFromPreset, image)) as { status: string } | undefined;
     await api.askedPresetQuestions();

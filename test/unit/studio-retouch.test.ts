@@ -215,7 +215,7 @@ describe('a process preset back into the Retouch form', () => {
     for (const operation of ops) {
       for (const variant of operation.variants) {
         // Non-default option values where the variant has them, so they visibly travel.
-        const options = Object.fromEntries(variant.options.flatMap((o) => (o.kind === 'number' && !/Offset|Scale/.test(o.name) ? [[o.name, o.max]] : o.kind === 'boolean' ? [[o.name, !o.default]] : [])));
+        const options = Object.fromEntries(variant.options.flatMap((o): [string, number | boolean][] => (o.kind === 'number' && !/Offset|Scale/.test(o.name) ? [[o.name, o.max]] : o.kind === 'boolean' ? [[o.name, !o.default]] : [])));
         const start = form({ operation: operation.id, variants: { [operation.id]: variant.key }, options: { [`${operation.id}:${variant.key}`]: options }, ...(variant.options.some((o) => o.name === 'leftScale') ? { frame: { left: 0.25, right: 0, top: 0.1, bottom: 0 } } : {}) });
         const run = retouchRunOf(operation, start, image);
         const patch = retouchFormOf(ops, run, initialRetouch());
