@@ -148,7 +148,10 @@ export function startExtension(context: vscode.ExtensionContext): Services {
       .finally(() => (resuming = undefined)));
   const staticInitCache = staticInitCacheFor(context);
   const presetQuestions = new ScriptableQuestions();
-  const presetContext = { questions: presetQuestions };
+  const presetContext = {
+    questions: presetQuestions,
+    openRetouch: (image: vscode.Uri, preset: { name: string; blanks: Record<string, string> }) => void StudioPanel.createOrShow(studio, { mode: 'retouch', uris: [image], preset }),
+  };
   const studio: StudioServices = { ...host, extensionUri: context.extensionUri, onDidChangeApiKey: apiKeys.onDidChange, ...(staticInitCache ? { staticInitCache } : {}) };
 
   /** Every command, in one table: id → handler (arguments as VS Code passes them). */

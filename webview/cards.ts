@@ -100,7 +100,7 @@ function renderCard(card: Card): HTMLElement {
       node.append(el('div', { className: 'before-after' }, el('span', { className: 'label', textContent: s('before') }), markBoxes(thumbs(job.inputs), params.bboxList), el('span', { className: 'label', textContent: s('after') })));
     }
     if (job.images.length) node.append(renderResults(card, job.images));
-    if (job.status === 'succeeded' && card.mode !== 'retouch') node.append(el('div', { className: 'card-actions' }, linkButton(s('savePreset'), () => post({ type: 'savePreset', params: card.params }), { className: 'save-preset' })));
+    if (job.status === 'succeeded') node.append(el('div', { className: 'card-actions' }, linkButton(s('savePreset'), () => post({ type: 'savePreset', params: card.params }), { className: 'save-preset' })));
   }
   return node;
 }

@@ -42,8 +42,8 @@ export function renderForm(): void {
   const run = button(s(form.runLabel), () => startRun(), { id: 'run', title: s('runHint') });
   const problems = el('ul', { id: 'problems', className: 'problems' });
   problems.setAttribute('aria-live', 'polite');
-  const save = mode === 'retouch' ? [] : [button(s('savePreset'), () => post({ type: 'savePreset', params: formParams(mode) }), { id: 'save-preset', secondary: true })];
-  parts.push(el('div', { className: 'actions' }, run, ...save, el('span', { className: 'hint', textContent: s('runHint') })), problems);
+  const save = button(s('savePreset'), () => post({ type: 'savePreset', params: formParams(mode) }), { id: 'save-preset', secondary: true });
+  parts.push(el('div', { className: 'actions' }, run, save, el('span', { className: 'hint', textContent: s('runHint') })), problems);
   if (mode === 'generate') parts.push(...compareRow(() => formParams(mode), checkedParams, () => state.mode === 'generate' && renderForm()));
 
   showProblems = () => {

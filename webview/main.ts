@@ -135,7 +135,7 @@ function onHostMessage(message: HostMessage): void {
       showHistoryItems(message.items, { more: message.more, done: message.done });
       return;
     case 'presets':
-      receivePresets(message.presets, message.problems, () => state.mode !== 'history' && renderForm());
+      receivePresets(message, () => state.mode !== 'history' && renderForm());
       return;
   }
 }

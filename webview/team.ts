@@ -2,7 +2,7 @@
 // (dist/webview/team.js, URL on `#app`), imported when a form or the tab first needs them, so the
 // first paint does not carry them. Until it arrives the form draws without them (no preset is
 // picked, nothing is held back); a comparison's card and the History tab show a spinner.
-import type { CompareColumn, HistoryItem, PresetOption, RunParams, StudioMode } from '../src/protocol/messages';
+import type { CompareColumn, HistoryItem, HostMessage, RunParams, StudioMode } from '../src/protocol/messages';
 import { button, checkbox, dropdown, linkButton, spinner, textField } from './components';
 import { post } from './host';
 import { app, historyHost, overlay, showNotice } from './layout';
@@ -23,7 +23,8 @@ export function provideHistory(entries: typeof historyEntries): void {
 }
 let loading: Promise<void> | undefined;
 /** The host's presets when they came before the chunk. */
-let pendingPresets: { presets: PresetOption[]; problems: string[] } | undefined;
+let pendingPresets: PresetsMessage | undefined;
+type PresetsMessage = Extract<HostMessage, { type: 'presets' }>;
 
 function load(redraw: () => void): void {
   const url = app.dataset.team;
@@ -47,7 +48,7 @@ function load(redraw: () => void): void {
         history: () => historyEntries(),
         fillFromSettings,
       });
-      if (pendingPresets) loaded.receivePresets(pendingPresets.presets, pendingPresets.problems, () => undefined);
+      if (pendingPresets) loaded.receivePresets(pendingPresets, () => undefined);
     })
     .catch((error: unknown) => {
       console.error('Bailian studio: presets and Compare did not load', error);
@@ -80,12 +81,12 @@ export function withPreset(mode: StudioMode, params: RunParams): RunParams {
 }
 
 /** The host's presets: to the chunk (loaded for them when it is not yet). */
-export function receivePresets(presets: PresetOption[], problems: string[], redraw: () => void): void {
+export function receivePresets(message: PresetsMessage, redraw: () => void): void {
   if (loaded) {
-    loaded.receivePresets(presets, problems, redraw);
+    loaded.receivePresets(message, redraw);
     return;
   }
-  pendingPresets = { presets, problems };
+  pendingPresets = message;
   load(redraw);
 }
 

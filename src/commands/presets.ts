@@ -1,18 +1,20 @@
 /**
  * `bailian.generateFromPreset` ("Generate from Preset…"): pick a preset of the workspace or the
  * user, answer ONLY its blanks (and, for an edit or translate preset, which images), confirm the
- * cost, and run it through the same workspace job as Generate Image. With no preset anywhere it
+ * cost, and run it through the same workspace job as Generate Image. A process preset whose
+ * operation paints over part of the image also asks for the mask (presetMask.ts), or hands the
+ * image and the preset to the studio's Retouch to draw one. With no preset anywhere it
  * offers to create `.bailian/presets.json` with an example. A preset with problems is listed
  * with them and refused when picked, never adjusted.
  *
- * Scripted use: `{ preset, blanks?, images? }` asks nothing.
+ * Scripted use: `{ preset, blanks?, images?, mask? }` asks nothing.
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
 import { Commands } from '../constants';
 import { modelsForTask } from '../dashscope';
 import { MissingApiKeyError } from '../host/clients';
-import { uriOfArgument } from '../host/workspacePaths';
+import { resolveWorkspaceRef, uriOfArgument } from '../host/workspacePaths';
 import { PresetError, presetBlanks, type Preset } from '../pipeline/presets';
 import { confirmCost } from '../workflows/cost';
 import type { SharedServices } from '../workflows/context';
@@ -24,6 +26,7 @@ import type { Questions } from '../workflows/questions';
 import { requireTrust, runWorkspaceImageJob } from '../workflows/workspaceJob';
 import { explorerSelection } from './edit';
 import { parseArgs } from './generate';
+import { askMask, needsMask } from './presetMask';
 
 /** The scripted argument. */
 export const GenerateFromPresetArgs = z.strictObject({
@@ -31,17 +34,21 @@ export const GenerateFromPresetArgs = z.strictObject({
   blanks: z.record(z.string(), z.string()).optional(),
   /** Workspace paths of the input images (edit, translate presets). */
   images: z.array(z.string().min(1)).optional(),
+  /** Workspace path of the mask (a process preset that paints over part of the image). */
+  mask: z.string().min(1).optional(),
 });
 
 /** What the command needs besides the shared services. */
 export interface PresetCommandContext {
   readonly questions: Questions;
+  /** Opens the studio's Retouch on `image` with `preset` picked (Draw a Mask in the Studio…). */
+  readonly openRetouch: (image: vscode.Uri, preset: { name: string; blanks: Record<string, string> }) => void;
 }
 
 const KIND = { generate: 'generate', edit: 'edit', translate: 'translate', process: 'process' } as const;
 
 /** Runs the command. */
-export async function generateFromPresetCommand(host: SharedServices, context: PresetCommandContext, argument?: unknown, selection?: unknown): Promise<CommandOutcome> {
+export async function generateFromPresetCommand(host: SharedServices, context: PresetCommandContext, argument?: unknown, selection?: unknown): Promise<CommandOutcome | { status: 'opened' }> {
   try {
     requireTrust();
     const scripted = argument !== undefined && !(argument instanceof vscode.Uri);
@@ -79,9 +86,25 @@ export async function generateFromPresetCommand(host: SharedServices, context: P
         if (!inputs.length) return { status: 'cancelled' };
       }
     }
+    const preset = { name: entry.preset.name, blanks };
+    let mask: vscode.Uri | undefined;
+    if (entry.preset.mode === 'process' && inputs[0] && needsMask(request)) {
+      if (args) {
+        if (args.mask) mask = await resolveWorkspaceRef(args.mask, vscode.l10n.t('The mask of preset "{0}"', preset.name), entry.folder);
+      } else {
+        const answer = await askMask(context.questions, inputs[0], title);
+        if (!answer) return { status: 'cancelled' };
+        if ('studio' in answer) {
+          context.openRetouch(inputs[0], preset);
+          return { status: 'opened' };
+        }
+        mask = answer.mask;
+      }
+    }
+    // The mask's pixels are checked against the image (size, not all black) before anything is sent.
+    if (mask) request.mask = { kind: 'bytes', bytes: await vscode.workspace.fs.readFile(mask), name: mask.path.slice(mask.path.lastIndexOf('/') + 1) };
     const cost = await confirmCost(host, [request], { interactive: !scripted, what: vscode.l10n.t('Preset "{0}"', entry.preset.name) });
     if (!cost.proceed) return { status: 'cancelled' };
-    const preset = { name: entry.preset.name, blanks };
     const run = await withJobProgress(vscode.l10n.t('Bailian: generating from preset "{0}"', entry.preset.name), (signal, report) =>
       runWorkspaceImageJob(host, request, {
         kind: KIND[entry.preset.mode as keyof typeof KIND],
@@ -90,6 +113,7 @@ export async function generateFromPresetCommand(host: SharedServices, context: P
         interactive: !scripted,
         pickAmongFolders: !entry.folder,
         inputs,
+        mask,
         preset,
         ...(entry.preset.mode === 'translate' && request.translation ? { lang: request.translation.targetLang } : {}),
         ...(outputTemplate ? { template: outputTemplate } : {}),

@@ -388,11 +388,12 @@ export const HostMessage = z.discriminatedUnion('type', [
   /** "Open in Studio" (or Open Settings in Studio, with `settings`) while the studio is open. */
   z.object({ type: z.literal('open'), mode: StudioMode, inputs: z.array(PickerImage), settings: z.optional(OpenSettings) }),
   z.object({ type: z.literal('glossary'), terms: z.array(Term), path: z.optional(z.string()), error: z.optional(z.string()), saved: z.optional(z.boolean()) }),
+  /** `pick`: the preset to pick, with its blanks' values (the palette's Draw a Mask in the Studio). */
+  z.object({ type: z.literal('presets'), presets: z.array(PresetOption), problems: z.array(z.string()), pick: z.optional(z.object({ name: z.string(), blanks: z.record(z.string(), z.string()) })) }),
   /**
    * The history, newest first, in parts: the first part replaces what the page had; `more` parts
    * append to it; every part but the last has `done: false` (the search then covers what came).
    */
-  z.object({ type: z.literal('presets'), presets: z.array(PresetOption), problems: z.array(z.string()) }),
   z.object({ type: z.literal('history'), items: z.array(HistoryItem), badLines: z.number(), more: z.optional(z.boolean()), done: z.optional(z.boolean()) }),
 ]);
 export type HostMessage = z.infer<typeof HostMessage>;

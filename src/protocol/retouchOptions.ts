@@ -36,6 +36,21 @@ export function retouchTarget(operation: RetouchOperation, fn: string | undefine
   return undefined;
 }
 
+/**
+ * The studio operation a catalog model (id or snapshot) and function make: the inverse of
+ * {@link retouchTarget}, for a process preset the Retouch form is filled from. Undefined where
+ * Retouch has no control for it (control_cartoon_feature: the palette and the CLI run it).
+ */
+export function retouchOperationOf(model: string, fn: string | undefined): RetouchOperation | undefined {
+  const id = findModel(model)?.id ?? model;
+  return (Object.keys(OPERATION_VARIANTS) as RetouchOperation[]).find((operation) =>
+    OPERATION_VARIANTS[operation].some((variant) => {
+      const target: { model: string; function?: string } = PROCESS_OPERATIONS[variant.operation];
+      return target.model === id && target.function === fn;
+    }),
+  );
+}
+
 const zh = (language: string) => language.toLowerCase().startsWith('zh');
 
 /** One variant as plain data: its prompt, mask, transparency rule and the options a control shows. */

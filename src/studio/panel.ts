@@ -16,11 +16,11 @@ import {
   type StudioMode,
 } from '../protocol/messages';
 import { runComparison } from './compare';
-import { copyStudioCommand, presetsMessage, saveStudioPreset } from './presetActions';
+import { copyStudioCommand, presetsMessage, saveStudioPreset, type PresetPick } from './presetActions';
 import { runStudioJob, studioImageOf, type StudioJobContext, type StudioJobOutcome } from './runs';
 import { createStudioWebviewPanel, showStudioIcon, showStudioIconSoon, studioPageHtml, studioWebviewOptions, type EarlyStudioHandOver, type StaticInit, type StaticInitCache } from './shell';
 import { LoadWatchdog } from './watchdog';
-import { postHistoryInParts, openWorkspaceFile, savePastedImage, readGlossaryTable, saveGlossaryFromStudio, type GlossaryTable } from './workspaceData';
+import { parseDroppedUris, postHistoryInParts, openWorkspaceFile, savePastedImage, readGlossaryTable, saveGlossaryFromStudio, type GlossaryTable } from './workspaceData';
 import { studioStaticInit } from './strings';
 
 /** What the studio needs from the extension; owned by the composition root. */
@@ -38,6 +38,8 @@ export interface StudioOpenRequest {
   readonly uris?: unknown;
   /** Open Settings in Studio: the form is filled with these. */
   readonly settings?: OpenSettings | undefined;
+  /** Generate from Preset's Draw a Mask in the Studio: this preset is picked, its blanks filled. */
+  readonly preset?: PresetPick | undefined;
 }
 
 /**
@@ -65,6 +67,8 @@ export class StudioPanel implements vscode.Disposable {
   private readonly extraRoots: vscode.Uri[] = [];
   /** "Open in Studio" waiting for the next `init`. */
   private pendingOpen: { mode: StudioMode; inputs: PickerImage[]; settings?: OpenSettings } | undefined;
+  /** A preset to pick, sent with the next list of presets (the page asks for it once its form draws). */
+  private pendingPick: PresetPick | undefined;
   /** Whether the webview shows the history (it then gets updates when the manifest grows). */
   private historyWanted = false;
   /** Counts history reads: a read whose number is no longer the latest stops sending. */
@@ -228,6 +232,15 @@ export class StudioPanel implements vscode.Disposable {
     const settings = open.settings ? { settings: open.settings } : {};
     if (this.isReady && live) void this.post({ type: 'open', mode: open.mode, inputs, ...settings });
     else this.pendingOpen = { mode: open.mode, inputs, ...settings };
+    this.pendingPick = open.preset;
+    // A live page asked for the presets already: they come again, with the one to pick.
+    if (open.preset && this.isReady && live) void this.postPresets();
+  }
+
+  private async postPresets(): Promise<void> {
+    const pick = this.pendingPick;
+    this.pendingPick = undefined;
+    await this.post(await presetsMessage(this.services, pick));
   }
 
   private async receive(raw: unknown): Promise<void> {
@@ -256,7 +269,7 @@ export class StudioPanel implements vscode.Disposable {
         return;
       }
       case 'loadPresets':
-        await this.post(await presetsMessage(this.services));
+        await this.postPresets();
         return;
       case 'savePreset':
         await saveStudioPreset({ services: this.services, post: (m) => this.post(m) }, message.params);
@@ -284,17 +297,9 @@ export class StudioPanel implements vscode.Disposable {
         await this.post({ type: 'images', images });
         return;
       }
-      case 'dropUris': {
-        const uris = message.uris.flatMap((text) => {
-          try {
-            return [vscode.Uri.parse(text.trim(), true)];
-          } catch {
-            return [];
-          }
-        });
-        this.openWith({ mode: message.mode, uris }, true);
+      case 'dropUris':
+        this.openWith({ mode: message.mode, uris: parseDroppedUris(message.uris) }, true);
         return;
-      }
       case 'pasteImage':
         await this.savePasted(message.mode, message.mime, message.data);
         return;

@@ -19,11 +19,14 @@ export interface PresetActionsContext {
   readonly post: (message: HostMessage) => Promise<void>;
 }
 
-/** The picker's presets (workspace ones first) and every problem of the presets files, as sentences. */
-export async function presetsMessage(services: SharedServices): Promise<Extract<HostMessage, { type: 'presets' }>> {
+/** A preset for the page to pick, with the values of its blanks (Generate from Preset's Draw a Mask in the Studio). */
+export type PresetPick = NonNullable<Extract<HostMessage, { type: 'presets' }>['pick']>;
+
+/** The picker's presets (workspace ones first) and every problem of the presets files, as sentences; `pick` for the page to pick. */
+export async function presetsMessage(services: SharedServices, pick?: PresetPick): Promise<Extract<HostMessage, { type: 'presets' }>> {
   const { presets, problems } = await readWindowPresets(services.globalState);
   const options = presets.flatMap((entry): PresetOption[] => { const option = presetOption(entry); return option ? [option] : []; });
-  return { type: 'presets', presets: options, problems: problems.map(formatProblem) };
+  return { type: 'presets', presets: options, problems: problems.map(formatProblem), ...(pick ? { pick } : {}) };
 }
 
 /** Save as Preset: asks the name, the prompt template (blanks may be added) and where; never replaces one without asking. */

@@ -205,3 +205,14 @@ export async function saveGlossaryFromStudio(services: SharedServices, terms: re
     await post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not save the glossary: {0}', error instanceof Error ? error.message : String(error)) });
   }
 }
+
+/** The URIs of files dropped from the Explorer (Shift+drag), as the page sent them; what does not parse is left out. */
+export function parseDroppedUris(texts: readonly string[]): vscode.Uri[] {
+  return texts.flatMap((text) => {
+    try {
+      return [vscode.Uri.parse(text.trim(), true)];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -47,10 +47,11 @@ export function mementoStateFile(memento: vscode.Memento, key: string = TASKS_ST
   };
 }
 
-/** The request as persisted: JSON only, without image bytes (the inputs are the destination's `sources`). */
+/** The request as persisted: JSON only, without image bytes (the inputs, a mask file included, are the destination's `sources`). */
 export function requestToPersist(request: GenerationRequest): Record<string, unknown> {
-  const { images: _images, ...rest } = request;
-  return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+  const { images: _images, mask, ...rest } = request;
+  const kept = mask && !(typeof mask === 'object' && mask.kind === 'bytes') ? { ...rest, mask } : rest;
+  return JSON.parse(JSON.stringify(kept)) as Record<string, unknown>;
 }
 
 /** What the job runner hands over when a task was submitted. */

@@ -61,6 +61,8 @@ export interface WorkspaceImageJobOptions {
   readonly pickAmongFolders?: boolean | undefined;
   /** Input images in order (edit, translate). */
   readonly inputs?: readonly vscode.Uri[] | undefined;
+  /** The workspace file the request's `mask` was read from: provenance and history record it after the inputs. */
+  readonly mask?: vscode.Uri | undefined;
   /** The output-folder template and its setting; default `bailian.outputFolder`. */
   readonly template?: { value: string; setting: string } | undefined;
   /** Target language (`${lang}`). */
@@ -121,7 +123,7 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
   const jobId = options.jobId ?? newJobId(started);
   let location: OutputLocation | undefined;
   const inputs = options.inputs ?? [];
-  const sources = inputs.map(workspaceReference);
+  const sources = [...inputs, ...(options.mask ? [options.mask] : [])].map(workspaceReference);
   const context: JobContextFacts = { id: jobId, kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started, region: pricingRegion(host), ...(options.preset ? { preset: options.preset } : {}) };
   /** Whether the job left the queue: a job cancelled while queued sent nothing and gets no history line. */
   let ran = false;

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/constants';
+import { Commands, ViewTypes } from '../../src/constants';
+import { maskPngOf } from '../../src/pipeline/mask';
 import { readProvenance } from '../../src/pipeline/provenance';
 import type { CommandOutcome } from '../../src/workflows/outcome';
-import { activateExtension, readHistory, withTimeout, workspaceRoot } from './workbench';
+import { activateExtension, copyFixture, failed, readHistory, saved, webviewTabs, whenTabs, withTimeout, workspaceRoot } from './workbench';
 
 /** The workspace's presets file. */
 function presetsFile(): vscode.Uri {
@@ -12,6 +13,19 @@ function presetsFile(): vscode.Uri {
 
 async function writePresets(presets: unknown[]): Promise<void> {
   await vscode.workspace.fs.writeFile(presetsFile(), new TextEncoder().encode(`${JSON.stringify({ version: 1, presets }, null, 2)}\n`));
+}
+
+/** A mask PNG of `width`×`height`: white where a stroke across the middle edits, black elsewhere. */
+async function writeMask(path: string, width: number, height: number): Promise<vscode.Uri> {
+  const uri = vscode.Uri.joinPath(workspaceRoot(), ...path.split('/'));
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+  await vscode.workspace.fs.writeFile(uri, maskPngOf({ strokes: [{ points: [[0.3, 0.5], [0.7, 0.5]], size: 0.1, erase: false }], invert: false }, width, height));
+  return uri;
+}
+
+/** Every file of the workspace (what a refused or cancelled run must leave as it was). */
+async function workspaceFiles(): Promise<string[]> {
+  return (await vscode.workspace.findFiles('**/*')).map((uri) => uri.toString()).sort();
 }
 
 /** Resolves with the diagnostics of `uri` once `accept` takes them (checked on every change of the Problems panel). */
@@ -94,5 +108,70 @@ suite('Presets (against the DashScope simulator)', () => {
     assert.equal(outcome?.status, 'failed', JSON.stringify(outcome));
     assert.match(JSON.stringify(outcome), /preset \\"Broken\\", size/);
     assert.equal((await readHistory().catch(() => [])).length, before, 'no history line: nothing was sent');
+  });
+
+  /** An inpaint preset, the image it works on, a mask at its size and one of another size. */
+  async function inpaintSetup(): Promise<vscode.Uri> {
+    const image = await copyFixture('street-wide.png', 'masks/street.png');
+    await writeMask('masks/street-mask.png', 1024, 768);
+    await writeMask('masks/small-mask.png', 800, 600);
+    await writePresets([{ name: 'Erase', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'replace it with {what}', process: { function: 'description_edit_with_mask' } }]);
+    return image;
+  }
+
+  test('a process preset that paints over the image asks for the mask: the job runs with the chosen one, another size is refused before sending', async function () {
+    this.timeout(120_000);
+    const api = await activateExtension();
+    const image = await inpaintSetup();
+
+    // From the Explorer (the image is the selection): the preset, its blank, then the mask.
+    await api.answerPresetQuestions(['Erase', 'grass', 'masks/street-mask.png']);
+    const done = saved(await withTimeout(Promise.resolve(vscode.commands.executeCommand<CommandOutcome>(Commands.generateFromPreset, image)), 90_000, 'the inpaint preset run'));
+    const asked = await api.askedPresetQuestions();
+    assert.deepEqual(asked.map((q) => q.kind), ['pick', 'input', 'pick'], JSON.stringify(asked));
+    const rows = asked[2]!.labels!;
+    assert.equal(rows[0], 'Draw a Mask in the Studio…');
+    assert.ok(rows.indexOf('masks/street-mask.png') < rows.indexOf('masks/small-mask.png'), `masks at the image's size come first: ${rows.join(', ')}`);
+    assert.ok(!rows.includes('masks/street.png'), 'the image itself is not offered as its mask');
+    const line = (await readHistory()).at(-1)!;
+    assert.equal(line.kind, 'process');
+    assert.equal(line.outcome, 'succeeded');
+    assert.equal(line.prompt, 'replace it with grass');
+    assert.deepEqual(line.inputs, ['masks/street.png', 'masks/street-mask.png'], 'the mask is recorded after the image');
+    assert.deepEqual(line.preset, { name: 'Erase', blanks: { what: 'grass' } });
+    assert.deepEqual(line.parameters.process, { function: 'description_edit_with_mask' });
+    const record = readProvenance(await vscode.workspace.fs.readFile(vscode.Uri.parse(done.files[0]!.uri)));
+    assert.deepEqual(record?.sources, ['masks/street.png', 'masks/street-mask.png']);
+
+    // A mask of another size: refused with the reason and what to change; nothing sent, nothing written.
+    const lines = (await readHistory()).length;
+    const files = await workspaceFiles();
+    await api.answerPresetQuestions(['Erase', 'grass', 'masks/small-mask.png']);
+    const refused = failed(await withTimeout(Promise.resolve(vscode.commands.executeCommand<CommandOutcome>(Commands.generateFromPreset, image)), 20_000, 'the refusal of a mask of another size'));
+    await api.askedPresetQuestions();
+    assert.match(JSON.stringify(refused.error), /The mask is 800×600 px but the image is 1024×768 px; paint or export the mask at the image's own resolution/);
+    assert.equal((await readHistory()).length, lines, 'no history line: nothing was sent');
+    assert.deepEqual(await workspaceFiles(), files, 'no file written');
+
+    // Dismissing the mask question sends nothing either.
+    await api.answerPresetQuestions(['Erase', 'grass']);
+    const dismissed = await vscode.commands.executeCommand<CommandOutcome>(Commands.generateFromPreset, image);
+    await api.askedPresetQuestions();
+    assert.equal(dismissed?.status, 'cancelled');
+    assert.deepEqual(await workspaceFiles(), files, 'no file written');
+  });
+
+  test('Draw a Mask in the Studio opens Retouch on the image instead of running anything', async function () {
+    this.timeout(120_000);
+    const api = await activateExtension();
+    const image = await inpaintSetup();
+    const lines = (await readHistory().catch(() => [])).length;
+    await api.answerPresetQuestions(['Erase', 'grass', 'Draw a Mask in the Studio…']);
+    const opened = (await vscode.commands.executeCommand(Commands.generateFromPreset, image)) as { status: string } | undefined;
+    await api.askedPresetQuestions();
+    assert.equal(opened?.status, 'opened');
+    await whenTabs(() => webviewTabs(ViewTypes.studio)[0], 15_000, 'the studio tab');
+    await withTimeout(api.whenStudioReady(), 60_000, 'the studio webview handshake');
+    assert.equal((await readHistory()).length, lines, 'nothing was sent');
   });
 });

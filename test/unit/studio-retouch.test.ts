@@ -10,13 +10,15 @@ import { EmptyMaskError } from '../../src/pipeline/mask';
 import { MissingMaskError, RetouchMismatchError, retouchRequestOf } from '../../src/pipeline/retouch';
 import { RunParams, WebviewMessage } from '../../src/protocol/messages';
 import { MAX_MASK_POINTS, type RetouchOperationData, type RetouchRun } from '../../src/protocol/retouch';
-import { retouchOperationOptions, retouchServedIn, retouchTarget } from '../../src/protocol/retouchOptions';
+import { retouchOperationOf, retouchOperationOptions, retouchServedIn, retouchTarget } from '../../src/protocol/retouchOptions';
 import { studioModelOptions } from '../../src/protocol/modelOptions';
 import {
   clampFrame,
   frameForRatio,
   frameLimit,
+  frameOfOffsets,
   initialRetouch,
+  retouchFormOf,
   retouchProblems,
   retouchRunOf,
   sideScalesOf,
@@ -204,5 +206,37 @@ describe('retouch and the region', () => {
     assert.equal(retouchServedIn('custom'), true);
     assert.equal(retouchServedIn('singapore'), false);
     assert.equal(retouchServedIn('us'), false);
+  });
+});
+
+describe('a process preset back into the Retouch form', () => {
+  it('every variant: the form a run fills gives that run again, and the catalog target names the operation', () => {
+    const image = { width: 1024, height: 768 };
+    for (const operation of ops) {
+      for (const variant of operation.variants) {
+        // Non-default option values where the variant has them, so they visibly travel.
+        const options = Object.fromEntries(variant.options.flatMap((o): [string, number | boolean][] => (o.kind === 'number' && !/Offset|Scale/.test(o.name) ? [[o.name, o.max]] : o.kind === 'boolean' ? [[o.name, !o.default]] : [])));
+        const start = form({ operation: operation.id, variants: { [operation.id]: variant.key }, options: { [`${operation.id}:${variant.key}`]: options }, ...(variant.options.some((o) => o.name === 'leftScale') ? { frame: { left: 0.25, right: 0, top: 0.1, bottom: 0 } } : {}) });
+        const run = retouchRunOf(operation, start, image);
+        const patch = retouchFormOf(ops, run, initialRetouch());
+        assert.ok(patch, `${operation.id}/${variant.key} fills the form`);
+        const filled = form(patch);
+        assert.equal(variantOf(operation, filled).key, variant.key, `${operation.id}: the variant`);
+        assert.deepEqual(retouchRunOf(operation, filled, image).options, run.options, `${operation.id}/${variant.key}: the options`);
+        assert.equal(retouchOperationOf(variant.model, variant.function), operation.id, `${variant.model} ${variant.function ?? ''} is ${operation.id}`);
+      }
+    }
+  });
+
+  it('a ratio waits for the image; pixel offsets become the frame once its size is known', () => {
+    const extend = op('extend');
+    const ratio = retouchFormOf(ops, { operation: 'extend', options: { outputRatio: '16:9' } }, initialRetouch())!;
+    assert.equal(ratio.ratio, '16:9');
+    assert.equal(retouchRunOf(extend, form(ratio), undefined).options.outputRatio, '16:9');
+    const offsets = retouchFormOf(ops, { operation: 'extend', options: { leftOffset: 256, rightOffset: 256, topOffset: 0, bottomOffset: 192 } }, initialRetouch())!;
+    const frame = frameOfOffsets(offsets.options!['extend:ratio']!, 1024, 768)!;
+    assert.deepEqual(frame, { left: 0.25, right: 0.25, top: 0, bottom: 0.25 });
+    assert.equal(frameOfOffsets({ strength: 1 }, 1024, 768), undefined);
+    assert.equal(retouchFormOf(ops, { operation: 'extend', function: 'nope', options: {} }, initialRetouch()), undefined);
   });
 });

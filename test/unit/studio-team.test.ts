@@ -109,8 +109,42 @@ describe('presets and the form', () => {
     assert.deepEqual(presetOption({ preset, origin: 'user' })!.params.translation, { sourceLang: 'auto', targetLang: 'en', terms: [{ src: '茶', tgt: 'tea' }] });
   });
 
-  test('a process preset is not offered to the form', () => {
-    assert.equal(presetOption({ preset: { name: 'Up', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'sharper', process: { function: 'super_resolution', upscaleFactor: 2 } }, origin: 'user' }), undefined);
+  test('a process preset is offered to Retouch only, as its operation and options', () => {
+    const option = presetOption({ preset: { name: 'Up', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'sharper', process: { function: 'super_resolution', upscaleFactor: 2 } }, origin: 'user' })!;
+    assert.equal(option.mode, 'retouch');
+    assert.deepEqual(option.params.retouch, { operation: 'upscale', function: 'super_resolution', options: { upscaleFactor: 2 } });
+    const ratio = presetOption({ preset: { name: 'Wide', mode: 'process', model: 'image-out-painting', process: { outputRatio: '16:9' } }, origin: 'workspace' })!;
+    assert.deepEqual(ratio.params.retouch, { operation: 'extend', options: { outputRatio: '16:9' } });
+    const inpaint = presetOption({ preset: { name: 'Erase', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'replace it with {what}', process: { function: 'description_edit_with_mask' } }, origin: 'workspace' })!;
+    assert.deepEqual([inpaint.params.retouch?.operation, inpaint.blanks], ['inpaint', ['what']]);
+    // Retouch has no control for the cartoon function: the palette and the CLI run that preset.
+    assert.equal(presetOption({ preset: { name: 'Toon', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'a cartoon', process: { function: 'control_cartoon_feature' } }, origin: 'user' }), undefined);
+    // No form of another mode takes one.
+    assert.ok(![option, ratio, inpaint].some((o) => o.mode !== 'retouch'));
+  });
+
+  test('a Retouch form (or card) saved as a preset keeps the operation and its options, not the painted mask', () => {
+    const params: RunParams = {
+      mode: 'retouch',
+      model: 'wanx2.1-imageedit',
+      prompt: 'a red {thing}',
+      n: 1,
+      seed: 7,
+      inputs: [{ folderIndex: 0, path: 'street-wide.png' }],
+      retouch: { operation: 'inpaint', function: 'description_edit_with_mask', options: {}, mask: { strokes: [{ points: [[0.5, 0.5]], size: 0.1, erase: false }], invert: false } },
+    };
+    const preset = presetFromRun(params, 'Erase', 'a red {thing}');
+    assert.equal(preset.mode, 'process');
+    assert.deepEqual(preset.process, { function: 'description_edit_with_mask' });
+    assert.equal(JSON.stringify(preset).includes('strokes'), false, 'the mask is given at use');
+    assert.deepEqual(validatePreset(checkPresetForSave(preset)), []);
+    const back = presetOption({ preset, origin: 'workspace' })!;
+    assert.deepEqual(back.params.retouch, { operation: 'inpaint', function: 'description_edit_with_mask', options: {} });
+    assert.deepEqual(back.blanks, ['thing']);
+
+    const extend = presetFromRun({ mode: 'retouch', model: 'wanx2.1-imageedit', retouch: { operation: 'extend', function: 'expand', options: { leftScale: 1.5, rightScale: 1.5, topScale: 1, bottomScale: 1 } } }, 'Wider', undefined);
+    assert.deepEqual(extend.process, { function: 'expand', leftScale: 1.5, rightScale: 1.5, topScale: 1, bottomScale: 1 });
+    assert.deepEqual(validatePreset(checkPresetForSave(extend)), []);
   });
 
   test('the page and the presets module read a template the same way', () => {

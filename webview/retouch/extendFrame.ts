@@ -7,7 +7,7 @@
 import type { RetouchVariantData } from '../../src/protocol/retouch';
 import { el, field } from '../dom';
 import { dispatch, dropdown, s, view } from './bridge';
-import { clampFrame, frameForRatio, frameLimit, framedSize, offsetsOf, sideScalesOf, type Frame } from './model';
+import { clampFrame, frameForRatio, frameLimit, frameOfOffsets, framedSize, offsetsOf, optionsKey, sideScalesOf, type Frame } from './model';
 
 const SIDES = ['left', 'right', 'top', 'bottom'] as const;
 type Side = (typeof SIDES)[number];
@@ -15,6 +15,7 @@ type Side = (typeof SIDES)[number];
 /** The frame editor for `image` with `variant`'s limits and ratios; `onChange` runs after each change. */
 export function extendFrame(image: { src: string; width: number; height: number }, variant: RetouchVariantData, ratios: readonly string[], onChange: () => void): HTMLElement {
   const limit = frameLimit(variant);
+  drawPending(image, variant, limit);
   const takesRatio = variant.options.some((o) => o.name === 'outputRatio');
   const note = el('p', { className: 'extend-note', id: 'extend-note' });
   note.setAttribute('aria-live', 'polite');
@@ -111,4 +112,17 @@ export function extendFrame(image: { src: string; width: number; height: number 
     : undefined;
   draw(clampFrame(frame(), limit).clamped);
   return el('div', { className: 'extend', id: 'extend' }, ratio ? el('div', { className: 'controls' }, field(s('optOutputRatio'), ratio)) : false, el('p', { className: 'hint', textContent: s('extendHelp') }), stage, facts, note);
+}
+
+/**
+ * A frame that waited for the image's size (a picked preset, model.ts retouchFormOf): a ratio's,
+ * or pixel offsets kept among the variant's options, which give way to the frame they draw.
+ */
+function drawPending(image: { width: number; height: number }, variant: RetouchVariantData, limit: number): void {
+  const form = view().retouch;
+  const key = optionsKey('extend', variant);
+  const { leftOffset, rightOffset, topOffset, bottomOffset, ...rest } = form.options[key] ?? {};
+  const offsets = frameOfOffsets({ leftOffset, rightOffset, topOffset, bottomOffset }, image.width, image.height);
+  const drawn = form.ratio ? frameForRatio(form.ratio, image.width, image.height) : offsets;
+  if (drawn) dispatch({ type: 'retouch', patch: { frame: clampFrame(drawn, limit).frame, ...(offsets ? { options: { ...form.options, [key]: rest } } : {}) } });
 }

@@ -6,7 +6,7 @@ import type { RetouchOperationData, RetouchOptionData, RetouchVariantData } from
 import { el, field } from '../dom';
 import { extendFrame } from './extendFrame';
 import { maskPainter } from './maskPainter';
-import { optionValue, optionsKey, retouchProblems, retouchRunOf, upscaledSize, variantOf, type ImageFacts } from './model';
+import { FRAME_OPTION, optionValue, optionsKey, retouchProblems, retouchRunOf, upscaledSize, variantOf, type ImageFacts } from './model';
 import { checkbox, dispatch, dropdown, initData, s, textArea, textField, view } from './bridge';
 import type { FormContext, ModeForm } from '../modes/context';
 
@@ -24,9 +24,6 @@ export function currentOperation(): RetouchOperationData | undefined {
   return ops.find((o) => o.id === view().retouch.operation) ?? ops[0];
 }
 
-
-/** Options the frame sets, not a control of their own. */
-const FRAME_OPTION = /^((left|right|top|bottom)(Scale|Offset)|outputRatio|xScale|yScale)$/;
 
 export const retouchForm: ModeForm = {
   runLabel: 'runRetouch',

@@ -183,13 +183,16 @@ export interface ImageFacts {
   height: number;
 }
 
+/** Options the extension frame draws instead of a control of their own. */
+export const FRAME_OPTION = /^((left|right|top|bottom)(Scale|Offset)|outputRatio|xScale|yScale)$/;
+
 /** The run fields of a retouch job (the image is `inputs[0]`, the prompt and n/seed go as in other modes). */
 export function retouchRunOf(op: RetouchOperationData, form: RetouchForm, image: ImageFacts | undefined): RetouchRun {
   const variant = variantOf(op, form);
   const options: Record<string, number | boolean | string> = {};
   for (const option of variant.options) {
     // The frame decides these (drawn or from a ratio), not separate controls.
-    if (/^(left|right|top|bottom)(Scale|Offset)$/.test(option.name) || option.name === 'outputRatio' || option.name === 'xScale' || option.name === 'yScale') continue;
+    if (FRAME_OPTION.test(option.name)) continue;
     options[option.name] = optionValue(form, op.id, variant, option);
   }
   if (op.id === 'extend') {
@@ -206,6 +209,33 @@ export function retouchRunOf(op: RetouchOperationData, form: RetouchForm, image:
     options,
     ...(variant.mask ? { mask: { strokes: form.mask.strokes, invert: form.mask.invert } } : {}),
   };
+}
+
+/**
+ * The form's operation, variant, options and frame for a retouch run's fields (a process preset
+ * picked in Retouch): the inverse of {@link retouchRunOf}. Side scales draw the frame at once; a
+ * ratio's frame and pixel offsets need the image's size, so the frame editor draws them when the
+ * image is known (offsets wait among the variant's options, which the run takes from the frame).
+ */
+export function retouchFormOf(ops: readonly RetouchOperationData[], run: RetouchRun, form: RetouchForm): Partial<RetouchForm> | undefined {
+  const op = ops.find((o) => o.id === run.operation);
+  const variant = op?.variants.find((v) => v.function === run.function);
+  if (!op || !variant) return undefined;
+  const options = Object.fromEntries(variant.options.flatMap((o) => (run.options[o.name] === undefined || o.name === 'outputRatio' ? [] : [[o.name, run.options[o.name]!]])));
+  const patch: Partial<RetouchForm> = { operation: op.id, variants: { ...form.variants, [op.id]: variant.key }, options: { ...form.options, [optionsKey(op.id, variant)]: options } };
+  if (op.id === 'extend') {
+    const ratio = run.options.outputRatio;
+    patch.ratio = typeof ratio === 'string' ? ratio : '';
+    patch.frame = frameOfSideScales(run.options);
+  }
+  return patch;
+}
+
+/** The frame of pixel offsets kept among a variant's options (see {@link retouchFormOf}), for an image of `width`×`height`. */
+export function frameOfOffsets(o: Record<string, unknown>, width: number, height: number): Frame | undefined {
+  const px = (v: unknown, side: number) => (typeof v === 'number' ? v / side : 0);
+  if (!['leftOffset', 'rightOffset', 'topOffset', 'bottomOffset'].some((k) => typeof o[k] === 'number')) return undefined;
+  return { left: px(o.leftOffset, width), right: px(o.rightOffset, width), top: px(o.topOffset, height), bottom: px(o.bottomOffset, height) };
 }
 
 /** One problem of the Retouch form, as a string key with its arguments. */

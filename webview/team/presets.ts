@@ -1,13 +1,15 @@
-// The preset picker above the form (Generate, Edit, Translate, Guide): the window's presets for
-// the mode (the team's, from .bailian/presets.json, marked as shared), picking one fills the
-// form, and its blanks get small inputs; the prompt sent is the template with them filled. An
-// unfilled blank holds the run back inline. Problems of the presets files are shown as they are.
-import type { ModelOption, PresetOption, RunParams, StudioMode } from '../../src/protocol/messages';
+// The preset picker above the form (every mode; Retouch lists the image-operation presets): the
+// window's presets for the mode (the team's, from .bailian/presets.json, marked as shared),
+// picking one fills the form (in Retouch, the operation and its options too), and its blanks get
+// small inputs; the prompt sent is the template with them filled. An unfilled blank holds the run
+// back inline. Problems of the presets files are shown as they are.
+import type { HostMessage, ModelOption, PresetOption, RunParams, StudioMode } from '../../src/protocol/messages';
 import { fillTemplate, templateBlanks } from '../../src/protocol/template';
 import { el, field } from '../dom';
+import { retouchFormOf } from '../retouch/model';
 import { app, dropdown, modelsOf, post, s, textField, view } from './bridge';
 
-const PRESET_MODES: readonly StudioMode[] = ['generate', 'edit', 'translate', 'guide'];
+const PRESET_MODES: readonly StudioMode[] = ['generate', 'edit', 'translate', 'guide', 'retouch'];
 
 let presets: PresetOption[] | undefined;
 let problems: string[] = [];
@@ -15,12 +17,14 @@ let asked = false;
 /** The preset picked in each mode and the values of its blanks (kept while the page lives). */
 const picked: Partial<Record<StudioMode, { preset: PresetOption; values: Record<string, string> }>> = {};
 
-/** The host's list of presets: the form shows it (again). */
-export function receivePresets(list: PresetOption[], found: string[], rerender: () => void): void {
+/** The host's list of presets: the form shows it (again); `pick` (Draw a Mask in the Studio, from the palette) is picked with its blanks. */
+export function receivePresets({ presets: list, problems: found, pick: wanted }: Extract<HostMessage, { type: 'presets' }>, rerender: () => void): void {
   presets = list;
   problems = found;
   for (const mode of PRESET_MODES) if (picked[mode] && !list.some((p) => p.name === picked[mode]!.preset.name)) delete picked[mode];
-  if (view().mode !== 'history') rerender();
+  const preset = wanted && list.find((p) => p.name === wanted.name);
+  if (preset) pick(preset.mode, preset, wanted.blanks);
+  else if (view().mode !== 'history') rerender();
 }
 
 /** The blanks of the prompt now in `mode`'s form, when a preset is picked there. */
@@ -64,13 +68,16 @@ function presetNotes(preset: PresetOption): string[] {
   return [...preset.problems];
 }
 
-function pick(mode: StudioMode, preset: PresetOption | undefined): void {
+function pick(mode: StudioMode, preset: PresetOption | undefined, values: Record<string, string> = {}): void {
   if (!preset) {
     delete picked[mode];
     app().fillForm(mode, currentOf(mode), {});
     return;
   }
-  picked[mode] = { preset, values: {} };
+  picked[mode] = { preset, values: { ...values } };
+  // Retouch: the operation, its variant and options first (they decide the model the form shows).
+  const retouch = preset.params.retouch && retouchFormOf(app().init()?.retouch ?? [], preset.params.retouch, view().retouch);
+  if (retouch) app().dispatch({ type: 'retouch', patch: retouch });
   const model: ModelOption | undefined = modelsOf(mode).find((m) => m.id === preset.model);
   app().fillForm(mode, model ?? currentOf(mode), preset.params);
 }
@@ -92,7 +99,9 @@ export function presetProblems(mode: StudioMode): { key: 'presetBlankMissing'; a
 /** The run's parameters with the template's blanks filled and the preset named (provenance and history record it). */
 export function withPreset(mode: StudioMode, params: RunParams): RunParams {
   const current = picked[mode];
-  if (!current || params.prompt === undefined) return params;
+  if (!current) return params;
+  // An operation without a prompt (Upscale, Colorize…) still records the preset it came from.
+  if (params.prompt === undefined) return { ...params, preset: { name: current.preset.name, blanks: {} } };
   const blanks = Object.fromEntries(blanksOf(mode).map((b) => [b, current.values[b]?.trim() ?? '']));
   return { ...params, prompt: fillTemplate(params.prompt, blanks), preset: { name: current.preset.name, blanks, template: params.prompt } };
 }

@@ -2,19 +2,32 @@
  * Presets and the studio's form: a preset shown in the picker (its fields as the form takes
  * them, its blanks, its problems), and the form's settings (or a card's, or a compared model's)
  * turned into a preset under a name and a prompt template. A studio mode maps to a preset mode
- * one to one; Retouch (`process`) presets are not offered by the form.
+ * one to one; Retouch takes the `process` presets of the operations it has a control for, its
+ * operation and options as a retouch run (the image and the mask are given at use).
  */
 import type { PresetOption, RunParams, StudioMode } from '../../protocol/messages.js';
+import type { RetouchRun } from '../../protocol/retouch.js';
+import { retouchOperationOf } from '../../protocol/retouchOptions.js';
 import { presetBlanks } from './blanks.js';
 import type { PresetEntry, Preset, PresetMode } from './schema.js';
 
-const FORM_MODES: Partial<Record<PresetMode, StudioMode>> = { generate: 'generate', edit: 'edit', translate: 'translate', guide: 'guide' };
+const FORM_MODES: Partial<Record<PresetMode, StudioMode>> = { generate: 'generate', edit: 'edit', translate: 'translate', guide: 'guide', process: 'retouch' };
+
+/** A process preset's operation and options as the Retouch form takes them; undefined where Retouch has no control for it. */
+function retouchRunOfPreset(preset: Preset): RetouchRun | undefined {
+  const { function: fn, ...options } = preset.process ?? {};
+  const operation = retouchOperationOf(preset.model, fn);
+  if (!operation) return undefined;
+  const values = Object.fromEntries(Object.entries(options).filter((entry): entry is [string, number | boolean | string] => ['number', 'boolean', 'string'].includes(typeof entry[1])));
+  return { operation, ...(fn ? { function: fn } : {}), options: values };
+}
 
 /** The picker's entry for a preset; undefined for a mode the form does not fill. `problems`: its validation problems, as sentences. */
 export function presetOption(entry: PresetEntry, problems: readonly string[] = []): PresetOption | undefined {
   const { preset } = entry;
   const mode = FORM_MODES[preset.mode];
-  if (!mode) return undefined;
+  const retouch = mode === 'retouch' ? retouchRunOfPreset(preset) : undefined;
+  if (!mode || (mode === 'retouch' && !retouch)) return undefined;
   const p = preset.parameters ?? {};
   const t = preset.translation;
   const terms = Array.isArray(preset.glossary) ? preset.glossary : undefined;
@@ -29,6 +42,7 @@ export function presetOption(entry: PresetEntry, problems: readonly string[] = [
     ...(p.promptExtend !== undefined ? { promptExtend: p.promptExtend } : {}),
     ...(p.watermark !== undefined ? { watermark: p.watermark } : {}),
     ...(p.maxImages !== undefined ? { maxImages: p.maxImages } : {}),
+    ...(retouch ? { retouch } : {}),
     ...(t
       ? { translation: { sourceLang: t.sourceLang ?? 'auto', targetLang: t.targetLang, ...(t.domainHint ? { domainHint: t.domainHint } : {}), ...(t.sensitives ? { sensitives: t.sensitives } : {}), ...(terms ? { terms } : {}) } }
       : {}),
@@ -56,6 +70,9 @@ export function presetFromRun(params: RunParams, name: string, template: string 
   };
   const t = params.translation;
   const terms = (t?.terms ?? []).filter((term) => term.src.trim() && term.tgt.trim());
+  // Retouch: the operation's function and options; the image and a painted mask are given at use.
+  const r = mode === 'process' ? params.retouch : undefined;
+  const process = r ? ({ ...r.options, ...(r.function ? { function: r.function } : {}) } as NonNullable<Preset['process']>) : undefined;
   return {
     name: name.trim(),
     mode,
@@ -65,6 +82,7 @@ export function presetFromRun(params: RunParams, name: string, template: string 
     ...(params.size ? { size: params.size } : {}),
     ...(params.seed !== undefined ? { seed: params.seed } : {}),
     ...(Object.keys(parameters).length ? { parameters } : {}),
+    ...(process ? { process } : {}),
     ...(t
       ? {
           translation: {
