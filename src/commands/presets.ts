@@ -15,11 +15,13 @@ import { Commands } from '../constants';
 import { modelsForTask } from '../dashscope';
 import { MissingApiKeyError } from '../host/clients';
 import { resolveWorkspaceRef, uriOfArgument } from '../host/workspacePaths';
+import { operationStem } from '../pipeline/operationNames';
 import { PresetError, presetBlanks, type Preset } from '../pipeline/presets';
 import { confirmCost } from '../workflows/cost';
 import type { SharedServices } from '../workflows/context';
 import { failedOutcome, outcomeFile, type CommandOutcome } from '../workflows/outcome';
 import { isImageUri, pickImagesInOrder } from '../workflows/pickers';
+import { NEXT_TO_ORIGINAL } from '../workflows/processJob';
 import { createExamplePresets, readWindowPresets, windowPresetRequest, type WindowPreset } from '../workflows/presets';
 import { announceSaved, describeProgress, withJobProgress } from '../workflows/progress';
 import type { Questions } from '../workflows/questions';
@@ -116,7 +118,12 @@ export async function generateFromPresetCommand(host: SharedServices, context: P
         mask,
         preset,
         ...(entry.preset.mode === 'translate' && request.translation ? { lang: request.translation.targetLang } : {}),
-        ...(outputTemplate ? { template: outputTemplate } : {}),
+        // An image operation saves next to its original (photo.x2.png), as from the Explorer, unless the preset names a place.
+        ...(outputTemplate
+          ? { template: outputTemplate }
+          : entry.preset.mode === 'process' && inputs[0]
+            ? { template: { value: NEXT_TO_ORIGINAL, setting: 'bailian.outputFolder' }, name: () => operationStem(inputs[0]!.path, request) }
+            : {}),
         onProgress: (event) => report(describeProgress(event)),
       }),
     );

@@ -18,7 +18,7 @@ import { describeProgress } from './progress';
 import { runWorkspaceImageJob, type WorkspaceImageJob } from './workspaceJob';
 
 /** Results go into the original's folder. */
-const NEXT_TO_ORIGINAL = '${fileDirname}';
+export const NEXT_TO_ORIGINAL = '${fileDirname}';
 
 /** The processing models are served only in Beijing: with another region's key they are not offered, and this says why. */
 export class ProcessingRegionError extends ActionableError {

@@ -142,6 +142,7 @@ suite('Presets (against the DashScope simulator)', () => {
     assert.deepEqual(line.parameters.process, { function: 'description_edit_with_mask' });
     const record = readProvenance(await vscode.workspace.fs.readFile(vscode.Uri.parse(done.files[0]!.uri)));
     assert.deepEqual(record?.sources, ['masks/street.png', 'masks/street-mask.png']);
+    assert.match(done.files[0]!.path, /^masks\/street\.[a-z0-9-]+\.png$/, 'saved next to the original, named for the operation, as from the Explorer');
 
     // A mask of another size: refused with the reason and what to change; nothing sent, nothing written.
     const lines = (await readHistory()).length;
