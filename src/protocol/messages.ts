@@ -389,7 +389,7 @@ export const HostMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open'), mode: StudioMode, inputs: z.array(PickerImage), settings: z.optional(OpenSettings) }),
   z.object({ type: z.literal('glossary'), terms: z.array(Term), path: z.optional(z.string()), error: z.optional(z.string()), saved: z.optional(z.boolean()) }),
   /** `pick`: the preset to pick, with its blanks' values (the palette's Draw a Mask in the Studio). */
-  z.object({ type: z.literal('presets'), presets: z.array(PresetOption), problems: z.array(z.string()), pick: z.optional(z.object({ name: z.string(), blanks: z.record(z.string(), z.string()) })) }),
+  z.object({ type: z.literal('presets'), presets: z.array(PresetOption), problems: z.array(z.string()), pick: z.optional(z.object({ name: z.string(), blanks: z.record(z.string(), z.string()), params: z.optional(SentRunParams) })) }),
   /**
    * The history, newest first, in parts: the first part replaces what the page had; `more` parts
    * append to it; every part but the last has `done: false` (the search then covers what came).

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
+import { retouchRunOf } from '../pipeline/presets';
 import type { OpenSettings } from '../protocol/messages';
 import { failedOutcome, type CommandOutcome } from '../workflows/outcome';
 import { readImageRecipe } from '../workflows/provenance';
@@ -29,7 +30,14 @@ export async function openSettingsInStudio(services: StudioServices, argument: u
   try {
     if (!(argument instanceof vscode.Uri)) throw new Error(vscode.l10n.t('Run this from an image in the Explorer (right-click, Bailian).'));
     const recipe = await readImageRecipe(argument, vscode.l10n.t('Open Settings in Studio'), services.provenanceFiles);
-    const mode = recipe.fromGuide ? 'guide' : recipe.kind === 'process' ? 'retouch' : recipe.kind;
+    if (recipe.kind === 'process') {
+      // Retouch: the image, then its operation and options, filled by the form's preset code once it draws (the mask is painted again).
+      const retouch = retouchRunOf(recipe.request.model, recipe.request.process);
+      const params = { mode: 'retouch' as const, model: recipe.request.model, ...(recipe.request.prompt ? { prompt: recipe.request.prompt } : {}), ...(retouch ? { retouch } : {}) };
+      StudioPanel.createOrShow(services, { mode: 'retouch', uris: recipe.inputs.slice(0, 1), preset: { name: '', blanks: {}, params } });
+      return { status: 'opened' };
+    }
+    const mode = recipe.fromGuide ? 'guide' : recipe.kind;
     StudioPanel.createOrShow(services, { mode, uris: recipe.inputs, settings: settingsOfRecord(recipe.record) });
     return { status: 'opened' };
   } catch (error) {

@@ -70,7 +70,7 @@ export const flows = [
       await studio.locator('#problems li', { hasText: 'Fill in' }).waitFor({ state: 'detached' });
       await studio.locator('vscode-button#run:not([disabled])').click();
       const card = await finishedCard(studio);
-      assert.equal(await card.getAttribute('data-status'), 'done', await card.innerText());
+      assert.equal(await card.getAttribute('data-status'), 'succeeded', await card.innerText());
       await card.locator('.card-prompt', { hasText: 'Make the street look like winter' }).waitFor();
       await imagesLoaded(card);
       await card.scrollIntoViewIfNeeded();

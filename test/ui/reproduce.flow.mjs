@@ -3,6 +3,7 @@
 // generation record; enabled, and working, on one the extension generated. Run by
 // test/runner/run-ui.mjs against code-server and the simulator.
 import assert from 'node:assert/strict';
+import { studioFrame } from './lib/studio.mjs';
 import { answerInput, explorerContextMenu, explorerRow, notification, pickQuickItem, runCommand } from './lib/workbench.mjs';
 
 const menuItem = (page, text) => page.locator('.context-view .monaco-menu .action-item', { hasText: text });
@@ -53,6 +54,28 @@ export const flows = [
       const regenerated = page.locator('.tabs-container .tab.active .label-name', { hasText: /\.png$/, hasNotText: name });
       await regenerated.first().waitFor({ state: 'visible', timeout: 60_000 });
       await screenshot('explorer-regenerated');
+    },
+  },
+  {
+    name: 'Explorer: Open Settings in Studio on an image upscaled ×4 opens Retouch on the original with the operation and its factor',
+    async run(page, { screenshot }) {
+      // No editor open: an image preview that loads while a context menu is open closes the menu, and the studio is then the only webview.
+      const original = await explorerRow(page, 'street-wide.png');
+      await runCommand(page, 'View: Close All Editors');
+      await explorerContextMenu(page, [original], ['Bailian', /^\s*Upscale ×4\s*$/]);
+      await notification(page, 'street-wide.x4');
+      await runCommand(page, 'View: Close All Editors');
+      const upscaled = page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^street-wide\.x4(-\d+)?\.png$/ }) }).first();
+      await upscaled.waitFor({ state: 'visible', timeout: 30_000 });
+      await explorerContextMenu(page, [upscaled], ['Bailian', 'Open Settings in Studio']);
+      const studio = studioFrame(page);
+      const operation = studio.locator('vscode-dropdown#retouch-operation');
+      await operation.waitFor({ state: 'visible', timeout: 60_000 });
+      await studio.locator('#inputs .input[data-path="street-wide.png"]').waitFor();
+      // Upscale's own line says the size it makes: ×4 (the recorded factor), not the form's default ×2.
+      await studio.locator('#upscale-result', { hasText: '4096' }).waitFor({ timeout: 30_000 });
+      assert.equal(await operation.evaluate((el) => el.value), 'upscale', 'the operation the image was made with');
+      await screenshot('open-settings-retouch');
     },
   },
 ];

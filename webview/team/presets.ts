@@ -23,7 +23,8 @@ export function receivePresets({ presets: list, problems: found, pick: wanted }:
   problems = found;
   for (const mode of PRESET_MODES) if (picked[mode] && !list.some((p) => p.name === picked[mode]!.preset.name)) delete picked[mode];
   const preset = wanted && list.find((p) => p.name === wanted.name);
-  if (preset) pick(preset.mode, preset, wanted.blanks);
+  if (wanted?.params) fill(wanted.params);
+  else if (preset) pick(preset.mode, preset, wanted.blanks);
   else if (view().mode !== 'history') rerender();
 }
 
@@ -75,11 +76,16 @@ function pick(mode: StudioMode, preset: PresetOption | undefined, values: Record
     return;
   }
   picked[mode] = { preset, values: { ...values } };
+  fill(preset.params);
+}
+
+/** Fills `params.mode`'s form: a picked preset's fields, or an image's recorded settings (Open Settings in Studio on an image operation). */
+function fill(params: RunParams): void {
   // Retouch: the operation, its variant and options first (they decide the model the form shows).
-  const retouch = preset.params.retouch && retouchFormOf(app().init()?.retouch ?? [], preset.params.retouch, view().retouch);
+  const retouch = params.retouch && retouchFormOf(app().init()?.retouch ?? [], params.retouch, view().retouch);
   if (retouch) app().dispatch({ type: 'retouch', patch: retouch });
-  const model: ModelOption | undefined = modelsOf(mode).find((m) => m.id === preset.model);
-  app().fillForm(mode, model ?? currentOf(mode), preset.params);
+  const model: ModelOption | undefined = modelsOf(params.mode).find((m) => m.id === params.model);
+  app().fillForm(params.mode, model ?? currentOf(params.mode), params);
 }
 
 function currentOf(mode: StudioMode): ModelOption {

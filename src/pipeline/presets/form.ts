@@ -15,8 +15,13 @@ const FORM_MODES: Partial<Record<PresetMode, StudioMode>> = { generate: 'generat
 
 /** A process preset's operation and options as the Retouch form takes them; undefined where Retouch has no control for it. */
 function retouchRunOfPreset(preset: Preset): RetouchRun | undefined {
-  const { function: fn, ...options } = preset.process ?? {};
-  const operation = retouchOperationOf(preset.model, fn);
+  return retouchRunOf(preset.model, preset.process);
+}
+
+/** A model's image-processing options (a preset's, or a recorded job's `process`) as the Retouch form takes them; undefined where Retouch has no control for them. */
+export function retouchRunOf(model: string, process: { function?: string | undefined } | undefined): RetouchRun | undefined {
+  const { function: fn, ...options } = process ?? {};
+  const operation = retouchOperationOf(model, fn);
   if (!operation) return undefined;
   const values = Object.fromEntries(Object.entries(options).filter((entry): entry is [string, number | boolean | string] => ['number', 'boolean', 'string'].includes(typeof entry[1])));
   return { operation, ...(fn ? { function: fn } : {}), options: values };
