@@ -17,37 +17,15 @@
 // `cancel` names the job. Results carry webview URIs of the SAVED local files (never
 // DashScope's expiring URLs) and workspace-relative locations the host resolves again.
 import * as z from 'zod/mini';
-import { EXTRA_MODEL_FIELDS, EXTRA_RUN_FIELDS, EXTRA_STRING_KEYS, PixelsRule } from './extraOptions';
-import { TEAM_STRING_KEYS } from './teamStrings';
-import { RETOUCH_STRING_KEYS, RetouchOperationData, RetouchRun } from './retouch';
+import { EXTRA_MODEL_FIELDS, EXTRA_RUN_FIELDS, PixelsRule } from './extraOptions';
+import { RetouchOperationData, RetouchRun } from './retouch';
+import type { StringKey } from './stringKeys';
+
+export { STRING_KEYS, type StringKey } from './stringKeys';
 
 /** The studio's modes; each lists the catalog models of one task. */
 export const StudioMode = z.enum(['generate', 'edit', 'translate', 'guide', 'retouch']);
 export type StudioMode = z.infer<typeof StudioMode>;
-
-/** Keys of the localized UI strings (the host fills each with `vscode.l10n.t`; the webview needs only their type). */
-export const STRING_KEYS = /* @__PURE__ */ (() => [
-  'title', 'modeGenerate', 'modeEdit', 'modeTranslate', 'modeGuide', 'modeHistory',
-  'promptLabel', 'promptPlaceholder', 'editPromptPlaceholder', 'guidePromptPlaceholder', 'modelLabel', 'sizeLabel', 'sizeCustom', 'sizeAuto', 'customSizePlaceholder',
-  'countLabel', 'seedLabel', 'seedPlaceholder', 'seedLock', 'seedRandomize', 'negativePromptLabel', 'negativePromptPlaceholder',
-  'promptExtend', 'watermark', 'maxImagesLabel', 'run', 'runGenerate', 'runEdit', 'runTranslate', 'runGuide', 'runHint', 'cancel', 'stop',
-  'inputsLabel', 'addImages', 'noInputs', 'remove', 'moveUp', 'moveDown', 'pickerTitle', 'pickerEmpty', 'pickerDone', 'pickerFilter',
-  'limitsCount', 'limitsFormats', 'limitsSides', 'limitsBytes', 'limitsNoAlpha',
-  'sourceLang', 'targetLang', 'domainHint', 'domainHintPlaceholder', 'sensitives', 'sensitivesPlaceholder',
-  'terms', 'termSource', 'termTarget', 'addTerm', 'saveGlossary', 'glossarySaved', 'noTerms',
-  'open', 'reveal', 'insertLink', 'useAsReference', 'rerunSeed', 'copyPrompt', 'openDocument',
-  'seedValue', 'seedNotReported', 'seedNotReportedWhy', 'rewrittenPrompt', 'noApiKey', 'requestId', 'taskId', 'elapsed',
-  'statusRunning', 'statusSucceeded', 'statusFailed', 'statusCancelled', 'statusStopped', 'statusInterrupted', 'statusPartial', 'clearCards',
-  'imagesOne', 'imagesMany', 'before', 'after',
-  'errInvalidSeed', 'errPasteTooLarge', 'errPromptRequired', 'errPromptTooLong', 'errInputsCount', 'errInputFormat', 'errSize', 'errNegativeTooLong', 'errTerm', 'errTermTwice',
-  'actionSetApiKey', 'actionSwitchRegion', 'actionOpenSettings', 'actionShowLog', 'regionBeijing', 'regionSingapore', 'regionUs',
-  'historySearch', 'historyEmpty', 'historyReuse', 'historyOpenFiles', 'historyMore', 'historyCount',
-  'pageIncomplete',
-  ...EXTRA_STRING_KEYS,
-  ...RETOUCH_STRING_KEYS,
-  ...TEAM_STRING_KEYS,
-] as const)();
-export type StringKey = (typeof STRING_KEYS)[number];
 
 /** Localized UI strings, computed by the host and sent in `init`. */
 export const StudioStrings = z.record(z.string(), z.string());

@@ -228,3 +228,22 @@ describe('architecture: the import graph', () => {
     assert.deepEqual(specifiersOf(text), ['vscode', './a.js', './bc', './d', './e.js', './f.js', './g.js', './side-effect']);
   });
 });
+
+/** Hand-written code that must stay small enough to hold in one's head; tests and flows aside. */
+const SIZED = ['src/', 'webview/', 'test/sim/', 'test/runner/', 'scripts/', 'bench/', 'media/'];
+const MAX_LINES = 400;
+
+describe('architecture: file sizes', () => {
+  test(`no hand-written file outside the tests passes ${MAX_LINES} lines`, () => {
+    const listed = (dir: string): string[] =>
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+        const path = `${dir}${entry.name}`;
+        if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'schemas' ? [] : listed(`${path}/`);
+        return /\.(ts|mjs|js|css)$/.test(entry.name) && !/\.test\.ts$/.test(entry.name) ? [path] : [];
+      });
+    const files = SIZED.flatMap(listed);
+    assert.ok(files.length > 100, `${files.length} files read`);
+    const over = files.map((file) => ({ file, lines: readFileSync(join(root, file), 'utf8').split('\n').length - 1 })).filter((f) => f.lines > MAX_LINES);
+    assert.deepEqual(over, [], 'split each by what it holds');
+  });
+});
