@@ -36,6 +36,8 @@ export interface ReproducibleJob {
   readonly outDir?: string | undefined;
   /** The preset the job came from and the values of its blanks. */
   readonly preset?: { readonly name: string; readonly values?: Readonly<Record<string, string>> | undefined } | undefined;
+  /** A job of one-image requests, one a seed (Variations): one command per seed. */
+  readonly seeds?: readonly number[] | undefined;
 }
 
 /** Characters a POSIX shell reads literally outside quotes. */
@@ -147,9 +149,21 @@ export function cliArguments(job: ReproducibleJob): string[] {
   return words;
 }
 
-/** The whole command line, quoted for a POSIX shell (sh, bash, zsh; Git Bash on Windows). */
+/** The one-image job of each seed of a Variations job (its own seed, n = 1 where n was sent); the job itself otherwise. */
+export function jobsOfSeeds(job: ReproducibleJob): ReproducibleJob[] {
+  if (!job.seeds?.length) return [job];
+  const { seeds, ...one } = job;
+  return seeds.map((seed) => ({ ...one, parameters: { ...job.parameters, seed, ...(typeof job.parameters.n === 'number' ? { n: 1 } : {}) } }));
+}
+
+/**
+ * The whole command line, quoted for a POSIX shell (sh, bash, zsh; Git Bash on Windows). A job of
+ * one-image requests with a seed each (Variations) is one command per seed, joined by `&&`.
+ */
 export function cliCommand(job: ReproducibleJob): string {
-  return [CLI_PROGRAM, ...cliArguments(job)].map(shellQuote).join(' ');
+  return jobsOfSeeds(job)
+    .map((one) => [CLI_PROGRAM, ...cliArguments(one)].map(shellQuote).join(' '))
+    .join(' && ');
 }
 
 function folderOf(path: string): string {
@@ -177,7 +191,7 @@ export function jobOfProvenance(record: ProvenanceRecord, path: string): Reprodu
   };
 }
 
-/** The job a history line recorded, whole (its seed and n). */
+/** The job a history line recorded, whole (its seed and n, or the seed of each request of Variations). */
 export function jobOfHistoryEntry(entry: HistoryEntry): ReproducibleJob {
   const parameters: Record<string, unknown> = { ...entry.parameters };
   if (entry.size !== undefined) parameters.size = entry.size;
@@ -194,6 +208,7 @@ export function jobOfHistoryEntry(entry: HistoryEntry): ReproducibleJob {
     inputs: entry.inputs,
     ...(first !== undefined ? { outDir: folderOf(first) } : {}),
     ...(preset ? { preset } : {}),
+    ...(entry.seeds?.length ? { seeds: entry.seeds } : {}),
   };
 }
 

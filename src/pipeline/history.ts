@@ -50,6 +50,11 @@ export const HistoryEntrySchema = z.object({
   seed: z.number().int().optional(),
   size: z.string().optional(),
   n: z.number().int().optional(),
+  /**
+   * A job sent as one request of one image a seed (Variations): each request's seed, in order, so
+   * the job can be made again image by image. `n` is then their count and `seed` is absent.
+   */
+  seeds: z.array(z.number().int()).optional(),
   /** Request parameters as sent (snake_case, see provenanceParameters). */
   parameters: z.record(z.string(), z.unknown()).default({}),
   /** Input images as workspace paths (or URLs), in request order. */
@@ -132,6 +137,8 @@ export interface HistoryFacts {
   request: RequestLike & { prompt?: string | undefined; negativePrompt?: string | undefined };
   /** The preset the job was made from. */
   preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
+  /** The seed of each one-image request of the job (Variations). */
+  seeds?: readonly number[] | undefined;
   inputs?: readonly string[];
   outputs?: readonly { path: string; seed?: number | undefined; width?: number | undefined; height?: number | undefined }[];
   document?: string | undefined;
@@ -172,6 +179,7 @@ export function historyEntry(facts: HistoryFacts): HistoryEntryInput {
     ...(r.seed !== undefined ? { seed: r.seed } : {}),
     ...(r.size !== undefined ? { size: r.size } : {}),
     ...(r.n !== undefined ? { n: r.n } : {}),
+    ...(facts.seeds?.length ? { seeds: [...facts.seeds] } : {}),
     parameters: provenanceParameters(r),
     inputs: [...(facts.inputs ?? [])],
     outputs: (facts.outputs ?? []).map((o) => ({ path: o.path, ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.width ? { width: o.width } : {}), ...(o.height ? { height: o.height } : {}) })),
@@ -199,6 +207,8 @@ export interface JobContextFacts {
   request: HistoryFacts['request'];
   /** The preset the job was made from. */
   preset?: HistoryFacts['preset'];
+  /** The seed of each one-image request of the job (Variations). */
+  seeds?: HistoryFacts['seeds'];
   inputs: readonly string[];
   started: Date;
   /** A task id known from the submit (the result may not carry it). */

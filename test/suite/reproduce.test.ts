@@ -47,6 +47,22 @@ suite('Regenerate, Variations and Copy as CLI Command from the Explorer (against
     assert.equal(line.source, 'explorer');
     assert.equal(line.n, 3);
     assert.deepEqual(line.outputs.map((o) => o.seed).sort(), [...seeds].sort());
+    // The line records the seed of each request, and they are the seeds the files' provenance holds.
+    const provenanceSeeds: number[] = [];
+    for (const file of outcome.files) provenanceSeeds.push(readProvenance(await vscode.workspace.fs.readFile(vscode.Uri.parse(file.uri)))!.seed!);
+    assert.deepEqual([...(line.seeds ?? [])].sort(), [...provenanceSeeds].sort(), `the history line's seeds ${JSON.stringify(line.seeds)}`);
+    for (const output of line.outputs) {
+      const file = outcome.files.find((f) => f.path === output.path)!;
+      assert.equal(output.seed, readProvenance(await vscode.workspace.fs.readFile(vscode.Uri.parse(file.uri)))?.seed, `${output.path}: the line and the file agree`);
+    }
+    // Copy as CLI Command on one variation makes THAT one: its seed, one image.
+    const copied = await vscode.commands.executeCommand<CopyCommandOutcome>(Commands.copyAsCliCommand, vscode.Uri.parse(outcome.files[1]!.uri));
+    assert.equal(copied?.status, 'copied', JSON.stringify(copied));
+    if (copied?.status === 'copied') assert.match(copied.command, new RegExp(`--seed ${outcome.files[1]!.seed}( |$)`));
+    // ... and on the line, one command a seed.
+    const byEntry = await vscode.commands.executeCommand<CopyCommandOutcome>(Commands.copyAsCliCommand, line.id);
+    assert.equal(byEntry?.status, 'copied', JSON.stringify(byEntry));
+    if (byEntry?.status === 'copied') assert.deepEqual(byEntry.command.split(' && ').map((c) => Number(/--seed (\d+)/.exec(c)?.[1])), line.seeds);
   });
 
   test('Regenerate makes the same image again into a new file', async () => {
