@@ -47,7 +47,7 @@ const PROMPTED: Options = {
 };
 
 /** The flags every image-processing verb takes (upscale, extend, retouch, background). */
-const PROCESS_COMMON: Options = { ...CONNECTION, out: OUTPUT.out!, image: { type: 'string', short: 'i' }, n: { type: 'string', short: 'n' }, seed: { type: 'string' }, watermark: { type: 'boolean' }, async: { type: 'boolean' } };
+const PROCESS_COMMON: Options = { ...CONNECTION, ...PRESET, out: OUTPUT.out!, image: { type: 'string', short: 'i' }, n: { type: 'string', short: 'n' }, seed: { type: 'string' }, watermark: { type: 'boolean' }, async: { type: 'boolean' } };
 
 /** The options of each verb. */
 export const COMMAND_OPTIONS: Record<string, Options> = {

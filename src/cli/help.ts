@@ -98,6 +98,7 @@ ${ENV_HELP}`;
   ${PROGRAM} retouch "<what to paint>" --image street.png --mask mask.png      inpaint (white edits, black keeps)
   ${PROGRAM} retouch --image scan.jpg --op colorize|remove-text|restyle|restyle-object|edit|sketch|cartoon [--style <id>] [--strength 0-1] [--is-sketch]
   ${PROGRAM} background "<new background>" --image cutout.png [--ref <image>] [--model-version v2|v3]
+  ${PROGRAM} upscale|extend|retouch|background --preset <name> [--set <blank>=<value>] --image <file> [--mask mask.png]
 
 Image processing (Beijing region only). Images: each side 512-4096 px, up to 10 MB (background:
 an RGBA PNG with transparency, long side up to 2048). Results are saved next to the original,
@@ -109,6 +110,10 @@ Options:
   --n <1-4>, --seed <n>       images per call and seed (not for extend --ratio)
   --watermark                 add the service's "AI generated" mark (off by default)
   --async                     submit and print the task id; fetch it with \`task wait\`
+  --preset <name>             run an image-processing preset of ${PRESETS_PATH} (its operation, options and
+                              prompt template) with the verb of its operation; a preset that paints
+                              where a mask says (inpaint) takes --mask <png>
+  --set <blank>=<value>       fill a blank of the preset's prompt, repeatable
 
 ${COMMON_HELP}
 

@@ -12,9 +12,10 @@ import { findModel, type GenerationRequest, type ModelSpec } from '../dashscope/
 import { confinePath } from '../pipeline/confine.js';
 import { GlossaryError, parseGlossary } from '../pipeline/glossary.js';
 import { OutputTemplateError, renderOutputFolder } from '../pipeline/outputTemplate.js';
-import { MODE_TASK, PRESETS_PATH, PresetError, findPreset, parseBlankAssignment, parsePresetsText, usePreset, withGlossaryTerms, type Preset } from '../pipeline/presets/index.js';
-import { COMMAND_OF_TASK, bool, buildRequest, integer, list, str, type Values } from './args.js';
+import { PRESETS_PATH, PresetError, findPreset, parseBlankAssignment, parsePresetsText, usePreset, withGlossaryTerms, type Preset } from '../pipeline/presets/index.js';
+import { bool, buildRequest, integer, list, str, type Values } from './args.js';
 import { findWorkspaceRoot } from './historyRoot.js';
+import { checkPresetVerb } from './presetVerbs.js';
 import { PROGRAM, UsageError } from './usage.js';
 
 /** A request built from a preset, with what the run records and where it saves. */
@@ -78,9 +79,7 @@ export async function buildPresetRequest(command: string, values: Values, positi
     throw new UsageError(`--preset ${name} sets the model, the prompt and its options; drop ${what.join(', ')} (fill the prompt's blanks with --set blank=value).`, command);
   }
   const { preset, root, file } = await loadPreset(name, cwd, command);
-  if (preset.mode === 'process') throw new UsageError(`preset "${preset.name}" in ${file} is an image-processing preset; the CLI runs generate, edit, translate and guide presets (use Generate from Preset… in the editor).`, command, false);
-  const verb = COMMAND_OF_TASK[MODE_TASK[preset.mode]];
-  if (verb !== command) throw new UsageError(`preset "${preset.name}" in ${file} is a ${preset.mode} preset; run it with \`${PROGRAM} ${verb} --preset "${preset.name}"\`.`, command, false);
+  checkPresetVerb(preset, file, command);
   const blanks = blankValuesOf(values, command);
   let request: GenerationRequest;
   let glossaryFile: string | undefined;
@@ -134,7 +133,8 @@ async function readPresetGlossary(root: string, ref: string, preset: Preset, fil
   }
 }
 
-function presetOutDir(template: string, preset: Preset, spec: ModelSpec, root: string, source: string | undefined, request: GenerationRequest, file: string, command: string): string {
+/** The output folder a preset's outputTemplate gives (absolute), for a run on `source` (absolute, when the verb takes an image). */
+export function presetOutDir(template: string, preset: Preset, spec: ModelSpec, root: string, source: string | undefined, request: GenerationRequest, file: string, command: string): string {
   const rel = source ? relative(root, source).split(sep).join('/') : undefined;
   const inside = rel !== undefined && !rel.startsWith('..') && !/^[a-z]:/i.test(rel) && !rel.startsWith('/');
   try {
