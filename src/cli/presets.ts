@@ -13,7 +13,7 @@ import { confinePath } from '../pipeline/confine.js';
 import { GlossaryError, parseGlossary } from '../pipeline/glossary.js';
 import { OutputTemplateError, renderOutputFolder } from '../pipeline/outputTemplate.js';
 import { PRESETS_PATH, PresetError, findPreset, parseBlankAssignment, parsePresetsText, usePreset, withGlossaryTerms, type Preset } from '../pipeline/presets/index.js';
-import { bool, buildRequest, integer, list, str, type Values } from './args.js';
+import { bool, buildRequest, integer, list, str, type UsedGlossary, type Values } from './args.js';
 import { findWorkspaceRoot } from './historyRoot.js';
 import { checkPresetVerb } from './presetVerbs.js';
 import { PROGRAM, UsageError } from './usage.js';
@@ -27,6 +27,8 @@ export interface PresetRun {
   preset: { name: string; blanks: Record<string, string> };
   /** The output folder the preset's outputTemplate gives (absolute), unless --out was given. */
   outDir?: string;
+  /** The preset's glossary file (absolute) and its terms, when it names one. */
+  glossary?: UsedGlossary;
 }
 
 /** Flags that the preset replaces: giving them with --preset is an error rather than a silent choice. */
@@ -90,14 +92,18 @@ export async function buildPresetRequest(command: string, values: Values, positi
     if (err instanceof PresetError) throw presetUsageError(err, command);
     throw err;
   }
-  if (glossaryFile) request = withGlossaryTerms(request, await readPresetGlossary(root, glossaryFile, preset, file, command));
+  let glossary: UsedGlossary | undefined;
+  if (glossaryFile) {
+    glossary = await readPresetGlossary(root, glossaryFile, preset, file, command);
+    request = withGlossaryTerms(request, glossary.terms);
+  }
   applyOverrides(request, values);
   const images = list(values, 'image');
   if (images.length) request.images = images;
   const spec = findModel(request.model)!;
   const outDir = str(values, 'out') === undefined && outputTemplate ? presetOutDir(outputTemplate, preset, spec, root, images[0] ? resolve(cwd, images[0]) : undefined, request, file, command) : undefined;
   const nameText = preset.mode === 'translate' ? `${stemOf(images[0])} ${request.translation?.targetLang ?? ''}`.trim() : request.prompt;
-  return { spec, request, ...(nameText ? { nameText } : {}), preset: { name: preset.name, blanks }, ...(outDir ? { outDir } : {}) };
+  return { spec, request, ...(nameText ? { nameText } : {}), preset: { name: preset.name, blanks }, ...(outDir ? { outDir } : {}), ...(glossary ? { glossary } : {}) };
 }
 
 function stemOf(path: string | undefined): string {
@@ -121,12 +127,12 @@ function applyOverrides(request: GenerationRequest, values: Values): void {
   }
 }
 
-async function readPresetGlossary(root: string, ref: string, preset: Preset, file: string, command: string): Promise<{ src: string; tgt: string }[]> {
+async function readPresetGlossary(root: string, ref: string, preset: Preset, file: string, command: string): Promise<UsedGlossary> {
   const confined = confinePath(ref, root.split(sep).join('/'));
   if (!confined.ok) throw new UsageError(`${file}: preset "${preset.name}", glossary: "${ref}" cannot be used: ${confined.reason}.`, command, false);
   const path = join(root, ...confined.segments);
   try {
-    return parseGlossary(await readFile(path, 'utf8'));
+    return { path, terms: parseGlossary(await readFile(path, 'utf8')) };
   } catch (err) {
     const why = err instanceof GlossaryError ? err.message : `cannot read it (${(err as Error).message})`;
     throw new UsageError(`${file}: preset "${preset.name}", glossary: ${ref}: ${why}`, command, false);
@@ -161,6 +167,8 @@ export interface VerbRequest {
   request: GenerationRequest;
   nameText?: string;
   preset?: PresetRun['preset'];
+  /** The glossary file a translation read (--glossary, or the preset's), to record with the job. */
+  glossary?: UsedGlossary;
   /** The flags with --out set to the preset's output folder, when it has one. */
   values: Values;
 }
@@ -173,5 +181,5 @@ export async function requestOfVerb(command: string, values: Values, positionals
   }
   const run = await buildPresetRequest(command, values, positionals, cwd);
   const out = run.outDir !== undefined ? relative(cwd, run.outDir).split(sep).join('/') || '.' : undefined;
-  return { spec: run.spec, request: run.request, ...(run.nameText ? { nameText: run.nameText } : {}), preset: run.preset, values: out !== undefined ? { ...values, out } : values };
+  return { spec: run.spec, request: run.request, ...(run.nameText ? { nameText: run.nameText } : {}), preset: run.preset, ...(run.glossary ? { glossary: run.glossary } : {}), values: out !== undefined ? { ...values, out } : values };
 }

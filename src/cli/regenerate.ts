@@ -15,6 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DashScopeError, getModel, type GenerationRequest } from '../dashscope/index.js';
+import type { GlossaryRecord } from '../pipeline/glossary.js';
 import { newJobId, type HistoryEntry } from '../pipeline/history.js';
 import { runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { pathExists } from '../pipeline/nodeFs.js';
@@ -39,6 +40,8 @@ export interface Regeneration {
   outDir: string;
   /** The preset it was made from, recorded again with the new files. */
   preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
+  /** The glossary file whose terms end the request's, recorded again with the new files. */
+  glossary?: GlossaryRecord | undefined;
 }
 
 function kindOf(request: GenerationRequest): Regeneration['kind'] {
@@ -124,7 +127,8 @@ export async function regenerationOfEntry(entry: HistoryEntry, root: string, io:
   else if (inputs.length) request.images = inputs;
   const first = entry.outputs[0]?.path;
   const outDir = first ? dirname(join(root, ...first.split('/'))) : DEFAULT_OUT;
-  return { request, kind: kindOf(request), origin: `history entry ${entry.id}`, outDir, ...(entry.preset ? { preset: entry.preset } : {}) };
+  // The same terms as recorded, so the same glossary record: the new line says where they came from too.
+  return { request, kind: kindOf(request), origin: `history entry ${entry.id}`, outDir, ...(entry.preset ? { preset: entry.preset } : {}), ...(entry.glossary ? { glossary: entry.glossary } : {}) };
 }
 
 /** Runs `regenerate <file | entry id>` (main.ts sends --all-changed to regenerateChanged.ts). */
@@ -212,7 +216,7 @@ export async function runRegeneration(regeneration: Regeneration, values: Values
     await client.close();
     // A request refused before sending (usage, validation) is not a job of the history.
     if (result || failure instanceof DashScopeError || state.interrupted()) {
-      const context = { id: jobId, kind, source: 'cli' as const, model: request.model, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing', ...(regeneration.preset ? { preset: regeneration.preset } : {}) };
+      const context = { id: jobId, kind, source: 'cli' as const, model: request.model, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing', ...(regeneration.preset ? { preset: regeneration.preset } : {}), ...(regeneration.glossary ? { glossary: regeneration.glossary } : {}) };
       await recordImageJob(output, io, context, result, failure, state.interrupted());
     }
   }

@@ -10,6 +10,7 @@
  */
 import * as z from 'zod';
 import { estimateCost, type Region } from '../dashscope/index.js';
+import type { GlossaryRecord } from './glossary.js';
 import { provenanceParameters, scrubSecrets, type RequestLike } from './provenance.js';
 
 /** Where the manifest lives, relative to the workspace folder. */
@@ -34,6 +35,9 @@ export const HistoryOutput = z.object({
 /** The preset a job came from, and the values of its blanks (so a regenerate can fill them again). */
 export const HistoryPreset = z.object({ name: z.string().min(1), blanks: z.record(z.string(), z.string()).optional() });
 
+/** The glossary file a translation used: its path, a digest of its terms, how many terms it gave (pipeline/glossary.ts). */
+export const HistoryGlossary = z.object({ path: z.string().min(1), digest: z.string().min(1), terms: z.number().int().nonnegative() });
+
 /** One line of the manifest. */
 export const HistoryEntrySchema = z.object({
   version: z.literal(1),
@@ -57,6 +61,8 @@ export const HistoryEntrySchema = z.object({
   seeds: z.array(z.number().int()).optional(),
   /** Request parameters as sent (snake_case, see provenanceParameters). */
   parameters: z.record(z.string(), z.unknown()).default({}),
+  /** The glossary file whose terms end `parameters.terminologies` (a translation). */
+  glossary: HistoryGlossary.optional(),
   /** Input images as workspace paths (or URLs), in request order. */
   inputs: z.array(z.string()).default([]),
   outputs: z.array(HistoryOutput).default([]),
@@ -139,6 +145,8 @@ export interface HistoryFacts {
   preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
   /** The seed of each one-image request of the job (Variations). */
   seeds?: readonly number[] | undefined;
+  /** The glossary file the translation's last terms came from. */
+  glossary?: GlossaryRecord | undefined;
   inputs?: readonly string[];
   outputs?: readonly { path: string; seed?: number | undefined; width?: number | undefined; height?: number | undefined }[];
   document?: string | undefined;
@@ -181,6 +189,7 @@ export function historyEntry(facts: HistoryFacts): HistoryEntryInput {
     ...(r.n !== undefined ? { n: r.n } : {}),
     ...(facts.seeds?.length ? { seeds: [...facts.seeds] } : {}),
     parameters: provenanceParameters(r),
+    ...(facts.glossary ? { glossary: { path: facts.glossary.path, digest: facts.glossary.digest, terms: facts.glossary.terms } } : {}),
     inputs: [...(facts.inputs ?? [])],
     outputs: (facts.outputs ?? []).map((o) => ({ path: o.path, ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.width ? { width: o.width } : {}), ...(o.height ? { height: o.height } : {}) })),
     ...(facts.document ? { document: facts.document } : {}),
@@ -209,6 +218,8 @@ export interface JobContextFacts {
   preset?: HistoryFacts['preset'];
   /** The seed of each one-image request of the job (Variations). */
   seeds?: HistoryFacts['seeds'];
+  /** The glossary file the translation's last terms came from. */
+  glossary?: HistoryFacts['glossary'];
   inputs: readonly string[];
   started: Date;
   /** A task id known from the submit (the result may not carry it). */
