@@ -196,17 +196,22 @@ images, and writes a new file (never over the original).
   <file>       a PNG with embedded provenance, or a JPG with its .json sidecar: that one image
                (its own seed, one image)
   <entry-id>   an id from \`${PROGRAM} history\` (or a unique prefix): the whole job as recorded
+               (Variations: one request a recorded seed, each its own new line)
 Input images are found relative to the workspace root (the folder holding ${HISTORY_PATH})
 or to the original file's folder. Output goes next to the original unless --out is given.
 
 --all-changed re-runs every asset made from a preset whose preset now gives another model, prompt
 or parameters (${PRESETS_PATH} against ${HISTORY_PATH}): the newest job of each asset, with
-the preset as it is now, the blanks, inputs and seed it had, into a new file next to it. Jobs
-without a preset are left alone. For a CI step that keeps assets in step with the presets.
+the preset as it is now, the blanks, inputs and seed it had, into a new file next to it. A
+translation whose glossary file's terms changed since (the history line records the file and a
+digest of its terms) is re-run too, with the terms as they are now, preset or not; a glossary
+file that is gone is reported with its path, and a job whose line did not record its glossary
+is listed as unknown and left alone. Other jobs without a preset are left alone. For a CI step
+that keeps assets in step with the presets and the glossary.
 
 Options:
   --async                     use the model's async task variant
-  --all-changed               regenerate every asset whose preset changed
+  --all-changed               regenerate every asset whose preset or glossary file changed
   --dry-run                   with --all-changed: list them (id, preset, model, what changed,
                               estimated cost) and send nothing
   --region <r>                also whose list prices --dry-run uses (default beijing)

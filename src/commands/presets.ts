@@ -69,7 +69,7 @@ export async function generateFromPresetCommand(host: SharedServices, context: P
     }
     const blanks = args ? (args.blanks ?? {}) : await askBlanks(context.questions, entry.preset, title);
     if (!blanks) return { status: 'cancelled' };
-    const { request, outputTemplate } = await windowPresetRequest(entry, blanks);
+    const { request, outputTemplate, glossary } = await windowPresetRequest(entry, blanks);
     let inputs: vscode.Uri[] = [];
     if (entry.preset.mode !== 'generate') {
       inputs = args ? (args.images ?? []).map(uriOfArgument) : explorerSelection(argument, selection).filter(isImageUri);
@@ -91,6 +91,7 @@ export async function generateFromPresetCommand(host: SharedServices, context: P
         pickAmongFolders: !entry.folder,
         inputs,
         preset,
+        ...(glossary ? { glossary } : {}),
         ...(entry.preset.mode === 'translate' && request.translation ? { lang: request.translation.targetLang } : {}),
         ...(outputTemplate ? { template: outputTemplate } : {}),
         onProgress: (event) => report(describeProgress(event)),

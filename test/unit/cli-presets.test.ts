@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { glossaryDigest } from '../../src/pipeline/glossary';
 import { parseHistory } from '../../src/pipeline/history';
 import { readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
@@ -103,6 +104,7 @@ describe('cli: --preset and --set', () => {
     const { entries } = parseHistory(readFileSync(join(root, '.bailian', 'history.jsonl'), 'utf8'));
     assert.equal(entries[0]!.preset?.name, 'English');
     assert.equal(entries[0]!.kind, 'translate');
+    assert.deepEqual(entries[0]!.glossary, { path: '.bailian/glossary.txt', digest: glossaryDigest([{ src: '千问', tgt: 'Qwen' }]), terms: 1 }, 'the glossary file it read, for regenerate --all-changed');
   });
 
   test('a glossary path that leaves the workspace is refused before anything is sent', async () => {
