@@ -3,33 +3,22 @@
  * interleave), and for an image-processing preset the verb of its operation (upscale, extend,
  * retouch, background). A preset given to another verb is refused with the one to use.
  */
-import { findModel } from '../dashscope/index.js';
+import { processVerbOf, type ProcessVerb } from '../pipeline/cliCommand.js';
 import type { Preset } from '../pipeline/presets/index.js';
 import { PROGRAM, UsageError } from './usage.js';
 
 /** The image-processing verbs. */
-export const PROCESS_VERBS = ['upscale', 'extend', 'retouch', 'background'] as const;
-/** One of them. */
-export type ProcessVerb = (typeof PROCESS_VERBS)[number];
+export const PROCESS_VERBS = ['upscale', 'extend', 'retouch', 'background'] as const satisfies readonly ProcessVerb[];
+export type { ProcessVerb };
 
 /** Whether a verb is an image-processing one. */
 export function isProcessVerb(command: string): command is ProcessVerb {
   return (PROCESS_VERBS as readonly string[]).includes(command);
 }
 
-/**
- * The verb that runs a process preset, from its model and operation: image-out-painting and
- * `expand` extend, `super_resolution` upscales, wanx-background-generation-v2 replaces the
- * background, every other wanx2.1-imageedit function retouches.
- */
+/** The verb that runs a process preset, from its model and operation (the one mapping Copy as CLI Command uses too). */
 export function processVerbOfPreset(preset: Pick<Preset, 'model' | 'process'>): ProcessVerb {
-  const model = findModel(preset.model)?.id ?? preset.model;
-  if (model === 'image-out-painting') return 'extend';
-  if (model === 'wanx-background-generation-v2') return 'background';
-  const fn = preset.process?.function;
-  if (fn === 'super_resolution') return 'upscale';
-  if (fn === 'expand') return 'extend';
-  return 'retouch';
+  return processVerbOf(preset.model, preset.process?.function);
 }
 
 /** The verb that runs a preset. */

@@ -38,6 +38,8 @@ export interface ReproducibleJob {
   readonly preset?: { readonly name: string; readonly values?: Readonly<Record<string, string>> | undefined } | undefined;
   /** A job of one-image requests, one a seed (Variations): one command per seed. */
   readonly seeds?: readonly number[] | undefined;
+  /** What `regenerate` takes to make it again: the image's workspace path, or the history entry's id. */
+  readonly origin?: string | undefined;
 }
 
 /** Characters a POSIX shell reads literally outside quotes. */
@@ -67,8 +69,31 @@ function textOf(p: Readonly<Record<string, unknown>>, key: string): string | und
   return typeof p[key] === 'string' ? (p[key] as string) : undefined;
 }
 
+/** The CLI verbs of the image operations. */
+export type ProcessVerb = 'upscale' | 'extend' | 'retouch' | 'background';
+
+/**
+ * The verb of an image operation, from its model and function: image-out-painting and `expand`
+ * extend, `super_resolution` upscales, wanx-background-generation-v2 replaces the background,
+ * every other wanx2.1-imageedit function retouches.
+ */
+export function processVerbOf(model: string, fn: string | undefined): ProcessVerb {
+  const id = findModel(model)?.id ?? model;
+  if (id === 'image-out-painting') return 'extend';
+  if (id === 'wanx-background-generation-v2') return 'background';
+  if (fn === 'super_resolution') return 'upscale';
+  if (fn === 'expand') return 'extend';
+  return 'retouch';
+}
+
+function processFunctionOf(job: ReproducibleJob): string | undefined {
+  const process = job.parameters.process;
+  return process && typeof process === 'object' && typeof (process as { function?: unknown }).function === 'string' ? (process as { function: string }).function : undefined;
+}
+
 /** The verb that runs the job again. */
-export function verbOf(job: ReproducibleJob): 'generate' | 'edit' | 'translate' | 'interleave' {
+export function verbOf(job: ReproducibleJob): 'generate' | 'edit' | 'translate' | 'interleave' | ProcessVerb {
+  if (job.kind === 'process' || findModel(job.model)?.processing) return processVerbOf(job.model, processFunctionOf(job));
   if (job.kind === 'guide' || findModel(job.model)?.mode === 'stream') return 'interleave';
   if (job.kind === 'translate' || textOf(job.parameters, 'target_lang') !== undefined) return 'translate';
   if (job.kind === 'edit' || job.inputs.length > 0) return 'edit';
@@ -134,6 +159,7 @@ function parameterWords(job: ReproducibleJob, verb: ReturnType<typeof verbOf>): 
  */
 export function cliArguments(job: ReproducibleJob): string[] {
   const verb = verbOf(job);
+  if (verb === 'upscale' || verb === 'extend' || verb === 'retouch' || verb === 'background') return processArguments(job, verb);
   const words: string[] = [verb];
   if (job.preset) {
     words.push(...option('preset', job.preset.name));
@@ -145,6 +171,35 @@ export function cliArguments(job: ReproducibleJob): string[] {
     words.push(...parameterWords(job, verb));
   }
   for (const input of job.inputs) words.push(...option('image', input));
+  if (job.outDir !== undefined) words.push(...option('out', job.outDir === '' ? '.' : job.outDir));
+  return words;
+}
+
+/**
+ * The words of an image operation. One made from a preset runs the preset with the verb of its
+ * operation: `upscale --preset NAME --image a.png`, the blanks and the seed, its mask or reference
+ * (recorded after the image, in that order). One made without a preset may hold options no flag
+ * of its verb takes (out-painting offsets, an angle): it is made again from what it recorded,
+ * `regenerate <file | entry id>`, which maps every option back.
+ */
+function processArgumentsRegenerate(job: ReproducibleJob): boolean {
+  const verb = verbOf(job);
+  return (verb === 'upscale' || verb === 'extend' || verb === 'retouch' || verb === 'background') && !job.preset && job.origin !== undefined;
+}
+
+function processArguments(job: ReproducibleJob, verb: ProcessVerb): string[] {
+  if (!job.preset && job.origin !== undefined) return ['regenerate', job.origin];
+  const words: string[] = [verb];
+  if (job.preset) {
+    words.push(...option('preset', job.preset.name));
+    for (const [blank, value] of Object.entries(job.preset.values ?? {})) words.push(...option('set', `${blank}=${value}`));
+  }
+  const seed = numberOf(job.parameters, 'seed');
+  if (seed !== undefined) words.push(...option('seed', seed));
+  const [image, second, third] = job.inputs;
+  if (image !== undefined) words.push(...option('image', image));
+  if (second !== undefined) words.push(...option(findModel(job.model)?.id === 'wanx-background-generation-v2' ? 'ref' : 'mask', second));
+  if (third !== undefined) words.push(...option('ref', third));
   if (job.outDir !== undefined) words.push(...option('out', job.outDir === '' ? '.' : job.outDir));
   return words;
 }
@@ -161,6 +216,8 @@ export function jobsOfSeeds(job: ReproducibleJob): ReproducibleJob[] {
  * one-image requests with a seed each (Variations) is one command per seed, joined by `&&`.
  */
 export function cliCommand(job: ReproducibleJob): string {
+  // An operation made again from its record: one `regenerate`, whatever its seeds.
+  if (processArgumentsRegenerate(job)) return [CLI_PROGRAM, ...cliArguments(job)].map(shellQuote).join(' ');
   return jobsOfSeeds(job)
     .map((one) => [CLI_PROGRAM, ...cliArguments(one)].map(shellQuote).join(' '))
     .join(' && ');
@@ -188,6 +245,7 @@ export function jobOfProvenance(record: ProvenanceRecord, path: string): Reprodu
     inputs: record.sources ?? [],
     outDir: folderOf(path),
     ...(preset ? { preset } : {}),
+    origin: path,
   };
 }
 
@@ -209,6 +267,7 @@ export function jobOfHistoryEntry(entry: HistoryEntry): ReproducibleJob {
     ...(first !== undefined ? { outDir: folderOf(first) } : {}),
     ...(preset ? { preset } : {}),
     ...(entry.seeds?.length ? { seeds: entry.seeds } : {}),
+    origin: entry.id,
   };
 }
 
