@@ -23,6 +23,7 @@ import { bool, str, type Values } from './args.js';
 import { EXIT, UsageError, type Io, type RunState } from './context.js';
 import { readWorkspaceHistory } from './history.js';
 import { resolveInputs, runRegeneration, type Regeneration } from './regenerate.js';
+import { placeProcessInputs } from './regenerateProcess.js';
 
 function money(cost: CostEstimate): string {
   if (cost.amount === undefined) return 'price unknown';
@@ -85,7 +86,10 @@ async function readGlossaries(root: string, entries: readonly PresetHistoryEntry
 async function regenerationsOfChanged(job: ChangedJob, root: string, io: Io): Promise<Regeneration[]> {
   const { entry } = job;
   const request = { ...job.request };
-  if (entry.inputs.length) request.images = await resolveInputs(entry.inputs, [root], io.cwd);
+  const inputs = entry.inputs.length ? await resolveInputs(entry.inputs, [root], io.cwd) : [];
+  // An operation takes its image, mask and reference each in its own place.
+  if (entry.kind === 'process') placeProcessInputs(request, inputs, `History entry ${entry.id}`);
+  else if (inputs.length) request.images = inputs;
   const first = entry.outputs[0]?.path;
   const whole: Regeneration = {
     request,

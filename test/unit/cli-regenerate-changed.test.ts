@@ -160,6 +160,29 @@ describe('cli: regenerate --all-changed', () => {
     assert.match(text.stderr, /0 jobs would run again \(0 up to date, 1 unknown\)/);
   });
 
+  test('an image operation made from a preset whose options changed is made again from the same image and mask', async () => {
+    const cwd = join(work, 'process');
+    await mkdir(join(cwd, '.bailian'), { recursive: true });
+    await writeFile(join(cwd, '.bailian', 'history.jsonl'), '');
+    const repaint = { name: 'repaint', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'replace it with {thing}', process: { function: 'description_edit_with_mask' } };
+    await writeFile(join(cwd, '.bailian', 'presets.json'), JSON.stringify({ version: 1, presets: [repaint] }));
+    await writeFile(join(cwd, 'street.png'), pngFile(640, 512));
+    await writeFile(join(cwd, 'mask.png'), pngFile(640, 512));
+    const first = await runCli(['retouch', '--preset', 'repaint', '--set', 'thing=a lamp', '--image', 'street.png', '--mask', 'mask.png', '--seed', '12', '--quiet'], cwd);
+    assert.equal(first.code, 0, describeRun(first));
+    await writeFile(join(cwd, '.bailian', 'presets.json'), JSON.stringify({ version: 1, presets: [{ ...repaint, prompt: 'paint {thing} there' }] }));
+    const mark = proxy.recorded.length;
+    const run = await runCli(['regenerate', '--all-changed', '--quiet'], cwd);
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(run.lines.length, 1);
+    assert.match(run.lines[0]!, /^street\.edit-\d+\.png$/, 'named for the operation, next to the original, never over it');
+    const [body] = proxy.generationBodies(mark) as { input: { prompt: string; function: string; base_image_url: string; mask_image_url: string }; parameters: { seed: number } }[];
+    assert.equal(body!.input.prompt, 'paint a lamp there');
+    assert.equal(body!.input.function, 'description_edit_with_mask');
+    assert.ok(body!.input.base_image_url && body!.input.mask_image_url, 'the image and the mask, each in its place');
+    assert.equal(body!.parameters.seed, 12, 'the seed it had');
+  });
+
   test('a missing presets file, an id with --all-changed and a lone --dry-run are usage errors (exit 2)', async () => {
     const cwd = await workspace('bad', PRESET);
     const withId = await runCli(['regenerate', '--all-changed', 'abc'], cwd);
