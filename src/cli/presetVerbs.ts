@@ -7,14 +7,7 @@ import { processVerbOf, type ProcessVerb } from '../pipeline/cliCommand.js';
 import type { Preset } from '../pipeline/presets/index.js';
 import { PROGRAM, UsageError } from './usage.js';
 
-/** The image-processing verbs. */
-export const PROCESS_VERBS = ['upscale', 'extend', 'retouch', 'background'] as const satisfies readonly ProcessVerb[];
 export type { ProcessVerb };
-
-/** Whether a verb is an image-processing one. */
-export function isProcessVerb(command: string): command is ProcessVerb {
-  return (PROCESS_VERBS as readonly string[]).includes(command);
-}
 
 /** The verb that runs a process preset, from its model and operation (the one mapping Copy as CLI Command uses too). */
 export function processVerbOfPreset(preset: Pick<Preset, 'model' | 'process'>): ProcessVerb {

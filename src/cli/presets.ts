@@ -38,6 +38,14 @@ function presetUsageError(error: PresetError, command: string): UsageError {
   return new UsageError(error.message, command, false);
 }
 
+/** Refuses flags (and a prompt) that the preset sets, rather than choosing between them silently. */
+export function refuseReplacedFlags(name: string, sets: string, flags: readonly string[], values: Values, positionals: readonly string[], command: string): void {
+  const given = flags.filter((f) => values[f] !== undefined);
+  if (!given.length && !positionals.length) return;
+  const what = [...given.map((f) => `--${f}`), ...(positionals.length ? [`the prompt "${positionals.join(' ')}"`] : [])];
+  throw new UsageError(`--preset ${name} sets ${sets}; drop ${what.join(', ')} (fill the prompt's blanks with --set blank=value).`, command);
+}
+
 /** The `--set` values by blank name. */
 export function blankValuesOf(values: Values, command: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -75,11 +83,7 @@ export async function loadPreset(name: string, cwd: string, command: string): Pr
 /** The request of `--preset` for `command`, with the overrides the flags give. */
 export async function buildPresetRequest(command: string, values: Values, positionals: string[], cwd: string): Promise<PresetRun> {
   const name = str(values, 'preset')!;
-  const given = REPLACED_BY_PRESET.filter((f) => values[f] !== undefined);
-  if (given.length || positionals.length) {
-    const what = [...given.map((f) => `--${f}`), ...(positionals.length ? [`the prompt "${positionals.join(' ')}"`] : [])];
-    throw new UsageError(`--preset ${name} sets the model, the prompt and its options; drop ${what.join(', ')} (fill the prompt's blanks with --set blank=value).`, command);
-  }
+  refuseReplacedFlags(name, 'the model, the prompt and its options', REPLACED_BY_PRESET, values, positionals, command);
   const { preset, root, file } = await loadPreset(name, cwd, command);
   checkPresetVerb(preset, file, command);
   const blanks = blankValuesOf(values, command);

@@ -13,7 +13,7 @@ import { PresetError, usePreset } from '../pipeline/presets/index.js';
 import { list, str, type Values } from './args.js';
 import type { Io, RunState } from './context.js';
 import { checkPresetVerb, operationOfPreset, type ProcessVerb } from './presetVerbs.js';
-import { blankValuesOf, loadPreset, presetOutDir } from './presets.js';
+import { blankValuesOf, loadPreset, presetOutDir, refuseReplacedFlags } from './presets.js';
 import { commonFields, imageOf, runProcess } from './process.js';
 import { UsageError } from './usage.js';
 
@@ -28,11 +28,7 @@ const REPLACED_BY_PROCESS_PRESET: Record<ProcessVerb, readonly string[]> = {
 /** The request of a process preset for this run: the preset's, with the image, the mask and the overrides. */
 export async function buildProcessPresetRequest(command: ProcessVerb, values: Values, positionals: string[], cwd: string): Promise<{ request: GenerationRequest; preset: { name: string; blanks: Record<string, string> }; outDir?: string }> {
   const name = str(values, 'preset')!;
-  const given = REPLACED_BY_PROCESS_PRESET[command].filter((f) => values[f] !== undefined);
-  if (given.length || positionals.length) {
-    const what = [...given.map((f) => `--${f}`), ...(positionals.length ? [`the prompt "${positionals.join(' ')}"`] : [])];
-    throw new UsageError(`--preset ${name} sets the operation, its options and the prompt; drop ${what.join(', ')} (fill the prompt's blanks with --set blank=value).`, command);
-  }
+  refuseReplacedFlags(name, 'the operation, its options and the prompt', REPLACED_BY_PROCESS_PRESET[command], values, positionals, command);
   const { preset, root, file } = await loadPreset(name, cwd, command);
   checkPresetVerb(preset, file, command);
   const image = imageOf(values, command);

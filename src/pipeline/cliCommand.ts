@@ -159,20 +159,34 @@ function parameterWords(job: ReproducibleJob, verb: ReturnType<typeof verbOf>): 
  */
 export function cliArguments(job: ReproducibleJob): string[] {
   const verb = verbOf(job);
-  if (verb === 'upscale' || verb === 'extend' || verb === 'retouch' || verb === 'background') return processArguments(job, verb);
+  if (isProcessVerb(verb)) return processArguments(job, verb);
   const words: string[] = [verb];
-  if (job.preset) {
-    words.push(...option('preset', job.preset.name));
-    for (const [blank, value] of Object.entries(job.preset.values ?? {})) words.push(...option('set', `${blank}=${value}`));
-    // A preset fixes the model and parameters; the seed is what makes this very image.
-    const seed = numberOf(job.parameters, 'seed');
-    if (seed !== undefined) words.push(...option('seed', seed));
-  } else {
-    words.push(...parameterWords(job, verb));
-  }
+  // A preset fixes the model and parameters; the seed is what makes this very image.
+  words.push(...(job.preset ? [...presetWords(job.preset), ...seedWords(job)] : parameterWords(job, verb)));
   for (const input of job.inputs) words.push(...option('image', input));
   if (job.outDir !== undefined) words.push(...option('out', job.outDir === '' ? '.' : job.outDir));
   return words;
+}
+
+/** Whether the verb is an image operation's. */
+function isProcessVerb(verb: ReturnType<typeof verbOf>): verb is ProcessVerb {
+  return verb === 'upscale' || verb === 'extend' || verb === 'retouch' || verb === 'background';
+}
+
+/** `--preset NAME --set blank=value …`. */
+function presetWords(preset: NonNullable<ReproducibleJob['preset']>): string[] {
+  return [...option('preset', preset.name), ...Object.entries(preset.values ?? {}).flatMap(([blank, value]) => option('set', `${blank}=${value}`))];
+}
+
+/** `--seed N` when the job recorded one. */
+function seedWords(job: ReproducibleJob): string[] {
+  const seed = numberOf(job.parameters, 'seed');
+  return seed === undefined ? [] : option('seed', seed);
+}
+
+/** An image operation made without a preset, which is made again from its record (see {@link processArguments}). */
+function madeAgainFromRecord(job: ReproducibleJob): boolean {
+  return isProcessVerb(verbOf(job)) && !job.preset && job.origin !== undefined;
 }
 
 /**
@@ -182,20 +196,9 @@ export function cliArguments(job: ReproducibleJob): string[] {
  * of its verb takes (out-painting offsets, an angle): it is made again from what it recorded,
  * `regenerate <file | entry id>`, which maps every option back.
  */
-function processArgumentsRegenerate(job: ReproducibleJob): boolean {
-  const verb = verbOf(job);
-  return (verb === 'upscale' || verb === 'extend' || verb === 'retouch' || verb === 'background') && !job.preset && job.origin !== undefined;
-}
-
 function processArguments(job: ReproducibleJob, verb: ProcessVerb): string[] {
-  if (!job.preset && job.origin !== undefined) return ['regenerate', job.origin];
-  const words: string[] = [verb];
-  if (job.preset) {
-    words.push(...option('preset', job.preset.name));
-    for (const [blank, value] of Object.entries(job.preset.values ?? {})) words.push(...option('set', `${blank}=${value}`));
-  }
-  const seed = numberOf(job.parameters, 'seed');
-  if (seed !== undefined) words.push(...option('seed', seed));
+  if (madeAgainFromRecord(job)) return ['regenerate', job.origin!];
+  const words: string[] = [verb, ...(job.preset ? presetWords(job.preset) : []), ...seedWords(job)];
   const [image, second, third] = job.inputs;
   if (image !== undefined) words.push(...option('image', image));
   if (second !== undefined) words.push(...option(findModel(job.model)?.id === 'wanx-background-generation-v2' ? 'ref' : 'mask', second));
@@ -217,7 +220,7 @@ export function jobsOfSeeds(job: ReproducibleJob): ReproducibleJob[] {
  */
 export function cliCommand(job: ReproducibleJob): string {
   // An operation made again from its record: one `regenerate`, whatever its seeds.
-  if (processArgumentsRegenerate(job)) return [CLI_PROGRAM, ...cliArguments(job)].map(shellQuote).join(' ');
+  if (madeAgainFromRecord(job)) return [CLI_PROGRAM, ...cliArguments(job)].map(shellQuote).join(' ');
   return jobsOfSeeds(job)
     .map((one) => [CLI_PROGRAM, ...cliArguments(one)].map(shellQuote).join(' '))
     .join(' && ');

@@ -18,7 +18,7 @@ import { processVerbOfPreset } from '../../src/cli/presetVerbs';
 import { parseHistory } from '../../src/pipeline/history';
 import { readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
-import { buildCli, describeRun, pngFile, runCli as runCliProcess, type Run } from './cli-harness';
+import { buildCli, cutoutPng, describeRun, maskPng, pngFile, runCli as runCliProcess, type Run } from './cli-harness';
 
 let work: string;
 let cliJs: string;
@@ -49,7 +49,7 @@ async function workspace(name: string): Promise<string> {
   await writeFile(join(root, '.bailian', 'history.jsonl'), '');
   await writeFile(join(root, 'photo.png'), pngFile(640, 512));
   await writeFile(join(root, 'mask.png'), maskPng(640, 512));
-  await writeFile(join(root, 'product.png'), cutout(640, 640));
+  await writeFile(join(root, 'product.png'), cutoutPng(640, 640));
   return root;
 }
 
@@ -57,20 +57,7 @@ function run(cwd: string, args: string[]): Promise<Run> {
   return runCliProcess(cliJs, [...args, '--base-url', sim.urls.beijing, '--quiet'], { cwd, env: { DASHSCOPE_API_KEY: sim.keys.beijing } });
 }
 
-function maskPng(w: number, h: number): Buffer {
-  const png = new PNG({ width: w, height: h });
-  for (let i = 0; i < w * h; i++) {
-    const v = i % w < w / 3 ? 255 : 0;
-    png.data.set([v, v, v, 255], i * 4);
-  }
-  return PNG.sync.write(png);
-}
 
-function cutout(w: number, h: number): Buffer {
-  const png = new PNG({ width: w, height: h });
-  for (let i = 0; i < w * h; i++) png.data.set([10, 200, 30, i % w > w / 2 ? 255 : 0], i * 4);
-  return PNG.sync.write(png, { colorType: 6 });
-}
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'bailian-cli-process-presets-'));
