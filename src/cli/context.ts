@@ -12,7 +12,7 @@ import { failedFacts, historyEntry, keptFacts, type HistoryFacts, type JobContex
 import { HistoryLog } from '../pipeline/historyLog.js';
 import type { ImageJobResult, ImageSaver, OutputFile, SavedFileRef } from '../pipeline/images.js';
 import { nodeFileSystem } from '../pipeline/nodeFs.js';
-import { version } from '../../package.json';
+import pkg from '../../package.json';
 import { bool, str, type Values } from './args.js';
 import { findHistoryRoot } from './historyRoot.js';
 import { ENV_API_KEY, POLL_SCALE_ENV } from '../constants.js';
@@ -87,7 +87,7 @@ export function createClient(values: Values, io: Io): DashScopeClient {
     ...(baseUrl ? { baseUrl } : {}),
     useEnvProxy: Boolean(io.env.HTTPS_PROXY || io.env.https_proxy),
     ...(io.clock ? { clock: io.clock } : {}),
-    userAgent: `${PROGRAM}/${version}`,
+    userAgent: `${PROGRAM}/${pkg.version}`,
     poll: { ...(scale ? { durationScale: scale } : {}), durations: fileDurationStore(durationCachePath(io.env)) },
     onRetry: (e) => {
       if (!quiet) io.err(describeRetry(e));

@@ -21,7 +21,7 @@
 import { parseArgs } from 'node:util';
 import { DashScopeError, RATE_WINDOW_SLACK_MS, RequestValidationError, isAbortError, redactSecrets, systemClock } from '../dashscope/index.js';
 import { CancelledJobError } from '../pipeline/images.js';
-import { version } from '../../package.json';
+import pkg from '../../package.json';
 import { COMMAND_OPTIONS, flagOf, type Values } from './args.js';
 import { EXIT, InterruptedError, KEY_ENV, PROGRAM, UsageError, type Io, type RunState } from './context.js';
 import { runGeneration } from './generate.js';
@@ -87,7 +87,7 @@ export async function main(argv: string[], io: Io, controller = new AbortControl
     return EXIT.ok;
   }
   if (command === '--version' || command === '-v') {
-    io.out(version);
+    io.out(pkg.version);
     return EXIT.ok;
   }
   const options = COMMAND_OPTIONS[command];
