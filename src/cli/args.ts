@@ -47,7 +47,7 @@ const PROMPTED: Options = {
 };
 
 /** The flags every image-processing verb takes (upscale, extend, retouch, background). */
-const PROCESS_COMMON: Options = { ...CONNECTION, out: OUTPUT.out!, image: { type: 'string', short: 'i' }, n: { type: 'string', short: 'n' }, seed: { type: 'string' }, watermark: { type: 'boolean' }, async: { type: 'boolean' } };
+const PROCESS_COMMON: Options = { ...CONNECTION, ...PRESET, out: OUTPUT.out!, image: { type: 'string', short: 'i' }, n: { type: 'string', short: 'n' }, seed: { type: 'string' }, watermark: { type: 'boolean' }, async: { type: 'boolean' } };
 
 /** The options of each verb. */
 export const COMMAND_OPTIONS: Record<string, Options> = {
@@ -219,8 +219,14 @@ async function readGlossary(path: string): Promise<GlossaryTerm[]> {
   }
 }
 
+/** The glossary file a translation read (as given), and its terms: the request's last. */
+export interface UsedGlossary {
+  readonly path: string;
+  readonly terms: readonly GlossaryTerm[];
+}
+
 /** A verb's flags as a request, plus the text the `${prompt}` name variable is made of. */
-export async function buildRequest(command: string, values: Values, positionals: string[]): Promise<{ spec: ModelSpec; request: GenerationRequest; nameText?: string }> {
+export async function buildRequest(command: string, values: Values, positionals: string[]): Promise<{ spec: ModelSpec; request: GenerationRequest; nameText?: string; glossary?: UsedGlossary }> {
   const rawModel = str(values, 'model')?.trim();
   const spec = resolveModel(command, rawModel);
   // A dated snapshot (`--model qwen-image-2.0-2026-03-03`) is sent as given, so runs are reproducible.
@@ -231,7 +237,8 @@ export async function buildRequest(command: string, values: Values, positionals:
     if (!to) throw new UsageError(`translate needs --to <lang>: one of ${MT_TARGET_LANGUAGES.map((c) => `${c} (${MT_LANGUAGES[c]})`).join(', ')}.`);
     const terms = list(values, 'term').map(parseTerm);
     const glossary = str(values, 'glossary');
-    if (glossary) terms.push(...(await readGlossary(glossary)));
+    const fromFile = glossary ? await readGlossary(glossary) : [];
+    terms.push(...fromFile);
     const translation: TranslationOptions = { sourceLang: str(values, 'from') ?? 'auto', targetLang: to };
     const hint = str(values, 'domain-hint');
     if (hint) translation.domainHint = hint;
@@ -244,7 +251,7 @@ export async function buildRequest(command: string, values: Values, positionals:
     request.images = inputs;
     const first = inputs[0];
     const stem = first ? posix.basename(first.replace(/\\/g, '/').replace(/[?#].*$/, '')).replace(/\.[^.]+$/, '') : 'image';
-    return { spec, request, nameText: `${stem} ${to}` };
+    return { spec, request, nameText: `${stem} ${to}`, ...(glossary ? { glossary: { path: glossary, terms: fromFile } } : {}) };
   }
   const prompt = await promptOf(values, positionals);
   if (prompt !== undefined) request.prompt = prompt;

@@ -4,10 +4,11 @@
  * when the output folder lies in a workspace that keeps one.
  */
 import { MODELS, type DashScopeClient, type GenerationRequest } from '../dashscope/index.js';
+import { glossaryRecord, type GlossaryRecord } from '../pipeline/glossary.js';
 import { newJobId } from '../pipeline/history.js';
 import { CancelledJobError, runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { DEFAULT_NAME_TEMPLATE, TEMPLATE_VARIABLES, nameCollision, renderName, unknownTemplateVariables, type JobShape } from '../pipeline/naming.js';
-import { bool, seconds, str, type Values } from './args.js';
+import { bool, seconds, str, type UsedGlossary, type Values } from './args.js';
 import { requestOfVerb } from './presets.js';
 import { EXIT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, taskRecorder, recordImageJob, type CliOutput, type CliSavedFile, type Io, type RunState } from './context.js';
 
@@ -60,7 +61,7 @@ export function printImageResult(io: Io, values: Values, result: Omit<ImageJobRe
 
 /** Runs `generate`, `edit` or `translate`. */
 export async function runGeneration(command: string, flags: Values, positionals: string[], io: Io, state: RunState): Promise<number> {
-  const { spec, request, nameText, preset, values } = await requestOfVerb(command, flags, positionals, io.cwd);
+  const { spec, request, nameText, preset, glossary: usedGlossary, values } = await requestOfVerb(command, flags, positionals, io.cwd);
   const useAsync = bool(values, 'async') === true;
   if (useAsync && spec.mode !== 'async' && !spec.asyncVariant) {
     const withAsync = MODELS.filter((m) => m.asyncVariant || m.mode === 'async').map((m) => m.id);
@@ -78,6 +79,7 @@ export async function runGeneration(command: string, flags: Values, positionals:
   const signal = timeoutMs !== undefined && !asyncRun ? AbortSignal.any([state.signal, AbortSignal.timeout(timeoutMs)]) : state.signal;
   const started = new Date();
   const sources = sourcesOf(request, output);
+  const glossary = usedGlossary ? recordedGlossary(usedGlossary, output) : undefined;
   const kind = command === 'generate' ? 'generate' : command === 'edit' ? 'edit' : 'translate';
   const jobId = newJobId(started);
   let result: ImageJobResult<CliSavedFile> | undefined;
@@ -106,6 +108,17 @@ export async function runGeneration(command: string, flags: Values, positionals:
     throw error;
   } finally {
     await client.close();
-    await recordImageJob(output, io, { id: jobId, kind, source: 'cli', model: spec.id, request, ...(preset ? { preset } : {}), inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
+    await recordImageJob(output, io, { id: jobId, kind, source: 'cli', model: spec.id, request, ...(preset ? { preset } : {}), inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing', ...(glossary ? { glossary } : {}) }, result, failure, state.interrupted());
   }
+}
+
+/**
+ * The record of the glossary file a translation read, for its history line: its path inside the
+ * workspace (a file outside it is not recorded: `regenerate --all-changed` could not read it).
+ */
+export function recordedGlossary(used: UsedGlossary, output: Pick<CliOutput, 'reference' | 'history'>): GlossaryRecord | undefined {
+  if (!output.history) return undefined;
+  const path = output.reference(used.path);
+  if (path.startsWith('../') || path === '..' || /^([a-z]:)?\//i.test(path)) return undefined;
+  return glossaryRecord(path, used.terms);
 }

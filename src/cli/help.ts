@@ -98,6 +98,7 @@ ${ENV_HELP}`;
   ${PROGRAM} retouch "<what to paint>" --image street.png --mask mask.png      inpaint (white edits, black keeps)
   ${PROGRAM} retouch --image scan.jpg --op colorize|remove-text|restyle|restyle-object|edit|sketch|cartoon [--style <id>] [--strength 0-1] [--is-sketch]
   ${PROGRAM} background "<new background>" --image cutout.png [--ref <image>] [--model-version v2|v3]
+  ${PROGRAM} upscale|extend|retouch|background --preset <name> [--set <blank>=<value>] --image <file> [--mask mask.png]
 
 Image processing (Beijing region only). Images: each side 512-4096 px, up to 10 MB (background:
 an RGBA PNG with transparency, long side up to 2048). Results are saved next to the original,
@@ -109,6 +110,10 @@ Options:
   --n <1-4>, --seed <n>       images per call and seed (not for extend --ratio)
   --watermark                 add the service's "AI generated" mark (off by default)
   --async                     submit and print the task id; fetch it with \`task wait\`
+  --preset <name>             run an image-processing preset of ${PRESETS_PATH} (its operation, options and
+                              prompt template) with the verb of its operation; a preset that paints
+                              where a mask says (inpaint) takes --mask <png>
+  --set <blank>=<value>       fill a blank of the preset's prompt, repeatable
 
 ${COMMON_HELP}
 
@@ -191,17 +196,22 @@ images, and writes a new file (never over the original).
   <file>       a PNG with embedded provenance, or a JPG with its .json sidecar: that one image
                (its own seed, one image)
   <entry-id>   an id from \`${PROGRAM} history\` (or a unique prefix): the whole job as recorded
+               (Variations: one request a recorded seed, each its own new line)
 Input images are found relative to the workspace root (the folder holding ${HISTORY_PATH})
 or to the original file's folder. Output goes next to the original unless --out is given.
 
 --all-changed re-runs every asset made from a preset whose preset now gives another model, prompt
 or parameters (${PRESETS_PATH} against ${HISTORY_PATH}): the newest job of each asset, with
-the preset as it is now, the blanks, inputs and seed it had, into a new file next to it. Jobs
-without a preset are left alone. For a CI step that keeps assets in step with the presets.
+the preset as it is now, the blanks, inputs and seed it had, into a new file next to it. A
+translation whose glossary file's terms changed since (the history line records the file and a
+digest of its terms) is re-run too, with the terms as they are now, preset or not; a glossary
+file that is gone is reported with its path, and a job whose line did not record its glossary
+is listed as unknown and left alone. Other jobs without a preset are left alone. For a CI step
+that keeps assets in step with the presets and the glossary.
 
 Options:
   --async                     use the model's async task variant
-  --all-changed               regenerate every asset whose preset changed
+  --all-changed               regenerate every asset whose preset or glossary file changed
   --dry-run                   with --all-changed: list them (id, preset, model, what changed,
                               estimated cost) and send nothing
   --region <r>                also whose list prices --dry-run uses (default beijing)

@@ -35,6 +35,7 @@ import { runRegenerateChanged } from './regenerateChanged.js';
 import { runTask } from './task.js';
 import { runBackground } from './background.js';
 import { runExtend } from './extend.js';
+import { runProcessVerb } from './processPreset.js';
 import { runRetouch } from './retouch.js';
 import { runUpscale } from './upscale.js';
 
@@ -123,13 +124,13 @@ export async function main(argv: string[], io: Io, controller = new AbortControl
       case 'regenerate':
         return await (values['all-changed'] === true ? runRegenerateChanged(values, positionals, io, state) : runRegenerate(values, positionals, io, state));
       case 'upscale':
-        return await runUpscale(values, positionals, io, state);
+        return await runProcessVerb(command, runUpscale, values, positionals, io, state);
       case 'extend':
-        return await runExtend(values, positionals, io, state);
+        return await runProcessVerb(command, runExtend, values, positionals, io, state);
       case 'retouch':
-        return await runRetouch(values, positionals, io, state);
+        return await runProcessVerb(command, runRetouch, values, positionals, io, state);
       case 'background':
-        return await runBackground(values, positionals, io, state);
+        return await runProcessVerb(command, runBackground, values, positionals, io, state);
       default:
         return await runGeneration(command, values, positionals, io, state);
     }

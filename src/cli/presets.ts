@@ -12,9 +12,10 @@ import { findModel, type GenerationRequest, type ModelSpec } from '../dashscope/
 import { confinePath } from '../pipeline/confine.js';
 import { GlossaryError, parseGlossary } from '../pipeline/glossary.js';
 import { OutputTemplateError, renderOutputFolder } from '../pipeline/outputTemplate.js';
-import { MODE_TASK, PRESETS_PATH, PresetError, findPreset, parseBlankAssignment, parsePresetsText, usePreset, withGlossaryTerms, type Preset } from '../pipeline/presets/index.js';
-import { COMMAND_OF_TASK, bool, buildRequest, integer, list, str, type Values } from './args.js';
+import { PRESETS_PATH, PresetError, findPreset, parseBlankAssignment, parsePresetsText, usePreset, withGlossaryTerms, type Preset } from '../pipeline/presets/index.js';
+import { bool, buildRequest, integer, list, str, type UsedGlossary, type Values } from './args.js';
 import { findWorkspaceRoot } from './historyRoot.js';
+import { checkPresetVerb } from './presetVerbs.js';
 import { PROGRAM, UsageError } from './usage.js';
 
 /** A request built from a preset, with what the run records and where it saves. */
@@ -26,6 +27,8 @@ export interface PresetRun {
   preset: { name: string; blanks: Record<string, string> };
   /** The output folder the preset's outputTemplate gives (absolute), unless --out was given. */
   outDir?: string;
+  /** The preset's glossary file (absolute) and its terms, when it names one. */
+  glossary?: UsedGlossary;
 }
 
 /** Flags that the preset replaces: giving them with --preset is an error rather than a silent choice. */
@@ -33,6 +36,14 @@ const REPLACED_BY_PRESET = ['model', 'prompt', 'negative', 'from', 'to', 'glossa
 
 function presetUsageError(error: PresetError, command: string): UsageError {
   return new UsageError(error.message, command, false);
+}
+
+/** Refuses flags (and a prompt) that the preset sets, rather than choosing between them silently. */
+export function refuseReplacedFlags(name: string, sets: string, flags: readonly string[], values: Values, positionals: readonly string[], command: string): void {
+  const given = flags.filter((f) => values[f] !== undefined);
+  if (!given.length && !positionals.length) return;
+  const what = [...given.map((f) => `--${f}`), ...(positionals.length ? [`the prompt "${positionals.join(' ')}"`] : [])];
+  throw new UsageError(`--preset ${name} sets ${sets}; drop ${what.join(', ')} (fill the prompt's blanks with --set blank=value).`, command);
 }
 
 /** The `--set` values by blank name. */
@@ -72,15 +83,9 @@ export async function loadPreset(name: string, cwd: string, command: string): Pr
 /** The request of `--preset` for `command`, with the overrides the flags give. */
 export async function buildPresetRequest(command: string, values: Values, positionals: string[], cwd: string): Promise<PresetRun> {
   const name = str(values, 'preset')!;
-  const given = REPLACED_BY_PRESET.filter((f) => values[f] !== undefined);
-  if (given.length || positionals.length) {
-    const what = [...given.map((f) => `--${f}`), ...(positionals.length ? [`the prompt "${positionals.join(' ')}"`] : [])];
-    throw new UsageError(`--preset ${name} sets the model, the prompt and its options; drop ${what.join(', ')} (fill the prompt's blanks with --set blank=value).`, command);
-  }
+  refuseReplacedFlags(name, 'the model, the prompt and its options', REPLACED_BY_PRESET, values, positionals, command);
   const { preset, root, file } = await loadPreset(name, cwd, command);
-  if (preset.mode === 'process') throw new UsageError(`preset "${preset.name}" in ${file} is an image-processing preset; the CLI runs generate, edit, translate and guide presets (use Generate from Preset… in the editor).`, command, false);
-  const verb = COMMAND_OF_TASK[MODE_TASK[preset.mode]];
-  if (verb !== command) throw new UsageError(`preset "${preset.name}" in ${file} is a ${preset.mode} preset; run it with \`${PROGRAM} ${verb} --preset "${preset.name}"\`.`, command, false);
+  checkPresetVerb(preset, file, command);
   const blanks = blankValuesOf(values, command);
   let request: GenerationRequest;
   let glossaryFile: string | undefined;
@@ -91,14 +96,18 @@ export async function buildPresetRequest(command: string, values: Values, positi
     if (err instanceof PresetError) throw presetUsageError(err, command);
     throw err;
   }
-  if (glossaryFile) request = withGlossaryTerms(request, await readPresetGlossary(root, glossaryFile, preset, file, command));
+  let glossary: UsedGlossary | undefined;
+  if (glossaryFile) {
+    glossary = await readPresetGlossary(root, glossaryFile, preset, file, command);
+    request = withGlossaryTerms(request, glossary.terms);
+  }
   applyOverrides(request, values);
   const images = list(values, 'image');
   if (images.length) request.images = images;
   const spec = findModel(request.model)!;
   const outDir = str(values, 'out') === undefined && outputTemplate ? presetOutDir(outputTemplate, preset, spec, root, images[0] ? resolve(cwd, images[0]) : undefined, request, file, command) : undefined;
   const nameText = preset.mode === 'translate' ? `${stemOf(images[0])} ${request.translation?.targetLang ?? ''}`.trim() : request.prompt;
-  return { spec, request, ...(nameText ? { nameText } : {}), preset: { name: preset.name, blanks }, ...(outDir ? { outDir } : {}) };
+  return { spec, request, ...(nameText ? { nameText } : {}), preset: { name: preset.name, blanks }, ...(outDir ? { outDir } : {}), ...(glossary ? { glossary } : {}) };
 }
 
 function stemOf(path: string | undefined): string {
@@ -122,19 +131,20 @@ function applyOverrides(request: GenerationRequest, values: Values): void {
   }
 }
 
-async function readPresetGlossary(root: string, ref: string, preset: Preset, file: string, command: string): Promise<{ src: string; tgt: string }[]> {
+async function readPresetGlossary(root: string, ref: string, preset: Preset, file: string, command: string): Promise<UsedGlossary> {
   const confined = confinePath(ref, root.split(sep).join('/'));
   if (!confined.ok) throw new UsageError(`${file}: preset "${preset.name}", glossary: "${ref}" cannot be used: ${confined.reason}.`, command, false);
   const path = join(root, ...confined.segments);
   try {
-    return parseGlossary(await readFile(path, 'utf8'));
+    return { path, terms: parseGlossary(await readFile(path, 'utf8')) };
   } catch (err) {
     const why = err instanceof GlossaryError ? err.message : `cannot read it (${(err as Error).message})`;
     throw new UsageError(`${file}: preset "${preset.name}", glossary: ${ref}: ${why}`, command, false);
   }
 }
 
-function presetOutDir(template: string, preset: Preset, spec: ModelSpec, root: string, source: string | undefined, request: GenerationRequest, file: string, command: string): string {
+/** The output folder a preset's outputTemplate gives (absolute), for a run on `source` (absolute, when the verb takes an image). */
+export function presetOutDir(template: string, preset: Preset, spec: ModelSpec, root: string, source: string | undefined, request: GenerationRequest, file: string, command: string): string {
   const rel = source ? relative(root, source).split(sep).join('/') : undefined;
   const inside = rel !== undefined && !rel.startsWith('..') && !/^[a-z]:/i.test(rel) && !rel.startsWith('/');
   try {
@@ -161,6 +171,8 @@ export interface VerbRequest {
   request: GenerationRequest;
   nameText?: string;
   preset?: PresetRun['preset'];
+  /** The glossary file a translation read (--glossary, or the preset's), to record with the job. */
+  glossary?: UsedGlossary;
   /** The flags with --out set to the preset's output folder, when it has one. */
   values: Values;
 }
@@ -173,5 +185,5 @@ export async function requestOfVerb(command: string, values: Values, positionals
   }
   const run = await buildPresetRequest(command, values, positionals, cwd);
   const out = run.outDir !== undefined ? relative(cwd, run.outDir).split(sep).join('/') || '.' : undefined;
-  return { spec: run.spec, request: run.request, ...(run.nameText ? { nameText: run.nameText } : {}), preset: run.preset, values: out !== undefined ? { ...values, out } : values };
+  return { spec: run.spec, request: run.request, ...(run.nameText ? { nameText: run.nameText } : {}), preset: run.preset, ...(run.glossary ? { glossary: run.glossary } : {}), values: out !== undefined ? { ...values, out } : values };
 }

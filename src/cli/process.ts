@@ -50,8 +50,14 @@ export function processSourcesOf(request: GenerationRequest, output: Pick<CliOut
   return images.filter((i): i is string => typeof i === 'string').map(output.reference);
 }
 
+/** What a processing run records besides the request: the preset it came from. */
+export interface ProcessRunOptions {
+  readonly preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
+}
+
 /** Runs a processing request: validated first, then the pipeline's image job; results named for the operation. */
-export async function runProcess(request: GenerationRequest, values: Values, io: Io, state: RunState): Promise<number> {
+export async function runProcess(request: GenerationRequest, values: Values, io: Io, state: RunState, options: ProcessRunOptions = {}): Promise<number> {
+  const preset = options.preset ? { preset: options.preset } : {};
   const source = typeof request.images?.[0] === 'string' ? request.images[0] : 'image';
   // Default: next to the original.
   const effective: Values = str(values, 'out') === undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(source) === false ? { ...values, out: dirname(source) } : values;
@@ -83,6 +89,7 @@ export async function runProcess(request: GenerationRequest, values: Values, io:
       signal: state.signal,
       started,
       sources,
+      ...preset,
       name: (image) => operationStem(source, request, image.index, count),
       ...(timeoutMs !== undefined ? { waitTimeoutMs: timeoutMs } : {}),
       onClientProgress: progressPrinter(io, quiet, state),
@@ -94,6 +101,6 @@ export async function runProcess(request: GenerationRequest, values: Values, io:
     throw error;
   } finally {
     await client.close();
-    if (!useAsync) await recordImageJob(output, io, { kind: 'process', source: 'cli', model: request.model, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
+    if (!useAsync) await recordImageJob(output, io, { kind: 'process', source: 'cli', model: request.model, request, ...preset, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing' }, result, failure, state.interrupted());
   }
 }

@@ -5,7 +5,8 @@
  * - A PNG carries its provenance in a text chunk, a JPG in its `<file>.json` sidecar: that one
  *   image is regenerated (its own seed, one image).
  * - A history entry id (or a unique prefix of one, see `history`) re-runs the whole job as the
- *   manifest recorded it (its seed and n).
+ *   manifest recorded it (its seed and n). A Variations line (`seeds`) is re-run as it was sent:
+ *   one request of one image a recorded seed, each recorded as a line of its own.
  *
  * Input images are looked up relative to the workspace root (the folder holding
  * `.bailian/history.jsonl`), then relative to the file's folder. Works in CI with
@@ -14,6 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DashScopeError, getModel, type GenerationRequest } from '../dashscope/index.js';
+import type { GlossaryRecord } from '../pipeline/glossary.js';
 import { newJobId, type HistoryEntry } from '../pipeline/history.js';
 import { runImageJob, type ImageJobResult } from '../pipeline/images.js';
 import { pathExists } from '../pipeline/nodeFs.js';
@@ -21,7 +23,7 @@ import { renderName } from '../pipeline/naming.js';
 import type { ProvenanceRecord } from '../pipeline/provenance.js';
 import { kindOfRequest, provenanceOfImage, requestOfParameters, requestOfRecord } from '../pipeline/reproduce.js';
 import { bool, seconds, str, type Values } from './args.js';
-import { DEFAULT_OUT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, taskRecorder, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
+import { DEFAULT_OUT, EXIT, PROGRAM, UsageError, cliOutput, createClient, progressPrinter, taskRecorder, recordImageJob, type CliSavedFile, type Io, type RunState } from './context.js';
 import { printImageResult, templateOf } from './generate.js';
 import { findEntry, findHistoryRoot, readWorkspaceHistory } from './history.js';
 import { processSourcesOf } from './process.js';
@@ -38,6 +40,8 @@ export interface Regeneration {
   outDir: string;
   /** The preset it was made from, recorded again with the new files. */
   preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
+  /** The glossary file whose terms end the request's, recorded again with the new files. */
+  glossary?: GlossaryRecord | undefined;
 }
 
 function kindOf(request: GenerationRequest): Regeneration['kind'] {
@@ -95,7 +99,19 @@ export async function regenerationOfFile(path: string, io: Io): Promise<Regenera
   const inputs = sources.length ? await resolveInputs(sources, [...(root ? [root] : []), folder], io.cwd) : [];
   if (isProcessingModel(request.model)) placeProcessInputs(request, inputs, path);
   else if (inputs.length) request.images = inputs;
-  return { request, kind: kindOf(request), origin: path, outDir: folder };
+  const preset = record.preset && typeof record.preset.name === 'string' ? { name: record.preset.name, ...(record.preset.blanks ? { blanks: record.preset.blanks } : {}) } : undefined;
+  return { request, kind: kindOf(request), origin: path, outDir: folder, ...(preset ? { preset } : {}) };
+}
+
+/** What re-running a history entry sends: the job as recorded (one regeneration a seed for Variations). */
+export async function regenerationsOfEntry(entry: HistoryEntry, root: string, io: Io): Promise<Regeneration[]> {
+  const whole = await regenerationOfEntry(entry, root, io);
+  if (!entry.seeds?.length) return [whole];
+  return entry.seeds.map((seed, i) => ({
+    ...whole,
+    request: { ...whole.request, seed, ...(whole.request.n !== undefined ? { n: 1 } : {}) },
+    origin: `${whole.origin} (variation ${i + 1} of ${entry.seeds!.length})`,
+  }));
 }
 
 /** What re-running a history entry sends: the job as recorded. */
@@ -111,7 +127,8 @@ export async function regenerationOfEntry(entry: HistoryEntry, root: string, io:
   else if (inputs.length) request.images = inputs;
   const first = entry.outputs[0]?.path;
   const outDir = first ? dirname(join(root, ...first.split('/'))) : DEFAULT_OUT;
-  return { request, kind: kindOf(request), origin: `history entry ${entry.id}`, outDir };
+  // The same terms as recorded, so the same glossary record: the new line says where they came from too.
+  return { request, kind: kindOf(request), origin: `history entry ${entry.id}`, outDir, ...(entry.preset ? { preset: entry.preset } : {}), ...(entry.glossary ? { glossary: entry.glossary } : {}) };
 }
 
 /** Runs `regenerate <file | entry id>` (main.ts sends --all-changed to regenerateChanged.ts). */
@@ -121,16 +138,31 @@ export async function runRegenerate(values: Values, positionals: string[], io: I
   if (!target) throw new UsageError(`regenerate needs an image file or a history entry id (see \`${PROGRAM} history\`), or --all-changed.`, 'regenerate');
   if (rest.length) throw new UsageError(`Unexpected argument${rest.length === 1 ? '' : 's'}: ${rest.join(' ')}.`, 'regenerate');
   const path = resolve(io.cwd, target);
-  let regeneration: Regeneration;
-  if (await pathExists(path)) {
-    regeneration = await regenerationOfFile(path, io);
-  } else {
-    const { root, entries } = await readWorkspaceHistory(values, io, 'regenerate');
-    const entry = findEntry(entries, target);
-    if (!entry) throw new UsageError(`"${target}" is neither a file nor the id of an entry in ${join(root, '.bailian/history.jsonl')}.`, 'regenerate', false);
-    regeneration = await regenerationOfEntry(entry, root, io);
+  if (await pathExists(path)) return runRegeneration(await regenerationOfFile(path, io), values, io, state);
+  const { root, entries } = await readWorkspaceHistory(values, io, 'regenerate');
+  const entry = findEntry(entries, target);
+  if (!entry) throw new UsageError(`"${target}" is neither a file nor the id of an entry in ${join(root, '.bailian/history.jsonl')}.`, 'regenerate', false);
+  return runRegenerations(await regenerationsOfEntry(entry, root, io), values, io, state);
+}
+
+/**
+ * Runs regenerations one after the other (the requests of a Variations line); one that fails does
+ * not hold the others back, and the run still exits non-zero.
+ */
+export async function runRegenerations(regenerations: readonly Regeneration[], values: Values, io: Io, state: RunState): Promise<number> {
+  if (regenerations.length === 1) return runRegeneration(regenerations[0]!, values, io, state);
+  let code: number = EXIT.ok;
+  for (const regeneration of regenerations) {
+    if (state.interrupted()) break;
+    try {
+      if ((await runRegeneration(regeneration, values, io, state)) !== EXIT.ok) code = EXIT.failure;
+    } catch (error) {
+      if (state.interrupted() || error instanceof UsageError) throw error;
+      io.err(`error: ${regeneration.origin} failed: ${error instanceof Error ? error.message : String(error)}`);
+      code = EXIT.failure;
+    }
   }
-  return runRegeneration(regeneration, values, io, state);
+  return code;
 }
 
 /** Runs one regeneration: a new file next to the original (or in --out), and its history line. */
@@ -184,7 +216,7 @@ export async function runRegeneration(regeneration: Regeneration, values: Values
     await client.close();
     // A request refused before sending (usage, validation) is not a job of the history.
     if (result || failure instanceof DashScopeError || state.interrupted()) {
-      const context = { id: jobId, kind, source: 'cli' as const, model: request.model, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing', ...(regeneration.preset ? { preset: regeneration.preset } : {}) };
+      const context = { id: jobId, kind, source: 'cli' as const, model: request.model, request, inputs: sources, started, taskId: state.task?.taskId, region: client.region ?? 'beijing', ...(regeneration.preset ? { preset: regeneration.preset } : {}), ...(regeneration.glossary ? { glossary: regeneration.glossary } : {}) };
       await recordImageJob(output, io, context, result, failure, state.interrupted());
     }
   }

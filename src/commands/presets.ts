@@ -78,7 +78,7 @@ export async function generateFromPresetCommand(host: SharedServices, context: P
     }
     const blanks = args ? (args.blanks ?? {}) : await askBlanks(context.questions, entry.preset, title);
     if (!blanks) return { status: 'cancelled' };
-    const { request, outputTemplate } = await windowPresetRequest(entry, blanks);
+    const { request, outputTemplate, glossary } = await windowPresetRequest(entry, blanks);
     let inputs: vscode.Uri[] = [];
     if (entry.preset.mode !== 'generate') {
       inputs = args ? (args.images ?? []).map(uriOfArgument) : explorerSelection(argument, selection).filter(isImageUri);
@@ -117,6 +117,7 @@ export async function generateFromPresetCommand(host: SharedServices, context: P
         inputs,
         mask,
         preset,
+        ...(glossary ? { glossary } : {}),
         ...(entry.preset.mode === 'translate' && request.translation ? { lang: request.translation.targetLang } : {}),
         // An image operation saves next to its original (photo.x2.png), as from the Explorer, unless the preset names a place.
         ...(outputTemplate

@@ -18,9 +18,9 @@ import { Commands } from '../constants';
 import { MT_LANGUAGES, modelsForTask, type MtLanguage, type TranslationOptions } from '../dashscope';
 import { MissingApiKeyError, type ClientLease } from '../host/clients';
 import { mtLanguageLabel, mtLanguageName } from '../host/languages';
-import { glossaryLocation, readWorkspaceGlossary } from '../workflows/glossary';
+import { glossaryLocation, readWorkspaceGlossaryRecord } from '../workflows/glossary';
 import { displayPath } from '../host/workspaceFs';
-import { GLOSSARY_TEMPLATE } from '../pipeline/glossary';
+import { GLOSSARY_TEMPLATE, type GlossaryRecord } from '../pipeline/glossary';
 import { mtSources, mtTargetsFor, translatedStem } from '../pipeline/translate';
 import { announceBatch, runFolderBatch, type BatchFailure } from '../workflows/folderBatch';
 import { activeImageUri, explorerSelection } from './edit';
@@ -72,7 +72,7 @@ async function offerGlossary(host: SharedServices, near?: vscode.Uri): Promise<v
 }
 
 /** Asks for languages, domain hint, glossary use and sensitive words; undefined when dismissed. */
-async function askOptions(host: SharedServices, near: vscode.Uri | undefined, title: string): Promise<TranslationOptions | undefined> {
+async function askOptions(host: SharedServices, near: vscode.Uri | undefined, title: string): Promise<TranslationChoice | undefined> {
   const from = await pickOne(
     mtSources().map((code) => ({ value: code, label: languageLabel(code) })),
     { title, placeHolder: vscode.l10n.t('Language of the text in the image'), last: host.state.get<string>(LAST_SOURCE_KEY) ?? 'auto' },
@@ -100,28 +100,45 @@ async function askOptions(host: SharedServices, near: vscode.Uri | undefined, ti
   await host.state.update(LAST_SOURCE_KEY, from);
   await host.state.update(LAST_TARGET_KEY, to);
   await host.state.update(LAST_HINT_KEY, hint.trim());
-  const terms = await readWorkspaceGlossary(host, near);
-  if (!terms) void offerGlossary(host, near);
+  const glossary = await readWorkspaceGlossaryRecord(host, near);
+  if (!glossary) void offerGlossary(host, near);
+  const terms = glossary?.terms;
   const sensitives = sensitive.split(/[,，]/).map((s) => s.trim()).filter(Boolean);
   return {
-    sourceLang: from,
-    targetLang: to,
-    ...(hint.trim() ? { domainHint: hint.trim() } : {}),
-    ...(sensitives.length ? { sensitives } : {}),
-    ...(terms?.length ? { terminologies: terms } : {}),
+    translation: {
+      sourceLang: from,
+      targetLang: to,
+      ...(hint.trim() ? { domainHint: hint.trim() } : {}),
+      ...(sensitives.length ? { sensitives } : {}),
+      ...(terms?.length ? { terminologies: terms } : {}),
+    },
+    ...(glossary ? { glossary: glossary.record } : {}),
   };
 }
 
+/**
+ * The options of a translation, and the workspace glossary file whose terms end its terminologies
+ * (kept in the history line, so `regenerate --all-changed` sees when the file changes).
+ */
+export interface TranslationChoice {
+  readonly translation: TranslationOptions;
+  readonly glossary?: GlossaryRecord | undefined;
+}
+
 /** Scripted options → TranslationOptions (also the agent tool's) (the glossary read unless `useGlossary: false`). */
-export async function scriptedOptions(host: SharedServices, args: z.infer<typeof TranslateOptionsArgs>, near: vscode.Uri): Promise<TranslationOptions> {
-  const terms = [...(args.terms ?? []), ...(args.useGlossary === false ? [] : ((await readWorkspaceGlossary(host, near)) ?? []))];
+export async function scriptedOptions(host: SharedServices, args: z.infer<typeof TranslateOptionsArgs>, near: vscode.Uri): Promise<TranslationChoice> {
+  const glossary = args.useGlossary === false ? undefined : await readWorkspaceGlossaryRecord(host, near);
+  const terms = [...(args.terms ?? []), ...(glossary?.terms ?? [])];
   return {
-    sourceLang: args.from,
-    targetLang: args.to,
-    ...(args.domainHint ? { domainHint: args.domainHint } : {}),
-    ...(args.sensitives?.length ? { sensitives: args.sensitives } : {}),
-    ...(terms.length ? { terminologies: terms } : {}),
-    ...(args.keepSubjects ? { imageSegment: true } : {}),
+    translation: {
+      sourceLang: args.from,
+      targetLang: args.to,
+      ...(args.domainHint ? { domainHint: args.domainHint } : {}),
+      ...(args.sensitives?.length ? { sensitives: args.sensitives } : {}),
+      ...(terms.length ? { terminologies: terms } : {}),
+      ...(args.keepSubjects ? { imageSegment: true } : {}),
+    },
+    ...(glossary ? { glossary: glossary.record } : {}),
   };
 }
 
@@ -130,9 +147,11 @@ function translationModel(): string {
 }
 
 /** Translates one image into the workspace (shared by the single command, the folder batch and the agent tool). */
-export async function translateOne(host: SharedServices, image: vscode.Uri, translation: TranslationOptions, options: { signal?: AbortSignal; source: 'palette' | 'explorer' | 'batch' | 'agent'; report?: (text: string) => void; interactive: boolean; lease?: ClientLease; onValidated?: () => void }) {
+export async function translateOne(host: SharedServices, image: vscode.Uri, choice: TranslationChoice, options: { signal?: AbortSignal; source: 'palette' | 'explorer' | 'batch' | 'agent'; report?: (text: string) => void; interactive: boolean; lease?: ClientLease; onValidated?: () => void }) {
   const settings = host.config.read(image);
+  const { translation } = choice;
   return runWorkspaceImageJob(host, { model: translationModel(), translation }, {
+    ...(choice.glossary ? { glossary: choice.glossary } : {}),
     kind: 'translate',
     source: options.source,
     signal: options.signal,
@@ -153,7 +172,7 @@ export async function translateImageCommand(host: SharedServices, argument?: unk
     requireTrust();
     const scripted = argument !== undefined && !(argument instanceof vscode.Uri);
     let image: vscode.Uri | undefined;
-    let translation: TranslationOptions | undefined;
+    let translation: TranslationChoice | undefined;
     const title = vscode.l10n.t('Translate Image');
     if (scripted) {
       const args = parseArgs(TranslateImageArgs, Commands.translateImage, argument);
@@ -204,7 +223,7 @@ export async function translateFolderCommand(host: SharedServices, argument?: un
     const scripted = argument !== undefined && !(argument instanceof vscode.Uri);
     const title = vscode.l10n.t('Translate Images in Folder');
     let folder: vscode.Uri | undefined;
-    let translation: TranslationOptions | undefined;
+    let translation: TranslationChoice | undefined;
     if (scripted) {
       const args = parseArgs(TranslateFolderArgs, Commands.translateFolder, argument);
       folder = uriOfArgument(args.folder);
@@ -221,7 +240,7 @@ export async function translateFolderCommand(host: SharedServices, argument?: un
     const batch = await runFolderBatch(host, {
       folder: target,
       title,
-      isOwnOutput: (f) => isTranslationOutput(f, options.targetLang),
+      isOwnOutput: (f) => isTranslationOutput(f, options.translation.targetLang),
       costRequest: { model: translationModel() },
       what: (n) => vscode.l10n.t('Translating {0} images', n),
       noImages: (where, skipped) => (skipped === 1 ? vscode.l10n.t('No images to translate in {0} (1 other file skipped).', where) : vscode.l10n.t('No images to translate in {0} ({1} other files skipped).', where, skipped)),
@@ -231,7 +250,7 @@ export async function translateFolderCommand(host: SharedServices, argument?: un
     const outcome: BatchOutcome = { status: batch.status, translated: batch.saved, skipped: batch.skipped, failed: batch.failed, notStarted: batch.notStarted };
     if (batch.images === 0 || batch.declined) return outcome;
     const cancelled = batch.status === 'cancelled';
-    const summary = vscode.l10n.t('Translated {0} of {1} images into {2}; {3} failed, {4} other files skipped{5}.', batch.saved.length, batch.images, (options.targetLang in MT_LANGUAGES ? mtLanguageName(options.targetLang as MtLanguage) : options.targetLang), batch.failed.length, batch.skipped.length, cancelled ? vscode.l10n.t(', {0} not started (cancelled)', batch.notStarted) : '');
+    const summary = vscode.l10n.t('Translated {0} of {1} images into {2}; {3} failed, {4} other files skipped{5}.', batch.saved.length, batch.images, (options.translation.targetLang in MT_LANGUAGES ? mtLanguageName(options.translation.targetLang as MtLanguage) : options.translation.targetLang), batch.failed.length, batch.skipped.length, cancelled ? vscode.l10n.t(', {0} not started (cancelled)', batch.notStarted) : '');
     announceBatch(host, summary, batch.failed);
     return outcome;
   } catch (error) {

@@ -36,6 +36,10 @@ export interface ReproducibleJob {
   readonly outDir?: string | undefined;
   /** The preset the job came from and the values of its blanks. */
   readonly preset?: { readonly name: string; readonly values?: Readonly<Record<string, string>> | undefined } | undefined;
+  /** A job of one-image requests, one a seed (Variations): one command per seed. */
+  readonly seeds?: readonly number[] | undefined;
+  /** What `regenerate` takes to make it again: the image's workspace path, or the history entry's id. */
+  readonly origin?: string | undefined;
 }
 
 /** Characters a POSIX shell reads literally outside quotes. */
@@ -65,8 +69,31 @@ function textOf(p: Readonly<Record<string, unknown>>, key: string): string | und
   return typeof p[key] === 'string' ? (p[key] as string) : undefined;
 }
 
+/** The CLI verbs of the image operations. */
+export type ProcessVerb = 'upscale' | 'extend' | 'retouch' | 'background';
+
+/**
+ * The verb of an image operation, from its model and function: image-out-painting and `expand`
+ * extend, `super_resolution` upscales, wanx-background-generation-v2 replaces the background,
+ * every other wanx2.1-imageedit function retouches.
+ */
+export function processVerbOf(model: string, fn: string | undefined): ProcessVerb {
+  const id = findModel(model)?.id ?? model;
+  if (id === 'image-out-painting') return 'extend';
+  if (id === 'wanx-background-generation-v2') return 'background';
+  if (fn === 'super_resolution') return 'upscale';
+  if (fn === 'expand') return 'extend';
+  return 'retouch';
+}
+
+function processFunctionOf(job: ReproducibleJob): string | undefined {
+  const process = job.parameters.process;
+  return process && typeof process === 'object' && typeof (process as { function?: unknown }).function === 'string' ? (process as { function: string }).function : undefined;
+}
+
 /** The verb that runs the job again. */
-export function verbOf(job: ReproducibleJob): 'generate' | 'edit' | 'translate' | 'interleave' {
+export function verbOf(job: ReproducibleJob): 'generate' | 'edit' | 'translate' | 'interleave' | ProcessVerb {
+  if (job.kind === 'process' || findModel(job.model)?.processing) return processVerbOf(job.model, processFunctionOf(job));
   if (job.kind === 'guide' || findModel(job.model)?.mode === 'stream') return 'interleave';
   if (job.kind === 'translate' || textOf(job.parameters, 'target_lang') !== undefined) return 'translate';
   if (job.kind === 'edit' || job.inputs.length > 0) return 'edit';
@@ -132,24 +159,71 @@ function parameterWords(job: ReproducibleJob, verb: ReturnType<typeof verbOf>): 
  */
 export function cliArguments(job: ReproducibleJob): string[] {
   const verb = verbOf(job);
+  if (isProcessVerb(verb)) return processArguments(job, verb);
   const words: string[] = [verb];
-  if (job.preset) {
-    words.push(...option('preset', job.preset.name));
-    for (const [blank, value] of Object.entries(job.preset.values ?? {})) words.push(...option('set', `${blank}=${value}`));
-    // A preset fixes the model and parameters; the seed is what makes this very image.
-    const seed = numberOf(job.parameters, 'seed');
-    if (seed !== undefined) words.push(...option('seed', seed));
-  } else {
-    words.push(...parameterWords(job, verb));
-  }
+  // A preset fixes the model and parameters; the seed is what makes this very image.
+  words.push(...(job.preset ? [...presetWords(job.preset), ...seedWords(job)] : parameterWords(job, verb)));
   for (const input of job.inputs) words.push(...option('image', input));
   if (job.outDir !== undefined) words.push(...option('out', job.outDir === '' ? '.' : job.outDir));
   return words;
 }
 
-/** The whole command line, quoted for a POSIX shell (sh, bash, zsh; Git Bash on Windows). */
+/** Whether the verb is an image operation's. */
+function isProcessVerb(verb: ReturnType<typeof verbOf>): verb is ProcessVerb {
+  return verb === 'upscale' || verb === 'extend' || verb === 'retouch' || verb === 'background';
+}
+
+/** `--preset NAME --set blank=value …`. */
+function presetWords(preset: NonNullable<ReproducibleJob['preset']>): string[] {
+  return [...option('preset', preset.name), ...Object.entries(preset.values ?? {}).flatMap(([blank, value]) => option('set', `${blank}=${value}`))];
+}
+
+/** `--seed N` when the job recorded one. */
+function seedWords(job: ReproducibleJob): string[] {
+  const seed = numberOf(job.parameters, 'seed');
+  return seed === undefined ? [] : option('seed', seed);
+}
+
+/** An image operation made without a preset, which is made again from its record (see {@link processArguments}). */
+function madeAgainFromRecord(job: ReproducibleJob): boolean {
+  return isProcessVerb(verbOf(job)) && !job.preset && job.origin !== undefined;
+}
+
+/**
+ * The words of an image operation. One made from a preset runs the preset with the verb of its
+ * operation: `upscale --preset NAME --image a.png`, the blanks and the seed, its mask or reference
+ * (recorded after the image, in that order). One made without a preset may hold options no flag
+ * of its verb takes (out-painting offsets, an angle): it is made again from what it recorded,
+ * `regenerate <file | entry id>`, which maps every option back.
+ */
+function processArguments(job: ReproducibleJob, verb: ProcessVerb): string[] {
+  if (madeAgainFromRecord(job)) return ['regenerate', job.origin!];
+  const words: string[] = [verb, ...(job.preset ? presetWords(job.preset) : []), ...seedWords(job)];
+  const [image, second, third] = job.inputs;
+  if (image !== undefined) words.push(...option('image', image));
+  if (second !== undefined) words.push(...option(findModel(job.model)?.id === 'wanx-background-generation-v2' ? 'ref' : 'mask', second));
+  if (third !== undefined) words.push(...option('ref', third));
+  if (job.outDir !== undefined) words.push(...option('out', job.outDir === '' ? '.' : job.outDir));
+  return words;
+}
+
+/** The one-image job of each seed of a Variations job (its own seed, n = 1 where n was sent); the job itself otherwise. */
+export function jobsOfSeeds(job: ReproducibleJob): ReproducibleJob[] {
+  if (!job.seeds?.length) return [job];
+  const { seeds, ...one } = job;
+  return seeds.map((seed) => ({ ...one, parameters: { ...job.parameters, seed, ...(typeof job.parameters.n === 'number' ? { n: 1 } : {}) } }));
+}
+
+/**
+ * The whole command line, quoted for a POSIX shell (sh, bash, zsh; Git Bash on Windows). A job of
+ * one-image requests with a seed each (Variations) is one command per seed, joined by `&&`.
+ */
 export function cliCommand(job: ReproducibleJob): string {
-  return [CLI_PROGRAM, ...cliArguments(job)].map(shellQuote).join(' ');
+  // An operation made again from its record: one `regenerate`, whatever its seeds.
+  if (madeAgainFromRecord(job)) return [CLI_PROGRAM, ...cliArguments(job)].map(shellQuote).join(' ');
+  return jobsOfSeeds(job)
+    .map((one) => [CLI_PROGRAM, ...cliArguments(one)].map(shellQuote).join(' '))
+    .join(' && ');
 }
 
 function folderOf(path: string): string {
@@ -174,10 +248,11 @@ export function jobOfProvenance(record: ProvenanceRecord, path: string): Reprodu
     inputs: record.sources ?? [],
     outDir: folderOf(path),
     ...(preset ? { preset } : {}),
+    origin: path,
   };
 }
 
-/** The job a history line recorded, whole (its seed and n). */
+/** The job a history line recorded, whole (its seed and n, or the seed of each request of Variations). */
 export function jobOfHistoryEntry(entry: HistoryEntry): ReproducibleJob {
   const parameters: Record<string, unknown> = { ...entry.parameters };
   if (entry.size !== undefined) parameters.size = entry.size;
@@ -194,6 +269,8 @@ export function jobOfHistoryEntry(entry: HistoryEntry): ReproducibleJob {
     inputs: entry.inputs,
     ...(first !== undefined ? { outDir: folderOf(first) } : {}),
     ...(preset ? { preset } : {}),
+    ...(entry.seeds?.length ? { seeds: entry.seeds } : {}),
+    origin: entry.id,
   };
 }
 

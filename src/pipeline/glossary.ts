@@ -187,3 +187,36 @@ export function formatGlossary(terms: readonly GlossaryTerm[], header: string = 
   const lines = terms.filter((t) => t.src.trim() && t.tgt.trim()).map((t) => `${t.src.trim()}${t.src.includes('=') ? '\t' : ' = '}${t.tgt.trim()}`);
   return `${header}${lines.join('\n')}${lines.length ? '\n' : ''}`;
 }
+
+/**
+ * What a translation job records about the glossary FILE it used (never its terms twice: the
+ * terms themselves are in the request's `terminologies`, the file's last): its workspace path,
+ * a digest of its terms, and how many of the request's terms came from it. `regenerate
+ * --all-changed` reads the file again and compares digests, so an edit to the file's comments or
+ * spacing is no change, and an edit to a term is one.
+ */
+export interface GlossaryRecord {
+  /** Workspace-relative, `/`-separated. */
+  readonly path: string;
+  /** {@link glossaryDigest} of the file's terms when the job ran. */
+  readonly digest: string;
+  /** How many of the request's terms (the last ones) came from the file. */
+  readonly terms: number;
+}
+
+/**
+ * A digest of glossary terms (FNV-1a, 64 bits, over their canonical JSON): a change detector,
+ * not a security hash. Pure, so the history and the CLI compute it the same way.
+ */
+export function glossaryDigest(terms: readonly GlossaryTerm[]): string {
+  const text = JSON.stringify(terms.map((t) => [t.src, t.tgt]));
+  const bytes = new TextEncoder().encode(text);
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of bytes) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return `fnv1a64:${hash.toString(16).padStart(16, '0')}`;
+}
+
+/** The record of a glossary file a job used. */
+export function glossaryRecord(path: string, terms: readonly GlossaryTerm[]): GlossaryRecord {
+  return { path: path.replace(/\\/g, '/'), digest: glossaryDigest(terms), terms: terms.length };
+}

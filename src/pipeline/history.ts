@@ -11,6 +11,7 @@
 import * as z from 'zod';
 import { estimateCost, type Region } from '../dashscope/index.js';
 import type { GuideOutcome } from './guide.js';
+import type { GlossaryRecord } from './glossary.js';
 import { provenanceParameters, scrubSecrets, type RequestLike } from './provenance.js';
 
 /** Where the manifest lives, relative to the workspace folder. */
@@ -35,6 +36,9 @@ export const HistoryOutput = z.object({
 /** The preset a job came from, and the values of its blanks (so a regenerate can fill them again). */
 export const HistoryPreset = z.object({ name: z.string().min(1), blanks: z.record(z.string(), z.string()).optional() });
 
+/** The glossary file a translation used: its path, a digest of its terms, how many terms it gave (pipeline/glossary.ts). */
+export const HistoryGlossary = z.object({ path: z.string().min(1), digest: z.string().min(1), terms: z.number().int().nonnegative() });
+
 /** One line of the manifest. */
 export const HistoryEntrySchema = z.object({
   version: z.literal(1),
@@ -51,8 +55,15 @@ export const HistoryEntrySchema = z.object({
   seed: z.number().int().optional(),
   size: z.string().optional(),
   n: z.number().int().optional(),
+  /**
+   * A job sent as one request of one image a seed (Variations): each request's seed, in order, so
+   * the job can be made again image by image. `n` is then their count and `seed` is absent.
+   */
+  seeds: z.array(z.number().int()).optional(),
   /** Request parameters as sent (snake_case, see provenanceParameters). */
   parameters: z.record(z.string(), z.unknown()).default({}),
+  /** The glossary file whose terms end `parameters.terminologies` (a translation). */
+  glossary: HistoryGlossary.optional(),
   /** Input images as workspace paths (or URLs), in request order. */
   inputs: z.array(z.string()).default([]),
   outputs: z.array(HistoryOutput).default([]),
@@ -133,6 +144,10 @@ export interface HistoryFacts {
   request: RequestLike & { prompt?: string | undefined; negativePrompt?: string | undefined };
   /** The preset the job was made from. */
   preset?: { name: string; blanks?: Readonly<Record<string, string>> | undefined } | undefined;
+  /** The seed of each one-image request of the job (Variations). */
+  seeds?: readonly number[] | undefined;
+  /** The glossary file the translation's last terms came from. */
+  glossary?: GlossaryRecord | undefined;
   inputs?: readonly string[];
   outputs?: readonly { path: string; seed?: number | undefined; width?: number | undefined; height?: number | undefined }[];
   document?: string | undefined;
@@ -173,7 +188,9 @@ export function historyEntry(facts: HistoryFacts): HistoryEntryInput {
     ...(r.seed !== undefined ? { seed: r.seed } : {}),
     ...(r.size !== undefined ? { size: r.size } : {}),
     ...(r.n !== undefined ? { n: r.n } : {}),
+    ...(facts.seeds?.length ? { seeds: [...facts.seeds] } : {}),
     parameters: provenanceParameters(r),
+    ...(facts.glossary ? { glossary: { path: facts.glossary.path, digest: facts.glossary.digest, terms: facts.glossary.terms } } : {}),
     inputs: [...(facts.inputs ?? [])],
     outputs: (facts.outputs ?? []).map((o) => ({ path: o.path, ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.width ? { width: o.width } : {}), ...(o.height ? { height: o.height } : {}) })),
     ...(facts.document ? { document: facts.document } : {}),
@@ -200,6 +217,10 @@ export interface JobContextFacts {
   request: HistoryFacts['request'];
   /** The preset the job was made from. */
   preset?: HistoryFacts['preset'];
+  /** The seed of each one-image request of the job (Variations). */
+  seeds?: HistoryFacts['seeds'];
+  /** The glossary file the translation's last terms came from. */
+  glossary?: HistoryFacts['glossary'];
   inputs: readonly string[];
   started: Date;
   /** A task id known from the submit (the result may not carry it). */

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { ConfigKeys } from '../constants';
 import { displayPath } from '../host/workspaceFs';
 import { resolveWorkspaceRef } from '../host/workspacePaths';
-import { GlossaryError, parseGlossary, type GlossaryTerm } from '../pipeline/glossary';
+import { GlossaryError, glossaryRecord, parseGlossary, type GlossaryRecord, type GlossaryTerm } from '../pipeline/glossary';
 import type { SharedServices } from './context';
 
 /** Where the workspace glossary lives: its folder, its path inside it, and its Uri. */
@@ -31,20 +31,26 @@ export async function glossaryLocation(host: SharedServices, near?: vscode.Uri):
   return { folder: owner, relative: uri.path.slice(owner.uri.path.replace(/\/+$/, '').length + 1), uri };
 }
 
-/** Reads the glossary; undefined when there is none. Throws GlossaryError (with the line) when it does not parse. */
-export async function readWorkspaceGlossary(host: SharedServices, near?: vscode.Uri): Promise<GlossaryTerm[] | undefined> {
-  const uri = (await glossaryLocation(host, near))?.uri;
-  if (!uri) return undefined;
+/** The workspace glossary's terms and the record a translation keeps of them (its path, a digest); undefined when there is none. */
+export async function readWorkspaceGlossaryRecord(host: SharedServices, near?: vscode.Uri): Promise<{ terms: GlossaryTerm[]; record: GlossaryRecord } | undefined> {
+  const location = await glossaryLocation(host, near);
+  if (!location) return undefined;
   let bytes: Uint8Array;
   try {
-    bytes = await vscode.workspace.fs.readFile(uri);
+    bytes = await vscode.workspace.fs.readFile(location.uri);
   } catch {
     return undefined;
   }
   try {
-    return parseGlossary(new TextDecoder().decode(bytes));
+    const terms = parseGlossary(new TextDecoder().decode(bytes));
+    return { terms, record: glossaryRecord(location.relative, terms) };
   } catch (error) {
-    if (error instanceof GlossaryError) throw new GlossaryError(`${displayPath(uri)}: ${error.message}`, error.line);
+    if (error instanceof GlossaryError) throw new GlossaryError(`${displayPath(location.uri)}: ${error.message}`, error.line);
     throw error;
   }
+}
+
+/** Reads the glossary; undefined when there is none. Throws GlossaryError (with the line) when it does not parse. */
+export async function readWorkspaceGlossary(host: SharedServices, near?: vscode.Uri): Promise<GlossaryTerm[] | undefined> {
+  return (await readWorkspaceGlossaryRecord(host, near))?.terms;
 }

@@ -8,9 +8,9 @@
  */
 import * as vscode from 'vscode';
 import type { GenerationRequest } from '../dashscope';
-import { displayPath } from '../host/workspaceFs';
+import { displayPath, workspacePathOf } from '../host/workspaceFs';
 import { resolveWorkspaceRef } from '../host/workspacePaths';
-import { GlossaryError, parseGlossary } from '../pipeline/glossary';
+import { GlossaryError, glossaryRecord, parseGlossary, type GlossaryRecord } from '../pipeline/glossary';
 import {
   PRESETS_PATH,
   PRESETS_VERSION,
@@ -69,22 +69,26 @@ export async function readWindowPresets(globalState: vscode.Memento): Promise<{ 
 }
 
 /** A preset's request with `values` in its blanks, its glossary file read, and its output folder template. */
-export async function windowPresetRequest(entry: WindowPreset, values: BlankValues): Promise<{ request: GenerationRequest; outputTemplate?: { value: string; setting: string } }> {
+export async function windowPresetRequest(entry: WindowPreset, values: BlankValues): Promise<{ request: GenerationRequest; outputTemplate?: { value: string; setting: string }; glossary?: GlossaryRecord }> {
   const used = usePreset(entry.preset, values, entry.file ? { file: entry.file } : {});
   let request = used.request;
+  let glossary: GlossaryRecord | undefined;
   if (used.glossaryFile) {
     const where = vscode.l10n.t('The glossary of preset "{0}"', entry.preset.name);
     const uri = await resolveWorkspaceRef(used.glossaryFile, where, entry.folder);
     const text = await readText(uri);
     if (text === undefined) throw new PresetError([{ file: entry.file ?? PRESETS_PATH, preset: entry.preset.name, field: 'glossary', message: `${used.glossaryFile} cannot be read.` }]);
     try {
-      request = withGlossaryTerms(request, parseGlossary(text));
+      const terms = parseGlossary(text);
+      request = withGlossaryTerms(request, terms);
+      const path = workspacePathOf(uri)?.path;
+      if (path !== undefined) glossary = glossaryRecord(path, terms);
     } catch (error) {
       if (error instanceof GlossaryError) throw new PresetError([{ file: entry.file ?? PRESETS_PATH, preset: entry.preset.name, field: 'glossary', message: `${used.glossaryFile}: ${error.message}` }]);
       throw error;
     }
   }
-  return { request, ...(used.outputTemplate ? { outputTemplate: { value: used.outputTemplate, setting: `outputTemplate of preset "${entry.preset.name}"` } } : {}) };
+  return { request, ...(used.outputTemplate ? { outputTemplate: { value: used.outputTemplate, setting: `outputTemplate of preset "${entry.preset.name}"` } } : {}), ...(glossary ? { glossary } : {}) };
 }
 
 /** Saves a preset into a folder's presets file (created when missing; a preset of the same name only with `replace`). */

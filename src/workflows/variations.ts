@@ -2,7 +2,10 @@
  * Regenerate and Variations of a workspace image, the jobs behind the Explorer's entries: the
  * image's own request again (a new file), or the same settings with k new seeds, sent as k
  * requests of one image each (so every image has the seed it was made with, whatever the model
- * reports for n > 1) and recorded as ONE job: one history line listing the k files and seeds.
+ * reports for n > 1) and recorded as ONE job: one history line listing the k files and, in
+ * `seeds`, the seed of each request (also of one that failed), so a regenerate or Copy as CLI
+ * Command of the line makes each image again with its own seed. Each file's provenance holds its
+ * own seed and request (n = 1), and the preset the original came from, as any image's does.
  */
 import * as vscode from 'vscode';
 import { SEED_MAX, type GenerationRequest } from '../dashscope';
@@ -25,9 +28,15 @@ export function variationRequest(recipe: ImageRecipe, seed: number): GenerationR
   return { ...recipe.request, seed, ...(recipe.request.n !== undefined ? { n: 1 } : {}) };
 }
 
+/** The preset the original was made from, recorded again with what is made from it. */
+function presetOf(recipe: ImageRecipe): { preset?: JobContextFacts['preset'] } {
+  const preset = recipe.record.preset;
+  return preset && typeof preset.name === 'string' ? { preset: { name: preset.name, ...(preset.blanks ? { blanks: preset.blanks } : {}) } } : {};
+}
+
 /** Makes the image again: same model, prompt, seed, size and inputs; a new file and its own history line. */
 export function regenerateImage(host: SharedServices, recipe: ImageRecipe, options: ReproduceOptions): Promise<WorkspaceImageJob> {
-  return runWorkspaceImageJob(host, recipe.request, { kind: recipe.kind, source: 'explorer', signal: options.signal, inputs: recipe.inputs, interactive: options.interactive });
+  return runWorkspaceImageJob(host, recipe.request, { kind: recipe.kind, source: 'explorer', signal: options.signal, inputs: recipe.inputs, interactive: options.interactive, ...presetOf(recipe) });
 }
 
 /** What a Variations run made: every job that kept images, and why the others did not. */
@@ -59,6 +68,7 @@ export async function runVariations(host: SharedServices, recipe: ImageRecipe, c
         jobId,
         distinctSeeds: true,
         recordHistory: false,
+        ...presetOf(recipe),
       });
       options.onProgress?.(vscode.l10n.t('{0} of {1} variations saved', ++done, seeds.length));
       return job;
@@ -68,7 +78,7 @@ export async function runVariations(host: SharedServices, recipe: ImageRecipe, c
   const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
   const request: GenerationRequest = { ...recipe.request, n: seeds.length };
   delete request.seed;
-  const context: JobContextFacts = { id: jobId, kind: recipe.kind, source: 'explorer', model: recipe.request.model, request, inputs: recipe.inputs.map(workspaceReference), started, region: pricingRegion(host) };
+  const context: JobContextFacts = { id: jobId, kind: recipe.kind, source: 'explorer', model: recipe.request.model, request, seeds, inputs: recipe.inputs.map(workspaceReference), started, region: pricingRegion(host), ...presetOf(recipe) };
   const folder = jobs[0]?.location.workspaceFolder ?? vscode.workspace.getWorkspaceFolder(recipe.uri);
   if (jobs.length === 0) {
     const first = errors[0];

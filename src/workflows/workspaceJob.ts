@@ -82,6 +82,8 @@ export interface WorkspaceImageJobOptions {
   readonly recordHistory?: false | undefined;
   /** The preset the job came from: provenance and history record it. */
   readonly preset?: JobContextFacts['preset'];
+  /** The glossary file whose terms end the translation's (history records it, for `regenerate --all-changed`). */
+  readonly glossary?: JobContextFacts['glossary'];
 }
 
 /** A finished image job and where its files went. */
@@ -124,7 +126,7 @@ export async function runWorkspaceImageJob(host: SharedServices, request: Genera
   let location: OutputLocation | undefined;
   const inputs = options.inputs ?? [];
   const sources = [...inputs, ...(options.mask ? [options.mask] : [])].map(workspaceReference);
-  const context: JobContextFacts = { id: jobId, kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started, region: pricingRegion(host), ...(options.preset ? { preset: options.preset } : {}) };
+  const context: JobContextFacts = { id: jobId, kind: options.kind, source: options.source, model: request.model, request, inputs: sources, started, region: pricingRegion(host), ...(options.preset ? { preset: options.preset } : {}), ...(options.glossary ? { glossary: options.glossary } : {}) };
   /** Whether the job left the queue: a job cancelled while queued sent nothing and gets no history line. */
   let ran = false;
   try {

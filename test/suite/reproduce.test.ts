@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/constants';
 import type { CopyCommandOutcome } from '../../src/commands/reproduce';
+import { glossaryDigest } from '../../src/pipeline/glossary';
 import { readProvenance } from '../../src/pipeline/provenance';
 import type { CommandOutcome } from '../../src/workflows/outcome';
 import { activateExtension, copyFixture, readHistory, withTimeout, workspaceRoot } from './workbench';
@@ -47,6 +48,38 @@ suite('Regenerate, Variations and Copy as CLI Command from the Explorer (against
     assert.equal(line.source, 'explorer');
     assert.equal(line.n, 3);
     assert.deepEqual(line.outputs.map((o) => o.seed).sort(), [...seeds].sort());
+    // The line records the seed of each request, and they are the seeds the files' provenance holds.
+    const provenanceSeeds: number[] = [];
+    for (const file of outcome.files) provenanceSeeds.push(readProvenance(await vscode.workspace.fs.readFile(vscode.Uri.parse(file.uri)))!.seed!);
+    assert.deepEqual([...(line.seeds ?? [])].sort(), [...provenanceSeeds].sort(), `the history line's seeds ${JSON.stringify(line.seeds)}`);
+    for (const output of line.outputs) {
+      const file = outcome.files.find((f) => f.path === output.path)!;
+      assert.equal(output.seed, readProvenance(await vscode.workspace.fs.readFile(vscode.Uri.parse(file.uri)))?.seed, `${output.path}: the line and the file agree`);
+    }
+    // Copy as CLI Command on one variation makes THAT one: its seed, one image.
+    const copied = await vscode.commands.executeCommand<CopyCommandOutcome>(Commands.copyAsCliCommand, vscode.Uri.parse(outcome.files[1]!.uri));
+    assert.equal(copied?.status, 'copied', JSON.stringify(copied));
+    if (copied?.status === 'copied') assert.match(copied.command, new RegExp(`--seed ${outcome.files[1]!.seed}( |$)`));
+    // ... and on the line, one command a seed.
+    const byEntry = await vscode.commands.executeCommand<CopyCommandOutcome>(Commands.copyAsCliCommand, line.id);
+    assert.equal(byEntry?.status, 'copied', JSON.stringify(byEntry));
+    if (byEntry?.status === 'copied') assert.deepEqual(byEntry.command.split(' && ').map((c) => Number(/--seed (\d+)/.exec(c)?.[1])), line.seeds);
+  });
+
+  test('Translate Image records the glossary file it read (path, digest of its terms, how many), for regenerate --all-changed', async () => {
+    const glossary = vscode.Uri.joinPath(workspaceRoot(), '.bailian', 'glossary.txt');
+    await vscode.workspace.fs.writeFile(glossary, new TextEncoder().encode('# terms\n千问 = Qwen\n通义 = Tongyi\n'));
+    try {
+      await copyFixture('sunset.png', 'glossary-recorded/poster.png');
+      const outcome = saved(await vscode.commands.executeCommand<CommandOutcome>(Commands.translateImage, { image: 'glossary-recorded/poster.png', from: 'zh', to: 'en', terms: [{ src: '日落', tgt: 'Sunset' }] }));
+      const line = (await readHistory()).find((e) => e.outputs.some((o) => o.path === outcome.files[0]!.path));
+      assert.ok(line, 'the job has its history line');
+      const fromFile = [{ src: '千问', tgt: 'Qwen' }, { src: '通义', tgt: 'Tongyi' }];
+      assert.deepEqual(line.parameters.terminologies, [{ src: '日落', tgt: 'Sunset' }, ...fromFile], 'its own terms, then the file\'s');
+      assert.deepEqual(line.glossary, { path: '.bailian/glossary.txt', digest: glossaryDigest(fromFile), terms: 2 });
+    } finally {
+      await vscode.workspace.fs.delete(glossary);
+    }
   });
 
   test('Regenerate makes the same image again into a new file', async () => {

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { GenerationRequest } from '../../src/dashscope';
-import { changedJobCost, selectChangedJobs, type EntryPreset, type PresetHistoryEntry } from '../../src/pipeline/changedJobs';
+import { changedJobCost, selectChangedJobs, type EntryPreset, type GlossaryNow, type PresetHistoryEntry } from '../../src/pipeline/changedJobs';
+import { glossaryDigest, glossaryRecord, parseGlossary, type GlossaryTerm } from '../../src/pipeline/glossary';
 import { HistoryEntrySchema } from '../../src/pipeline/history';
 import { presetRequest, type Preset } from '../../src/pipeline/presets';
 import { provenanceParameters } from '../../src/pipeline/provenance';
@@ -120,5 +121,109 @@ describe('regenerate --all-changed: which jobs changed', () => {
     const cost = changedJobCost(changed[0]!, 'beijing');
     assert.equal(cost.billableImages, 2);
     assert.ok(cost.amount !== undefined && cost.amount > 0, JSON.stringify(cost));
+  });
+});
+
+describe('regenerate --all-changed: glossary files', () => {
+  const ENGLISH: Preset = { name: 'english', mode: 'translate', model: 'qwen-mt-image', translation: { sourceLang: 'zh', targetLang: 'en' }, glossary: '.bailian/glossary.txt' };
+  const THEN: GlossaryTerm[] = [{ src: '千问', tgt: 'Qwen' }];
+  const NOW: GlossaryTerm[] = [...THEN, { src: '通义', tgt: 'Tongyi' }];
+
+  /** The files as they are now, by workspace path; a path not listed is not there. */
+  function files(byPath: Record<string, readonly GlossaryTerm[] | string>): { glossary: (path: string) => GlossaryNow } {
+    return {
+      glossary: (path) => {
+        const found = byPath[path];
+        if (found === undefined) return { state: 'missing' };
+        return typeof found === 'string' ? { state: 'unreadable', reason: found } : { state: 'terms', terms: found };
+      },
+    };
+  }
+
+  /** A translation of poster.png as the CLI records it: the request's terms end with the file's, and the file's record. */
+  function translated(preset: Preset | undefined, own: GlossaryTerm[], fromFile: readonly GlossaryTerm[] | undefined, extra: Partial<PresetHistoryEntry> = {}): PresetHistoryEntry {
+    const terms = [...own, ...(fromFile ?? [])];
+    const request: GenerationRequest = { model: 'qwen-mt-image', translation: { sourceLang: 'zh', targetLang: 'en', ...(terms.length ? { terminologies: terms } : {}) } };
+    return line(request, preset ? { name: preset.name } : undefined, { kind: 'translate', inputs: ['poster.png'], ...(fromFile ? { glossary: glossaryRecord('.bailian/glossary.txt', fromFile) } : {}), ...extra });
+  }
+
+  test('the digest is of the terms: comments and spacing are no change, a term is one', () => {
+    const a = parseGlossary('# our terms\n千问 = Qwen\n');
+    const b = parseGlossary('千问\tQwen\n\n# more later\n');
+    assert.equal(glossaryDigest(a), glossaryDigest(b));
+    assert.notEqual(glossaryDigest(a), glossaryDigest(NOW));
+    assert.match(glossaryDigest(a), /^fnv1a64:[0-9a-f]{16}$/);
+  });
+
+  test('a preset job whose glossary file changed is selected, with the file\'s terms now', () => {
+    const { changed, unchanged } = selectChangedJobs([translated(ENGLISH, [], THEN)], [ENGLISH], files({ '.bailian/glossary.txt': NOW }));
+    assert.equal(unchanged, 0);
+    assert.equal(changed.length, 1);
+    assert.deepEqual(changed[0]!.changes, ['glossary .bailian/glossary.txt changed (1 → 2 terms)']);
+    assert.deepEqual(changed[0]!.request.translation?.terminologies, NOW);
+    assert.deepEqual(changed[0]!.glossary, glossaryRecord('.bailian/glossary.txt', NOW), 'the new run records the file as it is now');
+  });
+
+  test('an unchanged glossary file leaves the job alone', () => {
+    const result = selectChangedJobs([translated(ENGLISH, [], THEN)], [ENGLISH], files({ '.bailian/glossary.txt': THEN }));
+    assert.deepEqual(result.changed, []);
+    assert.deepEqual(result.unknown, []);
+    assert.equal(result.unchanged, 1);
+  });
+
+  test('a glossary file that is gone, or does not parse, is reported with its path and the job skipped', () => {
+    const gone = selectChangedJobs([translated(ENGLISH, [], THEN)], [ENGLISH], files({}));
+    assert.deepEqual(gone.changed, []);
+    assert.deepEqual(gone.skipped.map((s) => s.reason), ['its glossary file .bailian/glossary.txt is not there any more (restore it, or change the glossary the job uses)']);
+    const broken = selectChangedJobs([translated(undefined, [], THEN)], [], files({ '.bailian/glossary.txt': 'Line 2: expected "source = target", got "oops".' }));
+    assert.deepEqual(broken.skipped.map((s) => s.reason), ['its glossary file .bailian/glossary.txt cannot be used: Line 2: expected "source = target", got "oops".']);
+  });
+
+  test('a line written before glossaries were recorded is unknown: listed, not re-run unless its preset changed too', () => {
+    const old = translated(ENGLISH, [], undefined);
+    const quiet = selectChangedJobs([old], [ENGLISH], files({ '.bailian/glossary.txt': NOW }));
+    assert.deepEqual(quiet.changed, []);
+    assert.equal(quiet.unchanged, 0);
+    assert.equal(quiet.unknown.length, 1);
+    assert.match(quiet.unknown[0]!.reason, /did not record its glossary file .* whether \.bailian\/glossary\.txt changed since is unknown; it is left as it is unless its preset or prompt changed/);
+    const french: Preset = { ...ENGLISH, translation: { sourceLang: 'zh', targetLang: 'fr' } };
+    const { changed, unknown } = selectChangedJobs([old], [french], files({ '.bailian/glossary.txt': NOW }));
+    assert.deepEqual(unknown, []);
+    assert.deepEqual(changed[0]!.changes, ['target_lang en → fr']);
+    assert.deepEqual(changed[0]!.request.translation?.terminologies, NOW, 'the re-run reads the glossary as it is now');
+    assert.deepEqual(changed[0]!.glossary, glossaryRecord('.bailian/glossary.txt', NOW));
+  });
+
+  test('a preset that now names another glossary file, or none, is a change', () => {
+    const moved: Preset = { ...ENGLISH, glossary: 'docs/terms.txt' };
+    const one = selectChangedJobs([translated(ENGLISH, [], THEN)], [moved], files({ 'docs/terms.txt': THEN }));
+    assert.deepEqual(one.changed[0]!.changes, ['glossary .bailian/glossary.txt → docs/terms.txt']);
+    const inline: Preset = { ...ENGLISH, glossary: [{ src: '千问', tgt: 'Qwen' }] };
+    const two = selectChangedJobs([translated(ENGLISH, [], THEN)], [inline], files({}));
+    assert.deepEqual(two.changed[0]!.changes, ['glossary .bailian/glossary.txt → (none)']);
+  });
+
+  test('a translation without a preset (bailian.glossaryFile, --glossary) is selected by its glossary file alone, keeping its own terms', () => {
+    const own: GlossaryTerm[] = [{ src: '百炼', tgt: 'Bailian' }];
+    const entries = [translated(undefined, own, THEN), translated(undefined, [], THEN, { inputs: ['other.png'] })];
+    const { changed } = selectChangedJobs(entries, [], files({ '.bailian/glossary.txt': NOW }));
+    assert.deepEqual(changed.map((c) => c.entry.inputs), [['poster.png'], ['other.png']]);
+    assert.deepEqual(changed[0]!.request.translation?.terminologies, [...own, ...NOW], 'its --term terms, then the file\'s now');
+    assert.deepEqual(changed[1]!.request.translation?.terminologies, NOW);
+    assert.equal(changed[0]!.preset, undefined);
+    const same = selectChangedJobs(entries, [], files({ '.bailian/glossary.txt': THEN }));
+    assert.deepEqual([same.changed.length, same.unchanged], [0, 2]);
+    const plain = selectChangedJobs([translated(undefined, own, undefined)], [], files({}));
+    assert.deepEqual([plain.changed.length, plain.skipped.length, plain.unknown.length, plain.unchanged], [0, 0, 0, 0], 'no preset and no glossary file: nothing to compare');
+  });
+
+  test('a Variations line of a preset compares n as one image a request and re-runs one request a seed', () => {
+    const v = { ...presetRequest(PRODUCT, { subject: 'a teapot' }).request, n: 1 };
+    const entry = line({ ...v, n: 3 }, { name: PRODUCT.name, blanks: { subject: 'a teapot' } }, { seeds: [5, 6, 7] });
+    const pinnedN: Preset = { ...PRODUCT, parameters: { promptExtend: false, n: 1 } };
+    assert.equal(selectChangedJobs([entry], [pinnedN]).unchanged, 1, 'n 1 a request is what the preset gives');
+    const { changed } = selectChangedJobs([entry], [{ ...pinnedN, prompt: 'Studio photo of {subject}' }]);
+    assert.deepEqual(changed[0]!.seeds, [5, 6, 7]);
+    assert.equal(changedJobCost(changed[0]!, 'beijing').billableImages, 3);
   });
 });

@@ -178,4 +178,35 @@ describe('Copy as CLI Command: the copied command reproduces the job on the simu
     const { sent, again } = await roundTrip(cwd, ['translate', '--image', 'poster.png', '--from', 'zh', '--to', 'en', '--term', '千问=Qwen', '--domain-hint', 'a menu, formal', '--keep-subjects'], () => cliCommand(jobOfHistoryEntry(historyOf(cwd).at(-1)!)));
     assert.deepEqual(again, sent);
   });
+  test('an image operation made from a preset: its verb with --preset, --set, the seed, the image and the mask', async () => {
+    const cwd = await workspace('process-preset');
+    const preset = { name: 'repaint', mode: 'process', model: 'wanx2.1-imageedit', prompt: 'replace it with {thing}', process: { function: 'description_edit_with_mask' } };
+    await writeFile(join(cwd, '.bailian', 'presets.json'), JSON.stringify({ version: 1, presets: [preset] }));
+    await writeFile(join(cwd, 'street.png'), pngFile(640, 512));
+    await writeFile(join(cwd, 'mask.png'), pngFile(640, 512));
+    let fromFile = '';
+    const { sent, again } = await roundTrip(cwd, ['retouch', '--preset', 'repaint', '--set', 'thing=a lamp', '--image', 'street.png', '--mask', 'mask.png', '--seed', '31'], (first) => {
+      const path = first.lines[0]!;
+      fromFile = cliCommand(jobOfProvenance(readProvenance(readFileSync(join(cwd, path)))!, path));
+      return fromFile;
+    });
+    assert.deepEqual(again, sent);
+    assert.equal(fromFile, "bailian-image retouch --preset repaint --set 'thing=a lamp' --seed 31 --image street.png --mask mask.png --out .");
+    assert.equal(cliCommand(jobOfHistoryEntry(historyOf(cwd)[0]!)), fromFile, 'the same command from the history line');
+  });
+
+  test('an image operation without a preset is made again from what it recorded: regenerate <file | entry id>', async () => {
+    const cwd = await workspace('process-plain');
+    await writeFile(join(cwd, 'photo.png'), pngFile(640, 512));
+    let command = '';
+    const { sent, again } = await roundTrip(cwd, ['upscale', '--image', 'photo.png', '--factor', '3', '--seed', '5'], (first) => {
+      const path = first.lines[0]!;
+      command = cliCommand(jobOfProvenance(readProvenance(readFileSync(join(cwd, path)))!, path));
+      return command;
+    });
+    assert.deepEqual(again, sent, 'the same factor and seed');
+    assert.equal(command, 'bailian-image regenerate photo.x3.png');
+    const entry = historyOf(cwd)[0]!;
+    assert.equal(cliCommand(jobOfHistoryEntry(entry)), `bailian-image regenerate ${entry.id}`);
+  });
 });

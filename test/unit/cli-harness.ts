@@ -91,3 +91,20 @@ export function sizeOf(path: string): { width: number; height: number; type: str
 export function assertNoKey(run: Run, keys: readonly string[]): void {
   for (const key of keys) assert.ok(!run.stdout.includes(key) && !run.stderr.includes(key), 'the key must never be printed');
 }
+
+/** A mask at `w`×`h`: the left third white (edit), the rest black (keep). */
+export function maskPng(w: number, h: number): Buffer {
+  const png = new PNG({ width: w, height: h });
+  for (let i = 0; i < w * h; i++) {
+    const v = i % w < w / 3 ? 255 : 0;
+    png.data.set([v, v, v, 255], i * 4);
+  }
+  return PNG.sync.write(png);
+}
+
+/** An RGBA cut-out (background): the right half opaque, the left transparent. */
+export function cutoutPng(w: number, h: number): Buffer {
+  const png = new PNG({ width: w, height: h });
+  for (let i = 0; i < w * h; i++) png.data.set([10, 200, 30, i % w > w / 2 ? 255 : 0], i * 4);
+  return PNG.sync.write(png, { colorType: 6 });
+}

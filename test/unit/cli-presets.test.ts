@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { glossaryDigest } from '../../src/pipeline/glossary';
 import { parseHistory } from '../../src/pipeline/history';
 import { readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
@@ -103,6 +104,7 @@ describe('cli: --preset and --set', () => {
     const { entries } = parseHistory(readFileSync(join(root, '.bailian', 'history.jsonl'), 'utf8'));
     assert.equal(entries[0]!.preset?.name, 'English');
     assert.equal(entries[0]!.kind, 'translate');
+    assert.deepEqual(entries[0]!.glossary, { path: '.bailian/glossary.txt', digest: glossaryDigest([{ src: '千问', tgt: 'Qwen' }]), terms: 1 }, 'the glossary file it read, for regenerate --all-changed');
   });
 
   test('a glossary path that leaves the workspace is refused before anything is sent', async () => {
@@ -123,7 +125,7 @@ describe('cli: --preset and --set', () => {
     { what: 'a --set for a blank that does not exist', args: ['generate', '--preset', 'Product shot', '--set', 'subject=a', '--set', 'surface=b', '--set', 'colour=red'], expect: /preset "Product shot", blanks: there is no blank "colour"; its blanks are --set subject=…, --set surface=…/ },
     { what: 'a preset that is not there', args: ['generate', '--preset', 'Nope'], expect: /preset "Nope": there is no preset "Nope"; the presets are "Product shot", "Watercolour"/ },
     { what: 'a preset of another verb', args: ['generate', '--preset', 'Watercolour', '--set', 'mood=x'], expect: /is a edit preset; run it with `bailian-image edit --preset "Watercolour"`/ },
-    { what: 'an image-processing preset', args: ['generate', '--preset', 'Upscale'], expect: /preset "Upscale" in .*presets\.json is an image-processing preset; the CLI runs generate, edit, translate and guide presets/ },
+    { what: 'an image-processing preset', args: ['generate', '--preset', 'Upscale'], expect: /preset "Upscale" in .*presets\.json is an image-processing preset \(wanx2\.1-imageedit super_resolution\); run it with `bailian-image upscale --preset "Upscale" --image <file>`/ },
     { what: 'a prompt or --model besides the preset', args: ['generate', '--preset', 'Product shot', '--model', 'qwen-image-plus', 'a cat'], expect: /drop --model, the prompt "a cat"/ },
     { what: '--set without --preset', args: ['generate', 'a cat', '--set', 'x=y'], expect: /--set fills the blanks of a preset; give --preset NAME as well/ },
     { what: '--set without a name', args: ['generate', '--preset', 'Product shot', '--set', 'teapot'], expect: /--set takes blank=value/ },

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import { startSimulator, type Simulator } from '../sim/index';
-import { buildCli, describeRun, pngFile, runCli as runCliProcess, type Run } from './cli-harness';
+import { buildCli, cutoutPng, describeRun, maskPng, pngFile, runCli as runCliProcess, type Run } from './cli-harness';
 
 let work: string;
 let cliJs: string;
@@ -39,20 +39,7 @@ function run(dir: string, args: string[]): Promise<Run> {
   return runCliProcess(cliJs, [...args, '--base-url', sim.urls.beijing, '--region', 'beijing', '--quiet'], { cwd: dir, env: { DASHSCOPE_API_KEY: sim.keys.beijing } });
 }
 
-function cutout(w: number, h: number): Buffer {
-  const png = new PNG({ width: w, height: h });
-  for (let i = 0; i < w * h; i++) png.data.set([10, 200, 30, i % w > w / 2 ? 255 : 0], i * 4);
-  return PNG.sync.write(png, { colorType: 6 });
-}
 
-function maskPng(w: number, h: number): Buffer {
-  const png = new PNG({ width: w, height: h });
-  for (let i = 0; i < w * h; i++) {
-    const v = i % w < w / 3 ? 255 : 0;
-    png.data.set([v, v, v, 255], i * 4);
-  }
-  return PNG.sync.write(png);
-}
 
 describe('bailian-image processing verbs', () => {
   test('upscale --factor 2 saves photo.x2.png next to the original, twice as large, and a second run does not overwrite', async () => {
@@ -94,7 +81,7 @@ describe('bailian-image processing verbs', () => {
     assert.deepEqual(color.lines, ['street.color.png'], describeRun(color));
     const restyle = await run(dir, ['retouch', '--image', 'street.png', '--op', 'restyle', '--style', 'gold-foil']);
     assert.deepEqual(restyle.lines, ['street.style-gold-foil.png'], describeRun(restyle));
-    await writeFile(join(dir, 'product.png'), cutout(640, 640));
+    await writeFile(join(dir, 'product.png'), cutoutPng(640, 640));
     const bg = await run(dir, ['background', 'a sunny beach', '--image', 'product.png', '--n', '2']);
     assert.equal(bg.code, 0, describeRun(bg));
     assert.deepEqual(bg.lines, ['product.bg-1.png', 'product.bg-2.png']);

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
+import { cliCommand, jobOfHistoryEntry } from '../../src/pipeline/cliCommand';
+import { historyEntry, historyLine, keptFacts, parseHistoryLine } from '../../src/pipeline/history';
 import { readProvenance } from '../../src/pipeline/provenance';
 import { startSimulator, type Simulator } from '../sim/index';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
@@ -206,6 +208,46 @@ describe('cli: regenerate and history', () => {
     assert.deepEqual(generationBodies(mark), sent, 'the same body: function, prompt, seed, image and mask');
     assert.equal(again.lines.length, 1);
     assert.match(again.lines[0]!, /^in\/street\.edit.+\.png$/, 'a new file next to the original');
+  });
+
+  test('a Variations line (one request a seed): regenerate <entry id> sends each request again with its seed, regenerate <file> that one, and its CLI command is one command a seed', async () => {
+    const cwd = await workspace('variations');
+    // Three one-image requests with their own seeds, as Variations sends them (n = 1, a seed each) ...
+    const seeds = [11, 22, 33];
+    const mark = recorded.length;
+    const files: string[] = [];
+    for (const seed of seeds) {
+      const run = await runCli(['generate', 'a tin robot', '--model', 'wan2.2-t2i-flash', '--n', '1', '--seed', String(seed), '--out', 'robots', '--base-url', proxyUrl], cwd);
+      assert.equal(run.code, 0, describeRun(run));
+      files.push(run.lines[0]!);
+    }
+    const sent = generationBodies(mark);
+    // ... recorded as ONE job, the way workflows/variations.ts records them (keptFacts with `seeds`).
+    const manifest = join(cwd, '.bailian', 'history.jsonl');
+    const lines = readFileSync(manifest, 'utf8').split('\n').filter(Boolean).map((l) => parseHistoryLine(l)!);
+    const context = { id: 'variations-1', kind: 'generate' as const, source: 'explorer' as const, model: 'wan2.2-t2i-flash', request: { model: 'wan2.2-t2i-flash', prompt: 'a tin robot', n: 3 }, seeds, inputs: [], started: new Date() };
+    const images = lines.map((l) => ({ file: l.outputs[0]!.path, seed: l.outputs[0]!.seed, width: l.outputs[0]!.width!, height: l.outputs[0]!.height! }));
+    await writeFile(manifest, historyLine(historyEntry(keptFacts(context, { model: 'wan2.2-t2i-flash', images, failures: [], lost: [] }, (f) => f))));
+    const entry = parseHistoryLine(readFileSync(manifest, 'utf8'))!;
+    assert.deepEqual(entry.seeds, seeds, 'the line records the seed of each request');
+    assert.deepEqual(entry.outputs.map((o) => o.seed), seeds, 'and each output its seed');
+    for (const [i, file] of files.entries()) assert.equal(readProvenance(readFileSync(join(cwd, file)))?.seed, seeds[i], 'each file records its own seed');
+
+    const byEntry = recorded.length;
+    const again = await runCli(['regenerate', 'variations-1', '--base-url', proxyUrl], cwd);
+    assert.equal(again.code, 0, describeRun(again));
+    assert.equal(again.lines.length, 3, 'one new file a seed');
+    assert.deepEqual(generationBodies(byEntry), sent, 'the very requests Variations sent: each seed, one image');
+    for (const [i, line] of again.lines.entries()) assert.equal(readProvenance(readFileSync(join(cwd, line)))?.seed, seeds[i]);
+
+    const byFile = recorded.length;
+    const one = await runCli(['regenerate', files[1]!, '--base-url', proxyUrl], cwd);
+    assert.equal(one.code, 0, describeRun(one));
+    assert.deepEqual(generationBodies(byFile), [sent[1]], 'that variation again: its seed');
+
+    const command = cliCommand(jobOfHistoryEntry(entry));
+    assert.deepEqual(command.split(' && ').map((c) => /--seed (\d+)/.exec(c)?.[1]), ['11', '22', '33'], command);
+    for (const c of command.split(' && ')) assert.match(c, /^bailian-image generate --model wan2\.2-t2i-flash --prompt 'a tin robot' --n 1 --seed \d+ --out robots$/);
   });
 
   test('regenerate refuses a file without provenance and an unknown id (exit 2, nothing sent)', async () => {
