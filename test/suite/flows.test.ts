@@ -138,6 +138,8 @@ suite('Editor flows (against the DashScope simulator)', () => {
 
   test('a key refused here but valid in another region offers the switch', async () => {
     const section = vscode.workspace.getConfiguration('bailian');
+    // The runner's user settings choose the region: put back exactly what was there.
+    const previous = section.inspect<string>('region')?.globalValue;
     await section.update('region', 'singapore', vscode.ConfigurationTarget.Global);
     try {
       const outcome = failed(await vscode.commands.executeCommand<CommandOutcome>(Commands.generateImage, { prompt: 'a key in the wrong region', model: 'z-image-turbo' }));
@@ -149,7 +151,7 @@ suite('Editor flows (against the DashScope simulator)', () => {
       assert.equal(test.status, 'invalid');
       assert.deepEqual(test.acceptedBy, ['beijing']);
     } finally {
-      await section.update('region', undefined, vscode.ConfigurationTarget.Global);
+      await section.update('region', previous, vscode.ConfigurationTarget.Global);
     }
   });
 });

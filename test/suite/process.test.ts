@@ -180,6 +180,8 @@ suite('Image operations (against the DashScope simulator)', () => {
   test('with a Singapore key the commands say the models are served only in Beijing and offer the switch, before anything is sent', async () => {
     const section = vscode.workspace.getConfiguration(ConfigKeys.section);
     await copyFixture('pattern.png', 'ops-region/photo.png');
+    // The runner's user settings choose the region: put back exactly what was there.
+    const previous = section.inspect<string>(ConfigKeys.region)?.globalValue;
     await section.update(ConfigKeys.region, 'singapore', vscode.ConfigurationTarget.Global);
     try {
       const before = (await readHistory()).length;
@@ -192,7 +194,7 @@ suite('Image operations (against the DashScope simulator)', () => {
       assert.equal((await readHistory()).length, before);
       assert.deepEqual(await namesIn('ops-region'), ['photo.png']);
     } finally {
-      await section.update(ConfigKeys.region, undefined, vscode.ConfigurationTarget.Global);
+      await section.update(ConfigKeys.region, previous, vscode.ConfigurationTarget.Global);
     }
   });
 

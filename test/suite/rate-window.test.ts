@@ -21,6 +21,7 @@ suite('Rate windows in the editor (against a simulator with rate limits on)', ()
   let api: BailianExtensionApi;
   let sim: Simulator;
   let previousBaseUrl: string | undefined;
+  let previousRegion: string | undefined;
 
   suiteSetup(async () => {
     api = await activateExtension();
@@ -30,11 +31,16 @@ suite('Rate windows in the editor (against a simulator with rate limits on)', ()
     sim = await startSimulator({ keys: { beijing: [key] }, rateLimits: true, timing: { scale: 0.02 } });
     const config = vscode.workspace.getConfiguration(ConfigKeys.section);
     previousBaseUrl = config.inspect<string>(ConfigKeys.customBaseUrl)?.globalValue;
+    previousRegion = config.inspect<string>(ConfigKeys.region)?.globalValue;
+    // The custom region, at this suite's simulator (whatever another suite left the region at).
+    await config.update(ConfigKeys.region, 'custom', vscode.ConfigurationTarget.Global);
     await config.update(ConfigKeys.customBaseUrl, sim.urls.beijing, vscode.ConfigurationTarget.Global);
   });
 
   suiteTeardown(async () => {
-    await vscode.workspace.getConfiguration(ConfigKeys.section).update(ConfigKeys.customBaseUrl, previousBaseUrl, vscode.ConfigurationTarget.Global);
+    const config = vscode.workspace.getConfiguration(ConfigKeys.section);
+    await config.update(ConfigKeys.customBaseUrl, previousBaseUrl, vscode.ConfigurationTarget.Global);
+    await config.update(ConfigKeys.region, previousRegion, vscode.ConfigurationTarget.Global);
     await sim?.stop();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

@@ -45,11 +45,14 @@ async function readIfThere(uri: vscode.Uri): Promise<Uint8Array | undefined> {
 suite('A trusted workspace cannot redirect the key, silence the questions or leave the workspace', () => {
   let trap: Awaited<ReturnType<typeof startTrap>>;
   let before: Uint8Array | undefined;
+  /** The runner's user setting for the region, put back after each test. */
+  let region: string | undefined;
 
   suiteSetup(async () => {
     await activateExtension();
     trap = await startTrap();
     before = await readIfThere(settingsFile());
+    region = vscode.workspace.getConfiguration(ConfigKeys.section).inspect<string>(ConfigKeys.region)?.globalValue;
   });
 
   setup(async () => {
@@ -67,7 +70,7 @@ suite('A trusted workspace cannot redirect the key, silence the questions or lea
   teardown(async () => {
     if (before) await vscode.workspace.fs.writeFile(settingsFile(), before);
     else await vscode.workspace.fs.delete(settingsFile()).then(undefined, () => undefined);
-    await vscode.workspace.getConfiguration(ConfigKeys.section).update(ConfigKeys.region, undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration(ConfigKeys.section).update(ConfigKeys.region, region, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration(ConfigKeys.section).update(ConfigKeys.glossaryFile, undefined, vscode.ConfigurationTarget.Workspace);
   });
 
