@@ -15,8 +15,8 @@ type Side = (typeof SIDES)[number];
 /** The frame editor for `image` with `variant`'s limits and ratios; `onChange` runs after each change. */
 export function extendFrame(image: { src: string; width: number; height: number }, variant: RetouchVariantData, ratios: readonly string[], onChange: () => void): HTMLElement {
   const limit = frameLimit(variant);
-  drawPending(image, variant, limit);
   const takesRatio = variant.options.some((o) => o.name === 'outputRatio');
+  drawPending(image, variant, limit, takesRatio);
   const note = el('p', { className: 'extend-note', id: 'extend-note' });
   note.setAttribute('aria-live', 'polite');
   const facts = el('p', { className: 'extend-result', id: 'extend-result' });
@@ -116,13 +116,14 @@ export function extendFrame(image: { src: string; width: number; height: number 
 
 /**
  * A frame that waited for the image's size (a picked preset, model.ts retouchFormOf): a ratio's,
- * or pixel offsets kept among the variant's options, which give way to the frame they draw.
+ * where the variant takes one (elsewhere a ratio left from before must not undo a drag), or pixel
+ * offsets kept among the variant's options, which give way to the frame they draw.
  */
-function drawPending(image: { width: number; height: number }, variant: RetouchVariantData, limit: number): void {
+function drawPending(image: { width: number; height: number }, variant: RetouchVariantData, limit: number, takesRatio: boolean): void {
   const form = view().retouch;
   const key = optionsKey('extend', variant);
   const { leftOffset, rightOffset, topOffset, bottomOffset, ...rest } = form.options[key] ?? {};
   const offsets = frameOfOffsets({ leftOffset, rightOffset, topOffset, bottomOffset }, image.width, image.height);
-  const drawn = form.ratio ? frameForRatio(form.ratio, image.width, image.height) : offsets;
+  const drawn = form.ratio && takesRatio ? frameForRatio(form.ratio, image.width, image.height) : offsets;
   if (drawn) dispatch({ type: 'retouch', patch: { frame: clampFrame(drawn, limit).frame, ...(offsets ? { options: { ...form.options, [key]: rest } } : {}) } });
 }
