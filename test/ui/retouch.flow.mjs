@@ -139,6 +139,8 @@ export const flows = [
       const frame = studio.locator('#extend-frame');
       await frame.waitFor();
       await imagesLoaded(frame);
+      // The mouse drags what it can reach: the whole stage on screen (the preset row pushes it down).
+      await studio.locator('#extend-stage').scrollIntoViewIfNeeded();
       const before = await frame.boundingBox();
       // Drag the right edge outwards by a quarter of the image's width.
       const handle = studio.locator('.extend-handle.extend-right');
@@ -156,6 +158,7 @@ export const flows = [
       await studio.locator('#extend-result').scrollIntoViewIfNeeded();
       await screenshot('retouch extend frame');
       // Too far: the edge stops at the model's 2.0 and a note says so.
+      await studio.locator('#extend-stage').scrollIntoViewIfNeeded();
       const h2 = await handle.boundingBox();
       await page.mouse.move(h2.x + h2.width / 2, h2.y + h2.height / 2);
       await page.mouse.down();
