@@ -11,7 +11,7 @@ import { displayPath } from '../host/workspaceFs';
 import { findWorkspaceImages } from '../workflows/pickers';
 import type { Choice, Questions } from '../workflows/questions';
 
-/** At most this many PNGs are read for their size (the rest of a large workspace is not offered). */
+/** At most this many PNGs are read for their size, likely masks first (the rest of a large workspace is not offered). */
 const MAX_MASK_CANDIDATES = 300;
 
 /** The answer: a mask file, the studio, or nothing (dismissed). */
@@ -39,7 +39,13 @@ async function sizeOf(uri: vscode.Uri): Promise<{ width: number; height: number 
 /** Asks for the mask of `image`: the workspace's PNGs (same size first) and Draw a Mask in the Studio. */
 export async function askMask(questions: Questions, image: vscode.Uri, title: string): Promise<MaskAnswer> {
   const base = await sizeOf(image);
-  const pngs = (await findWorkspaceImages()).filter((uri) => uri.path.toLowerCase().endsWith('.png') && uri.toString() !== image.toString()).slice(0, MAX_MASK_CANDIDATES);
+  // Likely masks first, so that a large workspace still offers them: beside the image, then named "mask".
+  const folder = image.path.slice(0, image.path.lastIndexOf('/') + 1);
+  const rank = (uri: vscode.Uri) => (uri.path.startsWith(folder) && !uri.path.slice(folder.length).includes('/') ? 0 : 2) + (/mask/i.test(uri.path.slice(uri.path.lastIndexOf('/') + 1)) ? 0 : 1);
+  const pngs = (await findWorkspaceImages())
+    .filter((uri) => uri.path.toLowerCase().endsWith('.png') && uri.toString() !== image.toString())
+    .sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path))
+    .slice(0, MAX_MASK_CANDIDATES);
   const sized = await Promise.all(pngs.map(async (uri) => ({ uri, size: await sizeOf(uri) })));
   const same = (size: { width: number; height: number } | undefined) => !!size && !!base && size.width === base.width && size.height === base.height;
   const name = image.path.slice(image.path.lastIndexOf('/') + 1);
