@@ -126,8 +126,10 @@ suite('Presets (against the DashScope simulator)', () => {
 
     // From the Explorer (the image is the selection): the preset, its blank, then the mask.
     await api.answerPresetQuestions(['Erase', 'grass', 'masks/street-mask.png']);
-    const done = saved(await withTimeout(Promise.resolve(vscode.commands.executeCommand<CommandOutcome>(Commands.generateFromPreset, image)), 90_000, 'the inpaint preset run'));
+    const outcome = await withTimeout(Promise.resolve(vscode.commands.executeCommand<CommandOutcome>(Commands.generateFromPreset, image)), 90_000, 'the inpaint preset run');
     const asked = await api.askedPresetQuestions();
+    assert.equal(outcome?.status, 'succeeded', JSON.stringify({ outcome, asked: asked.map((q) => ({ kind: q.kind, first: q.labels?.slice(0, 4) })) }));
+    const done = saved(outcome);
     assert.deepEqual(asked.map((q) => q.kind), ['pick', 'input', 'pick'], JSON.stringify(asked));
     const rows = asked[2]!.labels!;
     assert.equal(rows[0], 'Draw a Mask in the Studio…');
