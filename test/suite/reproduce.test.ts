@@ -21,6 +21,15 @@ async function generatedImage(prompt: string, seed: number): Promise<vscode.Uri>
   return vscode.Uri.parse(outcome.files[0]!.uri);
 }
 
+/** Resolves at the next `event` (a workspace file operation), within 10 s. */
+function whenFileEvent<T>(event: vscode.Event<T>, what: string): Promise<T> {
+  let subscription: vscode.Disposable | undefined;
+  const heard = new Promise<T>((resolve) => {
+    subscription = event((e) => resolve(e));
+  });
+  return withTimeout(heard, 10_000, what).finally(() => subscription?.dispose());
+}
+
 suite('Regenerate, Variations and Copy as CLI Command from the Explorer (against the simulator)', () => {
   suiteSetup(async () => {
     await activateExtension();
@@ -145,12 +154,17 @@ suite('Regenerate, Variations and Copy as CLI Command from the Explorer (against
     const renamed = vscode.Uri.joinPath(workspaceRoot(), 'menu', 'renamed.png');
     const rename = new vscode.WorkspaceEdit();
     rename.renameFile(copied, renamed);
+    // The extension hears the rename before this listener (registered later): wait for the event, not for applyEdit alone.
+    const renameHeard = whenFileEvent(vscode.workspace.onDidRenameFiles, 'the rename event');
     assert.ok(await vscode.workspace.applyEdit(rename), 'the rename applies');
+    await renameHeard;
     keys = await api.provenanceFiles();
     assert.ok(keys.includes(renamed.path) && !keys.includes(copied.path), 'a renamed image keeps its entry under its new path');
     const remove = new vscode.WorkspaceEdit();
     remove.deleteFile(renamed);
+    const deleteHeard = whenFileEvent(vscode.workspace.onDidDeleteFiles, 'the delete event');
     assert.ok(await vscode.workspace.applyEdit(remove), 'the delete applies');
+    await deleteHeard;
     assert.ok(!(await api.provenanceFiles()).includes(renamed.path), 'a deleted image leaves the context key');
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), 'menu'), { recursive: true });
   });
